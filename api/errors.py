@@ -1,0 +1,54 @@
+"""Typed HTTP errors and the handlers that turn them into responses.
+
+Routers raise :class:`APIError`; nothing ever echoes an internal exception or a traceback
+to the client. SPARQL clients get ``text/plain`` messages, other clients JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+__all__ = ["APIError", "install_error_handlers"]
+
+log = logging.getLogger("api")
+
+
+class APIError(Exception):
+    """An error with an HTTP status and a message safe to show to the client."""
+
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def _respond(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if request.url.path.startswith("/sparql"):
+        return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+    return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(APIError)
+    async def api_error(request: Request, exc: APIError) -> Response:
+        return _respond(request, exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _respond(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
+        return _respond(request, 422, f"invalid request: {problems}")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _respond(request, 500, "internal server error")

@@ -1,0 +1,257 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql`` (read-only).
+
+GET with ``query=``, POST as a form or as ``application/sparql-query``; the default graph
+is the union of all graphs unless ``default-graph-uri`` is given. Results are negotiated
+from ``Accept`` (406 when nothing fits). The query runs in a worker thread, where its rows
+are also materialized (pyoxigraph iterators must be consumed on their own thread); the
+event loop only streams bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.conneg import choose
+from api.deps import SettingsDep, StoreDep
+from api.errors import APIError
+from api.render import render
+from kg.results import RESULT_MEDIA_TYPES, ResultTooLargeError, Rows, collect_rows, serialize_boolean, serialize_rows
+from kg.store import KGStore
+
+__all__ = ["GRAPH_MEDIA_TYPES", "router"]
+
+router = APIRouter(tags=["sparql"])
+
+# Offered in this order: the first acceptable one wins ties, so */* gets JSON or Turtle.
+RESULT_TYPES = [
+    ("application/sparql-results+json", "json"),
+    ("application/json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("application/xml", "xml"),
+    ("text/xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+]
+GRAPH_MEDIA_TYPES = [
+    ("text/turtle", ox.RdfFormat.TURTLE),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("application/trig", ox.RdfFormat.TRIG),
+    ("application/n-quads", ox.RdfFormat.N_QUADS),
+    ("text/plain", ox.RdfFormat.N_TRIPLES),
+    ("application/x-turtle", ox.RdfFormat.TURTLE),
+]
+_VARY = {"Vary": "Accept"}
+
+
+@dataclass(frozen=True)
+class SparqlRequest:
+    query: str | None
+    update: str | None
+    default_graphs: list[str]
+    named_graphs: list[str]
+
+
+async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise APIError(413, f"request body larger than {max_bytes} bytes")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_bytes:
+                raise APIError(413, f"request body larger than {max_bytes} bytes")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise APIError(400, "request body is not UTF-8") from exc
+        if content_type == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(text, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        elif content_type == "application/sparql-query":
+            params["query"] = [text]
+        elif content_type == "application/sparql-update":
+            params["update"] = [text]
+        else:
+            raise APIError(415, "POST a form (application/x-www-form-urlencoded) or a query "
+                                "(application/sparql-query)")
+    queries = params.get("query", [])
+    updates = params.get("update", [])
+    if len(queries) > 1:
+        raise APIError(400, "more than one query parameter")
+    query = queries[0] if queries else None
+    if query is not None and len(query.encode("utf-8")) > max_bytes:
+        raise APIError(413, f"query longer than {max_bytes} bytes")
+    return SparqlRequest(query=query, update=updates[0] if updates else None,
+                         default_graphs=params.get("default-graph-uri", []),
+                         named_graphs=params.get("named-graph-uri", []))
+
+
+def _execute(store: KGStore, req: SparqlRequest, limit: int) -> tuple[str, object]:
+    """Run the query and materialize its result on this (worker) thread."""
+    assert req.query is not None
+    try:
+        result = store.query(req.query, default_graph=req.default_graphs or None,
+                             named_graphs=req.named_graphs or None)
+    except SyntaxError as exc:
+        raise APIError(400, f"SPARQL syntax error: {exc}") from exc
+    except (ValueError, OSError) as exc:
+        raise APIError(400, f"query failed: {exc}") from exc
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return "boolean", bool(result)
+        if isinstance(result, ox.QuerySolutions):
+            return "rows", collect_rows(result, limit)
+        triples: list[ox.Triple] = []
+        for triple in result:
+            if len(triples) >= limit:
+                raise ResultTooLargeError(f"the query returns more than {limit} triples; add a LIMIT")
+            triples.append(triple)
+        return "graph", sorted(set(triples), key=str)
+    except ResultTooLargeError as exc:
+        raise APIError(413, str(exc)) from exc
+    except (ValueError, OSError) as exc:  # evaluation errors surface while iterating
+        raise APIError(400, f"query failed: {exc}") from exc
+
+
+def _serialize_graph(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    from kg.vocab import PREFIXES
+
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    data = ox.serialize(triples, None, fmt, prefixes=prefixes)
+    return data if isinstance(data, bytes) else b""
+
+
+@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint",
+                  response_class=Response)
+async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Answer a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union graph."""
+    req = await _read_request(request, settings.max_query_bytes)
+    accept = request.headers.get("accept")
+    if req.update is not None:
+        raise APIError(403, "this endpoint is read-only: SPARQL updates are not accepted")
+    if req.query is None:
+        return _no_query(request, accept, store)
+    if not req.query.strip():
+        raise APIError(400, "empty query")
+    result_type = choose(accept, [t for t, _ in RESULT_TYPES])
+    graph_type = choose(accept, [t for t, _ in GRAPH_MEDIA_TYPES])
+    if result_type is None and graph_type is None:
+        raise APIError(406, "no acceptable format: results are JSON, XML, CSV or TSV; graphs Turtle, "
+                            "N-Triples, RDF/XML, JSON-LD, TriG or N-Quads", headers=_VARY)
+    try:
+        kind, value = await asyncio.wait_for(
+            run_in_threadpool(_execute, store, req, settings.result_limit), timeout=settings.query_timeout)
+    except TimeoutError as exc:
+        raise APIError(503, f"query timed out after {settings.query_timeout:g} s") from exc
+    if kind == "graph":
+        if graph_type is None:
+            raise APIError(406, "a graph result needs an RDF format in Accept", headers=_VARY)
+        fmt = dict(GRAPH_MEDIA_TYPES)[graph_type]
+        body = await run_in_threadpool(_serialize_graph, value, fmt)  # type: ignore[arg-type]
+        return Response(body, media_type=fmt.media_type, headers=_VARY)
+    if result_type is None:
+        raise APIError(406, "SELECT and ASK results need JSON, XML, CSV or TSV in Accept", headers=_VARY)
+    fmt_name = dict(RESULT_TYPES)[result_type]
+    media = RESULT_MEDIA_TYPES[fmt_name] if result_type not in ("application/json", "application/xml", "text/xml") \
+        else result_type
+    if fmt_name in ("csv", "tsv", "xml", "json"):
+        media += "; charset=utf-8"
+    if kind == "boolean":
+        return Response(serialize_boolean(bool(value), fmt_name), media_type=media, headers=_VARY)
+    assert isinstance(value, Rows)
+    return StreamingResponse(serialize_rows(value, fmt_name), media_type=media, headers=_VARY)
+
+
+def _no_query(request: Request, accept: str | None, store: KGStore) -> Response:
+    """Without a query: the query page for browsers, the service description for machines."""
+    wanted = choose(accept, ["text/html", *[t for t, _ in GRAPH_MEDIA_TYPES]])
+    if wanted == "text/html":
+        return HTMLResponse(render("sparql.html", request=request, examples=examples(store.iris.base)), headers=_VARY)
+    if wanted is None:
+        raise APIError(406, "the service description is available as HTML or RDF", headers=_VARY)
+    endpoint = str(request.url.replace(query=None))
+    fmt = dict(GRAPH_MEDIA_TYPES)[wanted]
+    return Response(_serialize_graph(service_description(endpoint, store), fmt), media_type=fmt.media_type,
+                    headers=_VARY)
+
+
+def service_description(endpoint: str, store: KGStore) -> list[ox.Triple]:
+    """A SPARQL 1.1 Service Description of this endpoint, from the live store."""
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    service = ox.NamedNode(endpoint + "#service")
+    dataset = ox.NamedNode(endpoint + "#dataset")
+    default = ox.NamedNode(endpoint + "#default-graph")
+
+    def n(local: str) -> ox.NamedNode:
+        return ox.NamedNode(sd + local)
+
+    triples = [
+        ox.Triple(service, rdf_type, n("Service")),
+        ox.Triple(service, n("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, n("supportedLanguage"), n("SPARQL11Query")),
+        ox.Triple(service, n("feature"), n("UnionDefaultGraph")),
+        ox.Triple(service, n("feature"), n("BasicFederatedQuery")),
+        ox.Triple(service, n("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, n("Dataset")),
+        ox.Triple(dataset, n("defaultGraph"), default),
+        ox.Triple(default, rdf_type, n("Graph")),
+    ]
+    for media, _ in RESULT_TYPES[:1] + RESULT_TYPES[2:3] + RESULT_TYPES[5:] + GRAPH_MEDIA_TYPES[:6]:
+        triples.append(ox.Triple(service, n("resultFormat"), ox.NamedNode(f"http://www.w3.org/ns/formats/{_FORMAT_NAMES[media]}")))
+    for i, graph in enumerate(store.graphs()):
+        node = ox.NamedNode(f"{endpoint}#named-graph-{i}")
+        triples += [ox.Triple(dataset, n("namedGraph"), node), ox.Triple(node, rdf_type, n("NamedGraph")),
+                    ox.Triple(node, n("name"), ox.NamedNode(graph))]
+    return sorted(set(triples), key=str)
+
+
+_FORMAT_NAMES = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/rdf+xml": "RDF_XML",
+    "application/ld+json": "JSON-LD",
+    "application/trig": "TriG",
+    "application/n-quads": "N-Quads",
+}
+
+def examples(base: str) -> list[tuple[str, str]]:
+    """Example queries shown on the landing and query pages (prefixes are predeclared)."""
+    return [(title, query.replace("<res:", f"<{base}")) for title, query in _EXAMPLES]
+
+
+_EXAMPLES = [
+    ("Entities most often mentioned",
+     "SELECT ?entity ?label (COUNT(DISTINCT ?m) AS ?mentions) WHERE {\n  ?m a ckg:Mention ; ckg:refersTo ?entity .\n"
+     "  ?entity rdfs:label ?label .\n} GROUP BY ?entity ?label ORDER BY DESC(?mentions) LIMIT 20"),
+    ("Documents and their dates",
+     "SELECT ?doc ?id ?date ?title WHERE {\n  ?doc a ckg:Document ; dcterms:identifier ?id .\n"
+     "  OPTIONAL { ?doc dcterms:date ?date } OPTIONAL { ?doc dcterms:title ?title }\n} ORDER BY ?date ?id"),
+    ("Places with coordinates and Wikidata ids",
+     "SELECT ?place ?label ?lat ?long ?wikidata WHERE {\n  ?place a ckg:Settlement ; rdfs:label ?label ;\n"
+     "         geo:lat ?lat ; geo:long ?long .\n  OPTIONAL { ?place owl:sameAs ?wikidata }\n} ORDER BY ?label"),
+    ("Where a person is mentioned, with the exact text",
+     "SELECT ?doc ?begin ?end ?text WHERE {\n  ?m ckg:refersTo ?e ; ckg:inDocument ?doc ;\n"
+     "     nif:beginIndex ?begin ; nif:endIndex ?end ; nif:anchorOf ?text .\n"
+     "  ?e a ckg:Person ; rdfs:label \"Nikol Pashinyan\"@en .\n} ORDER BY ?doc ?begin"),
+    ("Provenance of each document graph",
+     "SELECT ?graph ?time ?agent WHERE {\n  GRAPH <res:graph/provenance> {\n"
+     "    ?graph a ckg:DocumentGraph ; prov:generatedAtTime ?time ; prov:wasGeneratedBy ?act .\n"
+     "    ?act prov:wasAssociatedWith ?agent .\n  }\n} ORDER BY ?graph ?agent"),
+]

@@ -1,0 +1,242 @@
+"""The ``kg`` command line: build, add, remove, query, dump, validate, stats, serve.
+
+Every failure the user can cause (a bad file, a locked store, a bad query) ends with one
+line on stderr, ``kg: error: …``, and a non-zero exit status; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg import __version__
+from kg.build import Builder, open_store, read_documents
+from kg.errors import InputError, ModelNotFoundError
+from kg.settings import Settings
+from kg.store import DUMP_FORMATS, StoreLockedError
+
+__all__ = ["main"]
+
+RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+GRAPH_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "rdf")
+
+
+class CliError(Exception):
+    """An error reported as one line."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "store", None):
+        overrides["store"] = args.store
+    return Settings(**overrides)
+
+
+def _progress(quiet: bool, total: int):  # type: ignore[no-untyped-def]
+    done = [0]
+
+    def report(doc, status):  # type: ignore[no-untyped-def]
+        done[0] += 1
+        if not quiet:
+            print(f"[{done[0]}/{total}] {status:9} {doc.doc_id}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    docs = read_documents(args.paths)  # every file is read and checked before the store is touched
+    store = open_store(settings)
+    builder = Builder(store, settings)
+    builder.install_static_graphs()
+    report = builder.add(docs, progress=_progress(args.quiet, len(docs)))
+    removed = []
+    if getattr(args, "prune", False):
+        wanted = {d.doc_id for d in docs}
+        for doc_id in store.document_ids():
+            if doc_id not in wanted and builder.remove(doc_id):
+                removed.append(doc_id)
+    print(f"{len(report.added)} added, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged"
+          + (f", {len(removed)} removed" if removed else "") + f" ({settings.store})", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    builder = Builder(open_store(settings), settings)
+    missing = [doc_id for doc_id in args.doc_ids if not builder.remove(doc_id)]
+    if missing:
+        raise CliError(f"no such document: {', '.join(missing)}")
+    print(f"removed {len(args.doc_ids)} document(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    text = args.query
+    if not text.lstrip().upper().startswith(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE", "#")) \
+            and Path(text).is_file():
+        text = Path(text).read_text(encoding="utf-8")
+    store = open_store(_settings(args), read_only=False)
+    try:
+        result = store.query(text)
+    except SyntaxError as exc:
+        raise CliError(f"bad SPARQL: {exc}") from exc
+    out = sys.stdout.buffer
+    if isinstance(result, ox.QueryTriples):
+        fmt = args.format if args.format in GRAPH_FORMATS else "ttl"
+        from kg.store import dump_quads
+
+        dump_quads(sorted(result, key=str), fmt if fmt not in ("trig", "nq", "jsonld") else "ttl", out,
+                   base=store.iris.base)
+        return 0
+    if isinstance(result, ox.QueryBoolean):
+        if args.format in ("json", "xml", "csv", "tsv"):
+            out.write(result.serialize(format=_results_format(args.format)) or b"")
+        else:
+            print("true" if bool(result) else "false")
+        return 0
+    if args.format == "table":
+        variables = [v.value for v in result.variables]
+        rows = [[_cell(s[v]) for v in variables] for s in result]
+        widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
+        print("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
+        for r in rows:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+        print(f"({len(rows)} rows)", file=sys.stderr)
+        return 0
+    out.write(result.serialize(format=_results_format(args.format)) or b"")
+    return 0
+
+
+def _results_format(name: str):  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    return {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[name]
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    return str(getattr(term, "value", term))
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    store = open_store(_settings(args))
+    if args.output:
+        tmp = Path(str(args.output) + ".part")
+        with tmp.open("wb") as fh:
+            store.dump(args.format, fh)
+        tmp.replace(args.output)
+    else:
+        store.dump(args.format, sys.stdout.buffer)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.validate import validate_store
+
+    settings = _settings(args)
+    result = validate_store(open_store(settings), settings.ontology_dir / "shapes.ttl")
+    if result.conforms:
+        print("conforms: the graph satisfies ontology/shapes.ttl")
+        return 0
+    print(result.report)
+    print(f"kg: error: {result.violations} SHACL violation(s)", file=sys.stderr)
+    return 1
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = open_store(_settings(args)).stats()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    for key, value in stats.items():
+        if key == "graphs":
+            print("quads per graph:")
+            for graph, n in value.items():  # type: ignore[attr-defined]
+                print(f"  {n:8d}  {graph}")
+        else:
+            print(f"{key:16} {value}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    if args.store:
+        os.environ["CKG_STORE"] = str(args.store)
+    settings = _settings(args)
+    uvicorn.run("api.app:create_app", factory=True, host=args.host or settings.host,
+                port=args.port or settings.port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kg",
+                                     description="conflict-kg: news about armed conflict as a knowledge graph")
+    parser.add_argument("--version", action="version", version=f"conflict-kg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_store(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--store", type=Path, help="store directory (default: $CKG_STORE or ./kg-store)")
+        return p
+
+    p = with_store(sub.add_parser("build", help="build the graph from files and folders"))
+    p.add_argument("paths", nargs="+", help=".txt, .jsonl, .html files or folders")
+    p.add_argument("--prune", action="store_true", help="remove documents that are not among the inputs")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_build)
+    p = with_store(sub.add_parser("add", help="add or update documents (unchanged ones are skipped)"))
+    p.add_argument("paths", nargs="+")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_build)
+    p = with_store(sub.add_parser("remove", help="remove documents by id"))
+    p.add_argument("doc_ids", nargs="+")
+    p.set_defaults(func=cmd_remove)
+    p = with_store(sub.add_parser("query", help="run a SPARQL query (text or file) over the union graph"))
+    p.add_argument("query")
+    p.add_argument("--format", choices=RESULT_FORMATS + GRAPH_FORMATS, default="table")
+    p.set_defaults(func=cmd_query)
+    p = with_store(sub.add_parser("dump", help="write the whole graph, deterministically sorted"))
+    p.add_argument("--format", choices=sorted(DUMP_FORMATS), default="nq")
+    p.add_argument("-o", "--output", type=Path)
+    p.set_defaults(func=cmd_dump)
+    p = with_store(sub.add_parser("validate", help="check the graph against the SHACL shapes"))
+    p.set_defaults(func=cmd_validate)
+    p = with_store(sub.add_parser("stats", help="counts by kind and per graph"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+    p = with_store(sub.add_parser("serve", help="serve the HTTP API and SPARQL endpoint"))
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (InputError, StoreLockedError, ModelNotFoundError, CliError) as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kg: interrupted; documents reported done are stored", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

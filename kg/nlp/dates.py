@@ -1,0 +1,105 @@
+"""Resolve the dates news text gives ("Saturday", "last Sunday", "October 3", "yesterday")
+to calendar dates, relative to the article's date.
+
+Pure functions, called by the statement, event and claim layers with the text of a spaCy
+DATE entity (or any phrase). When an article has no date, :func:`reference_date` estimates
+one from the latest full date the text itself gives, and weekdays then resolve to the
+nearest such day around it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["reference_date", "resolve_date"]
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+_MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WEEKDAY_RE = re.compile(r"\b(last|this|next|past)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+                         re.I)
+_RELATIVE = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+             "yesterday": -1, "last night": -1, "overnight": 0, "tomorrow": 1}
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _explicit(text: str, year: int | None) -> dt.date | None:
+    m = _ISO.search(text)
+    if m:
+        return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for regex, (mi, di, yi) in ((_MDY, (1, 2, 3)), (_DMY, (2, 1, 3))):
+        m = regex.search(text)
+        if m:
+            y = int(m.group(yi)) if m.group(yi) else year
+            if y is None:
+                return None
+            return _safe(y, _MONTHS[m.group(mi).lower().rstrip(".")], int(m.group(di)))
+    return None
+
+
+def reference_date(text: str) -> dt.date | None:
+    """The latest full date (with a year) the text gives, as a stand-in for a missing article date."""
+    dates = []
+    for regex, (mi, di, yi) in ((_MDY, (1, 2, 3)), (_DMY, (2, 1, 3))):
+        for m in regex.finditer(text):
+            if m.group(yi):
+                d = _safe(int(m.group(yi)), _MONTHS[m.group(mi).lower().rstrip(".")], int(m.group(di)))
+                if d and 1900 < d.year < 2100:
+                    dates.append(d)
+    return max(dates) if dates else None
+
+
+def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: bool = True) -> dt.date | None:
+    """The calendar date a phrase names, or None when it names none (or cannot be resolved).
+
+    ``anchor`` is the article date; when it is only estimated from the text
+    (``anchor_is_publication=False``) a bare weekday resolves to the nearest such day.
+
+    >>> resolve_date("Saturday", dt.date(2020, 10, 4))
+    datetime.date(2020, 10, 3)
+    >>> resolve_date("last Sunday", dt.date(2020, 10, 4))
+    datetime.date(2020, 9, 27)
+    >>> resolve_date("on October 3", dt.date(2020, 10, 4))
+    datetime.date(2020, 10, 3)
+    >>> resolve_date("the early hours of Sunday", dt.date(2020, 10, 12))
+    datetime.date(2020, 10, 11)
+    >>> resolve_date("Monday", dt.date(2020, 10, 11), anchor_is_publication=False)
+    datetime.date(2020, 10, 12)
+    """
+    text = phrase.strip().lower()
+    explicit = _explicit(phrase, anchor.year if anchor else None)
+    if explicit:
+        return explicit
+    if anchor is None:
+        return None
+    for word, delta in _RELATIVE.items():
+        if re.search(rf"\b{word}\b", text):
+            return anchor + dt.timedelta(days=delta)
+    m = _WEEKDAY_RE.search(text)
+    if m:
+        modifier = (m.group(1) or "").lower()
+        target = _WEEKDAYS[m.group(2).lower()]
+        back = (anchor.weekday() - target) % 7
+        if modifier in ("last", "past"):
+            return anchor - dt.timedelta(days=back or 7)
+        if modifier == "next":
+            return anchor + dt.timedelta(days=(target - anchor.weekday()) % 7 or 7)
+        if not anchor_is_publication:
+            forward = (target - anchor.weekday()) % 7
+            return anchor + dt.timedelta(days=forward) if forward < back else anchor - dt.timedelta(days=back)
+        return anchor - dt.timedelta(days=back)
+    return None

@@ -1,0 +1,89 @@
+"""Run the NLP layers over documents and collect plain :class:`~kg.model.DocumentExtraction` s.
+
+Called by :mod:`kg.build`. Long documents are parsed in paragraph-aligned chunks so that
+spaCy's length limit and memory stay bounded; offsets always index the whole text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from spacy.language import Language
+
+from kg.ids import Iris
+from kg.model import CuratedEntity, DocumentExtraction, NewEntity, SourceDocument
+from kg.nlp.casualties import extract_casualties
+from kg.nlp.dates import reference_date
+from kg.nlp.discourse import Context
+from kg.nlp.events import extract_events
+from kg.nlp.linker import NameIndex, link_bare_bodies, link_entities
+from kg.nlp.pipeline import ModelInfo, load_pipeline, model_info
+from kg.nlp.quotes import find_quotes
+from kg.nlp.statements import extract_statements
+
+__all__ = ["Extractor", "chunks"]
+
+CHUNK_CHARS = 100_000
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, cut at paragraph (or line, or space) breaks."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut < size // 2:
+            cut = window.rfind(" ")
+        if cut < size // 2:
+            cut = size
+        pieces.append((start, text[start:start + cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+class Extractor:
+    """The spaCy pipeline plus linking, ready to run on documents."""
+
+    def __init__(self, *, model: str, entities: Sequence[CuratedEntity], iris: Iris) -> None:
+        self.iris = iris
+        self.entities = {e.iri: e for e in entities}
+        self.index = NameIndex(self.entities)
+        self.nlp: Language = load_pipeline(model, entities)
+        self.info: ModelInfo = model_info(self.nlp)
+        self.nlp.max_length = max(self.nlp.max_length, CHUNK_CHARS * 2)
+
+    def extract(self, document: SourceDocument) -> DocumentExtraction:
+        """Everything extracted from one document."""
+        return next(iter(self.extract_many([document])))
+
+    def extract_many(self, documents: Iterable[SourceDocument], *,
+                     batch_size: int = 16) -> Iterator[DocumentExtraction]:
+        """Extractions in input order, parsing with ``nlp.pipe`` in batches."""
+        for document in documents:
+            extraction = DocumentExtraction(document=document)
+            new: dict[str, NewEntity] = {}
+            quotes = find_quotes(document.text)
+            anchor, is_publication = document.date, True
+            if anchor is None:
+                anchor, is_publication = reference_date(document.text), False
+            parts = chunks(document.text)
+            docs = self.nlp.pipe([piece for _, piece in parts], batch_size=batch_size)
+            for (offset, _), doc in zip(parts, docs, strict=True):
+                mentions, _ = link_entities(doc, index=self.index, iris=self.iris, offset=offset, known_new=new)
+                mentions += link_bare_bodies(doc.text, [*extraction.mentions, *mentions], self.entities,
+                                             offset=offset)
+                mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
+                extraction.mentions.extend(mentions)
+                ctx = Context(doc=doc, offset=offset, mentions=mentions, curated=self.entities, new=new,
+                              quotes=quotes, anchor=anchor, anchor_is_publication=is_publication)
+                extraction.statements.extend(
+                    extract_statements(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris))
+                year = anchor.year if anchor else None
+                extraction.events.extend(
+                    extract_events(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year))
+                extraction.casualty_claims.extend(
+                    extract_casualties(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year))
+            extraction.new_entities = sorted(new.values(), key=lambda e: e.iri)
+            yield extraction

@@ -1,0 +1,160 @@
+"""The curated-entity ruler: a spaCy component that wins over the statistical NER.
+
+The small English model tags "Azerbaijan" and "Stepanakert" as PERSON in our seeds and
+does not know that "Armenia's defence ministry" is one body. This component matches every
+label, spelling variant and role phrase of the curated entities (``ontology/entities.ttl``),
+case-insensitively and with spaCy's ``NORM`` (so defence/defense and ’s/'s are equal),
+replaces the model's overlapping entities with its own, and sets ``Span.kb_id_`` to the
+entity's IRI. A lone surname ("Pashinian said") is linked to the person named in full
+earlier in the document, or to the only curated person with that surname.
+
+Registered as the factory ``conflict_kg_gazetteer`` (see :mod:`kg.nlp.pipeline`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.model import CuratedEntity
+
+__all__ = ["Gazetteer", "spacy_label"]
+
+# How much a match of each kind of name is trusted, and which wins a tie.
+_KIND_CONFIDENCE = {"label": 0.95, "alt": 0.9, "role": 0.8, "family": 0.85}
+_KIND_RANK = {"label": 0, "alt": 1, "role": 2, "family": 3}
+
+_SPACY_LABELS = (
+    ("Person", "PERSON"),
+    ("Settlement", "GPE"),
+    ("Country", "GPE"),
+    ("State", "GPE"),
+    ("Region", "LOC"),
+    ("Location", "LOC"),
+)
+
+
+def spacy_label(types: Iterable[str]) -> str:
+    """The spaCy entity label for a curated entity's ckg: types."""
+    types = set(types)
+    for ckg_type, label in _SPACY_LABELS:
+        if ckg_type in types:
+            return label
+    return "ORG"
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    iri: str
+    kind: str
+
+
+class Gazetteer:
+    """Match curated entity names in a ``Doc`` and make them its entities."""
+
+    def __init__(self, nlp: Language, name: str = "conflict_kg_gazetteer", *, overwrite_ents: bool = True) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.overwrite_ents = overwrite_ents
+        self.matcher = Matcher(nlp.vocab)
+        self.entities: dict[str, CuratedEntity] = {}
+        self._keys: dict[int, tuple[str, str]] = {}
+        self._family: dict[str, set[str]] = defaultdict(set)
+
+    def add_entities(self, entities: Iterable[CuratedEntity]) -> None:
+        """Add the names of curated entities as patterns."""
+        for entity in entities:
+            self.entities[entity.iri] = entity
+            names = [(entity.label, "label")]
+            names += [(n, "alt") for n in entity.alt_labels]
+            names += [(n, "role") for n in entity.role_labels]
+            names += [(n, "family") for n in entity.family_names]
+            for text, kind in names:
+                pattern = self._pattern(text)
+                if not pattern:
+                    continue
+                key = f"{kind}\x1f{entity.iri}"
+                match_id = self.nlp.vocab.strings.add(key)
+                self._keys[match_id] = (kind, entity.iri)
+                self.matcher.add(key, [pattern])
+                if kind == "family":
+                    self._family[text.lower()].add(entity.iri)
+
+    def _pattern(self, text: str) -> list[dict[str, Any]]:
+        tokens = [t for t in self.nlp.make_doc(text.strip()) if not t.is_space]
+        pattern: list[dict[str, Any]] = []
+        for i, token in enumerate(tokens):
+            if token.is_upper and len(token.text) <= 5 and token.is_alpha:
+                pattern.append({"ORTH": token.text})  # acronyms: US, UN, AFP are case-sensitive
+            else:
+                spec: dict[str, Any] = {"NORM": token.norm_}
+                if i == 0 and token.text[:1].isupper():
+                    spec["IS_LOWER"] = False  # "Turkey" the state, not "turkey" the bird
+                pattern.append(spec)
+        return pattern
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = []
+        for match_id, start, end in self.matcher(doc):
+            kind, iri = self._keys[match_id]
+            matches.append(_Match(start, end, iri, kind))
+        named: dict[str, tuple[int, int]] = {}  # iri -> (times named in full, first token)
+        for m in matches:
+            if m.kind != "family":
+                count, first = named.get(m.iri, (0, m.start))
+                named[m.iri] = (count + 1, min(first, m.start))
+        chosen: list[Span] = []
+        # Longest first; among equals, labels before variants before roles before surnames.
+        for m in sorted(matches, key=lambda m: (-(m.end - m.start), _KIND_RANK[m.kind], m.start, m.iri)):
+            iri = m.iri
+            if m.kind == "family":
+                iri_opt = self._resolve_surname(doc[m.start:m.end].text, named)
+                if iri_opt is None:
+                    continue
+                iri = iri_opt
+            entity = self.entities[iri]
+            span = Span(doc, m.start, m.end, label=spacy_label(entity.types), kb_id=iri)
+            chosen.append(span)
+        chosen = filter_spans(chosen)
+        doc.user_data.setdefault("ckg_kind", {})
+        confidences: dict[tuple[int, int], float] = doc.user_data.setdefault("ckg_confidence", {})
+        kinds = {(m.start, m.end, m.iri): m.kind for m in matches}
+        for span in chosen:
+            kind = kinds.get((span.start, span.end, span.kb_id_), "family")
+            confidences[(span.start_char, span.end_char)] = _KIND_CONFIDENCE[kind]
+        if self.overwrite_ents:
+            taken = {i for span in chosen for i in range(span.start, span.end)}
+            kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+            doc.ents = sorted(filter_spans(chosen + kept), key=lambda s: s.start)
+        return doc
+
+    def _resolve_surname(self, surname: str, named: dict[str, tuple[int, int]]) -> str | None:
+        """The person a lone surname means, or None when it is ambiguous.
+
+        A person named in full in the document wins; among several, the one named most often,
+        then the one named first (news introduces the main person first and names a second
+        person of the same surname in full). Otherwise the only curated person of that name.
+        """
+        candidates = sorted(self._family.get(surname.lower(), set()))
+        in_doc = [iri for iri in candidates if iri in named]
+        if in_doc:
+            return min(in_doc, key=lambda iri: (-named[iri][0], named[iri][1]))
+        return candidates[0] if len(candidates) == 1 else None
+
+
+@Language.factory(
+    "conflict_kg_gazetteer",
+    default_config={"overwrite_ents": True},
+)
+def make_gazetteer(nlp: Language, name: str, overwrite_ents: bool) -> Gazetteer:
+    """Factory for :class:`Gazetteer`; entities are added after creation with ``add_entities``."""
+    return Gazetteer(nlp, name, overwrite_ents=overwrite_ents)

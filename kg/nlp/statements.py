@@ -1,0 +1,131 @@
+"""Statements: direct quotations with their speaker, and reported speech.
+
+Called by :mod:`kg.nlp.extract` for each parsed chunk. A quotation is attributed to the
+subject of the nearest speech verb outside quotation marks in its sentence(s) ("…,” X said",
+"X said: “…”", "“…,” said X", "X was quoted as saying"), or to "according to X"; a
+quotation that stands alone in its paragraph continues the previous statement's speaker.
+Pronouns and "the spokeswoman" resolve through :class:`~kg.nlp.discourse.Context`. Reported
+speech ("the ministry said its forces had …") becomes a ``ckg:ReportedSpeech`` with the
+reported clause as ``ckg:content`` and no ``ckg:quote``. Quotations with no identifiable
+speaker (scare quotes) are not statements.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from kg.ids import Iris
+from kg.model import Span, Statement
+from kg.nlp.discourse import Context
+
+__all__ = ["extract_statements"]
+
+_STRIP = " ,;:"
+
+
+def _sentences_for(ctx: Context, begin: int, end: int) -> list[SpacySpan]:
+    """Sentences of the chunk that overlap [begin, end) (absolute offsets), plus neighbours
+    when a quote fills its sentence ("“…,” he said." is often split after the closing mark)."""
+    local_b, local_e = begin - ctx.offset, end - ctx.offset
+    sents = [s for s in ctx.doc.sents if s.end_char > local_b and s.start_char < local_e]
+    if not sents:
+        return []
+    last = sents[-1]
+    if last.end < len(ctx.doc):
+        after = ctx.doc[last.end].sent
+        text_after = after.text.strip()
+        if text_after and after.start_char - last.end_char < 3 and (text_after[0].islower() or
+                                                                     len(after) <= 8):
+            sents.append(after)
+    return sents
+
+
+def _paragraph_of(text: str, char: int) -> tuple[int, int]:
+    begin = text.rfind("\n", 0, char) + 1
+    end = text.find("\n", char)
+    return begin, len(text) if end < 0 else end
+
+
+def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> list[Statement]:
+    """Direct quotes and reported speech of one chunk (``text`` is the whole document)."""
+    statements: list[Statement] = []
+    previous: Statement | None = None
+    for quote in ctx.quotes:
+        if not (ctx.offset <= quote.begin < ctx.offset + len(ctx.doc.text)):
+            continue
+        sents = _sentences_for(ctx, quote.begin, quote.end)
+        tokens: list[Token] = [t for s in sents for t in s]
+        attribution = ctx.attribute(tokens, focus=quote.begin)
+        confidence = attribution.confidence if attribution else 0.0
+        speaker = attribution.speaker if attribution else None
+        body = attribution.on_behalf_of if attribution else None
+        verb = attribution.verb if attribution else None
+        p_begin, p_end = _paragraph_of(text, quote.begin)
+        outside = (text[p_begin:quote.begin - 1] + text[quote.end + 1:p_end]).strip(" \"'“”‘’.,")
+        if speaker is None and previous is not None and not outside:
+            prev_para = _paragraph_of(text, previous.evidence.begin)
+            gap = text[prev_para[1]:p_begin]
+            if gap.count("\n") <= 4 and prev_para[1] <= p_begin:
+                speaker, body, confidence = previous.speaker, previous.on_behalf_of, 0.7
+        if speaker is None:
+            continue
+        words = quote.text.rstrip(_STRIP)
+        ev_begin = ctx.offset + sents[0].start_char if sents else quote.begin
+        ev_end = ctx.offset + sents[-1].end_char if sents else quote.end
+        ev_begin, ev_end = min(ev_begin, quote.begin - 1 if quote.begin else 0), max(ev_end, quote.end)
+        ev_begin = max(ev_begin, 0)
+        ev_end = min(ev_end, len(text))
+        evidence = Span(ev_begin, ev_end, text[ev_begin:ev_end])
+        date = ctx.date_in([t for t in verb.subtree if not ctx.token_in_quote(t)]) if verb is not None else None
+        about = tuple(sorted({m.entity for m in ctx.mentions_in(quote.begin, quote.end) if m.entity != speaker}))
+        statement = Statement(
+            iri=iris.node("statement", doc_id, quote.begin, quote.end),
+            quote=words, content=None, evidence=evidence, speaker=speaker, on_behalf_of=body,
+            date=date, about=about, confidence=round(confidence * (1.0 if quote.closed else 0.8), 2),
+        )
+        statements.append(statement)
+        previous = statement
+    statements.extend(_reported_speech(ctx, doc_id=doc_id, text=text, iris=iris))
+    return statements
+
+
+_REPORTING = {"say", "claim", "report", "announce", "state", "allege", "insist", "confirm", "warn", "tell",
+              "add", "deny", "accuse", "write", "tweet"}
+
+
+def _reported_speech(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> list[Statement]:
+    """Reported speech: a speech verb with a clausal complement and a resolvable subject."""
+    out = []
+    for sent in ctx.doc.sents:
+        for verb in sent:
+            if verb.lemma_.lower() not in _REPORTING or verb.pos_ != "VERB" or ctx.token_in_quote(verb):
+                continue
+            complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+            if complement is None:
+                continue
+            comp_tokens = list(complement.subtree)
+            # a clause that is itself (mostly) a quotation is already a direct quote
+            quoted = sum(1 for t in comp_tokens if ctx.token_in_quote(t))
+            if quoted > len(comp_tokens) / 2:
+                continue
+            subject = ctx.subject_of(verb)
+            if subject is None:
+                continue
+            speaker, body = ctx.resolve_np(subject)
+            if speaker is None:
+                continue
+            b = ctx.offset + comp_tokens[0].idx
+            last = comp_tokens[-1]
+            e = ctx.offset + last.idx + len(last.text)
+            b_sent, e_sent = ctx.offset + sent.start_char, ctx.offset + sent.end_char
+            out.append(Statement(
+                iri=iris.node("statement", doc_id, "reported", b, e),
+                quote=None, content=text[b:e], evidence=Span(b_sent, e_sent, text[b_sent:e_sent]),
+                speaker=speaker, on_behalf_of=body or (ctx.affiliation(speaker) if ctx.is_person(speaker) else None),
+                date=ctx.date_in([t for t in verb.subtree if t.i < complement.left_edge.i or
+                                  t.i > complement.right_edge.i]),
+                about=tuple(sorted({m.entity for m in ctx.mentions_in(b, e) if m.entity != speaker})),
+                confidence=0.6,
+            ))
+    return out

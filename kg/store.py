@@ -1,0 +1,239 @@
+"""The on-disk pyoxigraph store: one named graph per document, replaced atomically.
+
+Called by :mod:`kg.build` (writes), the command line and the HTTP API (reads). A document is
+written with a single SPARQL UPDATE (drop its graph and its provenance, insert the new
+ones), which oxigraph applies as one transaction: a reader or a crash sees the document
+either as it was or complete, never half-written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+from kg.ids import Iris
+from kg.vocab import CKG, PREFIXES, RDF, RDFS, dump_prefixes
+
+__all__ = ["DUMP_FORMATS", "KGStore", "StoreLockedError", "dump_quads"]
+
+DUMP_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
+_QUAD_FORMATS = {"trig", "nq", "jsonld"}
+
+
+class StoreLockedError(OSError):
+    """Another process (``kg serve``, another ``kg build``) has the store open for writing."""
+
+
+def _nt(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple) -> str:
+    return str(term)
+
+
+@dataclass(frozen=True)
+class GraphWrite:
+    """Replace one named graph and its provenance description in one transaction."""
+
+    graph: str
+    quads: Sequence[ox.Quad]
+    provenance: Sequence[ox.Quad]
+    provenance_subjects: Sequence[str]  # subjects whose provenance triples are replaced
+
+
+class KGStore:
+    """A pyoxigraph store with the operations conflict-kg needs.
+
+    >>> store = KGStore(None)
+    >>> store.document_ids()
+    []
+    """
+
+    def __init__(self, path: str | Path | None, *, iris: Iris | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        self.iris = iris or Iris()
+        try:
+            if self.path is None:
+                self.store = ox.Store()
+            elif read_only:
+                self.store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(self.path))
+        except OSError as exc:
+            text = str(exc).lower()
+            if "lock" in text or "resource temporarily unavailable" in text:
+                raise StoreLockedError(
+                    f"store {self.path} is in use by another process (a running 'kg serve'?); "
+                    "stop it, or add documents through the API"
+                ) from exc
+            raise
+
+    # -- writing -------------------------------------------------------------------------
+
+    def write(self, writes: Iterable[GraphWrite]) -> None:
+        """Apply graph replacements in one transaction (all of them, or none)."""
+        prov = self.iris.provenance_graph
+        parts: list[str] = []
+        inserts: dict[str, list[str]] = {}
+        for w in writes:
+            parts.append(f"DROP SILENT GRAPH <{w.graph}>")
+            for subject in w.provenance_subjects:
+                parts.append(f"DELETE WHERE {{ GRAPH <{prov}> {{ <{subject}> ?p ?o }} }}")
+            for q in (*w.quads, *w.provenance):
+                inserts.setdefault(q.graph_name.value, []).append(  # type: ignore[union-attr]
+                    f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} .")
+        if inserts:
+            body = "\n".join(f"GRAPH <{g}> {{\n" + "\n".join(lines) + "\n}" for g, lines in inserts.items())
+            parts.append("INSERT DATA {\n" + body + "\n}")
+        if parts:
+            self.store.update(" ;\n".join(parts))
+
+    def remove_document(self, doc_id: str) -> bool:
+        """Remove a document's graph and its provenance; False when it was not there."""
+        graph = self.iris.document_graph(doc_id)
+        if not self.has_graph(graph):
+            return False
+        self.write([GraphWrite(graph=graph, quads=(), provenance=(),
+                               provenance_subjects=(graph, self.iris.activity(doc_id)))])
+        return True
+
+    def flush(self) -> None:
+        self.store.flush()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def has_graph(self, graph: str) -> bool:
+        return bool(self.store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+
+    def fingerprint(self, graph: str) -> str | None:
+        """The fingerprint recorded for a graph in the provenance graph."""
+        for q in self.store.quads_for_pattern(ox.NamedNode(graph), ox.NamedNode(CKG.fingerprint), None,
+                                               ox.NamedNode(self.iris.provenance_graph)):
+            return str(getattr(q.object, "value", ""))
+        return None
+
+    def document_ids(self) -> list[str]:
+        """Ids of every document graph, sorted."""
+        ids = []
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(CKG.DocumentGraph),
+                                               ox.NamedNode(self.iris.provenance_graph)):
+            doc_id = self.iris.doc_id_of_graph(str(getattr(q.subject, "value", "")))
+            if doc_id is not None:
+                ids.append(doc_id)
+        return sorted(ids)
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def query(self, sparql: str, *, union: bool = True, base_iri: str | None = None,
+              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+              substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None
+              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query; the default graph is the union of all graphs unless given.
+
+        Common prefixes (ckg:, res:, prov:…) are predeclared. Raises ``SyntaxError`` for a
+        malformed query (updates are rejected as syntax errors) and ``OSError`` on storage errors.
+        """
+        kwargs: dict[str, object] = {"prefixes": {**PREFIXES, "res": self.iris.base}}
+        if default_graph:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        else:
+            kwargs["use_default_graph_as_union"] = union
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        if base_iri:
+            kwargs["base_iri"] = base_iri
+        return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
+
+    def count(self, sparql_where: str) -> int:
+        """``SELECT (COUNT(*) AS ?n) WHERE {…}`` over the union graph."""
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {sparql_where} }}")
+        for row in result:  # type: ignore[union-attr]
+            return int(row["n"].value)
+        return 0
+
+    def stats(self) -> dict[str, object]:
+        """Counts by kind of node and per document graph."""
+        prov = self.iris.provenance_graph
+        kinds = {
+            "documents": f"GRAPH <{prov}> {{ ?g a <{CKG.DocumentGraph}> }}",
+            "mentions": f"?m a <{CKG.Mention}> ; <{CKG.refersTo}> ?e",
+            "entities": f"SELECT DISTINCT ?e WHERE {{ ?m <{CKG.refersTo}> ?e }}",
+            "statements": f"?s a <{CKG.Statement}>",
+            "events": f"SELECT DISTINCT ?e WHERE {{ ?e a ?c . ?c <{RDFS.subClassOf}>* <{CKG.Event}> }}",
+            "casualty_claims": f"?c a <{CKG.CasualtyClaim}>",
+        }
+        out: dict[str, object] = {}
+        for name, where in kinds.items():
+            out[name] = self.count(where if not where.startswith("SELECT") else f"{{ {where} }}")
+        out["quads"] = len(self.store)
+        per_graph: dict[str, int] = {}
+        for row in self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                              union=False):  # type: ignore[union-attr]
+            per_graph[row["g"].value] = int(row["n"].value)
+        out["graphs"] = dict(sorted(per_graph.items()))
+        return out
+
+    # -- dumping -------------------------------------------------------------------------
+
+    def iter_quads(self) -> Iterator[ox.Quad]:
+        """Every quad, graph by graph in IRI order, each graph sorted (deterministic)."""
+        for graph in self.graphs():
+            yield from sorted(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), key=str)
+
+    def iter_triples(self) -> list[ox.Triple]:
+        """The union graph's triples, deduplicated and sorted."""
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
+        return sorted(triples, key=str)
+
+    def dump(self, fmt: str, output: BinaryIO) -> None:
+        """Serialize the store deterministically. ``fmt`` is a key of :data:`DUMP_FORMATS`.
+
+        Quad formats (trig, nq, jsonld) keep every named graph; triple formats (ttl, nt, rdf)
+        write the union graph. The same store content always gives the same bytes.
+        """
+        if fmt not in DUMP_FORMATS:
+            raise ValueError(f"unknown dump format {fmt!r}; use one of {', '.join(DUMP_FORMATS)}")
+        dump_quads(self.iter_quads() if fmt in _QUAD_FORMATS else self.iter_triples(), fmt, output,
+                   base=self.iris.base)
+
+    def dump_bytes(self, fmt: str) -> bytes:
+        buf = io.BytesIO()
+        self.dump(fmt, buf)
+        return buf.getvalue()
+
+
+def dump_quads(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str, output: BinaryIO, *,
+               base: str) -> None:
+    """Serialize sorted quads or triples in one of :data:`DUMP_FORMATS`."""
+    rdf_format = DUMP_FORMATS[fmt]
+    prefixes = dump_prefixes(base) if fmt in ("ttl", "trig") else None
+    if fmt in ("nt", "nq"):
+        # Line-based: serialize in bounded batches so memory stays flat on big stores.
+        batch: list[Any] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= 50_000:
+                ox.serialize(batch, output, rdf_format)
+                batch = []
+        if batch:
+            ox.serialize(batch, output, rdf_format)
+        return
+    kwargs: dict[str, object] = {}
+    if prefixes:
+        kwargs["prefixes"] = prefixes
+    ox.serialize(list(items), output, rdf_format, **kwargs)  # type: ignore[arg-type]
+
+

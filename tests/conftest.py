@@ -1,0 +1,91 @@
+"""Shared fixtures: the seeds graph built once per session with the real ``kg`` command,
+the real spaCy model, and a real uvicorn server for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+KG = [sys.executable, "-m", "kg.cli"]
+EPOCH = "1700000000"
+
+
+def run_kg(*args: str, store: Path, env: dict[str, str] | None = None, check: bool = True,
+           timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the real ``kg`` command line in a subprocess."""
+    full_env = {**os.environ, "CKG_STORE": str(store), "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    proc = subprocess.run([*KG, *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=ROOT)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"kg {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from seeds/ by ``kg build`` (do not open it for writing in tests: copy it)."""
+    store = tmp_path_factory.mktemp("seeds") / "store"
+    run_kg("build", str(SEEDS), store=store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def seeds_dump_nq(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dump") / "seeds.nq"
+    run_kg("dump", "--format", "nq", "-o", str(out), store=seeds_store)
+    return out
+
+
+@pytest.fixture
+def store_copy(seeds_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeds store that a test may change."""
+    target = tmp_path / "store"
+    shutil.copytree(seeds_store, target)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a real uvicorn server (``kg serve``) over a copy of the seeds store."""
+    store = tmp_path_factory.mktemp("served") / "store"
+    shutil.copytree(seeds_store, store)
+    port = free_port()
+    env = {**os.environ, "CKG_STORE": str(store)}
+    proc = subprocess.Popen([*KG, "serve", "--port", str(port)], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/sparql", headers={"Accept": "text/turtle"}, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            output = proc.stdout.read() if proc.stdout else ""
+            raise AssertionError(f"server did not start:\n{output}")
+        time.sleep(0.2)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
