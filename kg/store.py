@@ -193,6 +193,13 @@ class KGStore:
         for graph in self.graphs():
             yield from sorted(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), key=str)
 
+    def graph_bytes(self, graph: str) -> bytes:
+        """One named graph as sorted N-Triples."""
+        buf = io.BytesIO()
+        quads = sorted(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), key=str)
+        ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], buf, ox.RdfFormat.N_TRIPLES)
+        return buf.getvalue()
+
     def iter_triples(self) -> list[ox.Triple]:
         """The union graph's triples, deduplicated and sorted."""
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}

@@ -69,13 +69,20 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
     # "158 military deaths", "30,000 lives", "100 people dead"
     for word in [head, *list(head.doc[head.i + 1:head.i + 3])]:
         lemma = _lemma(word)
-        if lemma in _WOUNDED_NOUNS:
+        if lemma in _WOUNDED_NOUNS or word.lower_ in _WOUNDED_NOUNS:
             return "Wounded", head
-        if lemma in _KILLED_NOUNS and not (lemma == "life" and number.i > word.i):
+        if (lemma in _KILLED_NOUNS or word.lower_ in _KILLED_NOUNS) and not (lemma == "life" and number.i > word.i):
             return "Killed", head
+    # "23 civilians killed": a participle hanging off the counted noun
+    for child in head.children:
+        if child.dep_ in ("acl", "relcl", "amod") and _lemma(child) in _KILL_VERBS | _WOUND_VERBS:
+            return ("Wounded" if _lemma(child) in _WOUND_VERBS else "Killed"), head
     # the number counts people; look for the verb that kills or wounds them
     if _lemma(head) in _PEOPLE or head is number:
         verb = head.head
+        for child in verb.children:  # "one person was reported killed"
+            if child.dep_ in ("xcomp", "oprd", "acomp") and _lemma(child) in _KILL_VERBS | _WOUND_VERBS:
+                return ("Wounded" if _lemma(child) in _WOUND_VERBS else "Killed"), head
         for _ in range(3):
             lemma = _lemma(verb)
             if lemma in _WOUND_VERBS:

@@ -34,8 +34,11 @@ SPEECH_VERBS = {
     "describe", "allege", "reiterate", "vow", "promise", "threaten", "comment", "explain", "argue", "assert",
     "affirm", "maintain", "pledge", "demand", "acknowledge", "admit", "emphasise", "emphasize", "underline",
     "suggest", "express", "voice", "call", "blame", "dismiss", "reject", "welcome", "condemn",
-    "record", "estimate", "put",
+    "record", "estimate", "put", "reaffirm", "repeat",
 }
+_ALWAYS_REPORTING = {"say", "tell", "add", "tweet", "write", "state", "quote", "reply", "respond", "post",
+                     "comment", "stress", "note", "insist", "reiterate", "explain", "report", "record", "confirm",
+                     "announce", "claim"}
 _PRONOUNS_PERSON = {"he", "she", "him", "her"}
 _PRONOUNS_THING = {"it", "they", "them"}
 _PERSON_NOUNS = {"spokesman", "spokeswoman", "spokesperson", "leader", "minister", "president", "official",
@@ -171,24 +174,47 @@ class Context:
     # -- subjects and speakers -------------------------------------------------------------
 
     def subject_of(self, verb: Token) -> Token | None:
-        """The subject of a verb, climbing through xcomp/advcl/conj ("was quoted as saying")."""
+        """The subject of a verb, climbing through xcomp/advcl/conj ("was quoted as saying").
+
+        An active verb coordinated with a passive one does not inherit its patient ("X was
+        targeted and [the leader] threatened …"); "Y quoted X as saying" gives X; an inverted
+        attribution ("…,” said the spokesman") gives the noun after the verb.
+        """
         current: Token | None = verb
-        for _ in range(3):
+        passive_ok = True
+        for _ in range(4):
             if current is None:
                 return None
             for child in current.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and not self.token_in_quote(child):
-                    return child
+                if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and passive_ok):
+                    if not self.token_in_quote(child):
+                        if current.lemma_.lower() == "quote":
+                            quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
+                            if quoted is not None:
+                                return quoted
+                        return child
+            if current.lemma_.lower() in SPEECH_VERBS:
+                after = next((c for c in current.children if c.dep_ in ("dobj", "attr", "nsubj")
+                              and c.i > current.i and not self.token_in_quote(c)
+                              and (c.pos_ in ("PROPN", "NOUN"))), None)
+                if after is not None and self._follows_quote(current):
+                    return after
             for child in current.children:
                 if child.dep_ == "agent":
                     for grandchild in child.children:
                         if grandchild.dep_ == "pobj":
                             return grandchild
             if current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp") and current.head is not current:
+                passive_ok = current.dep_ != "conj" or any(c.dep_ == "auxpass" for c in current.children)
                 current = current.head
             else:
                 return None
         return None
+
+    def _follows_quote(self, verb: Token) -> bool:
+        """True when a closing quotation ends just before the verb ("…,” said X)."""
+        start = self.offset + verb.idx
+        return any(0 <= start - q.end <= 4 for q in self.quotes)
 
     def resolve_np(self, head: Token, *, want_person: bool = False) -> tuple[str | None, str | None]:
         """(entity, body it speaks for) for a noun phrase given by its head token.
@@ -203,7 +229,7 @@ class Context:
         if lower in _PRONOUNS_PERSON:
             return self._recent(head, person=True), None
         if lower in _PRONOUNS_THING:
-            return self._recent(head, person=False), None
+            return self._last_speaker(head) or self._recent(head, person=False), None
         candidates: list[tuple[float, int, str]] = []
         for token in head.subtree:
             if self.token_in_quote(token):
@@ -239,6 +265,24 @@ class Context:
         if head.lemma_.lower() in _BODY_NOUNS:
             return self._recent(head, person=False, noun=head.lemma_.lower()), None
         return None, None
+
+    def _last_speaker(self, token: Token) -> str | None:
+        """The non-person actor that last spoke before ``token`` ("…, it said" after "the ministry said")."""
+        earlier = [s for s in self.doc.sents if s.end <= token.sent.start]
+        for sent in reversed(earlier[-3:]):
+            for verb in sorted(sent, key=lambda t: -t.i):
+                if verb.lemma_.lower() not in _ALWAYS_REPORTING or verb.pos_ != "VERB":
+                    continue
+                subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) or self._left_of(verb)
+                if subject is None or subject.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING:
+                    continue
+                for t in subject.subtree:
+                    mention = self.mention_at(t)
+                    if mention is not None:
+                        actor = self.as_actor(mention.entity)
+                        if actor and not self.is_person(actor):
+                            return actor
+        return None
 
     def _recent(self, token: Token, *, person: bool, noun: str | None = None) -> str | None:
         """The latest earlier mention of a person (or of a non-person actor) before ``token``."""
@@ -311,10 +355,11 @@ class Context:
         to X" is used when there is no such verb.
         """
         verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")
-                 and not self.token_in_quote(t)]
-        verbs.sort(key=lambda t: abs(self.offset + t.idx - focus))
+                 and not self.token_in_quote(t) and self._reports(t)]
+        # the reporting verb highest in the parse wins ("…, it added" over "expressed"), then the nearest
+        verbs.sort(key=lambda t: (len(list(t.ancestors)), abs(self.offset + t.idx - focus)))
         for verb in verbs:
-            subject = self.subject_of(verb)
+            subject = self.subject_of(verb) or self._left_of(verb)
             if subject is None:
                 continue
             speaker, body = self.resolve_np(subject)
@@ -329,6 +374,39 @@ class Context:
                 return Attribution(speaker=speaker, on_behalf_of=body or self._default_body(speaker), verb=None,
                                    confidence=0.75)
         return None
+
+    def _left_of(self, verb: Token) -> Token | None:
+        """The name right before a verb ("…, the prosecutor's office in Baku said"), when the
+        parse found no subject: the head of the nearest mention ending just before it."""
+        i = verb.i - 1
+        while i >= 0 and (self.doc[i].pos_ in ("AUX", "ADV", "PART") or self.doc[i].dep_ in ("aux", "neg")):
+            i -= 1
+        stop = max(-1, i - 8)
+        found: Token | None = None
+        while i > stop:  # the leftmost name of the phrase: its head ("the office in Baku")
+            token = self.doc[i]
+            if token.is_punct and token.text not in ("'", "’", "-"):
+                break
+            mention = self.mention_at(token)
+            if mention is not None and self.as_actor(mention.entity):
+                found = token
+            i -= 1
+        return found
+
+    def _reports(self, verb: Token) -> bool:
+        """Whether a speech-verb token is used to report something here: "said" always; others
+        ("declared", "called") only with a clause, or a quotation next to or inside them
+        ("declared martial law" reports nothing)."""
+        if verb.lemma_.lower() in _ALWAYS_REPORTING:
+            return True
+        if any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children):
+            return True
+        for q in self.quotes:
+            span = self.doc.char_span(q.begin - self.offset, q.end - self.offset, alignment_mode="expand")
+            if span is not None and len(span) and (span[0].head.i == verb.i or span[0].head.head.i == verb.i
+                                                   or span.root.head.i == verb.i):
+                return True  # accused X “of …”, called it ‘…’
+        return self._follows_quote(verb)
 
     def _default_body(self, speaker: str) -> str | None:
         if self.is_person(speaker):

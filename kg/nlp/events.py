@@ -71,7 +71,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("MissileStrike", ("missile", "strike")), Trigger("MissileStrike", ("missile", "attack")),
     Trigger("MissileStrike", ("missile",), forbids=("defence", "defense", "launcher")),
     Trigger("Shelling", ("shell",)), Trigger("Shelling", ("shelling",)), Trigger("Shelling", ("artillery", "fire")),
-    Trigger("Shelling", ("rocket", "fire")), Trigger("Shelling", ("under", "fire")),
+    Trigger("Shelling", ("rocket", "fire")), Trigger("ArmedClash", ("under", "fire")),
     Trigger("Shelling", ("bombard",)), Trigger("Shelling", ("bombardment",)), Trigger("Shelling", ("explosion",)),
     Trigger("Shelling", ("rocket", "launcher")), Trigger("Shelling", ("target",), requires=("rocket",)),
     Trigger("TerritorialCapture", ("capture",)), Trigger("TerritorialCapture", ("seize",)),
@@ -87,6 +87,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("ForeignFighterDeployment", ("mercenary",)), Trigger("ForeignFighterDeployment", ("foreign", "fighter")),
     Trigger("ForeignFighterDeployment", ("send", "fighter")), Trigger("ForeignFighterDeployment", ("fighter",),
                                                                       requires=("syria",)),
+    Trigger("Other", ("accuse",), requires=("civilian",), forbids=("ceasefire", "truce", "shell", "shelling")),
     Trigger("ArmedClash", ("clash",)), Trigger("ArmedClash", ("fighting",), forbids=("halt", "end", "cessation")),
     Trigger("ArmedClash", ("fight",), requires=("heavy",)), Trigger("ArmedClash", ("battle",)),
     Trigger("ArmedClash", ("hostility",), forbids=("cessation",)), Trigger("ArmedClash", ("firing",)),
@@ -97,6 +98,19 @@ TRIGGERS: tuple[Trigger, ...] = (
 _BACKGROUND = re.compile(r"\b(1[89]\d\d|200\d|201\d)s?\b|\b(?:nineteen|the) ?(?:eighties|nineties)\b")
 _DENY = {"deny", "dispute", "reject", "refute"}
 _FROM_PREPS = {"from"}
+_PLACE_NOUNS = {"territory", "city", "cities", "region", "village", "villages", "settlement", "settlements",
+                "district", "districts", "town", "border", "soil", "capital", "positions"}
+_PARTY_PREPS = {"for", "with", "between", "by", "about"}
+_LOCATIVE_PREPS = {"in", "on", "at", "into", "inside", "across", "near", "around", "over", "along", "outside",
+                   "towards", "toward", "against"}
+_HYPOTHETICAL = {"vow", "promise", "threaten", "fear", "risk", "ready", "readiness", "prepare", "want", "plan",
+                 "could", "would", "might", "escalate", "prevent", "avoid", "refuse", "reject", "ignore",
+                 "seek", "hope", "intend", "why", "how"}
+_SELF_PLACED = {"MartialLaw", "Mobilization"}
+_ATTACK_VERBS = {"shell", "attack", "hit", "strike", "target", "bomb", "bombard", "capture", "seize", "liberate",
+                 "recapture", "retake", "take", "fire"}
+_STRIKES = {"MissileStrike", "DroneStrike", "AirStrike", "Shootdown", "Other", "CeasefireViolation"}
+_ONCE = {"MartialLaw", "Mobilization"}  # a state declares these once: several reports are one event
 _TARGET_PREPS = {"against", "on", "at", "in", "into", "near", "of", "toward", "towards"}
 
 
@@ -166,32 +180,59 @@ def _demonym_actor(ctx: Context, token: Token) -> str | None:
 
 
 def _agent(ctx: Context, trigger: Token) -> list[str]:
-    head = trigger
-    if trigger.pos_ == "VERB":
-        subj = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
-        if subj is not None:
-            return _actors_of(ctx, subj)
+    """Who acted: the subject of a verb trigger (through "ordered … to mobilise"), the actor
+    named before a noun trigger ("Armenian missile attack"), or the subject of the verb whose
+    object the noun trigger is ("Armenia declared martial law")."""
+    if trigger.pos_ in ("VERB", "AUX"):
         agent = next((c for c in trigger.children if c.dep_ == "agent"), None)
         if agent is not None:
             return _actors_of(ctx, next((c for c in agent.children if c.dep_ == "pobj"), None))
-    # a noun trigger: the actor named in front of it ("Armenian missile attack", "Azerbaijan's offensive")
+        if any(c.dep_ == "nsubjpass" for c in trigger.children):
+            return []  # "the city was shelled": the subject is the target
+        subject = ctx.subject_of(trigger)
+        return _actors_of(ctx, subject) if subject is not None else []
+    head = trigger
+    while head.dep_ in ("amod", "compound", "nmod") and head.head is not head:
+        head = head.head
     for child in head.children:
-        if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < head.i:
+        if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < head.i and child.i != trigger.i:
             found = _actors_of(ctx, child)
             if found:
                 return found
-    if head.dep_ in ("dobj", "pobj") and head.head.pos_ == "VERB":
-        subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
-        if subj is not None and head.head.lemma_ in ("launch", "carry", "conduct", "stage", "mount"):
-            return _actors_of(ctx, subj)
+    if head.dep_ in ("dobj", "pobj") and head.head.pos_ in ("VERB", "ADP"):
+        verb = head.head if head.head.pos_ == "VERB" else head.head.head
+        if verb.pos_ == "VERB":
+            subject = ctx.subject_of(verb)
+            if subject is not None:
+                return _actors_of(ctx, subject)
     return []
 
 
 def _acts(token: Token) -> bool:
-    """True when a name is the subject (or possessor) of a clause: it acts, it is not where."""
+    """True when a name is the active subject of a clause ("Yerevan said"), or the object of
+    a preposition that makes it a party rather than a location ("support for Baku", "talks
+    with Ankara", "fighting between Azerbaijan and Armenia"): it acts, it is not where."""
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
-    return token.dep_ in ("nsubj", "nsubjpass", "poss")
+    if token.dep_ == "nsubj":
+        return token.head.lemma_ != "be"  # "Ganja was under fire": the subject is where it happened
+    return token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS
+
+
+def _within(ctx: Context, inner: str, outer: str) -> bool:
+    """Whether a curated place lies inside another (following ckg:locatedIn)."""
+    seen: set[str] = set()
+    current = [inner]
+    while current:
+        iri = current.pop()
+        entity = ctx.curated.get(iri)
+        if entity is None or iri in seen:
+            continue
+        seen.add(iri)
+        if outer in entity.located_in:
+            return True
+        current.extend(entity.located_in)
+    return False
 
 
 def _places(ctx: Context, sent: SpacySpan, actors: set[str]) -> list[str]:
@@ -206,15 +247,22 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str]) -> list[str]:
         if token is not None and _acts(token.root):
             continue  # "Yerevan said", "Ankara denied": a capital standing for its state, not a place
         if token is not None:
-            for anc in token.root.ancestors:
-                if anc.dep_ == "prep":
-                    origin = anc.lower_ in _FROM_PREPS
-                    break
+            preps = [a for a in token.root.ancestors if a.dep_ == "prep"][:2]
+            origin = any(p.lower_ in _FROM_PREPS for p in preps)
         coarse = bool(ctx.types(m.entity) & {"State", "Country"})
+        if coarse and token is not None:
+            root = token.root
+            locative = (root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS) or (
+                root.dep_ in ("dobj", "nsubjpass") and _lemma(root.head) in _ATTACK_VERBS) or (
+                root.dep_ == "poss" and root.head.lower_ in _PLACE_NOUNS)
+            if not locative:
+                continue
         places.append((m.entity, origin, coarse))
     fine = [p for p, origin, coarse in places if not coarse and not origin]
     if fine:
-        return list(dict.fromkeys(fine))
+        # "Stepanakert, the main city of Nagorno-Karabakh": the most specific place only
+        inner = [p for p in fine if not any(q != p and _within(ctx, q, p) for q in fine)]
+        return list(dict.fromkeys(inner))
     fine = [p for p, origin, coarse in places if not coarse]
     if fine:
         return list(dict.fromkeys(fine))[:1]
@@ -244,44 +292,118 @@ def _negated(trigger: Token) -> bool:
     return False
 
 
+def _present(trigger: Token) -> bool:
+    """Whether the clause of a trigger is in the present tense ("are carrying out", "is")."""
+    for tok in [trigger, *trigger.ancestors][:3]:
+        if tok.tag_ in ("VBZ", "VBP") and tok.lemma_.lower() not in ("say", "claim", "accuse", "report"):
+            return True
+        if tok.tag_ == "VBG" and any(c.tag_ in ("VBZ", "VBP") for c in tok.children if c.dep_ == "aux"):
+            return True
+        if tok.pos_ == "VERB" and tok.dep_ in ("ROOT", "ccomp"):
+            break
+    return False
+
+
+def _hypothetical(trigger: Token) -> bool:
+    """A trigger under a modal or a verb of intent ("vowed to keep fighting", "could escalate")."""
+    for tok in [trigger, *trigger.ancestors][:4]:
+        if tok.lemma_.lower() in _HYPOTHETICAL or any(
+                c.dep_ == "aux" and c.lower_ in ("could", "would", "might", "may", "will") for c in tok.children):
+            return True
+    return False
+
+
+def _main_region(ctx: Context) -> str | None:
+    """The region the document names most: where unplaced fighting is (the war's theatre)."""
+    counts: dict[str, int] = {}
+    for m in ctx.mentions:
+        if "Region" in ctx.types(m.entity):
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+    return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+
+
 def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: int | None) -> list[Event]:
     """Events reported or alleged in one chunk."""
     events: dict[str, Event] = {}
-    for sent in ctx.doc.sents:
-        if is_background(sent.text, year):
+    last_dated: dict[str, tuple[int, object]] = {}  # event type -> (sentence number, date)
+    region = _main_region(ctx)
+    for number, sent in enumerate(ctx.doc.sents):
+        date = ctx.date_in(sent, outside_quotes=False)
+        current = date is not None and (year is None or date.year >= year)
+        if is_background(sent.text, year) and not current:
             continue
-        triggers = [(t, tok) for t, tok in _find_triggers(sent) if not _negated(tok)]
+        line = sent.text.strip()
+        headline = "\n" not in line and not line.endswith((".", "!", "”", '"', "’", "'", ")", ":")) and \
+            ctx.doc.text[sent.end_char:sent.end_char + 1] in ("\n", "")
+        if headline or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
+                sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
+            continue  # headlines, questions and links to other stories report no event
+        triggers = [(t, tok) for t, tok in _find_triggers(sent) if not _negated(tok) and not _hypothetical(tok)
+                    and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
         if not triggers:
             continue
         tokens: Sequence[Token] = list(sent)
         attribution = ctx.attribute(tokens, focus=ctx.offset + triggers[0][1].idx)
         claimed = (attribution.speaker,) if attribution else ()
         denied = tuple(d for d in _denied_by(ctx, sent) if d not in claimed)
-        date = ctx.date_in(sent, outside_quotes=False)
         b, e = ctx.offset + sent.start_char, ctx.offset + sent.end_char
         evidence = Span(b, e, text[b:e])
         by_type: dict[str, list[Token]] = {}
         for trigger, token in triggers:
             by_type.setdefault(trigger.event_type, []).append(token)
-        if "Shootdown" in by_type or "MissileStrike" in by_type or "DroneStrike" in by_type:
-            by_type.pop("ArmedClash", None)  # "an attack" that is the strike itself
+        if set(by_type) & _STRIKES:
+            by_type.pop("ArmedClash", None)  # "the attack" that is the strike itself
         for event_type, tokens_ in sorted(by_type.items()):
             agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok)))
             places = _places(ctx, sent, set(agents) | set(claimed))
+            event_date = date
+            if event_date is None and ctx.anchor_is_publication and any(_present(tok) for tok in tokens_):
+                event_date = ctx.anchor  # "are shelling", "the shelling … is a provocation": as it is reported
+            if event_date is None and event_type in last_dated and number - last_dated[event_type][0] <= 3:
+                event_date = last_dated[event_type][1]  # type: ignore[assignment]  # the story goes on
+            if event_date is not None:
+                last_dated[event_type] = (number, event_date)
+            if not places and event_type in _SELF_PLACED:
+                places = [a for a in agents if ctx.is_place(a)][:1]
+            quoted = all(ctx.token_in_quote(tok) for tok in tokens_)
+            if not (places or event_date or agents or claimed) or (quoted and event_type == "ArmedClash"
+                                                                   and not places):
+                continue  # "the fighting" in general, or in someone's words: nothing to place it
+            if not places and event_type == "ArmedClash" and region is not None:
+                places = [region]
             targets = tuple(p for p in places if event_type in ("Shelling", "MissileStrike", "DroneStrike",
                                                                    "AirStrike"))
             about = tuple(sorted({m.entity for m in ctx.mentions_in(b, e)}))
             place_list: list[str | None] = [*places] or [None]
             for place in place_list:
-                if place is not None and date is not None:
-                    iri = iris.node("event", event_type, place, date.isoformat())
+                if place is not None and event_date is not None:
+                    iri = iris.node("event", event_type, place, event_date.isoformat())
                 else:
                     iri = iris.node("event", doc_id, b, event_type, place or "")
-                confidence = 0.55 + (0.1 if place else 0) + (0.1 if date else 0) + (0.1 if agents else 0)
+                confidence = 0.55 + (0.1 if place else 0) + (0.1 if event_date else 0) + (0.1 if agents else 0)
                 events[iri] = Event(
                     iri=iri, types=(event_type,), evidence=evidence, agent=agents,
                     target=(place,) if place and place in targets else (), place=(place,) if place else (),
-                    date=date, claimed_by=claimed, denied_by=denied, about=about,
+                    date=event_date, claimed_by=claimed, denied_by=denied, about=about,
                     confidence=round(min(confidence, 0.9), 2),
                 )
-    return list(events.values())
+    return _merge_once(list(events.values()))
+
+
+def _merge_once(events: list[Event]) -> list[Event]:
+    """Reports in one document of a martial law or a mobilisation are one event: the one with
+    the most detail keeps its IRI and gains the others' claimants."""
+    out: list[Event] = []
+    for event_type in sorted(_ONCE):
+        same = [e for e in events if event_type in e.types]
+        if len(same) < 2:
+            continue
+        best = max(same, key=lambda e: (bool(e.place), e.date is not None, bool(e.agent), e.confidence, e.iri))
+        claimed = tuple(dict.fromkeys(c for e in same for c in e.claimed_by))
+        agents = tuple(dict.fromkeys(a for e in same for a in e.agent))
+        merged = Event(iri=best.iri, types=best.types, evidence=best.evidence, agent=agents, target=best.target,
+                       place=best.place, date=best.date, claimed_by=claimed, denied_by=best.denied_by,
+                       about=best.about, background=best.background, confidence=best.confidence)
+        events = [e for e in events if e not in same]
+        out.append(merged)
+    return events + out

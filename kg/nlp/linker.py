@@ -31,6 +31,15 @@ _WEEKDAYS_MONTHS = {
 }
 
 
+# Weapon systems and platforms are equipment, not actors or places, though the model tags
+# them as names ("Smerch", "Polonez", "Bayraktar").
+_EQUIPMENT = {
+    "smerch", "polonez", "grad", "bm 21", "bm 21 grad", "bayraktar", "bayraktar tb2", "tb2", "harop", "iskander",
+    "scud", "tochka", "tochka u", "su 25", "su 30", "f 16", "f 15", "t 72", "t 90", "s 300", "s 400", "osa",
+    "tor", "kamikaze", "orbiter", "hermes", "heron", "mlrs",
+}
+
+
 class NameIndex:
     """Curated entities by normalised name and by slug, for linking what the model found."""
 
@@ -67,8 +76,10 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
         return None
     if text.isupper() and len(letters) > 5:  # shouted headers and datelines ("READ MORE")
         return None
-    if normalise_name(text) in _WEEKDAYS_MONTHS:
+    if normalise_name(text) in _WEEKDAYS_MONTHS or normalise_name(text) in _EQUIPMENT:
         return None
+    if cleaned[-1].tag_ in ("JJ", "JJR", "JJS") or cleaned[-1].pos_ == "ADJ":
+        return None  # an adjective ("Middle Eastern"), not a name
     return cleaned
 
 

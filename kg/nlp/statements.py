@@ -63,10 +63,12 @@ def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> l
         verb = attribution.verb if attribution else None
         p_begin, p_end = _paragraph_of(text, quote.begin)
         outside = (text[p_begin:quote.begin - 1] + text[quote.end + 1:p_end]).strip(" \"'“”‘’.,")
-        if speaker is None and previous is not None and not outside:
+        if speaker is None and previous is not None:
             prev_para = _paragraph_of(text, previous.evidence.begin)
+            same_paragraph = prev_para[0] == p_begin
             gap = text[prev_para[1]:p_begin]
-            if gap.count("\n") <= 4 and prev_para[1] <= p_begin:
+            follows = not outside and gap.count("\n") <= 4 and prev_para[1] <= p_begin
+            if same_paragraph or follows:  # the quotation goes on: same speaker
                 speaker, body, confidence = previous.speaker, previous.on_behalf_of, 0.7
         if speaker is None:
             continue

@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# conflict-kg: build the seeds graph at image build time and serve it.
+#   docker build -t conflict-kg .
+#   docker run -p 8000:8000 -v kg-data:/data conflict-kg
+# No Docker engine runs on the project's machines: these steps are checked by running them
+# in a clean venv (see tests/test_dockerfile.py once it exists, and the issue notes).
+
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY kg ./kg
+COPY api ./api
+COPY ontology ./ontology
+RUN python -m venv /opt/venv \
+ && /opt/venv/bin/pip install --upgrade pip \
+ && /opt/venv/bin/pip install '.[model]'
+COPY seeds ./seeds
+RUN SOURCE_DATE_EPOCH=0 CKG_STORE=/opt/seed-store /opt/venv/bin/kg build seeds --quiet
+
+FROM python:3.11-slim
+ENV PATH=/opt/venv/bin:$PATH \
+    CKG_STORE=/data/store \
+    CKG_HOST=0.0.0.0 \
+    CKG_PORT=8000 \
+    PYTHONUNBUFFERED=1
+RUN useradd --system --uid 10001 --home-dir /data ckg && mkdir -p /data && chown ckg /data
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build --chown=ckg /opt/seed-store /opt/seed-store
+USER ckg
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
+  CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/sparql?query=ASK%7B%7D', timeout=4); sys.exit(0)"
+# First start on an empty volume: copy the seeds store in, then serve.
+CMD ["sh", "-c", "[ -d \"$CKG_STORE\" ] || cp -r /opt/seed-store \"$CKG_STORE\"; exec kg serve --host \"$CKG_HOST\" --port \"$CKG_PORT\""]
