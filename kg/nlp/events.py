@@ -87,6 +87,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("ForeignFighterDeployment", ("mercenary",)), Trigger("ForeignFighterDeployment", ("foreign", "fighter")),
     Trigger("ForeignFighterDeployment", ("send", "fighter")), Trigger("ForeignFighterDeployment", ("fighter",),
                                                                       requires=("syria",)),
+    Trigger("Other", ("retaliatory", "measure")), Trigger("Other", ("retaliate",)),
     Trigger("Other", ("accuse",), requires=("civilian",), forbids=("ceasefire", "truce", "shell", "shelling")),
     Trigger("ArmedClash", ("clash",)), Trigger("ArmedClash", ("fighting",), forbids=("halt", "end", "cessation")),
     Trigger("ArmedClash", ("fight",), requires=("heavy",)), Trigger("ArmedClash", ("battle",)),
@@ -111,6 +112,7 @@ _ATTACK_VERBS = {"shell", "attack", "hit", "strike", "target", "bomb", "bombard"
                  "recapture", "retake", "take", "fire"}
 _STRIKES = {"MissileStrike", "DroneStrike", "AirStrike", "Shootdown", "Other", "CeasefireViolation"}
 _ONCE = {"MartialLaw", "Mobilization"}  # a state declares these once: several reports are one event
+_SAME_AT_PLACE = {"Negotiation", "Ceasefire", "Mediation"}  # talks in Moscow, mentioned twice, are one event
 _TARGET_PREPS = {"against", "on", "at", "in", "into", "near", "of", "toward", "towards"}
 
 
@@ -235,6 +237,45 @@ def _within(ctx: Context, inner: str, outer: str) -> bool:
     return False
 
 
+_LIGHT_VERBS = {"carry", "conduct", "launch", "stage", "mount", "make", "deliver"}
+_CITY_NOUNS = {"city", "town", "village", "capital"}
+_AREA_NOUNS = {"region", "area", "enclave", "frontline", "front"}
+_OWNED_NOUNS = {"settlement", "territory", "city", "village", "town", "land", "border", "region"}
+
+
+def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
+    """Whether a place is named inside the phrase or clause of a trigger."""
+    head = trigger
+    while head.dep_ in ("amod", "compound", "nmod") and head.head is not head:
+        head = head.head
+    if head.pos_ not in ("VERB", "AUX") and head.dep_ == "dobj" and head.head.lemma_.lower() in _LIGHT_VERBS:
+        head = head.head  # "carry out a missile strike against X"
+    begin, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
+    return any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end))
+
+
+def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[str]:
+    """A place the sentence names without a name: "the city" (the settlement named last),
+    "the region"/"the area" (the document's region), "its settlements" (the state that owns them)."""
+    for token in sent:
+        lemma = token.lemma_.lower()
+        det = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
+        if det is None or token.pos_ != "NOUN":
+            continue
+        if det.lower_ == "the" and lemma in _CITY_NOUNS:
+            before = ctx.offset + sent.start_char
+            for m in ctx.mentions_before(before):
+                if "Settlement" in ctx.types(m.entity):
+                    return [m.entity]
+        if det.lower_ == "the" and lemma in _AREA_NOUNS and region is not None:
+            return [region]
+        if det.lower_ in ("its", "their") and lemma in _OWNED_NOUNS:
+            for m in reversed(ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + token.idx)):
+                if "State" in ctx.types(m.entity) and "Country" in ctx.types(m.entity):
+                    return [m.entity]
+    return []
+
+
 def _places(ctx: Context, sent: SpacySpan, actors: set[str]) -> list[str]:
     """The most specific places the sentence names (not origins of "from" phrases)."""
     mentions = ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char)
@@ -286,7 +327,7 @@ def _denied_by(ctx: Context, sent: SpacySpan) -> list[str]:
 
 
 def _negated(trigger: Token) -> bool:
-    for tok in [trigger, *trigger.ancestors][:3]:
+    for tok in [trigger, *trigger.ancestors][:4]:
         if any(c.dep_ == "neg" for c in tok.children) and _lemma(tok) not in _DENY:
             return True
     return False
@@ -308,7 +349,8 @@ def _hypothetical(trigger: Token) -> bool:
     """A trigger under a modal or a verb of intent ("vowed to keep fighting", "could escalate")."""
     for tok in [trigger, *trigger.ancestors][:4]:
         if tok.lemma_.lower() in _HYPOTHETICAL or any(
-                c.dep_ == "aux" and c.lower_ in ("could", "would", "might", "may", "will") for c in tok.children):
+                (c.dep_ == "aux" and c.lower_ in ("could", "would", "might", "may", "will"))
+                or c.lemma_.lower() in ("readiness", "willingness") for c in tok.children):
             return True
     return False
 
@@ -333,8 +375,10 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if is_background(sent.text, year) and not current:
             continue
         line = sent.text.strip()
-        headline = "\n" not in line and not line.endswith((".", "!", "”", '"', "’", "'", ")", ":")) and \
-            ctx.doc.text[sent.end_char:sent.end_char + 1] in ("\n", "")
+        para_begin = ctx.doc.text.rfind("\n", 0, sent.start_char) + 1
+        para_end = ctx.doc.text.find("\n", sent.start_char)
+        paragraph = ctx.doc.text[para_begin:para_end if para_end >= 0 else len(ctx.doc.text)].strip()
+        headline = paragraph == line and not line.endswith((".", "!", "”", '"', "’", "'", ")", ":"))
         if headline or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
@@ -356,6 +400,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         for event_type, tokens_ in sorted(by_type.items()):
             agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok)))
             places = _places(ctx, sent, set(agents) | set(claimed))
+            if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
+                places = [p for p in places if any(_governs(ctx, tok, p, sent) for tok in tokens_)]
             event_date = date
             if event_date is None and ctx.anchor_is_publication and any(_present(tok) for tok in tokens_):
                 event_date = ctx.anchor  # "are shelling", "the shelling … is a provocation": as it is reported
@@ -365,10 +411,15 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 last_dated[event_type] = (number, event_date)
             if not places and event_type in _SELF_PLACED:
                 places = [a for a in agents if ctx.is_place(a)][:1]
+            if not places:
+                places = _implied_place(ctx, sent, region)
             quoted = all(ctx.token_in_quote(tok) for tok in tokens_)
             if not (places or event_date or agents or claimed) or (quoted and event_type == "ArmedClash"
                                                                    and not places):
                 continue  # "the fighting" in general, or in someone's words: nothing to place it
+            generic = all(_lemma(tok) in ("attack", "firing", "offensive") for tok in tokens_)
+            if event_type == "ArmedClash" and not (places or event_date or (agents and not generic)):
+                continue  # "there had been heavy fighting": the war going on, not an event one can place
             if not places and event_type == "ArmedClash" and region is not None:
                 places = [region]
             targets = tuple(p for p in places if event_type in ("Shelling", "MissileStrike", "DroneStrike",
@@ -406,4 +457,23 @@ def _merge_once(events: list[Event]) -> list[Event]:
                        about=best.about, background=best.background, confidence=best.confidence)
         events = [e for e in events if e not in same]
         out.append(merged)
+    for event_type in sorted(_SAME_AT_PLACE):
+        by_place: dict[str, list[Event]] = {}
+        for e in events:
+            if event_type in e.types and e.place:
+                by_place.setdefault(e.place[0], []).append(e)
+        for place in sorted(by_place):
+            group = by_place[place]
+            dates = {e.date for e in group if e.date is not None}
+            if len(group) < 2 or len(dates) > 1:
+                continue
+            best = max(group, key=lambda e: (e.date is not None, bool(e.agent), e.confidence, e.iri))
+            merged = Event(iri=best.iri, types=best.types, evidence=best.evidence,
+                           agent=tuple(dict.fromkeys(a for e in group for a in e.agent)), target=best.target,
+                           place=best.place, date=best.date,
+                           claimed_by=tuple(dict.fromkeys(c for e in group for c in e.claimed_by)),
+                           denied_by=tuple(dict.fromkeys(d for e in group for d in e.denied_by)),
+                           about=best.about, background=best.background, confidence=best.confidence)
+            events = [e for e in events if e not in group]
+            out.append(merged)
     return events + out
