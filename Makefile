@@ -8,7 +8,7 @@ CKG_STORE ?= kg-store
 SHARED ?= ../shared
 export CKG_STORE
 
-.PHONY: install test test-fast lint serve build score validate bench clean
+.PHONY: install system-deps test test-fast lint serve build score validate bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,11 +17,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian tools the tests use against our dumps (rapper, from raptor2-utils).
+system-deps:
+	@command -v rapper >/dev/null 2>&1 || { echo "installing raptor2-utils (rapper) with apt-get"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils) >/dev/null \
+	  || { echo "could not install raptor2-utils: install it (it provides rapper) and rerun"; exit 1; }; }
+
 lint: install
 	$(BIN)/ruff check kg api tests
 	$(BIN)/mypy
 
-test: install lint
+test: install system-deps lint
 	$(BIN)/python -m pytest
 
 build: install

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import pages, sparql
+from api import documents, dumps, pages, queries, resources, sparql
 from api.errors import install_error_handlers
 from kg import __version__
 from kg.build import open_store
@@ -43,10 +43,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "OPTIONS"],
-                       allow_headers=["*"], expose_headers=["Content-Type", "Vary"])
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                       allow_methods=["GET", "POST", "DELETE", "OPTIONS"], allow_headers=["*"],
+                       expose_headers=["Content-Type", "Vary", "ETag"])
     install_error_handlers(app)
     app.include_router(sparql.router)
     app.include_router(pages.router)
+    app.include_router(resources.router)
+    app.include_router(dumps.router)
+    app.include_router(queries.router)
+    app.include_router(documents.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app

@@ -61,21 +61,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a real uvicorn server (``kg serve``) over a copy of the seeds store."""
-    store = tmp_path_factory.mktemp("served") / "store"
-    shutil.copytree(seeds_store, store)
+def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """Start ``kg serve`` (uvicorn) on a free port over ``store``; return the process and base URL."""
     port = free_port()
-    env = {**os.environ, "CKG_STORE": str(store)}
-    proc = subprocess.Popen([*KG, "serve", "--port", str(port)], env=env, cwd=ROOT,
+    full_env = {**os.environ, "CKG_STORE": str(store), **(env or {})}
+    proc = subprocess.Popen([*KG, "serve", "--port", str(port)], env=full_env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
             if httpx.get(base + "/sparql", headers={"Accept": "text/turtle"}, timeout=2).status_code == 200:
-                break
+                return proc, base
         except httpx.HTTPError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -83,9 +80,34 @@ def server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             output = proc.stdout.read() if proc.stdout else ""
             raise AssertionError(f"server did not start:\n{output}")
         time.sleep(0.2)
-    yield base
+
+
+def stop_server(proc: subprocess.Popen[str]) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a real uvicorn server (``kg serve``) over a copy of the seeds store (read-only use)."""
+    store = tmp_path_factory.mktemp("served") / "store"
+    shutil.copytree(seeds_store, store)
+    proc, base = start_server(store)
+    yield base
+    stop_server(proc)
+
+
+TOKEN = "s3cret-test-token"
+
+
+@pytest.fixture(scope="module")
+def writable_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A server with a write token over its own copy of the store (tests may change it)."""
+    store = tmp_path_factory.mktemp("writable") / "store"
+    shutil.copytree(seeds_store, store)
+    proc, base = start_server(store, {"CKG_API_TOKEN": TOKEN})
+    yield base, store
+    stop_server(proc)
