@@ -5,6 +5,11 @@
 # No Docker engine runs on the project's machines: these steps are checked by running them
 # in a clean venv (see tests/test_dockerfile.py once it exists, and the issue notes).
 
+# The query editor's assets come from the npm registry (pinned in tools/package.json), never a CDN.
+FROM node:20-slim AS assets
+WORKDIR /tools
+RUN npm install --no-audit --no-fund --no-save @zazuko/yasgui@4.6.2
+
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
@@ -12,6 +17,8 @@ COPY pyproject.toml README.md ./
 COPY kg ./kg
 COPY api ./api
 COPY ontology ./ontology
+COPY --from=assets /tools/node_modules/@zazuko/yasgui/build/yasgui.min.js \
+     /tools/node_modules/@zazuko/yasgui/build/yasgui.min.css ./api/static/vendor/
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install --upgrade pip \
  && /opt/venv/bin/pip install '.[model]'

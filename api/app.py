@@ -6,11 +6,11 @@ The lifespan opens the on-disk store once and closes it on shutdown.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
@@ -20,7 +20,17 @@ from kg import __version__
 from kg.build import open_store
 from kg.settings import Settings, get_settings
 
-__all__ = ["create_app"]
+__all__ = ["HTML_CSP", "SECURITY_HEADERS", "create_app"]
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# Pages load nothing from elsewhere; the editor needs inline styles (CodeMirror) and data: images.
+HTML_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,6 +57,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_methods=["GET", "POST", "DELETE", "OPTIONS"], allow_headers=["*"],
                        expose_headers=["Content-Type", "Vary", "ETag"])
     install_error_handlers(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if response.headers.get("content-type", "").startswith("text/html") and \
+                not request.url.path.startswith(("/docs", "/redoc")):
+            response.headers.setdefault("Content-Security-Policy", HTML_CSP)
+        return response
+
     app.include_router(sparql.router)
     app.include_router(pages.router)
     app.include_router(resources.router)

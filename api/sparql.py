@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -24,7 +25,15 @@ from api.conneg import choose
 from api.deps import SettingsDep, StoreDep
 from api.errors import APIError
 from api.render import render
-from kg.results import RESULT_MEDIA_TYPES, ResultTooLargeError, Rows, collect_rows, serialize_boolean, serialize_rows
+from kg.results import (
+    RESULT_MEDIA_TYPES,
+    QueryTimeoutError,
+    ResultTooLargeError,
+    Rows,
+    collect_rows,
+    serialize_boolean,
+    serialize_rows,
+)
 from kg.store import KGStore
 from kg.vocab import PREFIXES
 
@@ -101,9 +110,11 @@ async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
                          named_graphs=params.get("named-graph-uri", []))
 
 
-def _execute(store: KGStore, req: SparqlRequest, limit: int) -> tuple[str, object]:
-    """Run the query and materialize its result on this (worker) thread."""
+def _execute(store: KGStore, req: SparqlRequest, limit: int, timeout: float) -> tuple[str, object]:
+    """Run the query and materialize its result on this (worker) thread, within ``timeout`` seconds
+    where the evaluation streams (see :func:`kg.results.collect_rows`)."""
     assert req.query is not None
+    deadline = time.monotonic() + timeout
     try:
         result = store.query(req.query, default_graph=req.default_graphs or None,
                              named_graphs=req.named_graphs or None)
@@ -115,15 +126,19 @@ def _execute(store: KGStore, req: SparqlRequest, limit: int) -> tuple[str, objec
         if isinstance(result, ox.QueryBoolean):
             return "boolean", bool(result)
         if isinstance(result, ox.QuerySolutions):
-            return "rows", collect_rows(result, limit)
+            return "rows", collect_rows(result, limit, deadline=deadline)
         triples: list[ox.Triple] = []
         for triple in result:
             if len(triples) >= limit:
                 raise ResultTooLargeError(f"the query returns more than {limit} triples; add a LIMIT")
+            if len(triples) % 256 == 0 and time.monotonic() > deadline:
+                raise QueryTimeoutError("the query ran past its time limit")
             triples.append(triple)
         return "graph", sorted(set(triples), key=str)
     except ResultTooLargeError as exc:
         raise APIError(413, str(exc)) from exc
+    except QueryTimeoutError as exc:
+        raise APIError(503, f"query stopped after {timeout:g} s; narrow it or add a LIMIT") from exc
     except (ValueError, OSError) as exc:  # evaluation errors surface while iterating
         raise APIError(400, f"query failed: {exc}") from exc
 
@@ -155,7 +170,8 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
                             "N-Triples, RDF/XML, JSON-LD, TriG or N-Quads", headers=_VARY)
     try:
         kind, value = await asyncio.wait_for(
-            run_in_threadpool(_execute, store, req, settings.result_limit), timeout=settings.query_timeout)
+            run_in_threadpool(_execute, store, req, settings.result_limit, settings.query_timeout),
+            timeout=settings.query_timeout + 1)
     except TimeoutError as exc:
         raise APIError(503, f"query timed out after {settings.query_timeout:g} s") from exc
     if kind == "graph":

@@ -8,6 +8,7 @@ thread that ran the query (pyoxigraph iterators must be consumed there), then st
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -16,7 +17,15 @@ import pyoxigraph as ox
 
 from kg.vocab import XSD
 
-__all__ = ["RESULT_MEDIA_TYPES", "ResultTooLargeError", "Rows", "collect_rows", "serialize_boolean", "serialize_rows"]
+__all__ = [
+    "RESULT_MEDIA_TYPES",
+    "QueryTimeoutError",
+    "ResultTooLargeError",
+    "Rows",
+    "collect_rows",
+    "serialize_boolean",
+    "serialize_rows",
+]
 
 RESULT_MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -32,19 +41,30 @@ class ResultTooLargeError(ValueError):
     """A query returned more rows or triples than the configured cap."""
 
 
+class QueryTimeoutError(TimeoutError):
+    """A query ran past its deadline while its results were being read."""
+
+
 @dataclass(frozen=True)
 class Rows:
     variables: list[str]
     rows: list[list[Term | None]]
 
 
-def collect_rows(solutions: ox.QuerySolutions, limit: int) -> Rows:
-    """Materialize at most ``limit`` rows; raise :class:`ResultTooLargeError` past it."""
+def collect_rows(solutions: ox.QuerySolutions, limit: int, *, deadline: float | None = None) -> Rows:
+    """Materialize at most ``limit`` rows; raise :class:`ResultTooLargeError` past it.
+
+    pyoxigraph evaluates lazily, row by row, for most queries: checking ``deadline`` (a
+    ``time.monotonic()`` value) between rows stops a runaway query and frees its iterator.
+    (A query that sorts or groups does its work before the first row and cannot be stopped.)
+    """
     variables = [v.value for v in solutions.variables]
     rows: list[list[Term | None]] = []
-    for solution in solutions:
-        if len(rows) >= limit:
+    for count, solution in enumerate(solutions):
+        if count >= limit:
             raise ResultTooLargeError(f"the query returns more than {limit} rows; add a LIMIT")
+        if deadline is not None and count % 256 == 0 and time.monotonic() > deadline:
+            raise QueryTimeoutError("the query ran past its time limit")
         rows.append([solution[v] for v in variables])
     return Rows(variables, rows)
 

@@ -1,0 +1,69 @@
+"""Atomic ingest: ``kg add`` killed with SIGKILL at many points leaves each document either as
+it was or complete, never half-written; a rerun finishes the job. (The long loop is a bench.)"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tests.conftest import EPOCH, KG, ROOT, SEEDS
+
+DOC = "000_8e1aa165a3142573"
+GRAPH = f"https://w3id.org/conflict-kg/id/graph/doc/{DOC}"
+PROV = "https://w3id.org/conflict-kg/id/graph/provenance"
+
+
+def _state(store_dir: Path) -> tuple[str, str | None]:
+    """The document graph (sorted N-Quads) and its recorded fingerprint."""
+    store = ox.Store.read_only(str(store_dir))
+    quads = sorted(str(q) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH)))
+    fps = [q.object.value for q in store.quads_for_pattern(
+        ox.NamedNode(GRAPH), ox.NamedNode("https://w3id.org/conflict-kg/ontology#fingerprint"), None,
+        ox.NamedNode(PROV))]
+    del store
+    return "\n".join(quads), (fps[0] if len(fps) == 1 else None if not fps else "several")
+
+
+def _env(store: Path) -> dict[str, str]:
+    return {**os.environ, "CKG_STORE": str(store), "SOURCE_DATE_EPOCH": EPOCH}
+
+
+def test_sigkill_during_add_never_leaves_half_a_document(seeds_store: Path, tmp_path: Path) -> None:
+    changed = tmp_path / f"{DOC}.txt"
+    changed.write_text(" date 2020-10-05 Shells hit Ganja and Barda on Monday, Azerbaijan's defence ministry "
+                       "said. Armenia denied it.\n" + (SEEDS / f"{DOC}.txt").read_text()[17:])
+    before = _state(seeds_store)
+    after_dir = tmp_path / "after"
+    shutil.copytree(seeds_store, after_dir)
+    started = time.monotonic()
+    subprocess.run([*KG, "add", "-q", str(changed)], env=_env(after_dir), cwd=ROOT, check=True, timeout=300)
+    duration = time.monotonic() - started  # kill points spread over a whole run, however loaded the machine
+    after = _state(after_dir)
+    assert before != after
+    rng = random.Random(20201011)  # fixed: the same kill points on every run
+    kills, seen = 0, {"before": 0, "after": 0}
+    for _ in range(8):
+        store = tmp_path / f"s{kills}"
+        shutil.copytree(seeds_store, store)
+        proc = subprocess.Popen([*KG, "add", "-q", str(changed)], env=_env(store), cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.1, 0.98) * duration)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+        state = _state(store)
+        assert state in (before, after), "a killed add left the document half-written"
+        seen["before" if state == before else "after"] += 1
+        if kills == 1:  # a rerun resumes: the document ends up complete
+            subprocess.run([*KG, "add", "-q", str(changed)], env=_env(store), cwd=ROOT, check=True, timeout=300)
+            assert _state(store) == after
+        shutil.rmtree(store)
+    assert kills >= 4, f"the kills must land while kg add runs ({kills} of 8 did, seen {seen})"
