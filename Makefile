@@ -8,7 +8,7 @@ CKG_STORE ?= kg-store
 SHARED ?= ../shared
 export CKG_STORE
 
-.PHONY: install system-deps test test-fast lint serve build score validate bench clean
+.PHONY: install system-deps test test-fast lint serve build score validate bench fuzz clean
 
 TOOLS_STAMP := tools/node_modules/.installed
 VENDOR := api/static/vendor
@@ -53,6 +53,13 @@ validate: build
 score: build
 	$(BIN)/kg dump --format nq -o $(CKG_STORE).nq
 	$(BIN)/python $(SHARED)/eval/score.py --graph $(CKG_STORE).nq --gold $(SHARED)/gold
+
+# The long runs: 10,000+ schemathesis requests, the load benchmark.
+fuzz: install
+	CKG_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_fuzz_api.py
+
+bench: install build
+	$(BIN)/python bench/load.py --store $(CKG_STORE)
 
 clean:
 	rm -rf $(VENV) $(CKG_STORE) $(CKG_STORE).nq .pytest_cache .mypy_cache .ruff_cache *.egg-info \

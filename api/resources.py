@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
@@ -86,7 +87,10 @@ def _v(term: Any) -> str | None:
 
 
 def _exists(store: KGStore, iri: str) -> bool:
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False  # not even an IRI: nothing of ours
     return next(iter(store.store.quads_for_pattern(node, None, None)), None) is not None
 
 
@@ -221,7 +225,7 @@ def _serialize(triples: list[ox.Triple], fmt: ox.RdfFormat, base: str) -> bytes:
             response_class=Response)
 async def resource(path: str, request: Request, store: StoreDep) -> Response:
     """The resource ``res:{path}``: HTML for browsers, JSON, JSON-LD, Turtle or N-Triples for machines."""
-    iri = store.iris.base + path
+    iri = store.iris.base + quote(path, safe="/-._~")  # the IRIs we mint percent-encode what is not safe
     wanted = choose(request.headers.get("accept"), _FORMATS)
     if wanted is None:
         raise APIError(406, "available as text/html, application/json, application/ld+json, text/turtle or "

@@ -65,8 +65,10 @@ def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subpro
     """Start ``kg serve`` (uvicorn) on a free port over ``store``; return the process and base URL."""
     port = free_port()
     full_env = {**os.environ, "CKG_STORE": str(store), **(env or {})}
-    proc = subprocess.Popen([*KG, "serve", "--port", str(port)], env=full_env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = store.parent / f"server-{port}.log"  # a file, not a pipe: a full pipe would stall the server
+    with log.open("w") as out:
+        proc = subprocess.Popen([*KG, "serve", "--port", str(port)], env=full_env, cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -77,8 +79,7 @@ def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subpro
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            output = proc.stdout.read() if proc.stdout else ""
-            raise AssertionError(f"server did not start:\n{output}")
+            raise AssertionError(f"server did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
 
 
