@@ -82,6 +82,16 @@ async def dump_nq(request: Request, store: StoreDep) -> Response:
     return await _dump("nq", request, store)
 
 
+@router.get("/export.csv", summary="Events as rows (CAMEO, PLOVER, actors, place, date, claimant, sentence)")
+async def export_csv(store: StoreDep) -> Response:
+    """The event table of ``kg export --format csv``."""
+    from kg.export import export
+
+    body = await run_in_threadpool(lambda: "".join(export(store, "csv")).encode("utf-8"))
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="conflict-kg-events.csv"'})
+
+
 def void_description(store: KGStore, site: str) -> list[ox.Triple]:
     """A VoID description of the dataset, with counts from the live store."""
     void = "http://rdfs.org/ns/void#"

@@ -138,6 +138,20 @@ def cmd_dump(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.export import export
+
+    store = open_store(_settings(args))
+    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for line in export(store, args.format):
+            out.write(line)
+    finally:
+        if args.output:
+            out.close()
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.validate import validate_store
 
@@ -161,6 +175,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
             print("quads per graph:")
             for graph, n in value.items():  # type: ignore[attr-defined]
                 print(f"  {n:8d}  {graph}")
+        elif key == "by_class":
+            print("instances by class:")
+            for cls, n in value.items():  # type: ignore[attr-defined]
+                print(f"  {n:8d}  ckg:{cls}")
+        elif key == "per_document":
+            print(f"  {'mentions':>8} {'statements':>10} {'events':>6} {'claims':>6}  document")
+            for doc_id, counts in value.items():  # type: ignore[attr-defined]
+                print(f"  {counts.get('Mention', 0):8d} {counts.get('Statement', 0):10d} "
+                      f"{counts.get('Event', 0):6d} {counts.get('CasualtyClaim', 0):6d}  {doc_id}")
         else:
             print(f"{key:16} {value}")
     return 0
@@ -209,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=sorted(DUMP_FORMATS), default="nq")
     p.add_argument("-o", "--output", type=Path)
     p.set_defaults(func=cmd_dump)
+    p = with_store(sub.add_parser("export", help="events as rows: csv, gdelt (TSV) or acled (CSV)"))
+    p.add_argument("--format", choices=("csv", "gdelt", "acled"), default="csv")
+    p.add_argument("-o", "--output", type=Path)
+    p.set_defaults(func=cmd_export)
     p = with_store(sub.add_parser("validate", help="check the graph against the SHACL shapes"))
     p.set_defaults(func=cmd_validate)
     p = with_store(sub.add_parser("stats", help="counts by kind and per graph"))

@@ -184,6 +184,19 @@ class KGStore:
                               union=False):  # type: ignore[union-attr]
             per_graph[row["g"].value] = int(row["n"].value)
         out["graphs"] = dict(sorted(per_graph.items()))
+        by_class: dict[str, int] = {}
+        for row in self.query(f"""SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a ?c .
+                FILTER(STRSTARTS(STR(?c), "{CKG.base}")) }} GROUP BY ?c ORDER BY ?c"""):  # type: ignore[union-attr]
+            by_class[row["c"].value[len(CKG.base):]] = int(row["n"].value)
+        out["by_class"] = by_class
+        per_doc: dict[str, dict[str, int]] = {}
+        for row in self.query(f"""SELECT ?g ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH ?g {{ ?x a ?c }}
+                VALUES ?c {{ <{CKG.Mention}> <{CKG.Statement}> <{CKG.Event}> <{CKG.CasualtyClaim}> }} }}
+                GROUP BY ?g ?c""", union=False):  # type: ignore[union-attr]
+            doc_id = self.iris.doc_id_of_graph(row["g"].value)
+            if doc_id is not None:
+                per_doc.setdefault(doc_id, {})[row["c"].value[len(CKG.base):]] = int(row["n"].value)
+        out["per_document"] = dict(sorted(per_doc.items()))
         return out
 
     # -- dumping -------------------------------------------------------------------------

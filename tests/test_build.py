@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -112,6 +113,9 @@ def test_locked_store_is_a_clear_error(seeds_store: Path, store_copy: Path) -> N
 def test_stats_and_query(seeds_store: Path, store_copy: Path) -> None:
     stats = run_kg("stats", "--json", store=store_copy).stdout
     assert '"documents": 5' in stats
+    parsed = json.loads(stats)
+    assert parsed["by_class"]["Document"] == 5 and parsed["by_class"]["Statement"] > 20
+    assert set(parsed["per_document"]) == {p.stem for p in SEEDS.glob("*.txt")}
     out = run_kg("query", "SELECT ?id WHERE { ?d a ckg:Document ; dcterms:identifier ?id } ORDER BY ?id",
                  "--format", "csv", store=store_copy).stdout
     assert out.splitlines()[0] == "id" and len(out.splitlines()) == 6

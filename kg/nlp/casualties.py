@@ -19,7 +19,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.ids import Iris
-from kg.model import CasualtyClaim, Span
+from kg.model import CasualtyClaim
 from kg.nlp.discourse import Context
 from kg.nlp.events import is_background
 
@@ -169,7 +169,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             continue
         attribution = ctx.attribute(list(sent), focus=ctx.offset + found[0][0].idx)
         claimant = attribution.speaker if attribution else None
-        b, e = ctx.offset + sent.start_char, ctx.offset + sent.end_char
+        evidence = ctx.sentence_span(sent, text)
         for token, count, kind, counted in found:
             side = _side(ctx, counted, sent)
             if side is None and claimant and attribution and attribution.verb is not None and \
@@ -179,7 +179,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
                     side = own
             claims.append(CasualtyClaim(
                 iri=iris.node("claim", doc_id, ctx.offset + token.idx, count, kind),
-                count=count, kind=kind, evidence=Span(b, e, text[b:e]),
+                count=count, kind=kind, evidence=evidence,
                 population=_population(counted, sent), qualifier=_qualifier(token), side=side,
                 claimed_by=(claimant,) if claimant else (),
                 date=ctx.date_in(sent), background=background,

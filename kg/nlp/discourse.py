@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.model import CuratedEntity, EntityMention, NewEntity
+from kg.model import CuratedEntity, EntityMention, NewEntity, Span
 from kg.nlp.dates import resolve_date
 from kg.nlp.quotes import Quote
 
@@ -120,6 +120,13 @@ class Context:
         if entity and entity.affiliated_with:
             return entity.affiliated_with[0]
         return None
+
+    def sentence_span(self, sent: SpacySpan, text: str) -> Span:
+        """The evidence span of a sentence: its characters without surrounding whitespace."""
+        raw = sent.text
+        begin = self.offset + sent.start_char + (len(raw) - len(raw.lstrip()))
+        end = self.offset + sent.start_char + len(raw.rstrip())
+        return Span(begin, max(begin, end), text[begin:max(begin, end)])
 
     def mentions_in(self, begin: int, end: int) -> list[EntityMention]:
         i = bisect.bisect_left(self._starts, begin)

@@ -22,7 +22,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.ids import Iris
-from kg.model import Event, Span
+from kg.model import Event
 from kg.nlp.discourse import Context
 
 __all__ = ["TRIGGERS", "extract_events", "is_background"]
@@ -390,8 +390,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         attribution = ctx.attribute(tokens, focus=ctx.offset + triggers[0][1].idx)
         claimed = (attribution.speaker,) if attribution else ()
         denied = tuple(d for d in _denied_by(ctx, sent) if d not in claimed)
-        b, e = ctx.offset + sent.start_char, ctx.offset + sent.end_char
-        evidence = Span(b, e, text[b:e])
+        evidence = ctx.sentence_span(sent, text)
+        b, e = evidence.begin, evidence.end
         by_type: dict[str, list[Token]] = {}
         for trigger, token in triggers:
             by_type.setdefault(trigger.event_type, []).append(token)

@@ -73,8 +73,8 @@ def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> l
         if speaker is None:
             continue
         words = quote.text.rstrip(_STRIP)
-        ev_begin = ctx.offset + sents[0].start_char if sents else quote.begin
-        ev_end = ctx.offset + sents[-1].end_char if sents else quote.end
+        ev_begin = ctx.sentence_span(sents[0], text).begin if sents else quote.begin
+        ev_end = ctx.sentence_span(sents[-1], text).end if sents else quote.end
         ev_begin, ev_end = min(ev_begin, quote.begin - 1 if quote.begin else 0), max(ev_end, quote.end)
         ev_begin = max(ev_begin, 0)
         ev_end = min(ev_end, len(text))
@@ -120,10 +120,9 @@ def _reported_speech(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> lis
             b = ctx.offset + comp_tokens[0].idx
             last = comp_tokens[-1]
             e = ctx.offset + last.idx + len(last.text)
-            b_sent, e_sent = ctx.offset + sent.start_char, ctx.offset + sent.end_char
             out.append(Statement(
                 iri=iris.node("statement", doc_id, "reported", b, e),
-                quote=None, content=text[b:e], evidence=Span(b_sent, e_sent, text[b_sent:e_sent]),
+                quote=None, content=text[b:e], evidence=ctx.sentence_span(sent, text),
                 speaker=speaker, on_behalf_of=body or (ctx.affiliation(speaker) if ctx.is_person(speaker) else None),
                 date=ctx.date_in([t for t in verb.subtree if t.i < complement.left_edge.i or
                                   t.i > complement.right_edge.i]),
