@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import documents, dumps, pages, queries, resources, sparql
+from api import documents, dumps, pages, queries, resources, sparql, views
 from api.errors import install_error_handlers
 from kg import __version__
 from kg.build import open_store
@@ -74,5 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dumps.router)
     app.include_router(queries.router)
     app.include_router(documents.router)
+    app.include_router(views.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app

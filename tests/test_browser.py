@@ -26,6 +26,8 @@ def test_query_editor_and_pages_in_chromium(server: str) -> None:
     assert summary["entityTitle"] == "Stepanakert"
     assert summary["mapPoints"] == 1
     assert summary["highlighted"] > 10
+    assert summary["timelineItems"] > 5
+    assert summary["markers"] > 5          # the map draws markers without any tile server
     assert summary["offsite"] == []        # no CDN: everything came from our server
-    for name in ("query-editor.png", "entity-stepanakert.png", "document-000.png"):
+    for name in ("query-editor.png", "entity-stepanakert.png", "document-000.png", "timeline.png", "map.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000

@@ -192,3 +192,21 @@ def test_article_html_is_escaped(writable_server: tuple[str, Path]) -> None:
     assert httpx.post(base + "/documents", json=body, headers=auth, timeout=120).status_code == 201
     page = httpx.get(base + "/id/doc/evil", headers={"Accept": "text/html"}).text
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+
+
+def test_timeline_filters_and_links_to_evidence(server: str) -> None:
+    all_items = httpx.get(server + "/timeline").text
+    shelling = httpx.get(server + "/timeline", params={"type": "Shelling", "place": "stepanakert"}).text
+    assert shelling.count("<li class=\"event\">") < all_items.count("<li class=\"event\">")
+    assert "2020-10-02" in shelling and "/id/doc/" in shelling and "armed clash" not in shelling
+    by_claimant = httpx.get(server + "/timeline", params={"claimant": "ministry-of-defence-of-azerbaijan"}).text
+    assert "Ministry of Defence of Azerbaijan" in by_claimant
+    assert httpx.get(server + "/timeline", params={"from": "x", "type": "no such"}).status_code == 400
+
+
+def test_map_draws_markers_from_coordinates(server: str) -> None:
+    page = httpx.get(server + "/map").text
+    assert page.count('class="marker"') > 5 and "Stepanakert" in page
+    assert 'src="http' not in page and 'href="http' not in page  # nothing loaded from elsewhere
+    only = httpx.get(server + "/map", params={"type": "MissileStrike"}).text
+    assert 0 < only.count('class="marker"') < page.count('class="marker"')

@@ -36,6 +36,12 @@ try {
   await page.goto(`${base}/id/doc/000_8e1aa165a3142573`, { waitUntil: "networkidle" });
   summary.highlighted = await page.locator("article mark").count();
   await page.screenshot({ path: join(out, "document-000.png"), fullPage: true });
+  await page.goto(`${base}/timeline?actor=armenia`, { waitUntil: "networkidle" });
+  summary.timelineItems = await page.locator("ul.facts li").count();
+  await page.screenshot({ path: join(out, "timeline.png"), fullPage: false });
+  await page.goto(`${base}/map`, { waitUntil: "networkidle" });
+  summary.markers = await page.locator("svg#eventmap circle.marker").count();
+  await page.screenshot({ path: join(out, "map.png"), fullPage: true });
   summary.offsite = offsite;
 } finally {
   await browser.close();
