@@ -33,11 +33,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1
 RUN useradd --system --uid 10001 --home-dir /data ckg && mkdir -p /data && chown ckg /data
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build --chown=ckg /opt/seed-store /opt/seed-store
-USER ckg
+COPY --from=build --chown=10001 /opt/seed-store /opt/seed-store
+USER 10001
 VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/sparql?query=ASK%7B%7D', timeout=4); sys.exit(0)"
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/sparql?query=ASK%7B%7D', timeout=4)"]
 # First start on an empty volume: copy the seeds store in, then serve.
 CMD ["sh", "-c", "[ -d \"$CKG_STORE\" ] || cp -r /opt/seed-store \"$CKG_STORE\"; exec kg serve --host \"$CKG_HOST\" --port \"$CKG_PORT\""]
