@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import documents, dumps, pages, queries, resources, sparql, views
 from api.errors import install_error_handlers
+from api.logs import install_request_logging
 from kg import __version__
 from kg.build import open_store
 from kg.settings import Settings, get_settings
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_methods=["GET", "POST", "DELETE", "OPTIONS"], allow_headers=["*"],
                        expose_headers=["Content-Type", "Vary", "ETag"])
     install_error_handlers(app)
+    install_request_logging(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

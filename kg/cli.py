@@ -36,11 +36,22 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _progress(quiet: bool, total: int):  # type: ignore[no-untyped-def]
+    """A progress bar on a terminal, one line per document otherwise (logs, CI), nothing when quiet."""
     done = [0]
+    bar = None
+    if not quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
 
     def report(doc, status):  # type: ignore[no-untyped-def]
         done[0] += 1
-        if not quiet:
+        if bar is not None:
+            bar.set_postfix_str(f"{status} {doc.doc_id}"[:40])
+            bar.update(1)
+            if done[0] == total:
+                bar.close()
+        elif not quiet:
             print(f"[{done[0]}/{total}] {status:9} {doc.doc_id}", file=sys.stderr, flush=True)
 
     return report
@@ -198,7 +209,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["CKG_STORE"] = str(args.store)
     settings = _settings(args)
     uvicorn.run("api.app:create_app", factory=True, host=args.host or settings.host,
-                port=args.port or settings.port, log_level="info")
+                port=args.port or settings.port, log_level="info", access_log=False)
     return 0
 
 

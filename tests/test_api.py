@@ -131,3 +131,16 @@ def test_cors(server: str) -> None:
                                                    "Access-Control-Request-Method": "POST"})
     assert r.status_code == 200
     assert r.headers["access-control-allow-origin"] in ("*", "https://yasgui.example")
+
+
+def test_request_ids(server: str) -> None:
+    r = httpx.get(server + "/sparql", params={"query": "ASK {}"}, headers={"X-Request-ID": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    r = httpx.get(server + "/sparql", params={"query": "ASK {}"}, headers={"X-Request-ID": "bad id <script>"})
+    assert r.headers["x-request-id"] != "bad id <script>" and len(r.headers["x-request-id"]) == 16
+
+
+def test_security_headers_on_pages(server: str) -> None:
+    r = httpx.get(server + "/id/entity/armenia", headers={"Accept": "text/html"})
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 from pathlib import Path
 
@@ -176,6 +177,12 @@ def test_writes_need_the_token(writable_server: tuple[str, Path]) -> None:
     assert httpx.delete(base + "/documents/w1", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
     assert httpx.get(base + "/id/doc/w1").status_code == 404
     assert httpx.delete(base + "/documents/w1", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 404
+    # structured logs: one JSON line per request with its id; the token never appears
+    log = "".join(p.read_text() for p in writable_server[1].parent.glob("server-*.log"))
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert any(entry.get("path") == "/documents" and entry.get("status") == 201 and entry.get("request_id")
+               for entry in lines)
+    assert TOKEN not in log
 
 
 def test_writes_disabled_without_a_configured_token(server: str) -> None:
