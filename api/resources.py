@@ -258,6 +258,36 @@ def _html(store: KGStore, iri: str, request: Request) -> str:
                   rows=_property_rows(store, iri))
 
 
+def _class_diagram(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Boxes and edges of the class hierarchy (ckg: classes only), laid out as an indented tree."""
+    classes = {r["name"]: [p for p in r["parents"] if p] for r in rows if r["kind"] == "Class"}
+    children: dict[str, list[str]] = {}
+    roots = []
+    for name in sorted(classes):
+        parents = [p for p in classes[name] if p in classes]
+        if parents:
+            for p in parents[:1]:
+                children.setdefault(p, []).append(name)
+        else:
+            roots.append(name)
+    boxes: list[dict[str, Any]] = []
+    edges: list[tuple[float, float, float, float]] = []
+
+    def place(name: str, depth: int, parent: dict[str, Any] | None) -> None:
+        box: dict[str, Any] = {"name": name, "x": 10 + depth * 190, "y": 10 + len(boxes) * 28}
+        boxes.append(box)
+        if parent is not None:
+            edges.append((parent["x"] + 12, parent["y"] + 20, box["x"], box["y"] + 10))
+        for child in children.get(name, []):
+            place(child, depth + 1, box)
+
+    order = ["Actor", "Location", "Event", "Statement", "CasualtyClaim", "Document", "Mention"]
+    for root in sorted(roots, key=lambda r: (order.index(r) if r in order else len(order), r)):
+        place(root, 0, None)
+    return {"boxes": boxes, "edges": edges, "height": 20 + 28 * len(boxes),
+            "width": 40 + 190 * (1 + max((b["x"] - 10) // 190 for b in boxes)) if boxes else 200}
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
@@ -314,7 +344,7 @@ async def ontology(request: Request, store: StoreDep) -> Response:
                    "application/n-triples": ox.RdfFormat.N_TRIPLES}[wanted]
             return Response(_serialize(triples, fmt, store.iris.base), media_type=fmt.media_type, headers=_VARY)
         terms = _select(store, """SELECT ?t ?kind ?label ?comment
-            (GROUP_CONCAT(DISTINCT ?sup; separator=" ") AS ?parents)
+            (GROUP_CONCAT(DISTINCT STR(?sup); separator=" ") AS ?parents)
             (GROUP_CONCAT(DISTINCT ?code; separator=", ") AS ?cameo) (SAMPLE(?pl) AS ?plover) WHERE {
             GRAPH ?g { ?t a ?kind ; rdfs:label ?label . OPTIONAL { ?t rdfs:comment ?comment }
             OPTIONAL { ?t rdfs:subClassOf ?sup . FILTER(isIRI(?sup)) } OPTIONAL { ?t ckg:cameoCode ?code }
@@ -325,7 +355,8 @@ async def ontology(request: Request, store: StoreDep) -> Response:
                  "label": _v(r["label"]), "comment": _v(r.get("comment")),
                  "parents": [p.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for p in (_v(r.get("parents")) or "").split()],
                  "cameo": _v(r.get("cameo")), "plover": _v(r.get("plover"))} for r in terms]
-        return HTMLResponse(render("ontology.html", request=request, terms=rows, namespace=CKG.base), headers=_VARY)
+        return HTMLResponse(render("ontology.html", request=request, terms=rows, namespace=CKG.base,
+                                   diagram=_class_diagram(rows)), headers=_VARY)
 
     return await run_in_threadpool(work)
 

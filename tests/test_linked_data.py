@@ -130,6 +130,8 @@ def test_ontology_served_as_turtle_and_html(server: str) -> None:
     assert "https://w3id.org/conflict-kg/ontology#Shelling" in terms
     html = httpx.get(server + "/ontology", headers={"Accept": "text/html"})
     assert "ckg:Shelling" in html.text and "194" in html.text
+    assert 'class="diagram"' in html.text and html.text.count("<rect") > 20  # the class diagram
+    assert html.text.count("<path") > 20  # with its subclass edges
 
 
 def test_canned_queries_listed_and_run(server: str) -> None:
