@@ -56,7 +56,7 @@ score: build
 
 # The long runs: 10,000+ schemathesis requests, the load benchmark.
 fuzz: install
-	CKG_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_fuzz_api.py
+	CKG_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q -rP tests/test_fuzz_api.py
 
 bench: install build
 	$(BIN)/python bench/load.py --store $(CKG_STORE)

@@ -67,3 +67,45 @@ def test_sigkill_during_add_never_leaves_half_a_document(seeds_store: Path, tmp_
             assert _state(store) == after
         shutil.rmtree(store)
     assert kills >= 4, f"the kills must land while kg add runs ({kills} of 8 did, seen {seen})"
+
+
+def _graphs(store_dir: Path) -> dict[str, str]:
+    store = ox.Store.read_only(str(store_dir))
+    out: dict[str, list[str]] = {}
+    for q in store:
+        out.setdefault(str(q.graph_name), []).append(str(q))
+    del store
+    return {g: "\n".join(sorted(v)) for g, v in out.items()}
+
+
+def test_sigkill_during_build_loses_no_reported_document(tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    started = time.monotonic()
+    subprocess.run([*KG, "build", str(SEEDS)], env=_env(reference), cwd=ROOT, check=True, timeout=300,
+                   capture_output=True)
+    duration = time.monotonic() - started
+    expected = _graphs(reference)
+    rng = random.Random(27092020)
+    kills = 0
+    for i in range(5):
+        store = tmp_path / f"b{i}"
+        proc = subprocess.Popen([*KG, "build", str(SEEDS)], env=_env(store), cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.3, 0.98) * duration)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        _, err = proc.communicate(timeout=60)
+        reported = {line.split()[-1] for line in err.splitlines() if "] added" in line}
+        if not store.exists():
+            continue
+        graphs = _graphs(store)
+        for graph, quads in graphs.items():
+            if "/graph/doc/" in graph:
+                assert quads == expected[graph], f"{graph} is half-written after a kill"
+        for doc_id in reported:
+            assert f"<https://w3id.org/conflict-kg/id/graph/doc/{doc_id}>" in graphs, f"{doc_id} was reported done"
+        if i == 0:  # a rerun resumes and completes the build
+            subprocess.run([*KG, "build", "-q", str(SEEDS)], env=_env(store), cwd=ROOT, check=True, timeout=300)
+            assert _graphs(store) == expected
+    assert kills >= 3

@@ -37,5 +37,6 @@ def test_no_generated_request_gets_a_server_error(fuzz_server: str) -> None:
                            "--max-examples", EXAMPLES, "--seed", "20201011", "-H", f"Authorization: Bearer {TOKEN}"],
                           capture_output=True, text=True, timeout=900, check=False)
     summary = re.search(r"(\d+) generated, (.*)", proc.stdout)
+    print(summary.group(0) if summary else proc.stdout[-2000:])  # the figure `make fuzz` reports
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert summary is not None and int(summary.group(1)) > 300, proc.stdout[-2000:]

@@ -26,13 +26,13 @@ def tight_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) ->
     stop_server(proc)
 
 
-def test_runaway_queries_stop_and_others_keep_answering(tight_server: str) -> None:
+def test_ten_runaway_queries_stop_and_others_keep_answering(tight_server: str) -> None:
     statuses: list[int] = []
 
     def runaway() -> None:
         statuses.append(httpx.get(tight_server + "/sparql", params={"query": RUNAWAY}, timeout=60).status_code)
 
-    threads = [threading.Thread(target=runaway) for _ in range(3)]
+    threads = [threading.Thread(target=runaway) for _ in range(10)]
     for t in threads:
         t.start()
     time.sleep(0.3)
@@ -42,7 +42,7 @@ def test_runaway_queries_stop_and_others_keep_answering(tight_server: str) -> No
     assert time.monotonic() - started < 30  # answered while the runaways run (not a timing assertion on speed)
     for t in threads:
         t.join(timeout=90)
-    assert statuses == [503, 503, 503]
+    assert statuses == [503] * 10
     after = httpx.get(tight_server + "/sparql", params={"query": "ASK { ?s a ?c }"}, timeout=30)
     assert after.status_code == 200
 
