@@ -14,6 +14,8 @@ import datetime as dt
 import inspect
 import keyword
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +99,31 @@ def _term(param: Param, value: str, base: str) -> ox.NamedNode | ox.Literal:
                         f"({'a slug like armenia or ' if param.kind == 'entity' else ''}an absolute IRI)")
 
 
+_CACHE: OrderedDict[tuple[int, int, str, tuple[tuple[str, str], ...]], Rows] = OrderedDict()
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
 def run_query(store: KGStore, query: CannedQuery, values: dict[str, str | None], limit: int) -> Rows:
-    """Run a canned query with its parameters bound; materialized on this thread."""
+    """Run a canned query with its parameters bound; materialized on this thread.
+
+    Results are kept (LRU, 256 entries) until the store changes: the server is the only
+    writer while it runs, and every write bumps ``store.version``.
+    """
+    key = (id(store), store.version, query.name, tuple(sorted((k, v) for k, v in values.items() if v)))
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    rows = _run(store, query, values, limit)
+    with _CACHE_LOCK:
+        _CACHE[key] = rows
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return rows
+
+
+def _run(store: KGStore, query: CannedQuery, values: dict[str, str | None], limit: int) -> Rows:
     bindings = []
     for param in query.params:
         value = values.get(param.name)

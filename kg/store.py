@@ -61,6 +61,7 @@ class KGStore:
     def __init__(self, path: str | Path | None, *, iris: Iris | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.iris = iris or Iris()
+        self.version = 0  # bumped by every write made through this object (caches key on it)
         try:
             if self.path is None:
                 self.store = ox.Store()
@@ -97,6 +98,7 @@ class KGStore:
             parts.append("INSERT DATA {\n" + body + "\n}")
         if parts:
             self.store.update(" ;\n".join(parts))
+            self.version += 1
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document's graph and its provenance; False when it was not there."""

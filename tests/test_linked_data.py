@@ -167,8 +167,11 @@ def test_writes_need_the_token(writable_server: tuple[str, Path]) -> None:
     assert httpx.post(base + "/documents", params={"id": "w1"}, content=body,
                       headers={"Authorization": "Bearer wrong"}).status_code == 403
     auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"}
+    before = httpx.get(base + "/queries/events-at", params={"place": "barda"}).json()["rows"]  # now cached
     r = httpx.post(base + "/documents", params={"id": "w1"}, content=body, headers=auth, timeout=120)
     assert r.status_code == 201, r.text
+    after = httpx.get(base + "/queries/events-at", params={"place": "barda"}).json()["rows"]
+    assert len(after) > len(before)  # a write invalidates cached query results
     assert r.json()["added"] == ["w1"]
     again = httpx.post(base + "/documents", params={"id": "w1"}, content=body, headers=auth, timeout=60)
     assert again.status_code == 200 and again.json()["unchanged"] == ["w1"]
