@@ -58,7 +58,7 @@ score: build
 fuzz: install
 	CKG_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q -rP tests/test_fuzz_api.py
 
-bench: install build
+bench: install build fuzz
 	$(BIN)/python bench/load.py --store $(CKG_STORE)
 
 clean:

@@ -106,3 +106,22 @@ def test_discover_recurses_and_rejects_unknown_types(tmp_path: Path) -> None:
         discover([tmp_path / "notes.md"])
     with pytest.raises(InputError, match="no such file"):
         discover([tmp_path / "missing.txt"])
+
+
+@pytest.mark.parametrize(("name", "data", "problem"), [
+    ("soup.html", b"<html><body><div><p>unclosed <b>tags <i>everywhere<p>Shelling in <u>Ganja</body>", None),
+    ("scripts.html", b"<html><script>only()</script><style>x{}</style></html>", "empty document"),
+    ("utf16.txt", "date 2020-10-04 Text".encode("utf-16"), "binary"),
+    ("nul.jsonl", b'{"id": "a", "text": "x\x00y"}\n', "binary"),
+    ("control.txt", bytes(range(1, 32)) * 50, "non-printable"),
+])
+def test_bad_input_corpus(tmp_path: Path, name: str, data: bytes, problem: str | None) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    if problem is None:  # tag soup is still an article: its text is read
+        (doc,) = read_path(path)
+        assert "Shelling in Ganja" in doc.text.replace("\n", " ")
+        return
+    with pytest.raises(InputError) as info:
+        read_path(path)
+    assert problem in str(info.value) and "\n" not in str(info.value)
