@@ -144,8 +144,6 @@ def _execute(store: KGStore, req: SparqlRequest, limit: int, timeout: float) -> 
 
 
 def _serialize_graph(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    from kg.vocab import PREFIXES
-
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     data = ox.serialize(triples, None, fmt, prefixes=prefixes)
     return data if isinstance(data, bytes) else b""

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -201,8 +201,3 @@ class Builder:
         self.store.flush()
         return removed
 
-
-def iter_documents(paths: Iterable[str | Path]) -> Iterator[SourceDocument]:
-    """Documents one file at a time (for streaming builds that skip bad files)."""
-    for path in discover(paths):
-        yield from read_path(path)

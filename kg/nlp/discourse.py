@@ -294,26 +294,20 @@ class Context:
     def _recent(self, token: Token, *, person: bool, noun: str | None = None) -> str | None:
         """The latest earlier mention of a person (or of a non-person actor) before ``token``."""
         char = self.offset + token.idx
-        sentence_start = self.offset + token.sent.start_char
         # Prefer the subject of the previous sentence (who the text is about), then recency.
         previous = self._previous_subject(token)
         if previous and self.is_person(previous) == person and (noun is None or self._noun_fits(previous, noun)):
             return previous
         for mention in self.mentions_before(char):
-            if self.token_in_quote_char(mention.span.begin):
+            if self.in_quote(mention.span.begin):
                 continue
             actor = self.as_actor(mention.entity)
             if actor is None or self.is_person(actor) != person:
                 continue
             if noun is not None and not self._noun_fits(actor, noun):
                 continue
-            if mention.span.begin >= sentence_start and person:
-                return actor
             return actor
         return None
-
-    def token_in_quote_char(self, char: int) -> bool:
-        return self.in_quote(char)
 
     def _noun_fits(self, iri: str, noun: str) -> bool:
         label = (self.curated[iri].label if iri in self.curated else self.new[iri].label if iri in self.new else "")

@@ -125,7 +125,6 @@ class Gazetteer:
             span = Span(doc, m.start, m.end, label=spacy_label(entity.types), kb_id=iri)
             chosen.append(span)
         chosen = filter_spans(chosen)
-        doc.user_data.setdefault("ckg_kind", {})
         confidences: dict[tuple[int, int], float] = doc.user_data.setdefault("ckg_confidence", {})
         kinds = {(m.start, m.end, m.iri): m.kind for m in matches}
         for span in chosen:
