@@ -162,7 +162,7 @@ class Builder:
                         spacy_version=info.spacy_version)
 
     def add(self, docs: Sequence[SourceDocument], *, progress: Callable[[SourceDocument, str], None] | None = None,
-            batch_size: int = 16) -> BuildReport:
+            batch_size: int = 16, workers: int = 1) -> BuildReport:
         """Extract and write documents; each is written in its own transaction as soon as it is done."""
         if not self.entities:
             self.install_static_graphs()
@@ -179,7 +179,8 @@ class Builder:
             else:
                 todo.append((doc, fp, old is not None))
         when = generation_time()
-        extractions = self.extractor.extract_many((d for d, _, _ in todo), batch_size=batch_size)
+        extractions = self.extractor.extract_many((d for d, _, _ in todo), batch_size=batch_size,
+                                                  n_process=max(1, workers))
         for (doc, fp, existed), extraction in zip(todo, extractions, strict=True):
             graph = self.iris.document_graph(doc.doc_id)
             write = GraphWrite(

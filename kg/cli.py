@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,7 +64,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     store = open_store(settings)
     builder = Builder(store, settings)
     builder.install_static_graphs()
-    report = builder.add(docs, progress=_progress(args.quiet, len(docs)))
+    workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
+    report = builder.add(docs, progress=_progress(args.quiet, len(docs)), workers=workers)
     removed = []
     if getattr(args, "prune", False):
         wanted = {d.doc_id for d in docs}
@@ -226,10 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_store(sub.add_parser("build", help="build the graph from files and folders"))
     p.add_argument("paths", nargs="+", help=".txt, .jsonl, .html files or folders")
     p.add_argument("--prune", action="store_true", help="remove documents that are not among the inputs")
+    p.add_argument("--workers", type=int, default=1, help="spaCy processes (0: one per core); same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
     p = with_store(sub.add_parser("add", help="add or update documents (unchanged ones are skipped)"))
     p.add_argument("paths", nargs="+")
+    p.add_argument("--workers", type=int, default=1, help="spaCy processes (0: one per core); same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
     p = with_store(sub.add_parser("remove", help="remove documents by id"))

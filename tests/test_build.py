@@ -127,3 +127,9 @@ def test_validate_conforms_on_seeds(store_copy: Path) -> None:
     proc = run_kg("validate", store=store_copy, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "conforms" in proc.stdout
+
+
+def test_parallel_build_gives_the_same_graph(seeds_store: Path, tmp_path: Path) -> None:
+    parallel = tmp_path / "parallel"
+    run_kg("build", "--workers", "2", str(SEEDS), store=parallel)
+    assert _digest(parallel, "nq") == _digest(seeds_store, "nq")

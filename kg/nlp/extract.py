@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.ids import Iris
 from kg.model import CuratedEntity, DocumentExtraction, NewEntity, SourceDocument
@@ -18,7 +19,7 @@ from kg.nlp.discourse import Context
 from kg.nlp.events import extract_events
 from kg.nlp.linker import NameIndex, link_bare_bodies, link_entities
 from kg.nlp.pipeline import ModelInfo, load_pipeline, model_info
-from kg.nlp.quotes import find_quotes
+from kg.nlp.quotes import Quote, find_quotes
 from kg.nlp.statements import extract_statements
 
 __all__ = ["Extractor", "chunks"]
@@ -58,32 +59,44 @@ class Extractor:
         """Everything extracted from one document."""
         return next(iter(self.extract_many([document])))
 
-    def extract_many(self, documents: Iterable[SourceDocument], *,
-                     batch_size: int = 16) -> Iterator[DocumentExtraction]:
-        """Extractions in input order, parsing with ``nlp.pipe`` in batches."""
-        for document in documents:
-            extraction = DocumentExtraction(document=document)
-            new: dict[str, NewEntity] = {}
-            quotes = find_quotes(document.text)
-            anchor, is_publication = document.date, True
-            if anchor is None:
-                anchor, is_publication = reference_date(document.text), False
-            parts = chunks(document.text)
-            docs = self.nlp.pipe([piece for _, piece in parts], batch_size=batch_size)
-            for (offset, _), doc in zip(parts, docs, strict=True):
-                mentions, _ = link_entities(doc, index=self.index, iris=self.iris, offset=offset, known_new=new)
-                mentions += link_bare_bodies(doc.text, [*extraction.mentions, *mentions], self.entities,
-                                             offset=offset)
-                mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
-                extraction.mentions.extend(mentions)
-                ctx = Context(doc=doc, offset=offset, mentions=mentions, curated=self.entities, new=new,
-                              quotes=quotes, anchor=anchor, anchor_is_publication=is_publication)
-                extraction.statements.extend(
-                    extract_statements(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris))
-                year = anchor.year if anchor else None
-                extraction.events.extend(
-                    extract_events(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year))
-                extraction.casualty_claims.extend(
-                    extract_casualties(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year))
-            extraction.new_entities = sorted(new.values(), key=lambda e: e.iri)
-            yield extraction
+    def extract_many(self, documents: Iterable[SourceDocument], *, batch_size: int = 16,
+                     n_process: int = 1) -> Iterator[DocumentExtraction]:
+        """Extractions in input order. spaCy parses in batches, in ``n_process`` processes when
+        more than one; the rule layers run here, one document at a time, as its chunks arrive."""
+        parts = ((piece, (index, offset, document))
+                 for index, document in enumerate(documents)
+                 for offset, piece in chunks(document.text))
+        pending: tuple[int, DocumentExtraction, dict[str, NewEntity], list[Quote]] | None = None
+        for doc, (index, offset, document) in self.nlp.pipe(parts, as_tuples=True, batch_size=batch_size,
+                                                            n_process=n_process):
+            if pending is None or pending[0] != index:
+                if pending is not None:
+                    yield self._finish(pending[1], pending[2])
+                pending = (index, DocumentExtraction(document=document), {}, find_quotes(document.text))
+            self._chunk(doc, offset, document, pending[1], pending[2], pending[3])
+        if pending is not None:
+            yield self._finish(pending[1], pending[2])
+
+    @staticmethod
+    def _finish(extraction: DocumentExtraction, new: dict[str, NewEntity]) -> DocumentExtraction:
+        extraction.new_entities = sorted(new.values(), key=lambda e: e.iri)
+        return extraction
+
+    def _chunk(self, doc: Doc, offset: int, document: SourceDocument, extraction: DocumentExtraction,
+               new: dict[str, NewEntity], quotes: list[Quote]) -> None:
+        anchor, is_publication = document.date, True
+        if anchor is None:
+            anchor, is_publication = reference_date(document.text), False
+        mentions, _ = link_entities(doc, index=self.index, iris=self.iris, offset=offset, known_new=new)
+        mentions += link_bare_bodies(doc.text, [*extraction.mentions, *mentions], self.entities, offset=offset)
+        mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
+        extraction.mentions.extend(mentions)
+        ctx = Context(doc=doc, offset=offset, mentions=mentions, curated=self.entities, new=new,
+                      quotes=quotes, anchor=anchor, anchor_is_publication=is_publication)
+        year = anchor.year if anchor else None
+        extraction.statements.extend(
+            extract_statements(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris))
+        extraction.events.extend(
+            extract_events(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year))
+        extraction.casualty_claims.extend(
+            extract_casualties(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year))

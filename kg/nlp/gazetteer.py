@@ -25,10 +25,10 @@ from spacy.util import filter_spans
 
 from kg.model import CuratedEntity
 
-__all__ = ["Gazetteer", "spacy_label"]
+__all__ = ["KIND_CONFIDENCE", "Gazetteer", "spacy_label"]
 
 # How much a match of each kind of name is trusted, and which wins a tie.
-_KIND_CONFIDENCE = {"label": 0.95, "alt": 0.9, "role": 0.8, "family": 0.85}
+KIND_CONFIDENCE = {"label": 0.95, "alt": 0.9, "role": 0.8, "family": 0.85}
 _KIND_RANK = {"label": 0, "alt": 1, "role": 2, "family": 3}
 
 _SPACY_LABELS = (
@@ -122,14 +122,11 @@ class Gazetteer:
                     continue
                 iri = iri_opt
             entity = self.entities[iri]
-            span = Span(doc, m.start, m.end, label=spacy_label(entity.types), kb_id=iri)
+            # the kind of name matched travels with the span (as its id), so it survives the
+            # Doc's serialization when spaCy parses in several processes
+            span = Span(doc, m.start, m.end, label=spacy_label(entity.types), kb_id=iri, span_id=m.kind)
             chosen.append(span)
         chosen = filter_spans(chosen)
-        confidences: dict[tuple[int, int], float] = doc.user_data.setdefault("ckg_confidence", {})
-        kinds = {(m.start, m.end, m.iri): m.kind for m in matches}
-        for span in chosen:
-            kind = kinds.get((span.start, span.end, span.kb_id_), "family")
-            confidences[(span.start_char, span.end_char)] = _KIND_CONFIDENCE[kind]
         if self.overwrite_ents:
             taken = {i for span in chosen for i in range(span.start, span.end)}
             kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]

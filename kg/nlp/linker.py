@@ -17,6 +17,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.ids import Iris, normalise_name, slugify
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
+from kg.nlp.gazetteer import KIND_CONFIDENCE
 
 __all__ = ["NameIndex", "link_entities"]
 
@@ -94,7 +95,6 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
     ``offset`` is added to every character offset (for documents parsed in chunks);
     ``known_new`` collects new entities across chunks of one document.
     """
-    confidences: dict[tuple[int, int], float] = doc.user_data.get("ckg_confidence", {})
     new: dict[str, NewEntity] = {} if known_new is None else known_new
     mentions: list[EntityMention] = []
     persons: dict[str, str] = {}  # surname (lower) -> IRI of a person named in full by the model
@@ -102,7 +102,7 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
     for ent in doc.ents:
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
-            conf = confidences.get((ent.start_char, ent.end_char), 0.9)
+            conf = KIND_CONFIDENCE.get(ent.id_, 0.9)
             mentions.append(EntityMention(span=span, entity=ent.kb_id_, confidence=conf, curated=True))
             continue
         if ent.label_ not in _MODEL_TYPES:
