@@ -12,33 +12,31 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kg import __version__
+from kg.executors import Executor, ExtractedDocument, ExtractorSpec, executor_for
 from kg.ids import Iris
 from kg.model import CuratedEntity, SourceDocument
 from kg.rdf import (
     Versions,
     curated_entities,
-    document_quads,
     load_static_graph,
     provenance_quads,
     static_provenance_quads,
 )
-from kg.reader import InputError, discover, read_path
+from kg.reader import InputError, discover, iter_path
 from kg.settings import Settings
 from kg.store import GraphWrite, KGStore
-
-if TYPE_CHECKING:
-    from kg.nlp.extract import Extractor
 
 __all__ = [
     "BuildReport",
     "Builder",
+    "check_documents",
     "generation_time",
+    "iter_documents",
     "open_store",
     "read_documents",
 ]
@@ -65,15 +63,27 @@ def open_store(settings: Settings, *, read_only: bool = False) -> KGStore:
 
 def read_documents(paths: Iterable[str | Path]) -> list[SourceDocument]:
     """Every document under ``paths``; any unreadable file or duplicate id raises :class:`InputError`."""
-    docs: list[SourceDocument] = []
+    return list(iter_documents(paths))
+
+
+def iter_documents(paths: Iterable[str | Path]) -> Iterator[SourceDocument]:
+    """The documents under ``paths``, one at a time (memory holds their ids, not their texts).
+    An unreadable file or a duplicate id raises :class:`InputError` when it is reached."""
     seen: dict[str, str] = {}
     for path in discover(paths):
-        for doc in read_path(path):
+        for doc in iter_path(path):
             if doc.doc_id in seen:
                 raise InputError(doc.path, f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}")
             seen[doc.doc_id] = doc.path
-            docs.append(doc)
-    return docs
+            yield doc
+
+
+def check_documents(paths: Iterable[str | Path]) -> int:
+    """Read and check every document under ``paths`` without keeping them; their number.
+
+    ``kg build`` calls this before it touches the store, so a bad file anywhere fails the build
+    before anything is written, and then streams the documents a second time."""
+    return sum(1 for _ in iter_documents(paths))
 
 
 @dataclass
@@ -100,7 +110,7 @@ class Builder:
         self.store = store
         self.settings = settings
         self.iris = store.iris
-        self._extractor: Extractor | None = None
+        self._versions: Versions | None = None
         self.entities: list[CuratedEntity] = []
         self._entities_fingerprint = ""
 
@@ -136,13 +146,12 @@ class Builder:
 
     # -- documents -------------------------------------------------------------------------
 
-    @property
-    def extractor(self) -> Extractor:
-        if self._extractor is None:
-            from kg.nlp.extract import Extractor
-
-            self._extractor = Extractor(model=self.settings.spacy_model, entities=self.entities, iris=self.iris)
-        return self._extractor
+    def spec(self) -> ExtractorSpec:
+        """What an extraction worker needs to build this builder's extractor."""
+        key = hashlib.sha256(json.dumps([self.settings.spacy_model, self._entities_fingerprint,
+                                         self.iris.base]).encode()).hexdigest()
+        return ExtractorSpec(model=self.settings.spacy_model, entities=tuple(self.entities),
+                             base_iri=self.iris.base, key=key)
 
     def fingerprint(self, doc: SourceDocument, versions: Versions) -> str:
         meta = {
@@ -157,45 +166,82 @@ class Builder:
         return digest.hexdigest()
 
     def versions(self) -> Versions:
-        info = self.extractor.info
-        return Versions(extractor=__version__, model_name=info.name, model_version=info.version,
-                        spacy_version=info.spacy_version)
+        """The extractor and model versions, from the model's meta (the model is not loaded here)."""
+        if self._versions is None:
+            from kg.nlp.pipeline import installed_model_info
 
-    def add(self, docs: Sequence[SourceDocument], *, progress: Callable[[SourceDocument, str], None] | None = None,
-            batch_size: int = 16, workers: int = 1) -> BuildReport:
-        """Extract and write documents; each is written in its own transaction as soon as it is done."""
+            info = installed_model_info(self.settings.spacy_model)
+            self._versions = Versions(extractor=__version__, model_name=info.name, model_version=info.version,
+                                      spacy_version=info.spacy_version)
+        return self._versions
+
+    def add(self, docs: Iterable[SourceDocument], *, progress: Callable[[SourceDocument, str], None] | None = None,
+            batch_size: int = 16, workers: int = 1, executor: str | Executor | None = None) -> BuildReport:
+        """Extract and write documents, streaming: each batch is written in its own transaction as
+        soon as it is extracted, and reported done after that. ``workers`` > 1 extracts in that many
+        local processes (0: one per core); ``executor`` may instead name a Dask scheduler
+        (``dask://HOST:PORT``). The graph is the same whichever runs the extraction."""
         if not self.entities:
             self.install_static_graphs()
         report = BuildReport()
         versions = self.versions()
-        todo: list[tuple[SourceDocument, str, bool]] = []
-        for doc in docs:
-            fp = self.fingerprint(doc, versions)
-            old = self.store.fingerprint(self.iris.document_graph(doc.doc_id))
-            if old == fp:
-                report.unchanged.append(doc.doc_id)
-                if progress:
-                    progress(doc, "unchanged")
-            else:
-                todo.append((doc, fp, old is not None))
+        known = self.store.fingerprints()
         when = generation_time()
-        extractions = self.extractor.extract_many((d for d, _, _ in todo), batch_size=batch_size,
-                                                  n_process=max(1, workers))
-        for (doc, fp, existed), extraction in zip(todo, extractions, strict=True):
-            graph = self.iris.document_graph(doc.doc_id)
-            write = GraphWrite(
-                graph=graph,
-                quads=document_quads(extraction, self.iris),
-                provenance=provenance_quads(doc.doc_id, iris=self.iris, fingerprint=fp, generated=when,
-                                            versions=versions),
-                provenance_subjects=(graph, self.iris.activity(doc.doc_id)),
-            )
-            self.store.write([write])
-            (report.replaced if existed else report.added).append(doc.doc_id)
-            if progress:
-                progress(doc, "replaced" if existed else "added")
+        plan: dict[str, tuple[str, bool]] = {}
+
+        def batches() -> Iterator[list[SourceDocument]]:
+            batch: list[SourceDocument] = []
+            for doc in docs:
+                fp = self.fingerprint(doc, versions)
+                old = known.get(self.iris.document_graph(doc.doc_id))
+                if old == fp:
+                    report.unchanged.append(doc.doc_id)
+                    if progress:
+                        progress(doc, "unchanged")
+                    continue
+                plan[doc.doc_id] = (fp, old is not None)
+                batch.append(doc)
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        runner = executor if executor is not None and not isinstance(executor, str) \
+            else executor_for(executor, workers)
+        try:
+            for batch, results in runner.map(self.spec(), batches()):
+                self._write(batch, results, plan, versions, when)
+                for doc in batch:
+                    existed = plan.pop(doc.doc_id)[1]
+                    (report.replaced if existed else report.added).append(doc.doc_id)
+                    if progress:
+                        progress(doc, "replaced" if existed else "added")
+        finally:
+            if runner is not executor:
+                runner.close()
         self.store.flush()
         return report
+
+    def _write(self, batch: list[SourceDocument], results: list[ExtractedDocument],
+               plan: dict[str, tuple[str, bool]], versions: Versions, when: dt.datetime) -> None:
+        """One transaction for a batch: every document in it is stored whole, or none is."""
+        writes = []
+        for doc, result in zip(batch, results, strict=True):
+            made_by = (result.model_name, result.model_version)
+            if made_by != (versions.model_name, versions.model_version) or result.doc_id != doc.doc_id:
+                raise ValueError(f"an extraction worker used model {made_by[0]} {made_by[1]}, but this build "
+                                 f"expects {versions.model_name} {versions.model_version}: install the same "
+                                 "model everywhere")
+            graph = self.iris.document_graph(doc.doc_id)
+            writes.append(GraphWrite(
+                graph=graph,
+                quads=result.nquads,
+                provenance=provenance_quads(doc.doc_id, iris=self.iris, fingerprint=plan[doc.doc_id][0],
+                                            generated=when, versions=versions),
+                provenance_subjects=(graph, self.iris.activity(doc.doc_id)),
+            ))
+        self.store.write(writes)
 
     def remove(self, doc_id: str) -> bool:
         removed = self.store.remove_document(doc_id)

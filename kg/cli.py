@@ -10,12 +10,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kg import __version__
-from kg.build import Builder, open_store, read_documents
+from kg.build import Builder, check_documents, iter_documents, open_store
 from kg.errors import InputError, ModelNotFoundError
+from kg.model import SourceDocument
 from kg.settings import Settings
 from kg.store import DUMP_FORMATS, StoreLockedError
 
@@ -60,15 +61,21 @@ def _progress(quiet: bool, total: int):  # type: ignore[no-untyped-def]
 
 def cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    docs = read_documents(args.paths)  # every file is read and checked before the store is touched
+    total = check_documents(args.paths)  # every file is read and checked before the store is touched
     store = open_store(settings)
     builder = Builder(store, settings)
     builder.install_static_graphs()
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
-    report = builder.add(docs, progress=_progress(args.quiet, len(docs)), workers=workers)
+    wanted: set[str] = set()
+
+    def docs() -> Iterator[SourceDocument]:
+        for doc in iter_documents(args.paths):  # read a second time, streaming
+            wanted.add(doc.doc_id)
+            yield doc
+
+    report = builder.add(docs(), progress=_progress(args.quiet, total), workers=workers, executor=args.executor)
     removed = []
     if getattr(args, "prune", False):
-        wanted = {d.doc_id for d in docs}
         for doc_id in store.document_ids():
             if doc_id not in wanted and builder.remove(doc_id):
                 removed.append(doc_id)
@@ -228,12 +235,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_store(sub.add_parser("build", help="build the graph from files and folders"))
     p.add_argument("paths", nargs="+", help=".txt, .jsonl, .html files or folders")
     p.add_argument("--prune", action="store_true", help="remove documents that are not among the inputs")
-    p.add_argument("--workers", type=int, default=1, help="spaCy processes (0: one per core); same graph")
+    p.add_argument("--workers", type=int, default=1,
+                   help="extraction processes on this machine (0: one per core); the same graph")
+    p.add_argument("--executor", metavar="dask://HOST:PORT",
+                   help="extract on a Dask cluster instead of this machine; the same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
     p = with_store(sub.add_parser("add", help="add or update documents (unchanged ones are skipped)"))
     p.add_argument("paths", nargs="+")
-    p.add_argument("--workers", type=int, default=1, help="spaCy processes (0: one per core); same graph")
+    p.add_argument("--workers", type=int, default=1,
+                   help="extraction processes on this machine (0: one per core); the same graph")
+    p.add_argument("--executor", metavar="dask://HOST:PORT",
+                   help="extract on a Dask cluster instead of this machine; the same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
     p = with_store(sub.add_parser("remove", help="remove documents by id"))

@@ -18,6 +18,7 @@ __all__ = [
     "SUFFIXES",
     "InputError",
     "discover",
+    "iter_path",
     "parse_html",
     "parse_jsonl",
     "parse_text",
@@ -60,6 +61,13 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
 def read_path(path: str | Path) -> list[SourceDocument]:
     """Every document in one file. Raises :class:`InputError` for anything unreadable."""
+    return list(iter_path(path))
+
+
+def iter_path(path: str | Path) -> Iterator[SourceDocument]:
+    """The documents of one file, one at a time: a JSONL file is read line by line, so memory
+    stays flat however many articles it holds. Raises :class:`InputError` for anything unreadable
+    (for JSONL, possibly after earlier lines were yielded)."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
@@ -67,16 +75,18 @@ def read_path(path: str | Path) -> list[SourceDocument]:
         limit = MAX_JSONL_BYTES if suffix == ".jsonl" else MAX_BYTES
         if size > limit:
             raise InputError(path, f"file is {size} bytes, more than the {limit} allowed")
+        if suffix == ".jsonl":
+            yield from _jsonl_records(_jsonl_lines(path), str(path))
+            return
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, exc.strerror or "cannot be read") from exc
-    if suffix == ".jsonl":
-        return parse_jsonl(data, path=str(path))
     if suffix in (".html", ".htm"):
-        return [parse_html(data, doc_id=path.stem, path=str(path))]
-    if suffix == ".txt":
-        return [parse_text(data, doc_id=path.stem, path=str(path))]
-    raise InputError(path, f"unsupported file type {suffix or '(none)'!r}")
+        yield parse_html(data, doc_id=path.stem, path=str(path))
+    elif suffix == ".txt":
+        yield parse_text(data, doc_id=path.stem, path=str(path))
+    else:
+        raise InputError(path, f"unsupported file type {suffix or '(none)'!r}")
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -146,9 +156,26 @@ def parse_text(data: bytes | str, *, doc_id: str, path: str = "<text>") -> Sourc
 def parse_jsonl(data: bytes | str, *, path: str = "<jsonl>") -> list[SourceDocument]:
     """One article per line: ``{"id", "text", "date", "url", "outlet", "title"}``; id and text required."""
     text = _decode(data, path) if isinstance(data, bytes) else data
-    docs: list[SourceDocument] = []
+    return list(_jsonl_records(enumerate(text.split("\n"), start=1), path))
+
+
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Numbered, decoded lines of a JSONL file, read one at a time (a file may hold 100k articles)."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if b"\x00" in raw:
+                raise InputError(f"{path}:{number}", "looks binary (contains NUL bytes), not JSON text")
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}:{number}", f"is not UTF-8 text (bad byte at offset {exc.start}); "
+                                                    "convert it with iconv -t UTF-8") from exc
+            yield number, line.rstrip("\r\n")
+
+
+def _jsonl_records(lines: Iterable[tuple[int, str]], path: str) -> Iterator[SourceDocument]:
     seen: set[str] = set()
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in lines:
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -171,15 +198,14 @@ def parse_jsonl(data: bytes | str, *, path: str = "<jsonl>") -> list[SourceDocum
         for key in ("url", "outlet", "title"):
             if record.get(key) is not None and not isinstance(record[key], str):
                 raise InputError(where, f"field {key!r} must be a string")
-        docs.append(SourceDocument(
+        yield SourceDocument(
             doc_id=doc_id, text=body, path=where,
             title=(record.get("title") or None) or _title_from_text(body),
             date=_parse_date(record.get("date"), where),
             url=record.get("url") or None, outlet=record.get("outlet") or None,
-        ))
-    if not docs:
+        )
+    if not seen:
         raise InputError(path, "empty JSONL file: no documents")
-    return docs
 
 
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "li", "blockquote", "pre")

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from kg.ids import Iris
 from kg.vocab import CKG, PREFIXES, RDF, RDFS, dump_prefixes
 
-__all__ = ["DUMP_FORMATS", "KGStore", "StoreLockedError", "dump_quads"]
+__all__ = ["DUMP_FORMATS", "GraphWrite", "KGStore", "StoreLockedError", "dump_quads", "nquads_payload", "update_text"]
 
 DUMP_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -45,7 +45,7 @@ class GraphWrite:
     """Replace one named graph and its provenance description in one transaction."""
 
     graph: str
-    quads: Sequence[ox.Quad]
+    quads: Sequence[ox.Quad] | bytes  # bytes: the graph as N-Quads (as extraction workers send it)
     provenance: Sequence[ox.Quad]
     provenance_subjects: Sequence[str]  # subjects whose provenance triples are replaced
 
@@ -82,23 +82,30 @@ class KGStore:
     # -- writing -------------------------------------------------------------------------
 
     def write(self, writes: Iterable[GraphWrite]) -> None:
-        """Apply graph replacements in one transaction (all of them, or none)."""
-        prov = self.iris.provenance_graph
-        parts: list[str] = []
-        inserts: dict[str, list[str]] = {}
-        for w in writes:
-            parts.append(f"DROP SILENT GRAPH <{w.graph}>")
-            for subject in w.provenance_subjects:
-                parts.append(f"DELETE WHERE {{ GRAPH <{prov}> {{ <{subject}> ?p ?o }} }}")
-            for q in (*w.quads, *w.provenance):
-                inserts.setdefault(q.graph_name.value, []).append(  # type: ignore[union-attr]
-                    f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} .")
-        if inserts:
-            body = "\n".join(f"GRAPH <{g}> {{\n" + "\n".join(lines) + "\n}" for g, lines in inserts.items())
-            parts.append("INSERT DATA {\n" + body + "\n}")
-        if parts:
-            self.store.update(" ;\n".join(parts))
-            self.version += 1
+        """Apply graph replacements in one transaction (all of them, or none).
+
+        When none of the graphs exists yet (a fresh build), the quads are loaded with one
+        transactional ``Store.load``/``Store.extend``; otherwise one SPARQL UPDATE drops the
+        old graphs and provenance and inserts the new ones.
+        """
+        writes = list(writes)
+        if not writes:
+            return
+        if all(self._is_new(w) for w in writes):
+            if all(not isinstance(w.quads, bytes) for w in writes):
+                self.store.extend([q for w in writes for q in (*w.quads, *w.provenance)])
+            else:
+                self.store.load(nquads_payload(writes), format=ox.RdfFormat.N_QUADS)
+        else:
+            self.store.update(update_text(writes, self.iris.provenance_graph))
+        self.version += 1
+
+    def _is_new(self, write: GraphWrite) -> bool:
+        prov = ox.NamedNode(self.iris.provenance_graph)
+        if next(self.store.quads_for_pattern(None, None, None, ox.NamedNode(write.graph)), None) is not None:
+            return False
+        return all(next(self.store.quads_for_pattern(ox.NamedNode(s), None, None, prov), None) is None
+                   for s in write.provenance_subjects)
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document's graph and its provenance; False when it was not there."""
@@ -123,6 +130,12 @@ class KGStore:
                                                ox.NamedNode(self.iris.provenance_graph)):
             return str(getattr(q.object, "value", ""))
         return None
+
+    def fingerprints(self) -> dict[str, str]:
+        """Every graph's recorded fingerprint, by graph IRI (one read, however many documents)."""
+        return {str(getattr(q.subject, "value", "")): str(getattr(q.object, "value", ""))
+                for q in self.store.quads_for_pattern(None, ox.NamedNode(CKG.fingerprint), None,
+                                                      ox.NamedNode(self.iris.provenance_graph))}
 
     def document_ids(self) -> list[str]:
         """Ids of every document graph, sorted."""
@@ -259,3 +272,38 @@ def dump_quads(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str, output:
     ox.serialize(list(items), output, rdf_format, **kwargs)  # type: ignore[arg-type]
 
 
+
+
+def graph_quads(write: GraphWrite) -> Sequence[ox.Quad]:
+    """The quads of a write's graph (parsing them when they came as N-Quads bytes)."""
+    if isinstance(write.quads, bytes):
+        return list(ox.parse(write.quads, format=ox.RdfFormat.N_QUADS))
+    return write.quads
+
+
+def nquads_payload(writes: Sequence[GraphWrite]) -> bytes:
+    """Every quad of ``writes`` (graphs and provenance) as one N-Quads document."""
+    parts: list[bytes] = []
+    for w in writes:
+        parts.append(w.quads if isinstance(w.quads, bytes) else
+                     ox.serialize(list(w.quads), None, ox.RdfFormat.N_QUADS) or b"")
+        if w.provenance:
+            parts.append(ox.serialize(list(w.provenance), None, ox.RdfFormat.N_QUADS) or b"")
+    return b"".join(p if not p or p.endswith(b"\n") else p + b"\n" for p in parts)
+
+
+def update_text(writes: Iterable[GraphWrite], provenance_graph: str) -> str:
+    """One SPARQL UPDATE that replaces each write's graph and its provenance description."""
+    parts: list[str] = []
+    inserts: dict[str, list[str]] = {}
+    for w in writes:
+        parts.append(f"DROP SILENT GRAPH <{w.graph}>")
+        for subject in w.provenance_subjects:
+            parts.append(f"DELETE WHERE {{ GRAPH <{provenance_graph}> {{ <{subject}> ?p ?o }} }}")
+        for q in (*graph_quads(w), *w.provenance):
+            inserts.setdefault(q.graph_name.value, []).append(  # type: ignore[union-attr]
+                f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} .")
+    if inserts:
+        body = "\n".join(f"GRAPH <{g}> {{\n" + "\n".join(lines) + "\n}" for g, lines in inserts.items())
+        parts.append("INSERT DATA {\n" + body + "\n}")
+    return " ;\n".join(parts)

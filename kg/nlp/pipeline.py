@@ -17,7 +17,7 @@ from kg.errors import ModelNotFoundError
 from kg.model import CuratedEntity
 from kg.nlp.gazetteer import Gazetteer  # importing it registers the factory
 
-__all__ = ["ModelInfo", "ModelNotFoundError", "load_pipeline", "model_info"]
+__all__ = ["ModelInfo", "ModelNotFoundError", "installed_model_info", "load_pipeline", "model_info"]
 
 
 @dataclass(frozen=True)
@@ -70,4 +70,26 @@ def model_info(nlp: Language) -> ModelInfo:
     meta = nlp.meta
     name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}"
     return ModelInfo(name=name, version=str(meta.get("version", "0")),
+                     spacy_version=str(getattr(spacy, "__version__", "unknown")))
+
+
+def installed_model_info(model: str) -> ModelInfo:
+    """Name and version of an installed pipeline, read from its ``meta.json`` without loading it
+    (a build that extracts in worker processes need not load the model in the writer).
+    Falls back to loading the pipeline when there is no meta to read."""
+    from pathlib import Path
+
+    import spacy.util
+
+    path: Path | None = None
+    if spacy.util.is_package(model):
+        path = Path(spacy.util.get_package_path(model))
+    elif Path(model).is_dir():
+        path = Path(model)
+    meta_file = path / "meta.json" if path is not None else None
+    if meta_file is None or not meta_file.is_file():
+        return model_info(load_pipeline(model, []))
+    meta = spacy.util.load_meta(meta_file)
+    return ModelInfo(name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}",
+                     version=str(meta.get("version", "0")),
                      spacy_version=str(getattr(spacy, "__version__", "unknown")))
