@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.store.flush()
+            app.state.store.close()
             del app.state.store
 
     app = FastAPI(

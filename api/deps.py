@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kg.settings import Settings, get_settings
-from kg.store import KGStore
+from kg.store import BaseStore
 
 __all__ = ["SettingsDep", "StoreDep", "get_store"]
 
 
-def get_store(request: Request) -> KGStore:
-    store: KGStore = request.app.state.store
+def get_store(request: Request) -> BaseStore:
+    store: BaseStore = request.app.state.store
     return store
 
 
@@ -22,5 +22,5 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-StoreDep = Annotated[KGStore, Depends(get_store)]
+StoreDep = Annotated[BaseStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

@@ -24,7 +24,7 @@ from kg.build import Builder
 from kg.errors import InputError
 from kg.reader import parse_jsonl, parse_text
 from kg.settings import Settings
-from kg.store import KGStore
+from kg.store import BaseStore
 
 __all__ = ["router"]
 
@@ -46,7 +46,7 @@ def require_token(settings: SettingsDep, authorization: Annotated[str | None, He
 Authorized = Annotated[None, Depends(require_token)]
 
 
-def _builder(request: Request, store: KGStore, settings: Settings) -> Builder:
+def _builder(request: Request, store: BaseStore, settings: Settings) -> Builder:
     builder: Builder | None = getattr(request.app.state, "builder", None)
     if builder is None:
         builder = Builder(store, settings)

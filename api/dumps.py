@@ -1,7 +1,7 @@
 """Dumps of the whole graph (``/dump.ttl``, ``/dump.trig``, ``/dump.nq``) and the VoID
 description (``/.well-known/void``).
 
-Dumps are the bytes ``kg dump`` writes (:meth:`kg.store.KGStore.dump` is deterministic),
+Dumps are the bytes ``kg dump`` writes (:meth:`kg.store.BaseStore.dump` is deterministic),
 serialized in a worker thread and streamed, with an ``ETag`` derived from the provenance
 fingerprints of every graph: a client revalidates with ``If-None-Match`` and gets 304 while
 nothing changed.
@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api.conneg import choose
 from api.deps import StoreDep
 from api.errors import APIError
-from kg.store import KGStore
+from kg.store import BaseStore
 from kg.vocab import CKG, DCTERMS, RDF, dump_prefixes
 
 __all__ = ["router", "store_etag"]
@@ -31,25 +31,25 @@ router = APIRouter(tags=["dumps"])
 _MEDIA = {"ttl": "text/turtle", "trig": "application/trig", "nq": "application/n-quads", "nt": "application/n-triples"}
 
 
-def store_etag(store: KGStore) -> str:
+def store_etag(store: BaseStore) -> str:
     """A strong validator of the store's content: the fingerprints of all graphs."""
     digest = hashlib.sha256(store.iris.base.encode())
     prov = ox.NamedNode(store.iris.provenance_graph)
-    fingerprints = sorted(f"{q.subject}{q.object}" for q in store.store.quads_for_pattern(
+    fingerprints = sorted(f"{q.subject}{q.object}" for q in store.quads_for_pattern(
         None, ox.NamedNode(CKG.fingerprint), None, prov))
     for fp in fingerprints:
         digest.update(fp.encode())
     return '"' + digest.hexdigest()[:32] + '"'
 
 
-def _spooled(store: KGStore, fmt: str) -> tempfile.SpooledTemporaryFile[bytes]:
+def _spooled(store: BaseStore, fmt: str) -> tempfile.SpooledTemporaryFile[bytes]:
     buffer: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     store.dump(fmt, buffer)  # type: ignore[arg-type]
     buffer.seek(0)
     return buffer
 
 
-async def _dump(fmt: str, request: Request, store: KGStore) -> Response:
+async def _dump(fmt: str, request: Request, store: BaseStore) -> Response:
     etag = await run_in_threadpool(store_etag, store)
     headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding",
                "Content-Disposition": f'inline; filename="conflict-kg.{fmt}"'}
@@ -92,7 +92,7 @@ async def export_csv(store: StoreDep) -> Response:
                     headers={"Content-Disposition": 'inline; filename="conflict-kg-events.csv"'})
 
 
-def void_description(store: KGStore, site: str) -> list[ox.Triple]:
+def void_description(store: BaseStore, site: str) -> list[ox.Triple]:
     """A VoID description of the dataset, with counts from the live store."""
     void = "http://rdfs.org/ns/void#"
     xsd = "http://www.w3.org/2001/XMLSchema#integer"

@@ -13,6 +13,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kg.remote import RemoteStoreError
+from kg.results import QueryTimeoutError
+
 __all__ = ["APIError", "install_error_handlers"]
 
 log = logging.getLogger("api")
@@ -47,6 +50,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
         return _respond(request, 422, f"invalid request: {problems}")
+
+    @app.exception_handler(RemoteStoreError)
+    async def remote_store_error(request: Request, exc: RemoteStoreError) -> Response:
+        log.warning("remote store error on %s %s: %s", request.method, request.url.path, exc)
+        return _respond(request, 502, f"the store behind this service failed: {exc}")
+
+    @app.exception_handler(QueryTimeoutError)
+    async def store_timeout(request: Request, exc: QueryTimeoutError) -> Response:
+        return _respond(request, 503, str(exc))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

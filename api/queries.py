@@ -30,7 +30,7 @@ from api.conneg import choose
 from api.deps import get_store
 from api.errors import APIError
 from kg.results import Rows, collect_rows, serialize_rows
-from kg.store import KGStore
+from kg.store import BaseStore
 from kg.vocab import CKG, XSD
 
 __all__ = ["CannedQuery", "load_queries", "router"]
@@ -104,7 +104,7 @@ _CACHE_SIZE = 256
 _CACHE_LOCK = threading.Lock()
 
 
-def run_query(store: KGStore, query: CannedQuery, values: dict[str, str | None], limit: int) -> Rows:
+def run_query(store: BaseStore, query: CannedQuery, values: dict[str, str | None], limit: int) -> Rows:
     """Run a canned query with its parameters bound; materialized on this thread.
 
     Results are kept (LRU, 256 entries) until the store changes: the server is the only
@@ -123,7 +123,7 @@ def run_query(store: KGStore, query: CannedQuery, values: dict[str, str | None],
     return rows
 
 
-def _run(store: KGStore, query: CannedQuery, values: dict[str, str | None], limit: int) -> Rows:
+def _run(store: BaseStore, query: CannedQuery, values: dict[str, str | None], limit: int) -> Rows:
     bindings = []
     for param in query.params:
         value = values.get(param.name)

@@ -24,7 +24,7 @@ from api.conneg import choose
 from api.deps import StoreDep
 from api.errors import APIError
 from api.render import render
-from kg.store import KGStore
+from kg.store import BaseStore
 from kg.vocab import CKG, GEO, OWL, PREFIXES, RDF, RDFS, SKOS, WD, dump_prefixes
 
 __all__ = ["router"]
@@ -53,7 +53,7 @@ class Row:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def _term_label(store: KGStore, term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> str:
+def _term_label(store: BaseStore, term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> str:
     if isinstance(term, ox.NamedNode):
         for row in _select(store, "SELECT ?l WHERE { ?x rdfs:label ?l } LIMIT 1", x=term):
             return str(row["l"].value)
@@ -64,7 +64,7 @@ def _term_label(store: KGStore, term: ox.NamedNode | ox.Literal | ox.BlankNode |
     return str(getattr(term, "value", term))
 
 
-def _select(store: KGStore, query: str, **bindings: ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
+def _select(store: BaseStore, query: str, **bindings: ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
     """Rows of a SELECT with some variables bound to terms.
 
     Bindings go in as a ``VALUES`` block of N-Triples-serialized terms (pyoxigraph escapes
@@ -86,21 +86,21 @@ def _v(term: Any) -> str | None:
     return None if term is None else str(term.value)
 
 
-def _exists(store: KGStore, iri: str) -> bool:
+def _exists(store: BaseStore, iri: str) -> bool:
     try:
         node = ox.NamedNode(iri)
     except ValueError:
         return False  # not even an IRI: nothing of ours
-    return next(iter(store.store.quads_for_pattern(node, None, None)), None) is not None
+    return next(iter(store.quads_for_pattern(node, None, None)), None) is not None
 
 
-def _describe(store: KGStore, iri: str) -> list[ox.Triple]:
+def _describe(store: BaseStore, iri: str) -> list[ox.Triple]:
     node = ox.NamedNode(iri)
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.store.quads_for_pattern(node, None, None)}
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None)}
     return sorted(triples, key=str)
 
 
-def _entity_page(store: KGStore, iri: str) -> dict[str, Any]:
+def _entity_page(store: BaseStore, iri: str) -> dict[str, Any]:
     node = ox.NamedNode(iri)
     base = store.iris.base
     facts = _select(store, """SELECT ?p ?o WHERE { ?s ?p ?o }""", s=node)
@@ -166,7 +166,7 @@ def _entity_page(store: KGStore, iri: str) -> dict[str, Any]:
     }
 
 
-def _document_page(store: KGStore, iri: str) -> dict[str, Any] | None:
+def _document_page(store: BaseStore, iri: str) -> dict[str, Any] | None:
     node = ox.NamedNode(iri)
     rows = _select(store, """SELECT ?text ?title ?date ?source ?id WHERE { ?d nif:isString ?text .
         OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date } OPTIONAL { ?d dcterms:source ?source }
@@ -193,7 +193,7 @@ def _document_page(store: KGStore, iri: str) -> dict[str, Any] | None:
             "mentions": len(mentions)}
 
 
-def _property_rows(store: KGStore, iri: str) -> list[tuple[str, str, str | None]]:
+def _property_rows(store: BaseStore, iri: str) -> list[tuple[str, str, str | None]]:
     out = []
     for t in _describe(store, iri):
         value = t.object
@@ -204,7 +204,7 @@ def _property_rows(store: KGStore, iri: str) -> list[tuple[str, str, str | None]
     return out
 
 
-def _json_summary(store: KGStore, iri: str) -> dict[str, Any]:
+def _json_summary(store: BaseStore, iri: str) -> dict[str, Any]:
     summary: dict[str, Any] = {"@id": iri}
     for t in _describe(store, iri):
         key = _term_label(store, t.predicate)
@@ -246,7 +246,7 @@ async def resource(path: str, request: Request, store: StoreDep) -> Response:
     return await run_in_threadpool(work)
 
 
-def _html(store: KGStore, iri: str, request: Request) -> str:
+def _html(store: BaseStore, iri: str, request: Request) -> str:
     base = store.iris.base
     if iri.startswith(base + "entity/"):
         return render("entity.html", request=request, page=_entity_page(store, iri), wikidata=WD.base)
@@ -338,7 +338,7 @@ async def ontology(request: Request, store: StoreDep) -> Response:
     def work() -> Response:
         graph = ox.NamedNode(store.iris.ontology_graph)
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object)
-                          for q in store.store.quads_for_pattern(None, None, None, graph)}, key=str)
+                          for q in store.quads_for_pattern(None, None, None, graph)}, key=str)
         if wanted != "text/html":
             fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
                    "application/n-triples": ox.RdfFormat.N_TRIPLES}[wanted]

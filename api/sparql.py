@@ -25,6 +25,7 @@ from api.conneg import choose
 from api.deps import SettingsDep, StoreDep
 from api.errors import APIError
 from api.render import render
+from kg.remote import RemoteStoreError
 from kg.results import (
     RESULT_MEDIA_TYPES,
     QueryTimeoutError,
@@ -34,7 +35,7 @@ from kg.results import (
     serialize_boolean,
     serialize_rows,
 )
-from kg.store import KGStore
+from kg.store import BaseStore
 from kg.vocab import PREFIXES
 
 __all__ = ["GRAPH_MEDIA_TYPES", "router"]
@@ -110,7 +111,7 @@ async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
                          named_graphs=params.get("named-graph-uri", []))
 
 
-def _execute(store: KGStore, req: SparqlRequest, limit: int, timeout: float) -> tuple[str, object]:
+def _execute(store: BaseStore, req: SparqlRequest, limit: int, timeout: float) -> tuple[str, object]:
     """Run the query and materialize its result on this (worker) thread, within ``timeout`` seconds
     where the evaluation streams (see :func:`kg.results.collect_rows`)."""
     assert req.query is not None
@@ -120,6 +121,8 @@ def _execute(store: KGStore, req: SparqlRequest, limit: int, timeout: float) -> 
                              named_graphs=req.named_graphs or None)
     except SyntaxError as exc:
         raise APIError(400, f"SPARQL syntax error: {exc}") from exc
+    except (RemoteStoreError, QueryTimeoutError):
+        raise  # the store failed, not the query: 502 / 503 (api.errors)
     except (ValueError, OSError) as exc:
         raise APIError(400, f"query failed: {exc}") from exc
     try:
@@ -191,7 +194,7 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     return StreamingResponse(serialize_rows(value, fmt_name), media_type=media, headers=_VARY)
 
 
-def _no_query(request: Request, accept: str | None, store: KGStore) -> Response:
+def _no_query(request: Request, accept: str | None, store: BaseStore) -> Response:
     """Without a query: the query page for browsers, the service description for machines."""
     wanted = choose(accept, ["text/html", *[t for t, _ in GRAPH_MEDIA_TYPES]])
     if wanted == "text/html":
@@ -207,7 +210,7 @@ def _no_query(request: Request, accept: str | None, store: KGStore) -> Response:
 _VENDOR = Path(__file__).parent / "static" / "vendor"
 
 
-def editor_page(request: Request, store: KGStore) -> str:
+def editor_page(request: Request, store: BaseStore) -> str:
     """The query editor: YASGUI (from our own static files) with every example and canned query as a tab."""
     from api.queries import QUERIES
 
@@ -224,7 +227,7 @@ def editor_page(request: Request, store: KGStore) -> str:
                   yasgui=(_VENDOR / "yasgui.min.js").is_file())
 
 
-def service_description(endpoint: str, store: KGStore) -> list[ox.Triple]:
+def service_description(endpoint: str, store: BaseStore) -> list[ox.Triple]:
     """A SPARQL 1.1 Service Description of this endpoint, from the live store."""
     sd = "http://www.w3.org/ns/sparql-service-description#"
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -29,7 +29,7 @@ from kg.rdf import (
 )
 from kg.reader import InputError, discover, iter_path
 from kg.settings import Settings
-from kg.store import GraphWrite, KGStore
+from kg.store import BaseStore, GraphWrite, KGStore
 
 __all__ = [
     "BuildReport",
@@ -56,9 +56,18 @@ def generation_time() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
 
 
-def open_store(settings: Settings, *, read_only: bool = False) -> KGStore:
-    """The configured on-disk store."""
-    return KGStore(settings.store, iris=Iris(settings.base_iri), read_only=read_only)
+def open_store(settings: Settings, *, read_only: bool = False) -> BaseStore:
+    """The configured store: the embedded one on disk, or a remote SPARQL endpoint (``http(s)://``)."""
+    iris = Iris(settings.base_iri)
+    if isinstance(settings.store, str):
+        from kg.remote import RemoteStore
+
+        store = RemoteStore(settings.store, iris=iris, update_url=settings.store_update_url,
+                            graph_store_url=settings.store_graph_store_url,
+                            timeout=max(60.0, settings.query_timeout + 5))
+        store.check()
+        return store
+    return KGStore(settings.store, iris=iris, read_only=read_only)
 
 
 def read_documents(paths: Iterable[str | Path]) -> list[SourceDocument]:
@@ -106,7 +115,7 @@ def _sha256_file(path: Path) -> str:
 class Builder:
     """Writes documents into a store; loads the spaCy pipeline only when something must be extracted."""
 
-    def __init__(self, store: KGStore, settings: Settings) -> None:
+    def __init__(self, store: BaseStore, settings: Settings) -> None:
         self.store = store
         self.settings = settings
         self.iris = store.iris
@@ -141,6 +150,7 @@ class Builder:
                 writes.append(GraphWrite(graph=graph, quads=quads, provenance=prov, provenance_subjects=(graph,)))
         if writes:
             self.store.write(writes)
+            self.store.check()
         self.entities = curated_entities(entity_quads or [])
         return self.entities
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.build import Builder, check_documents, iter_documents, open_store
-from kg.errors import InputError, ModelNotFoundError
+from kg.errors import InputError, ModelNotFoundError, QueryTimeoutError, RemoteStoreError
 from kg.model import SourceDocument
 from kg.settings import Settings
 from kg.store import DUMP_FORMATS, StoreLockedError
@@ -229,7 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_store(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--store", type=Path, help="store directory (default: $CKG_STORE or ./kg-store)")
+        p.add_argument("--store", help="store directory, or the http(s) URL of a SPARQL 1.1 endpoint "
+                                       "(default: $CKG_STORE or ./kg-store)")
         return p
 
     p = with_store(sub.add_parser("build", help="build the graph from files and folders"))
@@ -280,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (InputError, StoreLockedError, ModelNotFoundError, CliError) as exc:
+    except (InputError, StoreLockedError, ModelNotFoundError, RemoteStoreError, QueryTimeoutError, CliError) as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
     except ValueError as exc:

@@ -6,9 +6,11 @@ Kept apart from the modules that raise them so that catching one does not import
 from __future__ import annotations
 
 from kg.reader import InputError
+from kg.remote import RemoteStoreError
+from kg.results import QueryTimeoutError
 from kg.store import StoreLockedError
 
-__all__ = ["InputError", "ModelNotFoundError", "StoreLockedError"]
+__all__ = ["InputError", "ModelNotFoundError", "QueryTimeoutError", "RemoteStoreError", "StoreLockedError"]
 
 
 class ModelNotFoundError(OSError):

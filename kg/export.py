@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 
-from kg.store import KGStore
+from kg.store import BaseStore
 
 __all__ = ["EXPORT_FORMATS", "event_rows", "export"]
 
@@ -56,7 +56,7 @@ def _getter(solution: ox.QuerySolution) -> Callable[[str], str]:
     return value
 
 
-def event_rows(store: KGStore) -> list[dict[str, str]]:
+def event_rows(store: BaseStore) -> list[dict[str, str]]:
     """One row per event and place (the first CAMEO code of its class), sorted by date."""
     result = store.query(_QUERY)
     assert isinstance(result, ox.QuerySolutions)
@@ -90,7 +90,7 @@ _ACLED = {
 }
 
 
-def export(store: KGStore, fmt: str) -> Iterator[str]:
+def export(store: BaseStore, fmt: str) -> Iterator[str]:
     """The event table in ``fmt`` (csv, gdelt, acled), as lines of text."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")

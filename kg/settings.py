@@ -11,7 +11,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "default_ontology_dir", "get_settings"]
@@ -38,7 +38,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CKG_", env_file=".env", extra="ignore")
 
-    store: Path = Field(default=Path("kg-store"), description="Directory of the on-disk pyoxigraph store.")
+    store: Path | str = Field(
+        default=Path("kg-store"),
+        description="Directory of the on-disk pyoxigraph store, or the http(s) URL of a SPARQL 1.1 endpoint.",
+    )
+    store_update_url: str | None = Field(default=None, description="SPARQL Update URL of a remote store.")
+    store_graph_store_url: str | None = Field(default=None, description="Graph Store Protocol URL of a remote store.")
     base_iri: str = Field(
         default="https://w3id.org/conflict-kg/id/",
         description="Namespace of instance data (res:). Must end with '/' or '#'.",
@@ -56,6 +61,13 @@ class Settings(BaseSettings):
     max_query_bytes: int = Field(default=256 * 1024, description="Largest SPARQL query text accepted.")
     api_token: SecretStr | None = Field(default=None, description="Bearer token for write endpoints.")
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store_location(cls, value: object) -> Path | str:
+        text = str(value)
+        return text if text.startswith(("http://", "https://")) else Path(text)
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,8 @@ import pyoxigraph as ox
 from kg.ids import Iris
 from kg.vocab import CKG, PREFIXES, RDF, RDFS, dump_prefixes
 
-__all__ = ["DUMP_FORMATS", "GraphWrite", "KGStore", "StoreLockedError", "dump_quads", "nquads_payload", "update_text"]
+__all__ = ["DUMP_FORMATS", "BaseStore", "GraphWrite", "KGStore", "StoreLockedError", "dump_quads", "nquads_payload",
+           "update_text"]
 
 DUMP_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -50,62 +51,58 @@ class GraphWrite:
     provenance_subjects: Sequence[str]  # subjects whose provenance triples are replaced
 
 
-class KGStore:
-    """A pyoxigraph store with the operations conflict-kg needs.
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
-    >>> store = KGStore(None)
-    >>> store.document_ids()
-    []
-    """
 
-    def __init__(self, path: str | Path | None, *, iris: Iris | None = None, read_only: bool = False) -> None:
-        self.path = Path(path) if path is not None else None
-        self.iris = iris or Iris()
-        self.version = 0  # bumped by every write made through this object (caches key on it)
-        try:
-            if self.path is None:
-                self.store = ox.Store()
-            elif read_only:
-                self.store = ox.Store.read_only(str(self.path))
-            else:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self.store = ox.Store(str(self.path))
-        except OSError as exc:
-            text = str(exc).lower()
-            if "lock" in text or "resource temporarily unavailable" in text:
-                raise StoreLockedError(
-                    f"store {self.path} is in use by another process (a running 'kg serve'?); "
-                    "stop it, or add documents through the API"
-                ) from exc
-            raise
+class BaseStore:
+    """What conflict-kg needs of a quad store, on a few primitives that each backend provides:
+    :class:`KGStore` (embedded pyoxigraph on disk) and :class:`kg.remote.RemoteStore` (a SPARQL
+    1.1 endpoint). Everything else (documents, fingerprints, stats, dumps) is written once here."""
+
+    iris: Iris
+    version: int  # bumped by every write made through this object (caches key on it)
+    path: Path | None  # the on-disk directory, None for in-memory and remote stores
+    location: str  # for messages
+
+    # -- primitives ----------------------------------------------------------------------
+
+    def quads_for_pattern(self, subject: ox.NamedNode | None, predicate: ox.NamedNode | None,
+                          obj: Term | None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        """Quads matching the pattern (``None`` matches anything; any named graph when ``graph`` is None)."""
+        raise NotImplementedError
+
+    def named_graphs(self) -> list[str]:
+        raise NotImplementedError
+
+    def query(self, sparql: str, *, union: bool = True, base_iri: str | None = None,
+              default_graph: list[str] | None = None, named_graphs: list[str] | None = None) -> QueryResult:
+        raise NotImplementedError
+
+    def quad_count(self) -> int:
+        raise NotImplementedError
+
+    def _apply(self, writes: list[GraphWrite]) -> None:
+        """Apply the writes in one transaction."""
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        """Make every write durable."""
+
+    def close(self) -> None:
+        """Release the store (the object is not used afterwards)."""
+
+    def check(self) -> None:
+        """Raise ``OSError`` when the store cannot serve conflict-kg (see :meth:`kg.remote.RemoteStore.check`)."""
 
     # -- writing -------------------------------------------------------------------------
 
     def write(self, writes: Iterable[GraphWrite]) -> None:
-        """Apply graph replacements in one transaction (all of them, or none).
-
-        When none of the graphs exists yet (a fresh build), the quads are loaded with one
-        transactional ``Store.load``/``Store.extend``; otherwise one SPARQL UPDATE drops the
-        old graphs and provenance and inserts the new ones.
-        """
+        """Apply graph replacements in one transaction (all of them, or none)."""
         writes = list(writes)
-        if not writes:
-            return
-        if all(self._is_new(w) for w in writes):
-            if all(not isinstance(w.quads, bytes) for w in writes):
-                self.store.extend([q for w in writes for q in (*w.quads, *w.provenance)])
-            else:
-                self.store.load(nquads_payload(writes), format=ox.RdfFormat.N_QUADS)
-        else:
-            self.store.update(update_text(writes, self.iris.provenance_graph))
-        self.version += 1
-
-    def _is_new(self, write: GraphWrite) -> bool:
-        prov = ox.NamedNode(self.iris.provenance_graph)
-        if next(self.store.quads_for_pattern(None, None, None, ox.NamedNode(write.graph)), None) is not None:
-            return False
-        return all(next(self.store.quads_for_pattern(ox.NamedNode(s), None, None, prov), None) is None
-                   for s in write.provenance_subjects)
+        if writes:
+            self._apply(writes)
+            self.version += 1
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document's graph and its provenance; False when it was not there."""
@@ -116,61 +113,48 @@ class KGStore:
                                provenance_subjects=(graph, self.iris.activity(doc_id)))])
         return True
 
-    def flush(self) -> None:
-        self.store.flush()
-
     # -- reading -------------------------------------------------------------------------
 
     def has_graph(self, graph: str) -> bool:
-        return bool(self.store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+        return next(self.quads_for_pattern(None, None, None, ox.NamedNode(graph)), None) is not None
+
+    def _is_new(self, write: GraphWrite) -> bool:
+        """Neither the write's graph nor provenance for its subjects is stored yet."""
+        if self.has_graph(write.graph):
+            return False
+        prov = ox.NamedNode(self.iris.provenance_graph)
+        return all(next(self.quads_for_pattern(ox.NamedNode(s), None, None, prov), None) is None
+                   for s in write.provenance_subjects)
 
     def fingerprint(self, graph: str) -> str | None:
         """The fingerprint recorded for a graph in the provenance graph."""
-        for q in self.store.quads_for_pattern(ox.NamedNode(graph), ox.NamedNode(CKG.fingerprint), None,
-                                               ox.NamedNode(self.iris.provenance_graph)):
+        for q in self.quads_for_pattern(ox.NamedNode(graph), ox.NamedNode(CKG.fingerprint), None,
+                                        ox.NamedNode(self.iris.provenance_graph)):
             return str(getattr(q.object, "value", ""))
         return None
 
     def fingerprints(self) -> dict[str, str]:
         """Every graph's recorded fingerprint, by graph IRI (one read, however many documents)."""
         return {str(getattr(q.subject, "value", "")): str(getattr(q.object, "value", ""))
-                for q in self.store.quads_for_pattern(None, ox.NamedNode(CKG.fingerprint), None,
-                                                      ox.NamedNode(self.iris.provenance_graph))}
+                for q in self.quads_for_pattern(None, ox.NamedNode(CKG.fingerprint), None,
+                                                ox.NamedNode(self.iris.provenance_graph))}
 
     def document_ids(self) -> list[str]:
         """Ids of every document graph, sorted."""
         ids = []
-        for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(CKG.DocumentGraph),
-                                               ox.NamedNode(self.iris.provenance_graph)):
+        for q in self.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(CKG.DocumentGraph),
+                                        ox.NamedNode(self.iris.provenance_graph)):
             doc_id = self.iris.doc_id_of_graph(str(getattr(q.subject, "value", "")))
             if doc_id is not None:
                 ids.append(doc_id)
         return sorted(ids)
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(self.named_graphs())
 
-    def query(self, sparql: str, *, union: bool = True, base_iri: str | None = None,
-              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-              substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None
-              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query; the default graph is the union of all graphs unless given.
-
-        Common prefixes (ckg:, res:, prov:…) are predeclared. Raises ``SyntaxError`` for a
-        malformed query (updates are rejected as syntax errors) and ``OSError`` on storage errors.
-        """
-        kwargs: dict[str, object] = {"prefixes": {**PREFIXES, "res": self.iris.base}}
-        if default_graph:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:
-            kwargs["use_default_graph_as_union"] = union
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        if substitutions:
-            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
-        if base_iri:
-            kwargs["base_iri"] = base_iri
-        return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
+    def graph_quads(self, graph: str) -> list[ox.Quad]:
+        """Every quad of one named graph, sorted."""
+        return sorted(self.quads_for_pattern(None, None, None, ox.NamedNode(graph)), key=str)
 
     def count(self, sparql_where: str) -> int:
         """``SELECT (COUNT(*) AS ?n) WHERE {…}`` over the union graph."""
@@ -193,7 +177,7 @@ class KGStore:
         out: dict[str, object] = {}
         for name, where in kinds.items():
             out[name] = self.count(where if not where.startswith("SELECT") else f"{{ {where} }}")
-        out["quads"] = len(self.store)
+        out["quads"] = self.quad_count()
         per_graph: dict[str, int] = {}
         for row in self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                               union=False):  # type: ignore[union-attr]
@@ -219,18 +203,18 @@ class KGStore:
     def iter_quads(self) -> Iterator[ox.Quad]:
         """Every quad, graph by graph in IRI order, each graph sorted (deterministic)."""
         for graph in self.graphs():
-            yield from sorted(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), key=str)
+            yield from self.graph_quads(graph)
 
     def graph_bytes(self, graph: str) -> bytes:
         """One named graph as sorted N-Triples."""
         buf = io.BytesIO()
-        quads = sorted(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), key=str)
-        ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], buf, ox.RdfFormat.N_TRIPLES)
+        ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in self.graph_quads(graph)], buf,
+                     ox.RdfFormat.N_TRIPLES)
         return buf.getvalue()
 
     def iter_triples(self) -> list[ox.Triple]:
         """The union graph's triples, deduplicated and sorted."""
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.iter_quads()}
         return sorted(triples, key=str)
 
     def dump(self, fmt: str, output: BinaryIO) -> None:
@@ -248,6 +232,87 @@ class KGStore:
         buf = io.BytesIO()
         self.dump(fmt, buf)
         return buf.getvalue()
+
+
+class KGStore(BaseStore):
+    """The embedded pyoxigraph store on disk (or in memory when ``path`` is None).
+
+    >>> store = KGStore(None)
+    >>> store.document_ids()
+    []
+    """
+
+    def __init__(self, path: str | Path | None, *, iris: Iris | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        self.location = str(self.path) if self.path is not None else "(in memory)"
+        self.iris = iris or Iris()
+        self.version = 0
+        try:
+            if self.path is None:
+                self.store = ox.Store()
+            elif read_only:
+                self.store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(self.path))
+        except OSError as exc:
+            text = str(exc).lower()
+            if "lock" in text or "resource temporarily unavailable" in text:
+                raise StoreLockedError(
+                    f"store {self.path} is in use by another process (a running 'kg serve'?); "
+                    "stop it, or add documents through the API"
+                ) from exc
+            raise
+
+    def _apply(self, writes: list[GraphWrite]) -> None:
+        """When none of the graphs exists yet (a fresh build), one transactional ``Store.load``
+        (or ``Store.extend``) of the quads; otherwise one SPARQL UPDATE drops the old graphs and
+        provenance and inserts the new ones. Either is all or nothing."""
+        if all(self._is_new(w) for w in writes):
+            if all(not isinstance(w.quads, bytes) for w in writes):
+                self.store.extend([q for w in writes for q in (*w.quads, *w.provenance)])
+            else:
+                self.store.load(nquads_payload(writes), format=ox.RdfFormat.N_QUADS)
+        else:
+            self.store.update(update_text(writes, self.iris.provenance_graph))
+
+    def flush(self) -> None:
+        self.store.flush()
+
+    def quads_for_pattern(self, subject: ox.NamedNode | None, predicate: ox.NamedNode | None,
+                          obj: Term | None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        return iter(self.store.quads_for_pattern(subject, predicate, obj, graph))
+
+    def named_graphs(self) -> list[str]:
+        return [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def quad_count(self) -> int:
+        return len(self.store)
+
+    def query(self, sparql: str, *, union: bool = True, base_iri: str | None = None,
+              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+              substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs unless given.
+
+        Common prefixes (ckg:, res:, prov:…) are predeclared. Raises ``SyntaxError`` for a
+        malformed query (updates are rejected as syntax errors) and ``OSError`` on storage errors.
+        """
+        kwargs: dict[str, object] = {"prefixes": {**PREFIXES, "res": self.iris.base}}
+        if default_graph:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        else:
+            kwargs["use_default_graph_as_union"] = union
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        if base_iri:
+            kwargs["base_iri"] = base_iri
+        return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
+
+    def iter_triples(self) -> list[ox.Triple]:
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
+        return sorted(triples, key=str)
 
 
 def dump_quads(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str, output: BinaryIO, *,

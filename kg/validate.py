@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.store import KGStore
+from kg.store import BaseStore
 
 __all__ = ["ValidationResult", "validate_store"]
 
@@ -21,7 +21,7 @@ class ValidationResult:
     report: str
 
 
-def validate_store(store: KGStore, shapes: Path) -> ValidationResult:
+def validate_store(store: BaseStore, shapes: Path) -> ValidationResult:
     """Validate each document graph of ``store`` against the shapes file.
 
     Each document graph is checked together with the ontology, the curated entities and the

@@ -1,0 +1,123 @@
+"""A remote store: the graph kept in a real ``oxigraph serve`` process, reached over SPARQL 1.1
+Query/Update and the Graph Store Protocol; built, updated, dumped and served as the embedded
+store is, with byte-identical dumps."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import SEEDS, free_port, run_kg, start_server, stop_server
+
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+
+
+def _oxigraph(location: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    assert OXIGRAPH, "the oxigraph server CLI (PyPI 'oxigraph') is a test dependency"
+    port = free_port()
+    log = (location.parent / f"oxigraph-{port}.log").open("wb")
+    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *extra],
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("oxigraph serve did not start")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server with a store of its own, holding the seeds graph built through it."""
+    proc, base = _oxigraph(tmp_path_factory.mktemp("oxigraph") / "data", "--union-default-graph")
+    run_kg("build", str(SEEDS), "--store", base, store=Path("unused"))
+    yield base
+    _stop(proc)
+
+
+def _nq(store: str | Path) -> bytes:
+    return run_kg("dump", "--format", "nq", "--store", str(store), store=Path(str(store))).stdout.encode()
+
+
+def test_a_build_through_the_endpoint_gives_the_embedded_graph(remote: str, seeds_dump_nq: Path) -> None:
+    assert hashlib.sha256(_nq(remote)).hexdigest() == hashlib.sha256(seeds_dump_nq.read_bytes()).hexdigest()
+    again = run_kg("add", str(SEEDS), "--store", remote, store=Path("unused"))
+    assert "5 unchanged" in again.stderr
+    stats = run_kg("stats", "--json", "--store", remote, store=Path("unused")).stdout
+    assert '"documents": 5' in stats
+
+
+def test_replace_and_remove_through_the_endpoint(remote: str, tmp_path: Path) -> None:
+    changed = tmp_path / "000_8e1aa165a3142573.txt"
+    changed.write_text((SEEDS / changed.name).read_text(encoding="utf-8") + "\n\nThe OSCE Minsk Group met in Moscow.\n",
+                       encoding="utf-8")
+    out = run_kg("add", str(changed), "--store", remote, store=Path("unused"))
+    assert "1 replaced" in out.stderr
+    out = run_kg("add", str(SEEDS / changed.name), "--store", remote, store=Path("unused"))
+    assert "1 replaced" in out.stderr
+    extra = tmp_path / "extra.txt"
+    extra.write_text("date 2020-10-05\nArmenian forces shelled Ganja on Sunday, Azerbaijan said.\n", encoding="utf-8")
+    run_kg("add", str(extra), "--store", remote, store=Path("unused"))
+    ids = run_kg("query", "SELECT ?id WHERE { ?d a ckg:Document ; dcterms:identifier ?id } ORDER BY ?id",
+                 "--format", "csv", "--store", remote, store=Path("unused")).stdout.split()
+    assert "extra" in ids and len(ids) == 7
+    run_kg("remove", "extra", "--store", remote, store=Path("unused"))
+    graphs = httpx.post(remote + "/query", data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"},
+                        headers={"Accept": "text/csv"}).text
+    assert "graph/doc/extra" not in graphs
+
+
+def test_the_api_serves_from_the_endpoint(remote: str, seeds_dump_nq: Path, tmp_path: Path) -> None:
+    proc, base = start_server(tmp_path / "unused", {"CKG_STORE": remote})
+    try:
+        r = httpx.get(base + "/sparql", params={"query": "SELECT ?l WHERE { <https://w3id.org/conflict-kg/id/entity/armenia> rdfs:label ?l }"},
+                      headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200 and r.json()["results"]["bindings"][0]["l"]["value"] == "Armenia"
+        r = httpx.get(base + "/sparql", params={"query": "CONSTRUCT WHERE { <https://w3id.org/conflict-kg/id/entity/armenia> ?p ?o }"},
+                      headers={"Accept": "text/turtle"})
+        assert r.status_code == 200 and "Armenia" in r.text
+        page = httpx.get(base + "/id/entity/stepanakert", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "Stepanakert" in page.text
+        assert httpx.get(base + "/queries/casualties", params={"side": "armenia"}).status_code == 200
+        assert httpx.get(base + "/dump.nq", timeout=60).content == seeds_dump_nq.read_bytes()
+        bad = httpx.get(base + "/sparql", params={"query": "SELECT WHERE"})
+        assert bad.status_code == 400 and "Traceback" not in bad.text
+    finally:
+        stop_server(proc)
+
+
+def test_an_endpoint_without_a_union_default_graph_is_refused(tmp_path: Path) -> None:
+    proc, base = _oxigraph(tmp_path / "data")
+    try:
+        out = run_kg("build", str(SEEDS), "--store", base, store=Path("unused"), check=False)
+        assert out.returncode == 1
+        assert "union-default-graph" in out.stderr.strip().splitlines()[-1]
+    finally:
+        _stop(proc)
+
+
+def test_an_unreachable_endpoint_is_one_clear_line() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    out = run_kg("stats", "--store", url, store=Path("unused"), check=False)
+    assert out.returncode == 1
+    assert out.stderr.strip().startswith("kg: error: cannot reach the remote store") and "Traceback" not in out.stderr
