@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import SEEDS, free_port, run_kg, start_server, stop_server
 
+ARMENIA = "<https://w3id.org/conflict-kg/id/entity/armenia>"
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 
 
@@ -90,10 +91,10 @@ def test_replace_and_remove_through_the_endpoint(remote: str, tmp_path: Path) ->
 def test_the_api_serves_from_the_endpoint(remote: str, seeds_dump_nq: Path, tmp_path: Path) -> None:
     proc, base = start_server(tmp_path / "unused", {"CKG_STORE": remote})
     try:
-        r = httpx.get(base + "/sparql", params={"query": "SELECT ?l WHERE { <https://w3id.org/conflict-kg/id/entity/armenia> rdfs:label ?l }"},
+        r = httpx.get(base + "/sparql", params={"query": f"SELECT ?l WHERE {{ {ARMENIA} rdfs:label ?l }}"},
                       headers={"Accept": "application/sparql-results+json"})
         assert r.status_code == 200 and r.json()["results"]["bindings"][0]["l"]["value"] == "Armenia"
-        r = httpx.get(base + "/sparql", params={"query": "CONSTRUCT WHERE { <https://w3id.org/conflict-kg/id/entity/armenia> ?p ?o }"},
+        r = httpx.get(base + "/sparql", params={"query": f"CONSTRUCT WHERE {{ {ARMENIA} ?p ?o }}"},
                       headers={"Accept": "text/turtle"})
         assert r.status_code == 200 and "Armenia" in r.text
         page = httpx.get(base + "/id/entity/stepanakert", headers={"Accept": "text/html"})
