@@ -152,7 +152,7 @@ def _side(ctx: Context, counted: Token, sent: SpacySpan) -> str | None:
 def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: int | None) -> list[CasualtyClaim]:
     """Casualty claims of one chunk."""
     claims: list[CasualtyClaim] = []
-    for sent in ctx.doc.sents:
+    for sent in ctx.sents:
         background = is_background(sent.text, year)
         found: list[tuple[Token, int, str, Token]] = []
         for token in sent:

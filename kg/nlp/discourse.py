@@ -71,10 +71,20 @@ class Context:
     anchor: dt.date | None
     anchor_is_publication: bool
     _starts: list[int] = field(default_factory=list)
+    text: str = ""  # the chunk's text (spaCy rebuilds ``Doc.text`` from its tokens on every access)
+    sents: list[SpacySpan] = field(default_factory=list)  # the chunk's sentences, listed once
+    _sent_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.mentions = sorted(self.mentions, key=lambda m: (m.span.begin, m.span.end))
         self._starts = [m.span.begin for m in self.mentions]
+        self.text = self.doc.text
+        self.sents = list(self.doc.sents)
+        self._sent_starts = [s.start for s in self.sents]
+
+    def sent_of(self, token: Token) -> SpacySpan:
+        """The sentence of ``token`` (``Token.sent`` walks every sentence of the doc on each call)."""
+        return self.sents[bisect.bisect_right(self._sent_starts, token.i) - 1]
 
     # -- entities -------------------------------------------------------------------------
 
@@ -275,7 +285,8 @@ class Context:
 
     def _last_speaker(self, token: Token) -> str | None:
         """The non-person actor that last spoke before ``token`` ("…, it said" after "the ministry said")."""
-        earlier = [s for s in self.doc.sents if s.end <= token.sent.start]
+        start = self.sent_of(token).start
+        earlier = [s for s in self.sents if s.end <= start]
         for sent in reversed(earlier[-3:]):
             for verb in sorted(sent, key=lambda t: -t.i):
                 if verb.lemma_.lower() not in _ALWAYS_REPORTING or verb.pos_ != "VERB":
@@ -319,10 +330,10 @@ class Context:
         return bool(types & {"GovernmentBody", "State", "Organization"})
 
     def _previous_subject(self, token: Token) -> str | None:
-        sent = token.sent
+        sent = self.sent_of(token)
         if sent.start == 0:
             return None
-        prev = self.doc[sent.start - 1].sent
+        prev = self.sent_of(self.doc[sent.start - 1])
         root = prev.root
         subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is None or subject.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING:

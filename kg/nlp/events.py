@@ -134,14 +134,22 @@ def _lemma(token: Token) -> str:
 def _find_triggers(sent: SpacySpan) -> list[tuple[Trigger, Token]]:
     lemmas = [_lemma(t) for t in sent]
     lowers = [t.lower_ for t in sent]
-    present = set(lemmas) | set(lowers)
+    starts: dict[str, list[int]] = {}  # word -> the positions where it is the lemma or the lower-cased form
+    for i, (lemma, lower) in enumerate(zip(lemmas, lowers, strict=True)):
+        starts.setdefault(lemma, []).append(i)
+        if lower != lemma:
+            starts.setdefault(lower, []).append(i)
     found: list[tuple[Trigger, Token]] = []
     taken: set[int] = set()
     for trigger in TRIGGERS:
-        if any(r not in present for r in trigger.requires) or any(f in present for f in trigger.forbids):
+        # every word of the trigger must occur (most triggers fail here, without scanning the sentence)
+        if any(w not in starts for w in trigger.lemmas) or any(r not in starts for r in trigger.requires) \
+                or any(f in starts for f in trigger.forbids):
             continue
         n = len(trigger.lemmas)
-        for i in range(len(lemmas) - n + 1):
+        for i in starts[trigger.lemmas[0]]:
+            if i + n > len(lemmas):
+                break
             window = range(i, i + n)
             if all(lemmas[j] == trigger.lemmas[k] or lowers[j] == trigger.lemmas[k] for k, j in enumerate(window)):
                 if any(j in taken for j in window):
@@ -369,15 +377,15 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
     events: dict[str, Event] = {}
     last_dated: dict[str, tuple[int, object]] = {}  # event type -> (sentence number, date)
     region = _main_region(ctx)
-    for number, sent in enumerate(ctx.doc.sents):
+    for number, sent in enumerate(ctx.sents):
         date = ctx.date_in(sent, outside_quotes=False)
         current = date is not None and (year is None or date.year >= year)
         if is_background(sent.text, year) and not current:
             continue
         line = sent.text.strip()
-        para_begin = ctx.doc.text.rfind("\n", 0, sent.start_char) + 1
-        para_end = ctx.doc.text.find("\n", sent.start_char)
-        paragraph = ctx.doc.text[para_begin:para_end if para_end >= 0 else len(ctx.doc.text)].strip()
+        para_begin = ctx.text.rfind("\n", 0, sent.start_char) + 1
+        para_end = ctx.text.find("\n", sent.start_char)
+        paragraph = ctx.text[para_begin:para_end if para_end >= 0 else len(ctx.text)].strip()
         headline = paragraph == line and not line.endswith((".", "!", "”", '"', "’", "'", ")", ":"))
         if headline or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):

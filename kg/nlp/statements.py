@@ -28,12 +28,12 @@ def _sentences_for(ctx: Context, begin: int, end: int) -> list[SpacySpan]:
     """Sentences of the chunk that overlap [begin, end) (absolute offsets), plus neighbours
     when a quote fills its sentence ("“…,” he said." is often split after the closing mark)."""
     local_b, local_e = begin - ctx.offset, end - ctx.offset
-    sents = [s for s in ctx.doc.sents if s.end_char > local_b and s.start_char < local_e]
+    sents = [s for s in ctx.sents if s.end_char > local_b and s.start_char < local_e]
     if not sents:
         return []
     last = sents[-1]
     if last.end < len(ctx.doc):
-        after = ctx.doc[last.end].sent
+        after = ctx.sent_of(ctx.doc[last.end])
         text_after = after.text.strip()
         if text_after and after.start_char - last.end_char < 3 and (text_after[0].islower() or
                                                                      len(after) <= 8):
@@ -52,7 +52,7 @@ def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> l
     statements: list[Statement] = []
     previous: Statement | None = None
     for quote in ctx.quotes:
-        if not (ctx.offset <= quote.begin < ctx.offset + len(ctx.doc.text)):
+        if not (ctx.offset <= quote.begin < ctx.offset + len(ctx.text)):
             continue
         sents = _sentences_for(ctx, quote.begin, quote.end)
         tokens: list[Token] = [t for s in sents for t in s]
@@ -99,7 +99,7 @@ _REPORTING = {"say", "claim", "report", "announce", "state", "allege", "insist",
 def _reported_speech(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> list[Statement]:
     """Reported speech: a speech verb with a clausal complement and a resolvable subject."""
     out = []
-    for sent in ctx.doc.sents:
+    for sent in ctx.sents:
         for verb in sent:
             if verb.lemma_.lower() not in _REPORTING or verb.pos_ != "VERB" or ctx.token_in_quote(verb):
                 continue
