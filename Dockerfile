@@ -2,6 +2,7 @@
 # conflict-kg: build the seeds graph at image build time and serve it.
 #   docker build -t conflict-kg .
 #   docker run -p 8000:8000 -v kg-data:/data conflict-kg
+#   docker run conflict-kg dask worker tcp://SCHEDULER:8786   (a worker for kg build --executor dask://…)
 # No Docker engine runs on the project's machines: these steps are checked by running them
 # in a clean venv (see tests/test_dockerfile.py once it exists, and the issue notes).
 
@@ -21,7 +22,7 @@ COPY --from=assets /tools/node_modules/@zazuko/yasgui/build/yasgui.min.js \
      /tools/node_modules/@zazuko/yasgui/build/yasgui.min.css ./api/static/vendor/
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install --upgrade pip \
- && /opt/venv/bin/pip install '.[model]'
+ && /opt/venv/bin/pip install '.[model,dask]'
 COPY seeds ./seeds
 RUN SOURCE_DATE_EPOCH=0 CKG_STORE=/opt/seed-store /opt/venv/bin/kg build seeds --quiet
 
