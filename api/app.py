@@ -1,11 +1,13 @@
 """The FastAPI application: ``create_app()`` wires settings, the store and the routers.
 
 ``kg serve`` and ``make serve`` run it with uvicorn (``api.app:create_app``, factory).
-The lifespan opens the on-disk store once and closes it on shutdown.
+The lifespan opens the on-disk store once and closes it on shutdown, and starts and stops
+the worker processes of ad-hoc queries (:mod:`api.querypool`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,11 +19,15 @@ from fastapi.staticfiles import StaticFiles
 from api import documents, dumps, pages, queries, resources, sparql, views
 from api.errors import install_error_handlers
 from api.logs import install_request_logging
+from api.querypool import QueryPool
 from kg import __version__
 from kg.build import open_store
 from kg.settings import Settings, get_settings
+from kg.store import KGStore
 
 __all__ = ["HTML_CSP", "SECURITY_HEADERS", "create_app"]
+
+log = logging.getLogger("api")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -34,6 +40,21 @@ HTML_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
+def _start_query_pool(store: object, settings: Settings) -> QueryPool | None:
+    """Worker processes for ad-hoc queries, over a local on-disk store only; None: in-thread."""
+    if settings.query_workers <= 0 or not isinstance(store, KGStore) or store.path is None:
+        return None
+    pool = QueryPool(store, max_workers=settings.query_workers, warm_workers=settings.query_warm_workers,
+                     snapshot_root=settings.query_snapshots)
+    try:
+        pool.start()
+    except OSError as exc:
+        log.warning("ad-hoc queries run in threads (cannot be stopped at the time limit): %s", exc)
+        pool.close()
+        return None
+    return pool
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready-to-serve app over the store named by ``settings`` (default: the environment)."""
     settings = settings or get_settings()
@@ -41,9 +62,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings)
+        app.state.query_pool = _start_query_pool(app.state.store, settings)
         try:
             yield
         finally:
+            if app.state.query_pool is not None:
+                app.state.query_pool.close()  # no worker outlives the server
+            del app.state.query_pool
             app.state.store.flush()
             app.state.store.close()
             del app.state.store

@@ -2,16 +2,20 @@
 
 GET with ``query=``, POST as a form or as ``application/sparql-query``; the default graph
 is the union of all graphs unless ``default-graph-uri`` is given. Results are negotiated
-from ``Accept`` (406 when nothing fits). The query runs in a worker thread, where its rows
-are also materialized (pyoxigraph iterators must be consumed on their own thread); the
-event loop only streams bytes.
+from ``Accept`` (406 when nothing fits).
+
+With a local on-disk store the query runs in a worker process of :mod:`api.querypool`,
+which is killed when the query runs past ``CKG_QUERY_TIMEOUT`` (503) and sends back the
+serialized body. Otherwise (an in-memory or remote store, or ``CKG_QUERY_WORKERS=0``) it
+runs in a worker thread, where its rows are also materialized (pyoxigraph iterators must be
+consumed on their own thread), and the event loop only streams bytes; there a timed-out
+query that sorts or groups cannot be stopped and runs to its end.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -24,17 +28,10 @@ from starlette.concurrency import run_in_threadpool
 from api.conneg import choose
 from api.deps import SettingsDep, StoreDep
 from api.errors import APIError
+from api.querypool import QueryError, QueryPool, execute_query, serialize_graph
 from api.render import render
 from kg.remote import RemoteStoreError
-from kg.results import (
-    RESULT_MEDIA_TYPES,
-    QueryTimeoutError,
-    ResultTooLargeError,
-    Rows,
-    collect_rows,
-    serialize_boolean,
-    serialize_rows,
-)
+from kg.results import RESULT_MEDIA_TYPES, QueryTimeoutError, Rows, serialize_boolean, serialize_rows
 from kg.store import BaseStore
 from kg.vocab import PREFIXES
 
@@ -112,44 +109,15 @@ async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
 
 
 def _execute(store: BaseStore, req: SparqlRequest, limit: int, timeout: float) -> tuple[str, object]:
-    """Run the query and materialize its result on this (worker) thread, within ``timeout`` seconds
-    where the evaluation streams (see :func:`kg.results.collect_rows`)."""
+    """In-thread execution (no query pool): run the query and materialize its result on this
+    (worker) thread, within ``timeout`` seconds where the evaluation streams."""
     assert req.query is not None
-    deadline = time.monotonic() + timeout
     try:
-        result = store.query(req.query, default_graph=req.default_graphs or None,
-                             named_graphs=req.named_graphs or None)
-    except SyntaxError as exc:
-        raise APIError(400, f"SPARQL syntax error: {exc}") from exc
-    except (RemoteStoreError, QueryTimeoutError):
-        raise  # the store failed, not the query: 502 / 503 (api.errors)
-    except (ValueError, OSError) as exc:
-        raise APIError(400, f"query failed: {exc}") from exc
-    try:
-        if isinstance(result, ox.QueryBoolean):
-            return "boolean", bool(result)
-        if isinstance(result, ox.QuerySolutions):
-            return "rows", collect_rows(result, limit, deadline=deadline)
-        triples: list[ox.Triple] = []
-        for triple in result:
-            if len(triples) >= limit:
-                raise ResultTooLargeError(f"the query returns more than {limit} triples; add a LIMIT")
-            if len(triples) % 256 == 0 and time.monotonic() > deadline:
-                raise QueryTimeoutError("the query ran past its time limit")
-            triples.append(triple)
-        return "graph", sorted(set(triples), key=str)
-    except ResultTooLargeError as exc:
-        raise APIError(413, str(exc)) from exc
-    except QueryTimeoutError as exc:
-        raise APIError(503, f"query stopped after {timeout:g} s; narrow it or add a LIMIT") from exc
-    except (ValueError, OSError) as exc:  # evaluation errors surface while iterating
-        raise APIError(400, f"query failed: {exc}") from exc
-
-
-def _serialize_graph(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    data = ox.serialize(triples, None, fmt, prefixes=prefixes)
-    return data if isinstance(data, bytes) else b""
+        # a remote store that fails or times out is not the query's fault: 502 / 503 (api.errors)
+        return execute_query(store, req.query, req.default_graphs, req.named_graphs, limit, timeout,
+                             store_errors=(RemoteStoreError, QueryTimeoutError))
+    except QueryError as exc:
+        raise APIError(exc.status, exc.message) from exc
 
 
 @router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint",
@@ -169,25 +137,39 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     if result_type is None and graph_type is None:
         raise APIError(406, "no acceptable format: results are JSON, XML, CSV or TSV; graphs Turtle, "
                             "N-Triples, RDF/XML, JSON-LD, TriG or N-Quads", headers=_VARY)
-    try:
-        kind, value = await asyncio.wait_for(
-            run_in_threadpool(_execute, store, req, settings.result_limit, settings.query_timeout),
-            timeout=settings.query_timeout + 1)
-    except TimeoutError as exc:
-        raise APIError(503, f"query timed out after {settings.query_timeout:g} s") from exc
+    fmt_name = dict(RESULT_TYPES)[result_type] if result_type is not None else None
+    graph_fmt = dict(GRAPH_MEDIA_TYPES)[graph_type] if graph_type is not None else None
+    pool: QueryPool | None = getattr(request.app.state, "query_pool", None)
+    kind: str
+    value: object
+    if pool is not None:  # a worker process, killed at the deadline
+        answer = await pool.run(req.query, default_graphs=req.default_graphs, named_graphs=req.named_graphs,
+                                limit=settings.result_limit, timeout=settings.query_timeout,
+                                results_format=fmt_name, graph_media_type=graph_fmt.media_type if graph_fmt else None)
+        if answer.kind == "error":
+            raise APIError(answer.status, answer.message, headers=answer.headers or None)
+        kind, value = answer.kind, answer.body
+    else:  # a thread of this process: a timed-out query that sorts or groups runs to its end
+        try:
+            kind, value = await asyncio.wait_for(
+                run_in_threadpool(_execute, store, req, settings.result_limit, settings.query_timeout),
+                timeout=settings.query_timeout + 1)
+        except TimeoutError as exc:
+            raise APIError(503, f"query timed out after {settings.query_timeout:g} s") from exc
     if kind == "graph":
-        if graph_type is None:
+        if graph_fmt is None:
             raise APIError(406, "a graph result needs an RDF format in Accept", headers=_VARY)
-        fmt = dict(GRAPH_MEDIA_TYPES)[graph_type]
-        body = await run_in_threadpool(_serialize_graph, value, fmt)  # type: ignore[arg-type]
-        return Response(body, media_type=fmt.media_type, headers=_VARY)
-    if result_type is None:
+        if not isinstance(value, bytes):
+            value = await run_in_threadpool(serialize_graph, value, graph_fmt)  # type: ignore[arg-type]
+        return Response(value, media_type=graph_fmt.media_type, headers=_VARY)
+    if result_type is None or fmt_name is None:
         raise APIError(406, "SELECT and ASK results need JSON, XML, CSV or TSV in Accept", headers=_VARY)
-    fmt_name = dict(RESULT_TYPES)[result_type]
     media = RESULT_MEDIA_TYPES[fmt_name] if result_type not in ("application/json", "application/xml", "text/xml") \
         else result_type
     if fmt_name in ("csv", "tsv", "xml", "json"):
         media += "; charset=utf-8"
+    if isinstance(value, bytes):  # serialized by the worker
+        return Response(value, media_type=media, headers=_VARY)
     if kind == "boolean":
         return Response(serialize_boolean(bool(value), fmt_name), media_type=media, headers=_VARY)
     assert isinstance(value, Rows)
@@ -203,7 +185,7 @@ def _no_query(request: Request, accept: str | None, store: BaseStore) -> Respons
         raise APIError(406, "the service description is available as HTML or RDF", headers=_VARY)
     endpoint = str(request.url.replace(query=None))
     fmt = dict(GRAPH_MEDIA_TYPES)[wanted]
-    return Response(_serialize_graph(service_description(endpoint, store), fmt), media_type=fmt.media_type,
+    return Response(serialize_graph(service_description(endpoint, store), fmt), media_type=fmt.media_type,
                     headers=_VARY)
 
 

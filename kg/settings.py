@@ -61,6 +61,18 @@ class Settings(BaseSettings):
     max_query_bytes: int = Field(default=256 * 1024, description="Largest SPARQL query text accepted.")
     api_token: SecretStr | None = Field(default=None, description="Bearer token for write endpoints.")
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    # Ad-hoc /sparql queries in worker processes (api/querypool.py)
+    query_workers: int = Field(
+        default=12, ge=0,
+        description="Most worker processes for ad-hoc /sparql queries (a worker past the time limit is "
+                    "killed); 0 runs them in threads of the server, where a timed-out query runs on.",
+    )
+    query_warm_workers: int = Field(default=2, ge=0, description="Idle query worker processes kept ready.")
+    query_snapshots: Path | None = Field(
+        default=None,
+        description="Directory for the store checkpoints the query workers read (default: "
+                    ".<store name>-snapshots beside the store; same filesystem, so they are hard links).",
+    )
 
 
     @field_validator("store", mode="before")

@@ -1,0 +1,662 @@
+"""Ad-hoc SPARQL queries in worker processes that can be killed at their deadline.
+
+pyoxigraph cannot interrupt a running query from Python (oxigraph issue #1926), and a query
+that sorts or groups does all its work before its first row, so a deadline checked between
+rows does not stop it. ``/sparql`` therefore runs ad-hoc queries in a pool of worker
+processes: a worker that has not answered by the deadline is killed (SIGKILL), which stops
+the query and frees its memory at once, and the client gets 503. The server's own bounded
+queries (canned queries, entity pages, dumps) keep running in-process.
+
+* Workers are forked by multiprocessing's *forkserver* (itself a fresh interpreter that
+  never opens the store), never from the server, which has RocksDB and threads open. They
+  are started on demand up to ``CKG_QUERY_WORKERS``; ``CKG_QUERY_WARM_WORKERS`` idle ones
+  are kept ready, so a killed worker is replaced before the next query needs it.
+* Workers never open the live store (the server holds it read-write, and a second reader of
+  a RocksDB directory that is being written is undefined behaviour in pyoxigraph). The
+  server takes a RocksDB checkpoint (``Store.backup``: hard links, a few milliseconds) into
+  a snapshots directory beside the store at startup and whenever ``KGStore.version`` has
+  changed since the last one (every write bumps it), before the next ad-hoc query. Workers
+  open the newest checkpoint read-only; each job names its generation, and a worker reopens
+  when it changes. A checkpoint is deleted once no worker has it open.
+* A worker evaluates the query, materializes the rows (:func:`kg.results.collect_rows`,
+  capped at ``CKG_RESULT_LIMIT``) and sends the response body already serialized in the
+  negotiated format, as bytes; the deadline covers the evaluation, not the serialization of
+  the (capped) result.
+
+See docs/decisions/0004-query-worker-processes.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import dataclasses
+import itertools
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.ids import Iris
+from kg.results import (
+    QueryTimeoutError,
+    ResultTooLargeError,
+    Rows,
+    collect_rows,
+    serialize_boolean,
+    serialize_rows,
+)
+from kg.store import BaseStore, KGStore
+from kg.vocab import PREFIXES
+
+__all__ = [
+    "Answer",
+    "QueryError",
+    "QueryPool",
+    "default_snapshot_root",
+    "execute_query",
+    "serialize_graph",
+    "timeout_message",
+]
+
+log = logging.getLogger("api.querypool")
+
+WORKER_NAME = b"ckg-query"  # the workers' process name (/proc/PID/comm, ps, top)
+_GRACE = 0.5  # seconds past the deadline before a silent worker is killed (store reopen, row checks)
+_SPAWN_TIMEOUT = 60.0  # a worker that is not ready by then is killed
+_SERIALIZE_TIMEOUT = 300.0  # serializing a capped, materialized result
+_EVALUATED = "evaluated"  # a worker sends this when the evaluation is over, then the answer
+
+
+# -- executing one query (in a worker, or in a thread of the server) --------------------------
+
+
+class QueryError(Exception):
+    """A query failure with an HTTP status and a message safe to show to the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def timeout_message(timeout: float) -> str:
+    return f"query stopped after {timeout:g} s; narrow it or add a LIMIT"
+
+
+def execute_query(store: BaseStore, query: str, default_graphs: Sequence[str], named_graphs: Sequence[str],
+                  limit: int, timeout: float, *, store_errors: tuple[type[Exception], ...] = ()
+                  ) -> tuple[str, object]:
+    """Run the query and materialize its result on this thread: ``("boolean", bool)``,
+    ``("rows", Rows)`` or ``("graph", sorted triples)``. Raises :class:`QueryError`, or one of
+    ``store_errors`` as it is when the store (not the query) fails to start the query.
+
+    The deadline (``timeout`` seconds from now) is checked between rows, which stops a query
+    that streams; one that sorts or groups is only stopped by killing its process."""
+    deadline = time.monotonic() + timeout
+    try:
+        result = store.query(query, default_graph=list(default_graphs) or None,
+                             named_graphs=list(named_graphs) or None)
+    except SyntaxError as exc:
+        raise QueryError(400, f"SPARQL syntax error: {exc}") from exc
+    except store_errors:
+        raise
+    except (ValueError, OSError) as exc:
+        raise QueryError(400, f"query failed: {exc}") from exc
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return "boolean", bool(result)
+        if isinstance(result, ox.QuerySolutions):
+            return "rows", collect_rows(result, limit, deadline=deadline)
+        triples: list[ox.Triple] = []
+        for triple in result:
+            if len(triples) >= limit:
+                raise ResultTooLargeError(f"the query returns more than {limit} triples; add a LIMIT")
+            if len(triples) % 256 == 0 and time.monotonic() > deadline:
+                raise QueryTimeoutError("the query ran past its time limit")
+            triples.append(triple)
+        return "graph", sorted(set(triples), key=str)
+    except ResultTooLargeError as exc:
+        raise QueryError(413, str(exc)) from exc
+    except QueryTimeoutError as exc:
+        raise QueryError(503, timeout_message(timeout)) from exc
+    except (ValueError, OSError) as exc:  # evaluation errors surface while iterating
+        raise QueryError(400, f"query failed: {exc}") from exc
+
+
+def serialize_graph(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    data = ox.serialize(triples, None, fmt, prefixes=prefixes)
+    return data if isinstance(data, bytes) else b""
+
+
+# -- the messages between the server and a worker ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker (``query=None``: only open the snapshot)."""
+
+    generation: int
+    snapshot: str
+    base_iri: str
+    query: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    limit: int = 0
+    timeout: float = 0.0
+    results_format: str | None = None  # json, xml, csv, tsv: for SELECT and ASK
+    graph_media_type: str | None = None  # an RDF media type: for CONSTRUCT and DESCRIBE
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A worker's answer: ``kind`` is boolean, rows, graph or error. ``body`` is the response
+    body in the requested format, or None when the request asked for no format of that kind."""
+
+    kind: str
+    body: bytes | None = None
+    status: int = 200
+    message: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _answer(store: KGStore, job: Job) -> Answer:
+    assert job.query is not None
+    kind, value = execute_query(store, job.query, job.default_graphs, job.named_graphs, job.limit, job.timeout)
+    if kind == "graph":
+        if job.graph_media_type is None:
+            return Answer(kind)
+        fmt = ox.RdfFormat.from_media_type(job.graph_media_type)
+        assert fmt is not None
+        return Answer(kind, serialize_graph(value, fmt))  # type: ignore[arg-type]
+    if job.results_format is None:
+        return Answer(kind)
+    if kind == "boolean":
+        return Answer(kind, serialize_boolean(bool(value), job.results_format))
+    assert isinstance(value, Rows)
+    return Answer(kind, b"".join(serialize_rows(value, job.results_format)))
+
+
+def _prctl(option: int, arg: int | bytes) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(option, arg, 0, 0, 0)
+
+
+def _worker_main(conn: Connection) -> None:
+    """A worker process: answer jobs until told to stop (None) or the server goes away."""
+    parent = os.getppid()
+    if sys.platform == "linux":
+        _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the forkserver (which dies with the server)
+        _prctl(15, WORKER_NAME)  # PR_SET_NAME
+        if os.getppid() != parent:
+            return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on `kg serve` reaches the whole process group
+    store: KGStore | None = None
+    generation = -1
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            if job.generation != generation:
+                store = None  # close the previous snapshot before opening the next one
+                store = KGStore(job.snapshot, iris=Iris(job.base_iri), read_only=True)
+                generation = job.generation
+            if job.query is None:
+                conn.send(Answer("opened"))
+                continue
+            assert store is not None
+            try:
+                answer = _answer(store, job)
+            except QueryError as exc:
+                answer = Answer("error", status=exc.status, message=exc.message)
+        except Exception:  # noqa: BLE001 - reported to the server as a 500, the traceback to the log
+            traceback.print_exc()
+            answer = Answer("error", status=500, message="internal server error")
+        try:
+            conn.send(_EVALUATED)
+            conn.send(answer)
+        except (BrokenPipeError, OSError):
+            return
+
+
+# -- the pool, in the server process ------------------------------------------------------------
+
+
+def default_snapshot_root(store_path: Path) -> Path:
+    """``<parent>/.<store name>-snapshots``: beside the store (same filesystem, so checkpoints
+    are hard links), never inside the RocksDB directory."""
+    store_path = store_path.resolve()
+    return store_path.parent / f".{store_path.name}-snapshots"
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    generation: int = -1
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    generation: int
+    path: Path
+    version: int  # KGStore.version when it was taken
+
+
+def _context() -> multiprocessing.context.ForkServerContext:
+    ctx = multiprocessing.get_context("forkserver")
+    assert isinstance(ctx, multiprocessing.context.ForkServerContext)
+    # Import once in the forkserver what every worker needs (and the server's main module,
+    # which multiprocessing re-imports in each child), so forking a worker is cheap.
+    # (`python -m kg.cli` is re-run in each child as __mp_main__, so its imports are preloaded,
+    # not itself: running an already imported module again makes runpy warn.)
+    ctx.set_forkserver_preload(["__main__", __name__, "kg.build", "kg.settings"])
+    return ctx
+
+
+class QueryPool:
+    """Worker processes for ad-hoc queries over checkpoints of a local on-disk :class:`KGStore`.
+
+    :meth:`start` takes the first checkpoint and warms workers up; :meth:`run` answers one
+    query (from the event loop); :meth:`close` stops every worker and deletes the checkpoints.
+    """
+
+    def __init__(self, store: KGStore, *, max_workers: int = 12, warm_workers: int = 2,
+                 snapshot_root: Path | None = None) -> None:
+        if store.path is None:
+            raise ValueError("a query pool needs an on-disk store")
+        self.store = store
+        self.max_workers = max(1, max_workers)
+        self.warm_workers = max(0, min(warm_workers, self.max_workers))
+        self.snapshot_root = snapshot_root or default_snapshot_root(store.path)
+        self.last_checkpoint_ms = 0.0
+        self._ctx = _context()
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._busy: set[int] = set()  # ids of checked-out workers
+        self._all: dict[int, _Worker] = {}
+        self._starting = 0
+        self._closed = False
+        self._snap_lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+        self._pins: dict[int, int] = {}  # generation -> jobs about to send it to a worker
+        self._generations = itertools.count(1)
+        self._jobs = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="ckg-query")
+        self._maintain = threading.Event()
+        self._maintainer: threading.Thread | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Take the first checkpoint (raises OSError when the snapshots directory is unusable)
+        and warm workers up in the background."""
+        _log_as_json()
+        root = self.snapshot_root.resolve()
+        store_dir = self.store.path.resolve() if self.store.path else None
+        if store_dir is not None and (root == store_dir or store_dir in root.parents):
+            raise OSError(f"the query snapshots directory {root} must not be inside the store")
+        root.mkdir(parents=True, exist_ok=True)
+        for entry in root.iterdir():  # leftovers of a server that did not shut down cleanly
+            if entry.name.isdigit():
+                shutil.rmtree(entry, ignore_errors=True)
+        self._current_snapshot()
+        self._maintainer = threading.Thread(target=self._maintenance, name="ckg-query-pool", daemon=True)
+        self._maintainer.start()
+        self._maintain.set()
+
+    def close(self) -> None:
+        """Stop every worker (busy ones are killed) and delete the checkpoints."""
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            workers = list(self._all.values())
+            idle = list(self._idle)
+            self._idle.clear()
+            self._cond.notify_all()
+        self._maintain.set()
+        for w in idle:
+            with contextlib.suppress(OSError):
+                w.conn.send(None)
+        for w in workers:
+            if w in idle:
+                w.process.join(2)
+            if w.process.is_alive():
+                w.process.kill()  # a busy one: its job thread sees the end of its pipe
+            w.process.join(5)
+            if w in idle:
+                w.conn.close()
+        with self._cond:
+            self._all.clear()
+        self._jobs.shutdown(wait=False, cancel_futures=True)
+        if self._maintainer is not None:
+            self._maintainer.join(5)
+        with self._snap_lock:
+            self._snapshot = None
+        shutil.rmtree(self.snapshot_root, ignore_errors=True)
+        _stop_forkserver()
+
+    def stats(self) -> dict[str, int]:
+        with self._cond:
+            return {"workers": len(self._all), "idle": len(self._idle), "busy": len(self._busy),
+                    "starting": self._starting,
+                    "generation": self._snapshot.generation if self._snapshot else 0}
+
+    # -- answering a query -------------------------------------------------------------------
+
+    async def run(self, query: str, *, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                  limit: int, timeout: float, results_format: str | None,
+                  graph_media_type: str | None) -> Answer:
+        """Answer one query in a worker; a worker silent past ``timeout`` is killed (503)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.max_workers)
+        slots = self._slots
+        try:
+            await asyncio.wait_for(slots.acquire(), timeout=max(timeout, 1.0))
+        except TimeoutError:
+            return Answer("error", status=503, message="every query worker is busy; try again shortly",
+                          headers={"Retry-After": "1"})
+        loop = asyncio.get_running_loop()
+
+        def release(_: object) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is gone: the server is stopping
+                loop.call_soon_threadsafe(slots.release)
+
+        job = Job(generation=0, snapshot="", base_iri=self.store.iris.base, query=query,
+                  default_graphs=tuple(default_graphs), named_graphs=tuple(named_graphs), limit=limit,
+                  timeout=timeout, results_format=results_format, graph_media_type=graph_media_type)
+        try:
+            future = self._jobs.submit(self._run_blocking, job)
+        except RuntimeError:  # shut down
+            slots.release()
+            return Answer("error", status=503, message="the server is shutting down")
+        future.add_done_callback(release)
+        # Shielded: a client that goes away does not leave the worker busy with no one to kill it;
+        # the job thread sees it through either way.
+        return await asyncio.shield(asyncio.wrap_future(future))
+
+    def _run_blocking(self, job: Job) -> Answer:
+        try:
+            snapshot = self._pin_snapshot()
+        except OSError as exc:
+            log.error("query snapshot failed: %s", exc)
+            return Answer("error", status=503, message="the query snapshot could not be taken; try again")
+        try:
+            worker = self._checkout(snapshot.generation, time.monotonic() + max(job.timeout, 1.0))
+        except TimeoutError:
+            self._unpin(snapshot.generation)
+            return Answer("error", status=503, message="every query worker is busy; try again shortly",
+                          headers={"Retry-After": "1"})
+        except _PoolClosedError:
+            self._unpin(snapshot.generation)
+            return Answer("error", status=503, message="the server is shutting down")
+        job = dataclasses.replace(job, generation=snapshot.generation, snapshot=str(snapshot.path))
+        try:
+            try:
+                worker.conn.send(job)
+            finally:
+                worker.generation = snapshot.generation
+                self._unpin(snapshot.generation)
+            if not worker.conn.poll(job.timeout + _GRACE):
+                self._kill(worker, "ran past its deadline")
+                return Answer("error", status=503, message=timeout_message(job.timeout))
+            evaluated = worker.conn.recv()
+            if evaluated != _EVALUATED or not worker.conn.poll(_SERIALIZE_TIMEOUT):
+                self._kill(worker, "answered out of turn")
+                return Answer("error", status=500, message="internal server error")
+            answer: Answer = worker.conn.recv()
+        except (EOFError, OSError):
+            self._kill(worker, "exited")
+            if self._closed:
+                return Answer("error", status=503, message="the server is shutting down")
+            return Answer("error", status=503, message="the query stopped: its worker process exited "
+                                                       "(out of memory?); narrow it or add a LIMIT")
+        self._checkin(worker)
+        return answer
+
+    # -- workers -----------------------------------------------------------------------------
+
+    def _checkout(self, generation: int, deadline: float) -> _Worker:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise _PoolClosedError
+                if self._idle:
+                    # the most recently used worker with this snapshot open, else the most recent
+                    same = [w for w in self._idle if w.generation == generation]
+                    worker = same[-1] if same else self._idle[-1]
+                    self._idle.remove(worker)
+                    self._busy.add(id(worker))
+                    self._maintain.set()  # keep warm workers ready
+                    return worker
+                if len(self._all) + self._starting < self.max_workers:
+                    self._starting += 1
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                self._cond.wait(remaining)
+        try:
+            worker = self._spawn()
+        finally:
+            with self._cond:
+                self._starting -= 1
+        with self._cond:
+            if self._closed:
+                self._discard(worker)
+                raise _PoolClosedError
+            self._all[id(worker)] = worker
+            self._busy.add(id(worker))
+        self._maintain.set()
+        return worker
+
+    def _checkin(self, worker: _Worker) -> None:
+        with self._cond:
+            self._busy.discard(id(worker))
+            if self._closed or id(worker) not in self._all:
+                return
+            self._idle.append(worker)
+            self._cond.notify()
+        self._maintain.set()  # its old snapshot may now be unused
+
+    def _spawn(self) -> _Worker:
+        parent_end, child_end = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(target=_worker_main, args=(child_end,), daemon=True, name="ckg-query")
+        process.start()
+        child_end.close()
+        worker = _Worker(process, parent_end)
+        try:
+            if not parent_end.poll(_SPAWN_TIMEOUT) or parent_end.recv() != "ready":
+                raise OSError("a query worker did not start")
+        except (EOFError, OSError):
+            self._discard(worker)
+            raise
+        return worker
+
+    def _discard(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+
+    def _kill(self, worker: _Worker, why: str) -> None:
+        """SIGKILL a worker: its query stops and its memory is freed; warm ones replace it."""
+        with self._cond:
+            self._busy.discard(id(worker))
+            known = self._all.pop(id(worker), None) is not None
+            self._cond.notify()
+        if known:
+            log.warning("query worker %s %s: killed", worker.process.pid, why)
+        self._discard(worker)
+        self._maintain.set()
+
+    def _maintenance(self) -> None:
+        """Keep warm workers ready, move idle ones to the newest snapshot, delete unused snapshots."""
+        while True:
+            self._maintain.wait()
+            self._maintain.clear()
+            if self._closed:
+                return
+            try:
+                self._warm_up()
+                self._refresh_idle()
+                self._collect_snapshots()
+            except Exception:  # noqa: BLE001 - keep the maintainer alive; the next query retries
+                log.exception("query pool maintenance failed")
+                time.sleep(1)
+                self._maintain.set()
+
+    def _warm_up(self) -> None:
+        while True:
+            with self._cond:
+                if self._closed or len(self._idle) + self._starting >= self.warm_workers \
+                        or len(self._all) + self._starting >= self.max_workers:
+                    return
+                self._starting += 1
+            try:
+                worker = self._spawn()
+            finally:
+                with self._cond:
+                    self._starting -= 1
+            with self._cond:
+                if self._closed:
+                    self._discard(worker)
+                    return
+                self._all[id(worker)] = worker
+                self._busy.add(id(worker))
+            self._refresh(worker)
+
+    def _refresh_idle(self) -> None:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return
+        with self._cond:
+            stale = [w for w in self._idle if w.generation != snapshot.generation]
+            for w in stale:
+                self._idle.remove(w)
+                self._busy.add(id(w))
+        for w in stale:
+            self._refresh(w)
+
+    def _refresh(self, worker: _Worker) -> None:
+        """Open the newest snapshot in a checked-out worker, then check it in."""
+        try:
+            snapshot = self._pin_snapshot()
+        except OSError:
+            self._checkin(worker)
+            return
+        try:
+            try:
+                worker.conn.send(Job(generation=snapshot.generation, snapshot=str(snapshot.path),
+                                     base_iri=self.store.iris.base))
+            finally:
+                worker.generation = snapshot.generation
+                self._unpin(snapshot.generation)
+            reply = worker.conn.recv() if worker.conn.poll(_SPAWN_TIMEOUT) else None
+            if not isinstance(reply, Answer) or reply.kind != "opened":
+                raise OSError("the worker did not open the snapshot")
+        except (EOFError, OSError):
+            self._kill(worker, "did not open the snapshot")
+            return
+        self._checkin(worker)
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def _current_snapshot(self) -> _Snapshot:
+        """The newest checkpoint, taken now if the store has changed since the last one."""
+        with self._snap_lock:
+            version = self.store.version  # read before the checkpoint: it holds at least this version
+            if self._snapshot is not None and self._snapshot.version == version:
+                return self._snapshot
+            if self._closed:
+                raise OSError("the query pool is closed")
+            generation = next(self._generations)
+            path = self.snapshot_root / str(generation)
+            if path.exists():
+                shutil.rmtree(path)
+            started = time.perf_counter()
+            self.store.store.backup(str(path))
+            self.last_checkpoint_ms = (time.perf_counter() - started) * 1000
+            log.info("query snapshot %d taken in %.1f ms (store version %d)", generation,
+                     self.last_checkpoint_ms, version)
+            self._snapshot = _Snapshot(generation, path, version)
+        self._maintain.set()  # move idle workers to it, delete the old one when unused
+        return self._snapshot
+
+    def _pin_snapshot(self) -> _Snapshot:
+        while True:
+            snapshot = self._current_snapshot()
+            with self._cond:
+                if self._snapshot is snapshot:  # not replaced (and possibly deleted) meanwhile
+                    self._pins[snapshot.generation] = self._pins.get(snapshot.generation, 0) + 1
+                    return snapshot
+
+    def _unpin(self, generation: int) -> None:
+        with self._cond:
+            left = self._pins.get(generation, 0) - 1
+            if left > 0:
+                self._pins[generation] = left
+            else:
+                self._pins.pop(generation, None)
+
+    def _collect_snapshots(self) -> None:
+        """Delete every checkpoint but the newest that no worker has open and no job is about to use."""
+        with self._snap_lock, self._cond:
+            keep = {w.generation for w in self._all.values()} | set(self._pins)
+            if self._snapshot is not None:
+                keep.add(self._snapshot.generation)
+            try:
+                entries = list(self.snapshot_root.iterdir())
+            except OSError:
+                return
+            for entry in entries:
+                if entry.name.isdigit() and int(entry.name) not in keep:
+                    shutil.rmtree(entry, ignore_errors=True)
+
+
+class _PoolClosedError(Exception):
+    pass
+
+
+def _log_as_json() -> None:
+    """Log like the request log (JSON lines on stderr); imported here, not in the workers."""
+    if not log.handlers:
+        from api.logs import JsonFormatter
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def _stop_forkserver() -> None:
+    """Stop multiprocessing's forkserver now rather than when the server exits."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if callable(stop):
+        with contextlib.suppress(Exception):
+            stop()
