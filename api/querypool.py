@@ -79,6 +79,7 @@ WORKER_NAME = b"ckg-query"  # the workers' process name (/proc/PID/comm, ps, top
 _GRACE = 0.5  # seconds past the deadline before a silent worker is killed (store reopen, row checks)
 _SPAWN_TIMEOUT = 60.0  # a worker that is not ready by then is killed
 _SERIALIZE_TIMEOUT = 300.0  # serializing a capped, materialized result
+_WRITE_POLL = 0.5  # seconds between looks at KGStore.version, for a checkpoint soon after a write
 _EVALUATED = "evaluated"  # a worker sends this when the evaluation is over, then the answer
 
 
@@ -197,14 +198,31 @@ def _prctl(option: int, arg: int | bytes) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(option, arg, 0, 0, 0)
 
 
+def _die_with_the_server() -> None:
+    """Make sure a worker busy with a runaway query does not outlive a server that is killed.
+
+    The forkserver exits when the server's end of its "alive" pipe closes, but every child
+    inherits a copy of that end: closed here, so only the server holds it. PR_SET_PDEATHSIG
+    then has the kernel SIGKILL this worker when the forkserver (its parent) exits."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive_fd = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(alive_fd, int):
+        with contextlib.suppress(OSError):
+            os.close(alive_fd)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
+    if sys.platform == "linux":
+        parent = os.getppid()
+        _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        _prctl(15, WORKER_NAME)  # PR_SET_NAME
+        if os.getppid() != parent:  # the forkserver exited before the line above
+            os._exit(1)
+
+
 def _worker_main(conn: Connection) -> None:
     """A worker process: answer jobs until told to stop (None) or the server goes away."""
-    parent = os.getppid()
-    if sys.platform == "linux":
-        _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the forkserver (which dies with the server)
-        _prctl(15, WORKER_NAME)  # PR_SET_NAME
-        if os.getppid() != parent:
-            return
+    _die_with_the_server()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on `kg serve` reaches the whole process group
     store: KGStore | None = None
     generation = -1
@@ -373,7 +391,8 @@ class QueryPool:
             self._slots = asyncio.Semaphore(self.max_workers)
         slots = self._slots
         try:
-            await asyncio.wait_for(slots.acquire(), timeout=max(timeout, 1.0))
+            async with asyncio.timeout(max(timeout, 1.0)):
+                await slots.acquire()
         except TimeoutError:
             return Answer("error", status=503, message="every query worker is busy; try again shortly",
                           headers={"Retry-After": "1"})
@@ -507,18 +526,22 @@ class QueryPool:
             known = self._all.pop(id(worker), None) is not None
             self._cond.notify()
         if known:
-            log.warning("query worker %s %s: killed", worker.process.pid, why)
+            log.warning("query worker %s %s: killed", worker.process.pid, why,
+                        extra={"fields": {"pid": worker.process.pid, "reason": why}})
         self._discard(worker)
         self._maintain.set()
 
     def _maintenance(self) -> None:
-        """Keep warm workers ready, move idle ones to the newest snapshot, delete unused snapshots."""
+        """Keep warm workers ready, take a checkpoint soon after a write, move idle workers to the
+        newest checkpoint, delete unused ones."""
         while True:
-            self._maintain.wait()
+            self._maintain.wait(_WRITE_POLL)
             self._maintain.clear()
             if self._closed:
                 return
             try:
+                if self._snapshot is not None and self._snapshot.version != self.store.version:
+                    self._current_snapshot()  # also done before the next query, if that comes first
                 self._warm_up()
                 self._refresh_idle()
                 self._collect_snapshots()
@@ -599,7 +622,8 @@ class QueryPool:
             self.store.store.backup(str(path))
             self.last_checkpoint_ms = (time.perf_counter() - started) * 1000
             log.info("query snapshot %d taken in %.1f ms (store version %d)", generation,
-                     self.last_checkpoint_ms, version)
+                     self.last_checkpoint_ms, version,
+                     extra={"fields": {"generation": generation, "ms": round(self.last_checkpoint_ms, 1)}})
             self._snapshot = _Snapshot(generation, path, version)
         self._maintain.set()  # move idle workers to it, delete the old one when unused
         return self._snapshot
