@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import ctypes
 import dataclasses
+import fcntl
 import itertools
 import logging
 import multiprocessing
@@ -48,6 +49,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -79,6 +81,7 @@ WORKER_NAME = b"ckg-query"  # the workers' process name (/proc/PID/comm, ps, top
 _GRACE = 0.5  # seconds past the deadline before a silent worker is killed (store reopen, row checks)
 _SPAWN_TIMEOUT = 60.0  # a worker that is not ready by then is killed
 _SERIALIZE_TIMEOUT = 300.0  # serializing a capped, materialized result
+_RECYCLE_MB = 256  # a worker left bigger than this by a query is replaced (a fresh one is ~40 MB)
 _WRITE_POLL = 0.5  # seconds between looks at KGStore.version, for a checkpoint soon after a write
 _EVALUATED = "evaluated"  # a worker sends this when the evaluation is over, then the answer
 
@@ -174,6 +177,7 @@ class Answer:
     status: int = 200
     message: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    rss_mb: float = 0.0  # the worker's resident memory after the query
 
 
 def _answer(store: KGStore, job: Job) -> Answer:
@@ -191,6 +195,14 @@ def _answer(store: KGStore, job: Job) -> Answer:
         return Answer(kind, serialize_boolean(bool(value), job.results_format))
     assert isinstance(value, Rows)
     return Answer(kind, b"".join(serialize_rows(value, job.results_format)))
+
+
+def _rss_mb() -> float:
+    try:
+        resident = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return resident * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _prctl(option: int, arg: int | bytes) -> None:
@@ -252,7 +264,7 @@ def _worker_main(conn: Connection) -> None:
             answer = Answer("error", status=500, message="internal server error")
         try:
             conn.send(_EVALUATED)
-            conn.send(answer)
+            conn.send(dataclasses.replace(answer, rss_mb=_rss_mb()))
         except (BrokenPipeError, OSError):
             return
 
@@ -307,7 +319,8 @@ class QueryPool:
         self.max_workers = max(1, max_workers)
         self.warm_workers = max(0, min(warm_workers, self.max_workers))
         self.snapshot_root = snapshot_root or default_snapshot_root(store.path)
-        self.last_checkpoint_ms = 0.0
+        self._lock_file: IO[str] | None = None
+        self._spawned = False
         self._ctx = _context()
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
@@ -327,14 +340,21 @@ class QueryPool:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Take the first checkpoint (raises OSError when the snapshots directory is unusable)
-        and warm workers up in the background."""
+        """Take the first checkpoint and warm workers up in the background. Raises OSError when
+        the snapshots directory is unusable or in use by another server."""
         _log_as_json()
         root = self.snapshot_root.resolve()
         store_dir = self.store.path.resolve() if self.store.path else None
         if store_dir is not None and (root == store_dir or store_dir in root.parents):
             raise OSError(f"the query snapshots directory {root} must not be inside the store")
         root.mkdir(parents=True, exist_ok=True)
+        lock = (root / "LOCK").open("a")
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            lock.close()
+            raise OSError(f"the query snapshots directory {root} is in use by another server") from exc
+        self._lock_file = lock
         for entry in root.iterdir():  # leftovers of a server that did not shut down cleanly
             if entry.name.isdigit():
                 shutil.rmtree(entry, ignore_errors=True)
@@ -372,14 +392,12 @@ class QueryPool:
             self._maintainer.join(5)
         with self._snap_lock:
             self._snapshot = None
-        shutil.rmtree(self.snapshot_root, ignore_errors=True)
-        _stop_forkserver()
-
-    def stats(self) -> dict[str, int]:
-        with self._cond:
-            return {"workers": len(self._all), "idle": len(self._idle), "busy": len(self._busy),
-                    "starting": self._starting,
-                    "generation": self._snapshot.generation if self._snapshot else 0}
+        if self._lock_file is not None:  # the directory is ours: delete it
+            shutil.rmtree(self.snapshot_root, ignore_errors=True)
+            self._lock_file.close()
+            self._lock_file = None
+        if self._spawned:  # now, rather than when the server exits
+            _stop_forkserver()
 
     # -- answering a query -------------------------------------------------------------------
 
@@ -430,6 +448,10 @@ class QueryPool:
         except _PoolClosedError:
             self._unpin(snapshot.generation)
             return Answer("error", status=503, message="the server is shutting down")
+        except OSError as exc:
+            self._unpin(snapshot.generation)
+            log.error("no query worker could be started: %s", exc)
+            return Answer("error", status=503, message="no query worker could be started; try again")
         job = dataclasses.replace(job, generation=snapshot.generation, snapshot=str(snapshot.path))
         try:
             try:
@@ -445,6 +467,9 @@ class QueryPool:
                 self._kill(worker, "answered out of turn")
                 return Answer("error", status=500, message="internal server error")
             answer: Answer = worker.conn.recv()
+            if answer.rss_mb > _RECYCLE_MB:  # freed memory is not always given back to the system
+                self._kill(worker, f"kept {answer.rss_mb:.0f} MB after its query")
+                return answer
         except (EOFError, OSError):
             self._kill(worker, "exited")
             if self._closed:
@@ -502,15 +527,17 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         parent_end, child_end = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(target=_worker_main, args=(child_end,), daemon=True, name="ckg-query")
+        self._spawned = True
         process.start()
         child_end.close()
         worker = _Worker(process, parent_end)
         try:
-            if not parent_end.poll(_SPAWN_TIMEOUT) or parent_end.recv() != "ready":
-                raise OSError("a query worker did not start")
+            ready = parent_end.poll(_SPAWN_TIMEOUT) and parent_end.recv() == "ready"
         except (EOFError, OSError):
+            ready = False
+        if not ready:
             self._discard(worker)
-            raise
+            raise OSError(f"query worker {process.pid} did not start")
         return worker
 
     def _discard(self, worker: _Worker) -> None:
@@ -620,10 +647,9 @@ class QueryPool:
                 shutil.rmtree(path)
             started = time.perf_counter()
             self.store.store.backup(str(path))
-            self.last_checkpoint_ms = (time.perf_counter() - started) * 1000
-            log.info("query snapshot %d taken in %.1f ms (store version %d)", generation,
-                     self.last_checkpoint_ms, version,
-                     extra={"fields": {"generation": generation, "ms": round(self.last_checkpoint_ms, 1)}})
+            ms = (time.perf_counter() - started) * 1000
+            log.info("query snapshot %d taken in %.1f ms (store version %d)", generation, ms, version,
+                     extra={"fields": {"generation": generation, "ms": round(ms, 1)}})
             self._snapshot = _Snapshot(generation, path, version)
         self._maintain.set()  # move idle workers to it, delete the old one when unused
         return self._snapshot
@@ -676,7 +702,7 @@ def _log_as_json() -> None:
 
 
 def _stop_forkserver() -> None:
-    """Stop multiprocessing's forkserver now rather than when the server exits."""
+    """Stop multiprocessing's forkserver (it is started again when needed)."""
     from multiprocessing import forkserver
 
     server = getattr(forkserver, "_forkserver", None)

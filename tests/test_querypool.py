@@ -241,10 +241,13 @@ def test_only_a_local_store_gets_worker_processes(tmp_path: Path) -> None:
     assert _start_query_pool(KGStore(None), settings) is None  # in memory: queries run in threads
     assert _start_query_pool(object(), settings) is None  # e.g. a remote SPARQL store
     assert _start_query_pool(KGStore(tmp_path / "store"), settings.model_copy(update={"query_workers": 0})) is None
-    store = KGStore(tmp_path / "store")
-    pool = _start_query_pool(store, settings)
+    pool = _start_query_pool(KGStore(tmp_path / "store"), settings)
     assert pool is not None
     try:
+        assert (tmp_path / ".store-snapshots" / "1").is_dir()  # beside the store, not in it
+        other = settings.model_copy(update={"store": tmp_path / "other",
+                                            "query_snapshots": tmp_path / ".store-snapshots"})
+        assert _start_query_pool(KGStore(tmp_path / "other"), other) is None  # the directory is in use
         assert (tmp_path / ".store-snapshots" / "1").is_dir()
     finally:
         pool.close()
