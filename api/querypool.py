@@ -439,26 +439,20 @@ class QueryPool:
         except OSError as exc:
             log.error("query snapshot failed: %s", exc)
             return Answer("error", status=503, message="the query snapshot could not be taken; try again")
+        job = dataclasses.replace(job, generation=snapshot.generation, snapshot=str(snapshot.path))
         try:
-            worker = self._checkout(snapshot.generation, time.monotonic() + max(job.timeout, 1.0))
+            worker = self._dispatch(job, time.monotonic() + max(job.timeout, 1.0))
         except TimeoutError:
-            self._unpin(snapshot.generation)
             return Answer("error", status=503, message="every query worker is busy; try again shortly",
                           headers={"Retry-After": "1"})
         except _PoolClosedError:
-            self._unpin(snapshot.generation)
             return Answer("error", status=503, message="the server is shutting down")
         except OSError as exc:
-            self._unpin(snapshot.generation)
             log.error("no query worker could be started: %s", exc)
             return Answer("error", status=503, message="no query worker could be started; try again")
-        job = dataclasses.replace(job, generation=snapshot.generation, snapshot=str(snapshot.path))
+        finally:
+            self._unpin(snapshot.generation)
         try:
-            try:
-                worker.conn.send(job)
-            finally:
-                worker.generation = snapshot.generation
-                self._unpin(snapshot.generation)
             if not worker.conn.poll(job.timeout + _GRACE):
                 self._kill(worker, "ran past its deadline")
                 return Answer("error", status=503, message=timeout_message(job.timeout))
@@ -467,17 +461,31 @@ class QueryPool:
                 self._kill(worker, "answered out of turn")
                 return Answer("error", status=500, message="internal server error")
             answer: Answer = worker.conn.recv()
-            if answer.rss_mb > _RECYCLE_MB:  # freed memory is not always given back to the system
-                self._kill(worker, f"kept {answer.rss_mb:.0f} MB after its query")
-                return answer
         except (EOFError, OSError):
             self._kill(worker, "exited")
             if self._closed:
                 return Answer("error", status=503, message="the server is shutting down")
             return Answer("error", status=503, message="the query stopped: its worker process exited "
                                                        "(out of memory?); narrow it or add a LIMIT")
-        self._checkin(worker)
+        if answer.rss_mb > _RECYCLE_MB:  # freed memory is not always given back to the system
+            self._kill(worker, f"kept {answer.rss_mb:.0f} MB after its query")
+        else:
+            self._checkin(worker)
         return answer
+
+    def _dispatch(self, job: Job, deadline: float) -> _Worker:
+        """Send the job to a worker; one that has just died is replaced (twice at most)."""
+        for attempt in range(3):
+            worker = self._checkout(job.generation, deadline)
+            worker.generation = job.generation
+            try:
+                worker.conn.send(job)
+                return worker
+            except OSError:
+                self._kill(worker, "was gone")
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     # -- workers -----------------------------------------------------------------------------
 
@@ -486,6 +494,12 @@ class QueryPool:
             while True:
                 if self._closed:
                     raise _PoolClosedError
+                for dead in [w for w in self._idle if not w.process.is_alive()]:  # e.g. the OOM killer's
+                    self._idle.remove(dead)
+                    del self._all[id(dead)]
+                    log.warning("query worker %s died while idle", dead.process.pid,
+                                extra={"fields": {"pid": dead.process.pid, "reason": "died while idle"}})
+                    dead.conn.close()
                 if self._idle:
                     # the most recently used worker with this snapshot open, else the most recent
                     same = [w for w in self._idle if w.generation == generation]

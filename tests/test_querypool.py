@@ -160,6 +160,16 @@ def test_runaways_are_killed_their_memory_freed_and_others_answer(
     assert sparql(base, "ASK { ?s a ?c }").json()["boolean"] is True
 
 
+def test_workers_that_die_while_idle_are_replaced(pooled: tuple[subprocess.Popen[str], str, Path]) -> None:
+    proc, base, _ = pooled
+    for pid in workers(proc.pid):  # as the kernel's OOM killer would
+        os.kill(pid, signal.SIGKILL)
+    for _ in range(3):
+        r = sparql(base, NORMAL)
+        assert r.status_code == 200 and "Azerbaijan" in r.text, r.text
+    assert wait_until(lambda: len(workers(proc.pid)) >= WARM)
+
+
 @pytest.mark.parametrize(("query", "accept", "status", "text"), [
     ("SELECT ?x WHERE { ?x ?y }", None, 400, "1:26"),  # line and column, as before
     ("DELETE WHERE { ?s ?p ?o }", None, 400, "syntax error"),
