@@ -43,7 +43,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -180,9 +180,11 @@ class Answer:
     rss_mb: float = 0.0  # the worker's resident memory after the query
 
 
-def _answer(store: KGStore, job: Job) -> Answer:
+def _answer(store: KGStore, job: Job, evaluated: Callable[[], None]) -> Answer:
+    """Evaluate the job's query, call ``evaluated`` (the deadline no longer applies), then serialize."""
     assert job.query is not None
     kind, value = execute_query(store, job.query, job.default_graphs, job.named_graphs, job.limit, job.timeout)
+    evaluated()
     if kind == "graph":
         if job.graph_media_type is None:
             return Answer(kind)
@@ -232,6 +234,19 @@ def _die_with_the_server() -> None:
             os._exit(1)
 
 
+class _Marker:
+    """Tells the server, once, that the evaluation is over (then the answer follows)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.sent = False
+
+    def __call__(self) -> None:
+        if not self.sent:
+            self.conn.send(_EVALUATED)
+            self.sent = True
+
+
 def _worker_main(conn: Connection) -> None:
     """A worker process: answer jobs until told to stop (None) or the server goes away."""
     _die_with_the_server()
@@ -246,6 +261,7 @@ def _worker_main(conn: Connection) -> None:
             return
         if job is None:
             return
+        evaluated = _Marker(conn)
         try:
             if job.generation != generation:
                 store = None  # close the previous snapshot before opening the next one
@@ -256,16 +272,18 @@ def _worker_main(conn: Connection) -> None:
                 continue
             assert store is not None
             try:
-                answer = _answer(store, job)
+                answer = _answer(store, job, evaluated)
             except QueryError as exc:
                 answer = Answer("error", status=exc.status, message=exc.message)
-        except Exception:  # noqa: BLE001 - reported to the server as a 500, the traceback to the log
+        except (BrokenPipeError, ConnectionError):
+            return
+        except Exception:  # reported to the server as a 500, the traceback to the log
             traceback.print_exc()
             answer = Answer("error", status=500, message="internal server error")
         try:
-            conn.send(_EVALUATED)
+            evaluated()
             conn.send(dataclasses.replace(answer, rss_mb=_rss_mb()))
-        except (BrokenPipeError, OSError):
+        except OSError:
             return
 
 
