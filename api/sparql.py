@@ -32,6 +32,7 @@ from api.querypool import QueryError, QueryPool, execute_query, serialize_graph
 from api.render import render
 from kg.remote import RemoteStoreError
 from kg.results import RESULT_MEDIA_TYPES, QueryTimeoutError, Rows, serialize_boolean, serialize_rows
+from kg.sparqltext import uses_service
 from kg.store import BaseStore
 from kg.vocab import PREFIXES
 
@@ -132,6 +133,9 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
         return _no_query(request, accept, store)
     if not req.query.strip():
         raise APIError(400, "empty query")
+    if not settings.allow_service and uses_service(req.query):
+        raise APIError(400, "SERVICE (federated query) is disabled on this endpoint: it would make the server "
+                            "fetch the URL you name; the operator can enable it with CKG_ALLOW_SERVICE=true")
     result_type = choose(accept, [t for t, _ in RESULT_TYPES])
     graph_type = choose(accept, [t for t, _ in GRAPH_MEDIA_TYPES])
     if result_type is None and graph_type is None:
@@ -185,7 +189,9 @@ def _no_query(request: Request, accept: str | None, store: BaseStore) -> Respons
         raise APIError(406, "the service description is available as HTML or RDF", headers=_VARY)
     endpoint = str(request.url.replace(query=None))
     fmt = dict(GRAPH_MEDIA_TYPES)[wanted]
-    return Response(serialize_graph(service_description(endpoint, store), fmt), media_type=fmt.media_type,
+    federated = bool(getattr(getattr(request.app.state, "settings", None), "allow_service", False))
+    return Response(serialize_graph(service_description(endpoint, store, federated=federated), fmt),
+                    media_type=fmt.media_type,
                     headers=_VARY)
 
 
@@ -209,7 +215,7 @@ def editor_page(request: Request, store: BaseStore) -> str:
                   yasgui=(_VENDOR / "yasgui.min.js").is_file())
 
 
-def service_description(endpoint: str, store: BaseStore) -> list[ox.Triple]:
+def service_description(endpoint: str, store: BaseStore, *, federated: bool = False) -> list[ox.Triple]:
     """A SPARQL 1.1 Service Description of this endpoint, from the live store."""
     sd = "http://www.w3.org/ns/sparql-service-description#"
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -225,12 +231,13 @@ def service_description(endpoint: str, store: BaseStore) -> list[ox.Triple]:
         ox.Triple(service, n("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, n("supportedLanguage"), n("SPARQL11Query")),
         ox.Triple(service, n("feature"), n("UnionDefaultGraph")),
-        ox.Triple(service, n("feature"), n("BasicFederatedQuery")),
         ox.Triple(service, n("defaultDataset"), dataset),
         ox.Triple(dataset, rdf_type, n("Dataset")),
         ox.Triple(dataset, n("defaultGraph"), default),
         ox.Triple(default, rdf_type, n("Graph")),
     ]
+    if federated:
+        triples.append(ox.Triple(service, n("feature"), n("BasicFederatedQuery")))
     for media, _ in RESULT_TYPES[:1] + RESULT_TYPES[2:3] + RESULT_TYPES[5:] + GRAPH_MEDIA_TYPES[:6]:
         triples.append(ox.Triple(service, n("resultFormat"), ox.NamedNode(f"http://www.w3.org/ns/formats/{_FORMAT_NAMES[media]}")))
     for i, graph in enumerate(store.graphs()):

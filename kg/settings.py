@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     query_timeout: float = Field(default=30.0, description="Seconds before a SPARQL query is abandoned.")
     result_limit: int = Field(default=100_000, description="Most rows or triples one query may return.")
     max_query_bytes: int = Field(default=256 * 1024, description="Largest SPARQL query text accepted.")
+    allow_service: bool = Field(
+        default=False,
+        description="Let /sparql queries use SERVICE (federation): the server then fetches any URL a query names.",
+    )
     api_token: SecretStr | None = Field(default=None, description="Bearer token for write endpoints.")
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     # Ad-hoc /sparql queries in worker processes (api/querypool.py)

@@ -68,3 +68,72 @@ def test_oversized_request_bodies_are_refused(tight_server: str) -> None:
                    headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 413
     assert httpx.get(tight_server + "/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+class _Listener:
+    """A loopback HTTP listener that records whether anything connected to it."""
+
+    def __init__(self) -> None:
+        import http.server
+
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                hits.append(self.path)
+                self.send_response(500)
+                self.end_headers()
+
+            do_GET = do_POST  # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "select * where { service silent <{url}> { ?s ?p ?o } }",
+    "PREFIX service: <http://example.org/>\nSELECT * WHERE { ?s service:p ?o . SERVICE <{url}> { ?s ?p ?o } }",
+])
+def test_service_reaches_no_network_by_default(tight_server: str, query: str) -> None:
+    listener = _Listener()
+    try:
+        r = httpx.get(tight_server + "/sparql", params={"query": query.replace("{url}", listener.url)}, timeout=30)
+        assert r.status_code == 400 and "CKG_ALLOW_SERVICE" in r.text
+        assert listener.hits == []
+    finally:
+        listener.close()
+    sd = httpx.get(tight_server + "/sparql", headers={"Accept": "text/turtle"}).text
+    assert "BasicFederatedQuery" not in sd
+
+
+def test_words_like_service_are_not_federation(tight_server: str) -> None:
+    query = ('PREFIX service: <http://example.org/service#>\nSELECT ?service WHERE { ?service a ?c . '
+             'FILTER(?c != service:SERVICE && STR(?c) != "SERVICE") } LIMIT 1 # SERVICE <http://x/>')
+    r = httpx.get(tight_server + "/sparql", params={"query": query}, timeout=30)
+    assert r.status_code == 200, r.text
+
+
+def test_the_operator_can_enable_federation(seeds_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(seeds_store, store)
+    proc, base = start_server(store, {"CKG_ALLOW_SERVICE": "true"})
+    listener = _Listener()
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+        r = httpx.get(base + "/sparql", params={"query": query}, timeout=30)
+        assert r.status_code == 400 and "Traceback" not in r.text  # the remote answered 500
+        assert listener.hits  # the server did call it
+        assert "BasicFederatedQuery" in httpx.get(base + "/sparql", headers={"Accept": "text/turtle"}).text
+    finally:
+        listener.close()
+        stop_server(proc)
