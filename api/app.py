@@ -45,7 +45,7 @@ def _start_query_pool(store: object, settings: Settings) -> QueryPool | None:
     if settings.query_workers <= 0 or not isinstance(store, KGStore) or store.path is None:
         return None
     pool = QueryPool(store, max_workers=settings.query_workers, warm_workers=settings.query_warm_workers,
-                     snapshot_root=settings.query_snapshots)
+                     snapshot_root=settings.query_snapshots, memory_mb=settings.query_memory_mb)
     try:
         pool.start()
     except OSError as exc:

@@ -199,9 +199,9 @@ def _answer(store: KGStore, job: Job, evaluated: Callable[[], None]) -> Answer:
     return Answer(kind, b"".join(serialize_rows(value, job.results_format)))
 
 
-def _rss_mb() -> float:
+def _rss_mb(pid: int | str = "self") -> float:
     try:
-        resident = int(Path("/proc/self/statm").read_text().split()[1])
+        resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
     except (OSError, ValueError, IndexError):
         return 0.0
     return resident * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -330,12 +330,13 @@ class QueryPool:
     """
 
     def __init__(self, store: KGStore, *, max_workers: int = 12, warm_workers: int = 2,
-                 snapshot_root: Path | None = None) -> None:
+                 snapshot_root: Path | None = None, memory_mb: int = 2048) -> None:
         if store.path is None:
             raise ValueError("a query pool needs an on-disk store")
         self.store = store
         self.max_workers = max(1, max_workers)
         self.warm_workers = max(0, min(warm_workers, self.max_workers))
+        self.memory_mb = memory_mb  # a worker whose query grows past this is killed (0: no limit)
         self.snapshot_root = snapshot_root or default_snapshot_root(store.path)
         self._lock_file: IO[str] | None = None
         self._spawned = False
@@ -471,9 +472,14 @@ class QueryPool:
         finally:
             self._unpin(snapshot.generation)
         try:
-            if not worker.conn.poll(job.timeout + _GRACE):
+            over = self._wait_evaluated(worker, job.timeout + _GRACE)
+            if over == "time":
                 self._kill(worker, "ran past its deadline")
                 return Answer("error", status=503, message=timeout_message(job.timeout))
+            if over == "memory":
+                self._kill(worker, f"grew past {self.memory_mb} MB")
+                return Answer("error", status=503, message=f"query stopped: it needed more than {self.memory_mb} MB "
+                                                           "of memory; narrow it or add a LIMIT")
             evaluated = worker.conn.recv()
             if evaluated != _EVALUATED or not worker.conn.poll(_SERIALIZE_TIMEOUT):
                 self._kill(worker, "answered out of turn")
@@ -490,6 +496,19 @@ class QueryPool:
         else:
             self._checkin(worker)
         return answer
+
+    def _wait_evaluated(self, worker: _Worker, seconds: float) -> str | None:
+        """Wait for the worker's first message; "time" past ``seconds``, "memory" as soon as its
+        resident memory passes the limit (checked every 50 ms), None when it answered."""
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "time"
+            if worker.conn.poll(min(left, 0.05)):
+                return None
+            if self.memory_mb and worker.process.pid and _rss_mb(worker.process.pid) > self.memory_mb:
+                return "memory"
 
     def _dispatch(self, job: Job, deadline: float) -> _Worker:
         """Send the job to a worker; one that has just died is replaced (twice at most)."""

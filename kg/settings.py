@@ -71,6 +71,10 @@ class Settings(BaseSettings):
         description="Most worker processes for ad-hoc /sparql queries (a worker past the time limit is "
                     "killed); 0 runs them in threads of the server, where a timed-out query runs on.",
     )
+    query_memory_mb: int = Field(
+        default=2048, ge=0,
+        description="A query worker whose resident memory passes this many MB is killed (503); 0: no limit.",
+    )
     query_warm_workers: int = Field(default=2, ge=0, description="Idle query worker processes kept ready.")
     query_snapshots: Path | None = Field(
         default=None,

@@ -262,3 +262,15 @@ def test_only_a_local_store_gets_worker_processes(tmp_path: Path) -> None:
     finally:
         pool.close()
     assert not (tmp_path / ".store-snapshots").exists()
+
+
+def test_a_query_that_outgrows_the_memory_limit_is_killed(store_copy: Path) -> None:
+    proc, base = start_server(store_copy, {"CKG_QUERY_TIMEOUT": "60", "CKG_RESULT_LIMIT": "1000000000",
+                                           "CKG_QUERY_MEMORY_MB": "200"})
+    try:
+        r = sparql(base, SORTING)
+        assert r.status_code == 503 and "more than 200 MB" in r.text, r.text[:300]
+        assert sparql(base, NORMAL).status_code == 200
+        assert any("grew past 200 MB" in line for line in server_log(store_copy, base).read_text().splitlines())
+    finally:
+        stop_server(proc)
