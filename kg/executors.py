@@ -184,7 +184,9 @@ class DaskExecutor:
             raise ValueError("the dask executor needs the 'distributed' package: "
                              "pip install 'conflict-kg[dask]'") from exc
         try:
-            self._client: Any = self._dask.Client(address, timeout=30)
+            # connect timeout: dask config distributed.comm.timeouts.connect (default 30 s; env
+            # DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+            self._client: Any = self._dask.Client(address)
         except (OSError, TimeoutError) as exc:
             raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
         threads = sum(self._client.nthreads().values()) or 1
