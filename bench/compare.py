@@ -709,6 +709,10 @@ def main() -> int:
     print(f"conflict-kg vs peers, same machine, same run ({os.cpu_count()} CPUs, "
           f"{result['duration_s'] / 60:.1f} min; ratio = ours/peer)")
     print_table(rows)
+    if result.get("build"):
+        print("build by N (net ms/doc ours | bare | ratio ours/bare docs/s): " + ";  ".join(
+            f"{r['n']}: {r['ours']['ms_per_doc']:.1f} | {r['bare']['ms_per_doc']:.1f} | {r['ratio_docs_per_s']:.2f}"
+            for r in result["build"]["sizes"]))
     if result.get("endpoint", {}).get("row_count_warnings"):
         print("WARNING: row counts disagree across servers: see endpoint.row_count_warnings in the JSON")
     print(f"raw numbers: {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
