@@ -58,8 +58,25 @@ score: build
 fuzz: install
 	CKG_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q -rP tests/test_fuzz_api.py
 
-bench: install build fuzz
+# make bench: the comparison against peers (bench/compare.py; peers in their own venv,
+# bench/.peers, pinned in bench/peers.txt), then the load benchmark and the fuzz run.
+# make bench-quick: the comparison only, small sizes, about two minutes. BENCH_ARGS is passed on.
+.PHONY: bench-quick
+PEERS := bench/.peers
+PEERS_STAMP := $(PEERS)/.installed
+BENCH_ARGS ?=
+$(PEERS_STAMP): bench/peers.txt
+	@test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/peers.txt
+	@touch $(PEERS_STAMP)
+
+bench: install build $(PEERS_STAMP)
+	$(BIN)/python bench/compare.py --peers $(PEERS) $(BENCH_ARGS)
 	$(BIN)/python bench/load.py --store $(CKG_STORE)
+	$(MAKE) --no-print-directory fuzz
+
+bench-quick: install $(PEERS_STAMP)
+	$(BIN)/python bench/compare.py --peers $(PEERS) --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CKG_STORE) $(CKG_STORE).nq .pytest_cache .mypy_cache .ruff_cache *.egg-info \
