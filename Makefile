@@ -80,4 +80,4 @@ bench-quick: install $(PEERS_STAMP)
 
 clean:
 	rm -rf $(VENV) $(CKG_STORE) $(CKG_STORE).nq .pytest_cache .mypy_cache .ruff_cache *.egg-info \
-	  tools/node_modules $(VENDOR) tests/artifacts
+	  tools/node_modules $(VENDOR) tests/artifacts bench/.peers .$(CKG_STORE)-snapshots
