@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import dataclasses
 import fcntl
 import itertools
@@ -54,6 +53,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.ids import Iris
+from kg.lifeline import die_with_parent
 from kg.results import (
     QueryTimeoutError,
     ResultTooLargeError,
@@ -207,11 +207,6 @@ def _rss_mb(pid: int | str = "self") -> float:
     return resident * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _prctl(option: int, arg: int | bytes) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(option, arg, 0, 0, 0)
-
-
 def _die_with_the_server() -> None:
     """Make sure a worker busy with a runaway query does not outlive a server that is killed.
 
@@ -226,12 +221,7 @@ def _die_with_the_server() -> None:
         with contextlib.suppress(OSError):
             os.close(alive_fd)
         server._forkserver_alive_fd = None  # type: ignore[union-attr]
-    if sys.platform == "linux":
-        parent = os.getppid()
-        _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        _prctl(15, WORKER_NAME)  # PR_SET_NAME
-        if os.getppid() != parent:  # the forkserver exited before the line above
-            os._exit(1)
+    die_with_parent(WORKER_NAME)
 
 
 class _Marker:

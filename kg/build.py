@@ -56,7 +56,7 @@ def generation_time() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
 
 
-def open_store(settings: Settings, *, read_only: bool = False) -> BaseStore:
+def open_store(settings: Settings, *, read_only: bool = False, bulk: bool = False) -> BaseStore:
     """The configured store: the embedded one on disk, or a remote SPARQL endpoint (``http(s)://``)."""
     iris = Iris(settings.base_iri)
     if isinstance(settings.store, str):
@@ -67,7 +67,7 @@ def open_store(settings: Settings, *, read_only: bool = False) -> BaseStore:
                             timeout=max(60.0, settings.query_timeout + 5))
         store.check()
         return store
-    return KGStore(settings.store, iris=iris, read_only=read_only)
+    return KGStore(settings.store, iris=iris, read_only=read_only, bulk=bulk)
 
 
 def read_documents(paths: Iterable[str | Path]) -> list[SourceDocument]:

@@ -62,7 +62,7 @@ def _progress(quiet: bool, total: int):  # type: ignore[no-untyped-def]
 def cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     total = check_documents(args.paths)  # every file is read and checked before the store is touched
-    store = open_store(settings)
+    store = open_store(settings, bulk=True)
     builder = Builder(store, settings)
     builder.install_static_graphs()
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)

@@ -22,11 +22,13 @@ import concurrent.futures as cf
 import importlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kg.lifeline import die_with_parent
 from kg.model import CuratedEntity, SourceDocument
 
 __all__ = [
@@ -145,6 +147,13 @@ def _bounded(submit: Callable[[Batch], Any], wait_first: Callable[[set[Any]], tu
             yield batch, result(future)
 
 
+def _init_worker() -> None:
+    """An extraction worker dies with the build (a killed ``kg build`` leaves no worker behind)
+    and leaves Ctrl-C to it (the build then stops and reports what is stored)."""
+    die_with_parent(b"ckg-extract")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class ProcessExecutor:
     """A pool of local worker processes (``kg build --workers N``), each with its own pipeline."""
 
@@ -153,7 +162,7 @@ class ProcessExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
         # spawn: never fork a process that may hold a RocksDB handle and threads
-        self._pool = cf.ProcessPoolExecutor(max_workers=self.workers,
+        self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
                                             mp_context=multiprocessing.get_context("spawn"))
 
     def map(self, spec: ExtractorSpec, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[ExtractedDocument]]]:
