@@ -8,13 +8,15 @@ the worker processes of ad-hoc queries (:mod:`api.querypool`).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import documents, dumps, pages, queries, resources, sparql, views
 from api.errors import install_error_handlers
@@ -55,6 +57,30 @@ def _start_query_pool(store: object, settings: Settings) -> QueryPool | None:
     return pool
 
 
+class SecurityHeaders:
+    """Adds :data:`SECURITY_HEADERS` to every response, and the CSP to HTML pages (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"].startswith(("/docs", "/redoc"))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if headers.get("content-type", "").startswith("text/html") and not docs:
+                    headers.setdefault("Content-Security-Policy", HTML_CSP)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready-to-serve app over the store named by ``settings`` (default: the environment)."""
     settings = settings or get_settings()
@@ -86,15 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_request_logging(app)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if response.headers.get("content-type", "").startswith("text/html") and \
-                not request.url.path.startswith(("/docs", "/redoc")):
-            response.headers.setdefault("Content-Security-Policy", HTML_CSP)
-        return response
+    app.add_middleware(SecurityHeaders)
 
     app.include_router(sparql.router)
     app.include_router(pages.router)

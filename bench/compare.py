@@ -384,9 +384,23 @@ class Server:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a running process (all its threads)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU of a running process and its children (our query workers are processes):
+    the live ones, plus the finished children the root has reaped."""
+    total = 0
+    for child in tree_pids(pid):
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+        if child == pid:
+            total += int(fields[13]) + int(fields[14])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_pss_kb(pid: int) -> int:
+    """Proportional set size of a process and its children (shared pages counted once)."""
+    return sum(_pss_kb(child) for child in tree_pids(pid))
 
 
 def rows_of(body: bytes) -> int:
@@ -431,7 +445,7 @@ async def drive(url: str, clients: int, seconds: float, pid: int) -> dict[str, A
 
     async def sample() -> None:
         while time.monotonic() < deadline:
-            rss.append(_status_kb(pid, "VmRSS:"))
+            rss.append(tree_pss_kb(pid))
             await asyncio.sleep(1.0)
 
     await asyncio.gather(sample(), *[client(k) for k in range(clients)])
@@ -511,14 +525,15 @@ def bench_endpoint(store: Path, n: int, work: Path, peers: Path, clients: int, s
             d = asyncio.run(drive(server.query_url, clients, seconds, server.proc.pid))
             d["server_cpu_s"] = cpu_seconds(server.proc.pid) - cpu0
             d["req_per_server_cpu_s"] = d["requests"] / d["server_cpu_s"] if d["server_cpu_s"] else None
-            d["rss_kb_after"] = _status_kb(server.proc.pid, "VmRSS:")
+            d["rss_kb_after"] = tree_pss_kb(server.proc.pid)  # the whole tree: our query workers too
             d["peak_rss_kb"] = _status_kb(server.proc.pid, "VmHWM:")
             d["rss_mb_per_mquad"] = d["rss_kb_after"] / 1024 / (quads / 1e6)
             d["ready_s"] = server.ready_s
             d["warm_rows"] = warm
             results["servers"][server.name] = d
             log(f"endpoint: {server.name}: {d['req_per_s']:.1f} req/s, p50 {d['p50_ms']:.1f} ms, p99 "
-                f"{d['p99_ms']:.1f} ms, {d['errors']} errors, RSS {d['rss_kb_after'] // 1024} MB, client CPU "
+                f"{d['p99_ms']:.1f} ms, {d['errors']} errors, memory (PSS, tree) {d['rss_kb_after'] // 1024} MB, "
+                f"client CPU "
                 f"{100 * d['client_cpu_share']:.0f} %")
             if d["errors"]:
                 log(f"WARNING: {server.name}: {d['errors']} failed requests, e.g. {d['error_examples'][:2]}")
@@ -609,7 +624,7 @@ def table(result: dict[str, Any]) -> list[dict[str, str]]:
                 ours["p50_ms"] / p["p50_ms"] if p["p50_ms"] else None)
             add(f"endpoint p99 ms, lower is better (vs {peer})", fmt(ours["p99_ms"]), fmt(p["p99_ms"]),
                 ours["p99_ms"] / p["p99_ms"] if p["p99_ms"] else None)
-            add(f"server RSS MB per Mquad after drive (vs {peer})", fmt(ours["rss_mb_per_mquad"]),
+            add(f"server memory MB per Mquad, PSS of tree (vs {peer})", fmt(ours["rss_mb_per_mquad"]),
                 fmt(p["rss_mb_per_mquad"]), ours["rss_mb_per_mquad"] / p["rss_mb_per_mquad"])
     return rows
 
