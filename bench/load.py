@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import httpx
+from compare import tree_pss_kb  # bench/ is on sys.path when this runs as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 MIX = [
@@ -39,13 +40,6 @@ MIX = [
                                                           "GROUP BY ?e ORDER BY DESC(?n) LIMIT 10"})["q"], {}),
     ("sparql", "/sparql?query=" + httpx.QueryParams({"q": "SELECT ?s ?q WHERE { ?s ckg:quote ?q } LIMIT 50"})["q"], {}),
 ]
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 async def client(base: str, deadline: float, samples: dict[str, list[float]], errors: list[str],
@@ -100,7 +94,7 @@ async def main() -> int:
 
             async def sample_memory() -> None:
                 while time.monotonic() < deadline:
-                    memory.append((round(time.monotonic() - started, 1), rss_kb(server.pid)))
+                    memory.append((round(time.monotonic() - started, 1), tree_pss_kb(server.pid)))
                     await asyncio.sleep(max(1.0, args.seconds / 20))
 
             rng = random.Random(7)
@@ -117,7 +111,7 @@ async def main() -> int:
         "throughput_rps": round(total / elapsed, 1), "errors": len(errors), "error_examples": errors[:5],
         "latency_ms": {k: {"n": len(v), "p50": round(1000 * pct(v, 0.5), 1), "p99": round(1000 * pct(v, 0.99), 1),
                            "mean": round(1000 * statistics.fmean(v), 1)} for k, v in sorted(samples.items())},
-        "rss_kb_over_time": memory,
+        "pss_kb_over_time": memory,  # the server and its query workers
     }
     print(f"{total} requests in {elapsed:.1f} s from {args.clients} clients: {result['throughput_rps']} req/s, "
           f"{len(errors)} errors")
@@ -125,7 +119,8 @@ async def main() -> int:
     for kind, stats in result["latency_ms"].items():  # type: ignore[union-attr]
         print(f"{kind:8} {stats['n']:7d} {stats['p50']:8.1f} {stats['p99']:8.1f}")
     if memory:
-        print(f"server RSS: first {memory[0][1] // 1024} MB, last {memory[-1][1] // 1024} MB, "
+        print("server memory (PSS of the server and its query workers): "
+              f"first {memory[0][1] // 1024} MB, last {memory[-1][1] // 1024} MB, "
               f"max {max(m for _, m in memory) // 1024} MB")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
