@@ -18,7 +18,7 @@ import uuid
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["JsonFormatter", "RequestLog", "install_request_logging"]
+__all__ = ["JsonFormatter", "RequestLog", "install_request_logging", "log_as_json"]
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = logging.getLogger("api.access")
@@ -34,13 +34,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False)
 
 
-def install_request_logging(app: FastAPI) -> None:
-    if not log.handlers:
+def log_as_json(logger: logging.Logger) -> None:
+    """Have ``logger`` write JSON lines on stderr (once; INFO and up; not to the root logger)."""
+    if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+def install_request_logging(app: FastAPI) -> None:
+    log_as_json(log)
     app.add_middleware(RequestLog)
 
 

@@ -38,7 +38,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import threading
 import time
 import traceback
@@ -542,6 +541,15 @@ class QueryPool:
                 if remaining <= 0:
                     raise TimeoutError
                 self._cond.wait(remaining)
+        started = self._start_reserved()
+        if started is None:
+            raise _PoolClosedError
+        self._maintain.set()
+        return started
+
+    def _start_reserved(self) -> _Worker | None:
+        """Spawn a worker for a slot reserved in ``_starting``: registered and checked out, or
+        None when the pool closed meanwhile."""
         try:
             worker = self._spawn()
         finally:
@@ -550,10 +558,9 @@ class QueryPool:
         with self._cond:
             if self._closed:
                 self._discard(worker)
-                raise _PoolClosedError
+                return None
             self._all[id(worker)] = worker
             self._busy.add(id(worker))
-        self._maintain.set()
         return worker
 
     def _checkin(self, worker: _Worker) -> None:
@@ -625,17 +632,9 @@ class QueryPool:
                         or len(self._all) + self._starting >= self.max_workers:
                     return
                 self._starting += 1
-            try:
-                worker = self._spawn()
-            finally:
-                with self._cond:
-                    self._starting -= 1
-            with self._cond:
-                if self._closed:
-                    self._discard(worker)
-                    return
-                self._all[id(worker)] = worker
-                self._busy.add(id(worker))
+            worker = self._start_reserved()
+            if worker is None:
+                return
             self._refresh(worker)
 
     def _refresh_idle(self) -> None:
@@ -732,14 +731,9 @@ class _PoolClosedError(Exception):
 
 def _log_as_json() -> None:
     """Log like the request log (JSON lines on stderr); imported here, not in the workers."""
-    if not log.handlers:
-        from api.logs import JsonFormatter
+    from api.logs import log_as_json
 
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(JsonFormatter())
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
+    log_as_json(log)
 
 
 def _stop_forkserver() -> None:

@@ -83,7 +83,7 @@ def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subpro
         time.sleep(0.2)
 
 
-def stop_server(proc: subprocess.Popen[str]) -> None:
+def stop_server(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)

@@ -39,21 +39,13 @@ def _oxigraph(location: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str
     raise AssertionError("oxigraph serve did not start")
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server with a store of its own, holding the seeds graph built through it."""
     proc, base = _oxigraph(tmp_path_factory.mktemp("oxigraph") / "data", "--union-default-graph")
     run_kg("build", str(SEEDS), "--store", base, store=Path("unused"))
     yield base
-    _stop(proc)
+    stop_server(proc)
 
 
 def _nq(store: str | Path) -> bytes:
@@ -114,7 +106,7 @@ def test_an_endpoint_without_a_union_default_graph_is_refused(tmp_path: Path) ->
         assert out.returncode == 1
         assert "union-default-graph" in out.stderr.strip().splitlines()[-1]
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 def test_an_unreachable_endpoint_is_one_clear_line() -> None:
