@@ -54,7 +54,8 @@ score: build
 	$(BIN)/kg dump --format nq -o $(CKG_STORE).nq
 	$(BIN)/python $(SHARED)/eval/score.py --graph $(CKG_STORE).nq --gold $(SHARED)/gold
 
-# The long runs: 10,000+ schemathesis requests, the load benchmark.
+# The long runs: 10,000+ schemathesis requests; make bench: ratios against peers, the load benchmark,
+# the long SIGKILL loop (bench/kill_loop.py) and the fuzz run.
 fuzz: install
 	CKG_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q -rP tests/test_fuzz_api.py
 
@@ -73,6 +74,7 @@ $(PEERS_STAMP): bench/peers.txt
 bench: install build $(PEERS_STAMP)
 	$(BIN)/python bench/compare.py --peers $(PEERS) $(BENCH_ARGS)
 	$(BIN)/python bench/load.py --store $(CKG_STORE)
+	$(BIN)/python bench/kill_loop.py
 	$(MAKE) --no-print-directory fuzz
 
 bench-quick: install $(PEERS_STAMP)

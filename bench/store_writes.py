@@ -9,8 +9,9 @@ descriptions of the agents the activity names, which every document write repeat
 write each for the ontology and curated-entities graphs with their provenance. Then:
 
 * ours: a fresh ``kg.store.KGStore(DIR/ours-R, bulk=True)`` (as ``kg build`` opens it), one
-  ``KGStore.write([...])`` call per batch of 16 documents (one all-or-nothing write each, as
-  ``kg build`` does; ``--batch 1`` measures one document per write), then ``flush()``;
+  ``KGStore.write([...])`` call per group of documents of about ``kg.build.WRITE_BYTES`` of
+  N-Quads (one all-or-nothing write each, as ``kg build`` commits; ``--batch 1`` measures one
+  document per write), then ``flush()``;
 * peer: a fresh ``pyoxigraph.Store(DIR/bulk_load-R)``, ``bulk_load(path=DUMP.nq)``, then ``flush()``.
 
 Parsing the dump into ``Quad`` objects for our side is done before the clock starts (the
@@ -31,6 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.build import WRITE_BYTES
 from kg.ids import Iris
 from kg.store import GraphWrite, KGStore
 from kg.vocab import PROV
@@ -79,13 +81,22 @@ def main() -> int:
     ap.add_argument("dump", type=Path)
     ap.add_argument("--workdir", type=Path, required=True)
     ap.add_argument("--base", default=Iris().base)
-    ap.add_argument("--batch", type=int, default=16, help="documents per write (kg build writes batches of 16)")
+    ap.add_argument("--batch", type=int, default=0,
+                    help="documents per write; default: as kg build groups them, about WRITE_BYTES of N-Quads")
     ap.add_argument("--rounds", type=int, default=1, help="repeat both sides; the best round of each counts")
     args = ap.parse_args()
     iris = Iris(args.base)
     t0 = time.perf_counter()
     quads = list(ox.parse(path=str(args.dump), format=ox.RdfFormat.N_QUADS))
     writes, leftover = group_writes(quads, iris)
+    groups: list[list[GraphWrite]] = []
+    size = 0
+    for w in writes:  # kg build commits what has come back once it is WRITE_BYTES of N-Quads
+        if not groups or (len(groups[-1]) >= args.batch if args.batch else size >= WRITE_BYTES):
+            groups.append([])
+            size = 0
+        groups[-1].append(w)
+        size += sum(len(str(q)) + 3 for q in (*w.quads, *w.provenance))  # type: ignore[misc]
     parse_s = time.perf_counter() - t0
     if leftover:
         print(f"warning: {leftover} provenance quads belong to no write", file=sys.stderr)
@@ -93,8 +104,8 @@ def main() -> int:
     def ours(target: Path) -> tuple[float, float, int]:
         t0, c0 = time.perf_counter(), time.process_time()
         store = KGStore(target, iris=iris, bulk=True)  # as `kg build` opens it
-        for start in range(0, len(writes), args.batch):  # one transaction per batch, as `kg build` writes
-            store.write(writes[start:start + args.batch])
+        for group in groups:  # one all-or-nothing write per group, as `kg build` writes
+            store.write(group)
         store.flush()
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         return seconds, cpu, len(store.store)

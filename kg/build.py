@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 ONTOLOGY_FILE = "conflict-kg.ttl"
+WRITE_BYTES = 4 * 1024 * 1024  # N-Quads per store write (well under oxigraph's bulk-load batch)
 ENTITIES_FILE = "entities.ttl"
 
 
@@ -219,14 +221,32 @@ class Builder:
 
         runner = executor if executor is not None and not isinstance(executor, str) \
             else executor_for(executor, workers)
-        try:
-            for batch, results in runner.map(self.spec(), batches()):
-                self._write(batch, results, plan, versions, when)
-                for doc in batch:
+        done_docs: list[SourceDocument] = []
+        done_results: list[ExtractedDocument] = []
+        since = time.monotonic()
+
+        def commit() -> None:
+            """Write what has come back in one all-or-nothing write, then report it done."""
+            if done_docs:
+                self._write(done_docs, done_results, plan, versions, when)
+                for doc in done_docs:
                     existed = plan.pop(doc.doc_id)[1]
                     (report.replaced if existed else report.added).append(doc.doc_id)
                     if progress:
                         progress(doc, "replaced" if existed else "added")
+                done_docs.clear()
+                done_results.clear()
+
+        try:
+            for batch, results in runner.map(self.spec(), batches()):
+                done_docs.extend(batch)
+                done_results.extend(results)
+                # Writes are cheaper in bigger pieces (fewer SST ingestions to compact): a few MB at
+                # a time, or whatever came back in the last two seconds.
+                if sum(len(r.nquads) for r in done_results) >= WRITE_BYTES or time.monotonic() - since > 2.0:
+                    commit()
+                    since = time.monotonic()
+            commit()
         finally:
             if runner is not executor:
                 runner.close()

@@ -277,7 +277,7 @@ class KGStore(BaseStore):
         (or ``Store.extend``) of the quads; otherwise one SPARQL UPDATE drops the old graphs and
         provenance and inserts the new ones. Either is all or nothing."""
         if all(self._is_new(w) for w in writes):
-            if all(not isinstance(w.quads, bytes) for w in writes):
+            if not self.bulk and all(not isinstance(w.quads, bytes) for w in writes):
                 quads = [q for w in writes for q in (*w.quads, *w.provenance)]
                 self.store.extend(quads)
                 written = 150 * len(quads)
