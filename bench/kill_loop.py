@@ -63,7 +63,7 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--fresh-every", type=int, default=7, help="start the store over after this many kills")
+    ap.add_argument("--fresh-every", type=int, default=3, help="start the store over after this many kills")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="ckg-kill-"))
