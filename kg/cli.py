@@ -74,6 +74,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             yield doc
 
     report = builder.add(docs(), progress=_progress(args.quiet, total), workers=workers, executor=args.executor)
+    if report.written and 10 * report.written >= len(store.document_ids()):
+        store.optimize()  # a sizeable share of the store was just written: compact it for queries
     removed = []
     if getattr(args, "prune", False):
         for doc_id in store.document_ids():
