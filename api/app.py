@@ -25,7 +25,7 @@ from api.querypool import QueryPool
 from kg import __version__
 from kg.build import open_store
 from kg.settings import Settings, get_settings
-from kg.store import KGStore
+from kg.store import BaseStore, KGStore
 
 __all__ = ["HTML_CSP", "SECURITY_HEADERS", "create_app"]
 
@@ -42,7 +42,7 @@ HTML_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
-def _start_query_pool(store: object, settings: Settings) -> QueryPool | None:
+def _start_query_pool(store: BaseStore, settings: Settings) -> QueryPool | None:
     """Worker processes for ad-hoc queries, over a local on-disk store only; None: in-thread."""
     if settings.query_workers <= 0 or not isinstance(store, KGStore) or store.path is None:
         return None

@@ -223,6 +223,7 @@ class Builder:
             else executor_for(executor, workers)
         done_docs: list[SourceDocument] = []
         done_results: list[ExtractedDocument] = []
+        done_bytes = 0
         since = time.monotonic()
 
         def commit() -> None:
@@ -241,11 +242,12 @@ class Builder:
             for batch, results in runner.map(self.spec(), batches()):
                 done_docs.extend(batch)
                 done_results.extend(results)
+                done_bytes += sum(len(r.nquads) for r in results)
                 # Writes are cheaper in bigger pieces (fewer SST ingestions to compact): a few MB at
                 # a time, or whatever came back in the last two seconds.
-                if sum(len(r.nquads) for r in done_results) >= WRITE_BYTES or time.monotonic() - since > 2.0:
+                if done_bytes >= WRITE_BYTES or time.monotonic() - since > 2.0:
                     commit()
-                    since = time.monotonic()
+                    done_bytes, since = 0, time.monotonic()
             commit()
         finally:
             if runner is not executor:
@@ -255,11 +257,13 @@ class Builder:
 
     def _write(self, batch: list[SourceDocument], results: list[ExtractedDocument],
                plan: dict[str, tuple[str, bool]], versions: Versions, when: dt.datetime) -> None:
-        """One transaction for a batch: every document in it is stored whole, or none is."""
+        """One all-or-nothing write: every document given is stored whole, or none is."""
         writes = []
         for doc, result in zip(batch, results, strict=True):
+            if result.doc_id != doc.doc_id:  # executors return each batch's results in its order
+                raise RuntimeError(f"extraction results out of order: {result.doc_id!r} for {doc.doc_id!r}")
             made_by = (result.model_name, result.model_version)
-            if made_by != (versions.model_name, versions.model_version) or result.doc_id != doc.doc_id:
+            if made_by != (versions.model_name, versions.model_version):
                 raise ValueError(f"an extraction worker used model {made_by[0]} {made_by[1]}, but this build "
                                  f"expects {versions.model_name} {versions.model_version}: install the same "
                                  "model everywhere")

@@ -97,13 +97,10 @@ def extract_batch(spec: ExtractorSpec, docs: Sequence[SourceDocument]) -> list[E
 
 
 Batch = list[SourceDocument]
-Job = Callable[[Batch], list[ExtractedDocument]]
 
 
 class Executor(Protocol):
     """Runs :func:`extract_batch` over batches, yielding ``(batch, results)`` as they finish."""
-
-    name: str
 
     def map(self, spec: ExtractorSpec, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[ExtractedDocument]]]:
         ...
@@ -114,8 +111,6 @@ class Executor(Protocol):
 
 class LocalExecutor:
     """In this process, one batch after another."""
-
-    name = "local"
 
     def map(self, spec: ExtractorSpec, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[ExtractedDocument]]]:
         for batch in batches:
@@ -157,8 +152,6 @@ def _init_worker() -> None:
 class ProcessExecutor:
     """A pool of local worker processes (``kg build --workers N``), each with its own pipeline."""
 
-    name = "processes"
-
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
         # spawn: never fork a process that may hold a RocksDB handle and threads
@@ -183,8 +176,6 @@ class DaskExecutor:
     Every worker needs conflict-kg and the spaCy model installed; the curated entities travel
     with the job, so workers need no ontology files.
     """
-
-    name = "dask"
 
     def __init__(self, address: str) -> None:
         try:

@@ -175,8 +175,11 @@ class RemoteStore(BaseStore):
 
     def _apply(self, writes: list[GraphWrite]) -> None:
         """One SPARQL UPDATE request for all the writes: the server applies it as one transaction."""
-        self._post(self.update_url, content=update_text(writes, self.iris.provenance_graph).encode("utf-8"),
-                   headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        try:
+            self._post(self.update_url, content=update_text(writes, self.iris.provenance_graph).encode("utf-8"),
+                       headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        except SyntaxError as exc:  # our update is well-formed: a 400 means the server will not take it
+            raise RemoteStoreError(f"the remote store {self.update_url} refused the update: {exc}") from exc
 
     # -- checks --------------------------------------------------------------------------
 

@@ -82,7 +82,6 @@ class Settings(BaseSettings):
                     ".<store name>-snapshots beside the store; same filesystem, so they are hard links).",
     )
 
-
     @field_validator("store", mode="before")
     @classmethod
     def _store_location(cls, value: object) -> Path | str:

@@ -15,17 +15,18 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kg.remote import remote_endpoints
 from tests.conftest import SEEDS, free_port, run_kg, start_server, stop_server
 
 ARMENIA = "<https://w3id.org/conflict-kg/id/entity/armenia>"
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 
 
-def _oxigraph(location: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+def _oxigraph(location: Path, *extra: str, command: str = "serve") -> tuple[subprocess.Popen[bytes], str]:
     assert OXIGRAPH, "the oxigraph server CLI (PyPI 'oxigraph') is a test dependency"
     port = free_port()
     log = (location.parent / f"oxigraph-{port}.log").open("wb")
-    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *extra],
+    proc = subprocess.Popen([OXIGRAPH, command, "--location", str(location), "--bind", f"127.0.0.1:{port}", *extra],
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -114,3 +115,36 @@ def test_an_unreachable_endpoint_is_one_clear_line() -> None:
     out = run_kg("stats", "--store", url, store=Path("unused"), check=False)
     assert out.returncode == 1
     assert out.stderr.strip().startswith("kg: error: cannot reach the remote store") and "Traceback" not in out.stderr
+
+
+def test_without_a_graph_store_endpoint_graphs_are_read_by_construct(remote: str, seeds_dump_nq: Path) -> None:
+    out = run_kg("dump", "--format", "nq", "--store", remote, store=Path("unused"),
+                 env={"CKG_STORE_GRAPH_STORE_URL": remote + "/no-such-endpoint"}).stdout.encode()
+    assert out == seeds_dump_nq.read_bytes()
+
+
+def test_a_read_only_endpoint_refuses_writes_in_one_line(seeds_dump_nq: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    subprocess.run([str(OXIGRAPH), "load", "--location", str(data), "--file", str(seeds_dump_nq)], check=True,
+                   capture_output=True)
+    proc, base = _oxigraph(data, "--union-default-graph", command="serve-read-only")
+    try:
+        extra = tmp_path / "extra.txt"
+        extra.write_text("date 2020-10-05\nArmenian forces shelled Ganja on Sunday.\n", encoding="utf-8")
+        out = run_kg("add", str(extra), "--store", base, store=Path("unused"), check=False)
+        assert out.returncode == 1 and "Traceback" not in out.stderr
+        assert out.stderr.strip().splitlines()[-1].startswith("kg: error: the remote store"), out.stderr[-500:]
+        assert '"documents": 5' in run_kg("stats", "--json", "--store", base, store=Path("unused")).stdout
+    finally:
+        stop_server(proc)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://h:7878", ("http://h:7878/query", "http://h:7878/update", "http://h:7878/store")),
+    ("http://h:7878/", ("http://h:7878/query", "http://h:7878/update", "http://h:7878/store")),
+    ("http://h:3030/ds/query", ("http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data")),
+    ("https://h/sparql", ("https://h/sparql", "https://h/update", "https://h/data")),
+])
+def test_endpoints_follow_from_one_url(url: str, expected: tuple[str, str, str]) -> None:
+    assert remote_endpoints(url) == expected
+    assert remote_endpoints(url, "http://u/up", "http://g/gsp")[1:] == ("http://u/up", "http://g/gsp")

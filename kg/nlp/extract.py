@@ -59,16 +59,15 @@ class Extractor:
         """Everything extracted from one document."""
         return next(iter(self.extract_many([document])))
 
-    def extract_many(self, documents: Iterable[SourceDocument], *, batch_size: int = 16,
-                     n_process: int = 1) -> Iterator[DocumentExtraction]:
-        """Extractions in input order. spaCy parses in batches, in ``n_process`` processes when
-        more than one; the rule layers run here, one document at a time, as its chunks arrive."""
+    def extract_many(self, documents: Iterable[SourceDocument], *, batch_size: int = 16
+                     ) -> Iterator[DocumentExtraction]:
+        """Extractions in input order. spaCy parses in batches; the rule layers run one document
+        at a time, as its chunks arrive. (Parallelism is the executors' job: kg.executors.)"""
         parts = ((piece, (index, offset, document))
                  for index, document in enumerate(documents)
                  for offset, piece in chunks(document.text))
         pending: tuple[int, DocumentExtraction, dict[str, NewEntity], list[Quote]] | None = None
-        for doc, (index, offset, document) in self.nlp.pipe(parts, as_tuples=True, batch_size=batch_size,
-                                                            n_process=n_process):
+        for doc, (index, offset, document) in self.nlp.pipe(parts, as_tuples=True, batch_size=batch_size):
             if pending is None or pending[0] != index:
                 if pending is not None:
                     yield self._finish(pending[1], pending[2])

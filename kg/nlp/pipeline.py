@@ -67,9 +67,12 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 
 def model_info(nlp: Language) -> ModelInfo:
     """Name and version of the loaded model, as its meta gives them."""
-    meta = nlp.meta
-    name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}"
-    return ModelInfo(name=name, version=str(meta.get("version", "0")),
+    return _info_from_meta(nlp.meta)
+
+
+def _info_from_meta(meta: dict[str, object]) -> ModelInfo:
+    return ModelInfo(name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}",
+                     version=str(meta.get("version", "0")),
                      spacy_version=str(getattr(spacy, "__version__", "unknown")))
 
 
@@ -89,7 +92,4 @@ def installed_model_info(model: str) -> ModelInfo:
     meta_file = path / "meta.json" if path is not None else None
     if meta_file is None or not meta_file.is_file():
         return model_info(load_pipeline(model, []))
-    meta = spacy.util.load_meta(meta_file)
-    return ModelInfo(name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}",
-                     version=str(meta.get("version", "0")),
-                     spacy_version=str(getattr(spacy, "__version__", "unknown")))
+    return _info_from_meta(spacy.util.load_meta(meta_file))
