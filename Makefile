@@ -18,11 +18,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,model]'
 	@touch $(STAMP)
 
-# YASGUI (served from our own package), Comunica and playwright-core, from the npm registry.
+# YASGUI, Leaflet (+ markercluster), the Natural Earth basemap (world-atlas, topojson-client), vis-timeline
+# and Chart.js, served from our own package; Comunica, playwright-core and axe-core for the tests; all from npm.
 $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund --silent
 	@mkdir -p $(VENDOR)
 	cp tools/node_modules/@zazuko/yasgui/build/yasgui.min.js tools/node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/
+	cp -r tools/node_modules/leaflet/dist/leaflet.js tools/node_modules/leaflet/dist/leaflet.css \
+	  tools/node_modules/leaflet/dist/images \
+	  tools/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	  tools/node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	  tools/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+	  tools/node_modules/topojson-client/dist/topojson-client.min.js \
+	  tools/node_modules/world-atlas/countries-50m.json \
+	  tools/node_modules/vis-timeline/standalone/umd/vis-timeline-graph2d.min.js \
+	  tools/node_modules/vis-timeline/styles/vis-timeline-graph2d.min.css \
+	  tools/node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
 	@touch $(TOOLS_STAMP)
 
 install: $(STAMP) $(TOOLS_STAMP)

@@ -1,6 +1,9 @@
-"""HTML pages: the landing page with counts and example queries."""
+"""HTML pages: the landing page opens on the claims ledger (who claims, who denies, whose
+casualty figures), then the counts of what the store holds and example queries."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -9,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import StoreDep
 from api.render import render
 from api.sparql import examples
+from api.views import Filters, casualties, events, ledger
 
 __all__ = ["router"]
 
@@ -27,7 +31,15 @@ _COUNT_NAMES = {
 
 @router.get("/", response_class=HTMLResponse, summary="Landing page")
 async def index(request: Request, store: StoreDep) -> HTMLResponse:
-    """Counts of what the store holds and example queries."""
-    stats = await run_in_threadpool(store.stats)
-    counts = [(label, stats[key]) for key, label in _COUNT_NAMES.items()]
-    return HTMLResponse(render("index.html", request=request, counts=counts, examples=examples(store.iris.base)))
+    """The claims ledger first, then counts of what the store holds and example queries."""
+    limit = request.app.state.settings.result_limit
+
+    def work() -> dict[str, Any]:
+        stats = store.stats()
+        items = events(store, Filters())
+        rows = ledger(store, items)
+        return {"counts": [(label, stats[key]) for key, label in _COUNT_NAMES.items()], "ledger": rows,
+                "casualties": [c for c in casualties(store, Filters(), limit) if c["background"] != "true"]}
+
+    page = await run_in_threadpool(work)
+    return HTMLResponse(render("index.html", request=request, examples=examples(store.iris.base), **page))

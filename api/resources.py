@@ -247,15 +247,33 @@ async def resource(path: str, request: Request, store: StoreDep) -> Response:
 
 
 def _html(store: BaseStore, iri: str, request: Request) -> str:
+    from api import views  # the pages' data (views imports this module)
+
     base = store.iris.base
+    formats = _format_links(iri, base)
     if iri.startswith(base + "entity/"):
-        return render("entity.html", request=request, page=_entity_page(store, iri), wikidata=WD.base)
+        return render("entity.html", request=request, page=_entity_page(store, iri), wikidata=WD.base,
+                      props=_property_rows(store, iri), formats=formats, **views.entity_extras(store, iri))
     if iri.startswith(base + "doc/"):
         page = _document_page(store, iri)
         if page is not None:
-            return render("document.html", request=request, page=page)
+            return render("document.html", request=request, page=page, formats=formats,
+                          extracted=views.extracted_from(store, iri))
+    if iri.startswith(base + "event/"):
+        event = views.event_page(store, iri)
+        if event is not None:
+            return render("event.html", request=request, **event,
+                          props=views.sentences_for_mentions(store, _property_rows(store, iri)),
+                          formats=formats)
     return render("resource.html", request=request, iri=iri, label=_term_label(store, ox.NamedNode(iri)),
-                  rows=_property_rows(store, iri))
+                  rows=_property_rows(store, iri), formats=formats)
+
+
+def _format_links(iri: str, base: str) -> list[tuple[str, str]]:
+    """Links to this page's data in each RDF format (``?format=``, answered like ``Accept``)."""
+    path = local_path(iri, base) or ""
+    return [(name, f"{path}?format={key}") for name, key in (("Turtle", "ttl"), ("JSON-LD", "jsonld"),
+                                                             ("N-Triples", "nt"), ("JSON", "json"))]
 
 
 def _class_diagram(rows: list[dict[str, Any]]) -> dict[str, Any]:

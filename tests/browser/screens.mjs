@@ -1,14 +1,21 @@
-// Drives Debian's chromium (headless) with playwright-core: opens the query editor, runs the
-// first query, and renders an entity page. Writes screenshots and prints a JSON summary.
-// Usage: node tests/browser/screens.mjs BASE_URL OUT_DIR   (called by tests/test_browser.py)
+// Drives Debian's chromium (headless) with playwright-core over a running server: the query
+// editor, the map, the timeline, the claims ledger, an entity, an event and a document page, at
+// 1280 px and at phone width. On every page: a screenshot, axe-core (serious and critical
+// violations), the requests that left the origin, console errors (CSP refusals among them) and
+// what the page drew. Prints one JSON summary.
+// Usage: node tests/browser/screens.mjs BASE_URL OUT_DIR PREFIX PAGES_JSON
+//   PAGES_JSON: [{"name": "map", "path": "/map", "wait": ".leaflet-marker-icon"}, ...]
 import { createRequire } from "node:module";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const require = createRequire(new URL("../../tools/package.json", import.meta.url));
 const { chromium } = require("playwright-core");
-const [base, out] = process.argv.slice(2);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const [base, out, prefix, pagesJson] = process.argv.slice(2);
+const pages = JSON.parse(pagesJson);
+const origin = new URL(base).origin;
 const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "ckg-chromium-")), {
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -16,33 +23,63 @@ const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
-const summary = {};
+const summary = { offsite: [], console: [], pages: {} };
 try {
+  for (const spec of pages) {
+    for (const width of spec.phone ? [1280, 390] : [1280]) {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
+      page.on("request", (r) => {
+        const u = r.url();
+        if (!u.startsWith("data:") && !u.startsWith("blob:") && new URL(u).origin !== origin) summary.offsite.push(u);
+      });
+      page.on("console", (m) => { if (m.type() === "error") summary.console.push(`${spec.name}: ${m.text()}`); });
+      page.on("pageerror", (e) => summary.console.push(`${spec.name}: ${e.message}`));
+      const resp = await page.goto(base + spec.path, { waitUntil: "networkidle" });
+      const info = { status: resp.status(), title: await page.locator("h1").first().innerText() };
+      if (spec.wait) {
+        await page.waitForSelector(spec.wait, { timeout: 20000 });
+      }
+      if (spec.click) {  // open a popup or select an item before the picture
+        await page.locator(spec.click).first().click();
+        await page.waitForTimeout(400);
+      }
+      if (spec.scroll) {  // the picture starts at this element (the filters stay in view above it)
+        await page.evaluate((sel) => { window.scrollTo(0, document.querySelector(sel).getBoundingClientRect().top + window.scrollY - 8); }, spec.scroll);
+      }
+      await page.waitForTimeout(300);
+      for (const [key, sel] of Object.entries(spec.count || {})) info[key] = await page.locator(sel).count();
+      for (const [key, sel] of Object.entries(spec.attr || {})) {
+        info[key] = await page.locator(sel[0]).first().getAttribute(sel[1]);
+      }
+      if (spec.text) info.text = await page.locator(spec.text).first().innerText();
+      const suffix = width > 500 ? "" : "-phone";
+      await page.screenshot({ path: join(out, `${prefix}${spec.name}${suffix}.png`), fullPage: !!spec.full });
+      info.overflowX = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+      await page.evaluate(axeSource);  // evaluated by the debugger protocol: the page's CSP stays as it is
+      const axe = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ["violations"] });
+        return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+      });
+      info.axe = axe;
+      summary.pages[spec.name + suffix] = info;
+      await page.close();
+    }
+  }
+  // Keyboard: the first Tab reaches the skip link, and a map marker takes focus and opens its popup.
   const page = await browser.newPage();
-  const offsite = [];
-  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) offsite.push(r.url()); });
-  await page.goto(`${base}/sparql`, { waitUntil: "networkidle" });
-  await page.waitForSelector(".yasqe .CodeMirror", { timeout: 20000 });
-  summary.tabs = await page.locator(".tabsList .tab").count();
-  await page.locator(".yasqe_queryButton").first().click();
-  await page.waitForSelector(".yasr .dataTable tbody tr", { timeout: 20000 });
-  summary.rows = await page.locator(".yasr .dataTable tbody tr").count();
-  summary.firstCell = (await page.locator(".yasr .dataTable tbody tr td").nth(1).innerText()).trim();
-  await page.screenshot({ path: join(out, "query-editor.png"), fullPage: false });
-  await page.goto(`${base}/id/entity/stepanakert`, { waitUntil: "networkidle" });
-  summary.entityTitle = await page.locator("h1").innerText();
-  summary.mapPoints = await page.locator("figure.map svg circle").count();
-  await page.screenshot({ path: join(out, "entity-stepanakert.png"), fullPage: true });
-  await page.goto(`${base}/id/doc/000_8e1aa165a3142573`, { waitUntil: "networkidle" });
-  summary.highlighted = await page.locator("article mark").count();
-  await page.screenshot({ path: join(out, "document-000.png"), fullPage: true });
-  await page.goto(`${base}/timeline?actor=armenia`, { waitUntil: "networkidle" });
-  summary.timelineItems = await page.locator("ul.facts li").count();
-  await page.screenshot({ path: join(out, "timeline.png"), fullPage: false });
-  await page.goto(`${base}/map`, { waitUntil: "networkidle" });
-  summary.markers = await page.locator("svg#eventmap circle.marker").count();
-  await page.screenshot({ path: join(out, "map.png"), fullPage: true });
-  summary.offsite = offsite;
+  await page.goto(base + "/map", { waitUntil: "networkidle" });
+  await page.keyboard.press("Tab");
+  summary.firstTab = await page.evaluate(() => document.activeElement && document.activeElement.textContent);
+  const pin = page.locator(".leaflet-marker-icon").first();
+  if (await pin.count()) {
+    await pin.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+    summary.keyboardPopup = await page.locator(".leaflet-popup-content a").count();
+  }
+  await page.close();
 } finally {
   await browser.close();
 }
