@@ -26,7 +26,7 @@
     var h = el("h3");
     h.appendChild(link(place.link, place.label));
     box.appendChild(h);
-    var where = [place.kind === "point" ? "place" : place.kind];
+    var where = [place.kind === "point" ? "settlement" : place.kind];
     if (place.region) where.push("in " + place.region);
     if (place.country) where.push("in " + place.country);
     if (place.approximate) where.push("(drawn at the position of the area it is in)");
@@ -40,7 +40,8 @@
       if (e.deniers.length) li.appendChild(el("div", "denied by: " + e.deniers.join(", "), "denied"));
       e.evidence.forEach(function (r, i) {
         var q = el("div", null, "evidence");
-        q.appendChild(link(r.doc, "sentence " + (i + 1)));
+        q.appendChild(document.createTextNode("evidence: "));
+        q.appendChild(link(r.doc, "sentence " + (i + 1) + " (" + (r.sentence || "").slice(0, 40) + "…)"));
         q.title = r.sentence || "";
         li.appendChild(q);
       });
@@ -61,7 +62,12 @@
       alt: place.label, riseOnHover: true,
     });
     m.bindPopup(popup(place), { maxWidth: 360, maxHeight: 320 });
-    m.bindTooltip(place.label + " (" + place.events.length + ")", { direction: "top", offset: [0, -8] });
+    // A short permanent label; clustered markers are off the map, so labels do not pile up.
+    // Areas are labelled on the left, settlements on the right: a region and its main town share a spot.
+    var left = place.kind !== "point";
+    m.bindTooltip(place.label, { permanent: true, direction: left ? "left" : "right", offset: [left ? -10 : 8, 0],
+                                 className: "place-label",
+                                 opacity: 0.9 });
     return m;
   }
 

@@ -41,7 +41,14 @@ try {
         await page.waitForSelector(spec.wait, { timeout: 20000 });
       }
       if (spec.click) {  // open a popup or select an item before the picture
-        await page.locator(spec.click).first().click();
+        await page.evaluate((sel) => {  // the first one drawn inside its map (others may be panned out of view)
+          const inside = [...document.querySelectorAll(sel)].find((e) => {
+            const r = e.getBoundingClientRect();
+            const box = e.closest(".leaflet-container").getBoundingClientRect();
+            return r.left > box.left + 60 && r.right < box.right - 60 && r.top > box.top + 60 && r.bottom < box.bottom - 60;
+          });
+          if (inside) inside.click();
+        }, spec.click);
         await page.waitForTimeout(400);
       }
       if (spec.scroll) {  // the picture starts at this element (the filters stay in view above it)
