@@ -295,9 +295,10 @@ def _chart(casualties: list[dict[str, str]]) -> dict[str, Any]:
         if r["background"] == "true":
             continue
         who = r["claimantLabel"] or "unattributed"
-        losses = " ".join(x for x in (r["sideLabel"], r["population"], r["kind"]) if x and x != "unknown population")
+        losses = " ".join(x for x in (r["sideLabel"], r["population"], r["kind"]) if x and not x.startswith("unknown"))
         bars.append({"label": f"{r['date'] or 'undated'} · {who} says: {losses}", "claimant": who,
-                     "value": int(r["count"])})
+                     "value": int(r["count"]), "date": r["date"]})
+    bars.sort(key=lambda b: (b["claimant"], b["date"] == "", b["date"], b["label"]))  # one colour together
     return {"bars": bars}
 
 

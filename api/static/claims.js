@@ -21,7 +21,11 @@
     data: { labels: labels, datasets: datasets },
     options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
                datasets: { bar: { grouped: false, barThickness: 16 } },
-               scales: { x: { type: "logarithmic", title: { display: true, text: "people (log scale)" } } },
+               scales: { x: { type: "logarithmic", min: 1, title: { display: true, text: "people (log scale)" },
+                              ticks: { callback: function (v) {
+                                var p = Math.log10(v);
+                                return Math.abs(p - Math.round(p)) < 1e-9 ? Number(v).toLocaleString("en") : "";
+                              } } } },
                plugins: { legend: { position: "top" } } },
   });
   canvas.dataset.bars = String(data.bars.length);

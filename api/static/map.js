@@ -7,6 +7,7 @@
 (function () {
   "use strict";
   var BASEMAP = "/static/vendor/countries-50m.json";
+  var popupWidth = 360;  // narrower on a narrow map (a phone)
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -61,7 +62,7 @@
       icon: icon(place.kind), keyboard: true, title: place.label + ": " + place.events.length + " event(s)",
       alt: place.label, riseOnHover: true,
     });
-    m.bindPopup(popup(place), { maxWidth: 360, maxHeight: 320 });
+    m.bindPopup(popup(place), { maxWidth: popupWidth, maxHeight: 320, autoPanPadding: [20, 20] });
     // A short permanent label; clustered markers are off the map, so labels do not pile up.
     // Areas are labelled on the left, settlements on the right: a region and its main town share a spot.
     var left = place.kind !== "point";
@@ -83,6 +84,7 @@
   }
 
   function draw(node, data, mini) {
+    popupWidth = Math.max(180, Math.min(360, node.clientWidth - 90));
     var map = L.map(node, { zoomSnap: 0.5, scrollWheelZoom: !mini, keyboard: true, worldCopyJump: true,
                             attributionControl: true, minZoom: 1, maxZoom: 12 });
     map.attributionControl.setPrefix(false);
@@ -143,7 +145,7 @@
         },
         onEachFeature: function (f, l) {
           var hit = active[(f.properties.name || "").toLowerCase()];
-          if (hit) { matched[hit.label] = true; l.bindPopup(popup(hit), { maxWidth: 360, maxHeight: 320 }); }
+          if (hit) { matched[hit.label] = true; l.bindPopup(popup(hit), { maxWidth: popupWidth, maxHeight: 320, autoPanPadding: [20, 20] }); }
           else l.options.interactive = false;
         },
       });

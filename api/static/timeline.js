@@ -70,8 +70,8 @@
                     margin: { item: 6 }, maxHeight: strip ? 260 : 640, tooltip: { followMouse: true },
                     horizontalScroll: false, verticalScroll: true, type: "box" };
     var dates = data.items.map(function (i) { return Date.parse(i.start); });
-    options.start = new Date(Math.min.apply(null, dates) - 2 * DAY);
-    options.end = new Date(Math.max.apply(null, dates) + 2 * DAY);
+    options.start = new Date(Math.min.apply(null, dates) - 4 * DAY);
+    options.end = new Date(Math.max.apply(null, dates) + 4 * DAY);
     options.min = new Date(Math.min.apply(null, dates) - 60 * DAY);
     options.max = new Date(Math.max.apply(null, dates) + 60 * DAY);
     var tl = strip ? new vis.Timeline(node, items, options)
