@@ -251,7 +251,8 @@ def _build(path: Path) -> None:
             places.append((gid, "settlement", city["name"], city["countrycode"], city["admin1code"] or "",
                            float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0), gid, ""))
             add_names(gid, [city["name"]], alternates)
-        db.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", sorted(places, key=lambda p: int(str(p[0]))))
+        rows: list[tuple[Any, ...]] = sorted(places, key=lambda p: int(p[0]))
+        db.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
         db.executemany("INSERT INTO name VALUES (?,?,?)", sorted(names))
         # spelling-independent keys, for the places news names often: regions, countries, towns of 5,000+
         big = {int(str(p[0])) for p in places if p[1] != "settlement" or int(str(p[7])) >= 5000}
