@@ -43,7 +43,10 @@ def check_gold(path: str, texts: str | None) -> list[str]:
             g = json.load(fh)
     except ValueError as exc:
         return [f"{doc}: not JSON: {exc}"]
-    err = lambda msg: errs.append(f"{doc}: {msg}")  # noqa: E731
+
+    def err(msg: str) -> None:
+        errs.append(f"{doc}: {msg}")
+
     if g.get("doc") != doc:
         err(f"doc is {g.get('doc')!r}, not the file name")
     text = date = None
@@ -142,8 +145,9 @@ def main() -> int:
     for path in args.manifest:
         errs += check_manifest(path, texts or "", args.gold) if texts else []
     for e in errs:
-        print(e)
-    print(f"{len(files)} gold files, {len(errs)} problems" + ("" if texts else " (no texts: structure only)"))
+        sys.stdout.write(e + "\n")
+    note = "" if texts else " (no texts: structure only)"
+    sys.stdout.write(f"{len(files)} gold files, {len(errs)} problems{note}\n")
     return 1 if errs else 0
 
 
