@@ -158,29 +158,28 @@ class Geoparser:
         before = doc[start - 1].lower_ if start > 0 else ""
         before2 = doc[start - 2].lower_ if start > 1 else ""
         after = doc[end].lower_ if end < len(doc) else ""
+        after2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
         region_word = after in _REGION_WORDS
         in_context = (before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS)
-                      or after in _PLACE_NOUNS or region_word
+                      or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
                       or bool(_APPOSITION.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
         return in_context, region_word
 
     # -- resolution ---------------------------------------------------------------------------
 
     def resolve(self, doc: Doc) -> list[Resolution]:
-        """The place mentions of ``doc`` that resolve, with their features."""
+        """The place mentions of ``doc`` that resolve, with their features.
+
+        Two passes: the places the first pass resolves with a clear lead widen the country
+        context, and the second pass resolves every candidate again with it."""
         candidates = self._candidates(doc)
         context = self.context(doc)
-        resolved: dict[tuple[int, int], Resolution] = {}
-        for _ in range(2):
-            for cand in candidates:
-                if (cand.start, cand.end) in resolved:
-                    continue
-                res = self._resolve_one(doc, cand, context)
-                if res is not None:
-                    resolved[(cand.start, cand.end)] = res
-            for res in resolved.values():
+        first = [r for r in (self._resolve_one(doc, c, context) for c in candidates) if r is not None]
+        for res in first:
+            if res.confidence >= 0.8:
                 context[res.place.cc] += 1
-        return sorted(resolved.values(), key=lambda r: (r.start, r.end))
+        resolved = [r for r in (self._resolve_one(doc, c, context) for c in candidates) if r is not None]
+        return sorted(resolved, key=lambda r: (r.start, r.end))
 
     def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str]) -> Resolution | None:
         text = doc[cand.start:cand.end].text
@@ -188,8 +187,11 @@ class Geoparser:
             return None
         spelling = 1.0
         found: tuple[Place, ...] = ()
+        end = cand.end
         if cand.region_word:
             found = tuple(p for p in self.gazetteer.lookup(f"{text} {doc[cand.end].text}") if p.kind == "region")
+            if found:
+                end = cand.end + 1  # the mention is "Kharkiv region"
         found = found or self.gazetteer.lookup(text)
         if not found and len(text) >= 5:
             found, spelling = self.gazetteer.lookup_skeleton(text), 0.8
@@ -201,24 +203,27 @@ class Geoparser:
             found = tuple(p for p in found if not (p.kind == "region" and p.cc in towns)) or found
         best, margin = self._rank(found, context)
         model_says_place = cand.label in _PLACE_LABELS
-        known_country = context[best.cc] > 0 or any(n in context for n in self._neighbours.get(best.cc, ()))
+        neighbour = any(context[n] for n in self._neighbours.get(best.cc, ()))
+        known_country = context[best.cc] > 0 or neighbour
+        main_name = spelling == 1.0 and self.gazetteer.main_name_match(text, best)
+        named = context[best.cc] > 0
+        if main_name and not known_country and not (best.population >= 100_000 and margin >= 1.0):
+            return None  # a place in a country the story never names: only a well-known one
+        if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0):
+            return None  # an alternate name ("Sabra" for Sabratah) only in the story's own countries
+        if spelling < 1.0 and not (named and model_says_place):
+            return None  # a spelling variant only in the story's own countries
         if not model_says_place:
             # a mis-typed or untagged name is a place only in a place context, in a country of the story
-            if not (cand.in_context and known_country) and not (known_country and best.population >= 100_000
-                                                                 and cand.label not in ("PERSON", "")):
-                return None
-            if cand.label == "PERSON" and not cand.in_context:
+            if not cand.in_context or not known_country:
                 return None
         minor = context[best.cc] * 2 < max(context.values(), default=0)
-        if (best.kind == "settlement" and best.population < 50_000 and minor
-                and not self.gazetteer.main_name_match(text, best)):
-            return None  # a small place known only by an alternate name, outside the story's countries
-        if margin < 1.0 and not known_country:
-            return None  # two features of like size and no context: unresolved, not guessed
+        if best.kind == "settlement" and best.population < 50_000 and minor and not main_name:
+            return None  # a small place known only by an alternate name, outside the story's main countries
         if margin < 0.5:
-            return None
+            return None  # two features of like standing: unresolved, not guessed
         confidence = round(min(0.95, 0.6 + 0.1 * margin) * spelling * (1.0 if model_says_place else 0.9), 2)
-        return Resolution(cand.start, cand.end, best, confidence)
+        return Resolution(cand.start, end, best, confidence)
 
     def _rank(self, found: Iterable[Place], context: Counter[str]) -> tuple[Place, float]:
         """The best feature and its lead in score over the best feature elsewhere."""
