@@ -338,6 +338,7 @@ class WorldGazetteer:
         uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._cache: dict[str, tuple[Place, ...]] = {}
+        self._main: dict[str, frozenset[int]] = {}  # name key -> ids whose main name it is
         self._by_id: dict[int, Place | None] = {}
 
     @classmethod
@@ -362,7 +363,9 @@ class WorldGazetteer:
         found = tuple(self._place(r) for r in rows)
         if len(self._cache) > 50_000:
             self._cache.clear()
+            self._main.clear()
         self._cache[key] = found
+        self._main[key] = frozenset(self._place(r).id for r in rows if r[-1])
         return found
 
     def lookup_skeleton(self, name: str) -> tuple[Place, ...]:
@@ -378,9 +381,10 @@ class WorldGazetteer:
 
     def main_name_match(self, name: str, place: Place) -> bool:
         """Whether ``name`` is the feature's main name (not only an alternate)."""
-        row = self._db.execute("SELECT main FROM name WHERE key = ? AND id = ? ORDER BY main DESC LIMIT 1",
-                               (name_key(name), place.id)).fetchone()
-        return bool(row and row[0])
+        key = name_key(name)
+        if key not in self._main:
+            self.lookup(name)
+        return place.id in self._main.get(key, frozenset())
 
     def get(self, place_id: int) -> Place | None:
         if place_id not in self._by_id:

@@ -120,7 +120,8 @@ class Geoparser:
                 if cc:
                     weights[cc] += 4 if ent.start_char < 120 else 2  # a dateline names where the story is
             elif ent.label_ == "NORP":
-                cc = self._demonyms.get(name_key(ent.text))
+                key = name_key(ent.text)
+                cc = self._demonyms.get(key) or self._demonyms.get(key.removesuffix("s"))
                 if cc:
                     weights[cc] += 2
         return weights
@@ -160,7 +161,9 @@ class Geoparser:
         after = doc[end].lower_ if end < len(doc) else ""
         after2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
         region_word = after in _REGION_WORDS
-        in_context = (before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS)
+        dateline = (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) and \
+            doc[start].is_upper and after in (",", "(", "-", "—", "–", ":")  # "BELGOROD, June 3 (TASS) -"
+        in_context = (dateline or before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS)
                       or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
                       or bool(_APPOSITION.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
         return in_context, region_word
@@ -201,7 +204,7 @@ class Geoparser:
             # a bare name that is both a region and a settlement of one country is the settlement
             towns = {p.cc for p in found if p.kind == "settlement"}
             found = tuple(p for p in found if not (p.kind == "region" and p.cc in towns)) or found
-        best, margin = self._rank(found, context)
+        best, margin = self._rank(found, context, text)
         model_says_place = cand.label in _PLACE_LABELS
         neighbour = any(context[n] for n in self._neighbours.get(best.cc, ()))
         known_country = context[best.cc] > 0 or neighbour
@@ -225,12 +228,14 @@ class Geoparser:
         confidence = round(min(0.95, 0.6 + 0.1 * margin) * spelling * (1.0 if model_says_place else 0.9), 2)
         return Resolution(cand.start, end, best, confidence)
 
-    def _rank(self, found: Iterable[Place], context: Counter[str]) -> tuple[Place, float]:
+    def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "") -> tuple[Place, float]:
         """The best feature and its lead in score over the best feature elsewhere."""
         top = max(context.values()) if context else 0
 
         def score(p: Place) -> float:
             s = math.log10(p.population + 10)
+            if text and self.gazetteer.main_name_match(text, p):
+                s += 1.0  # "Pokrovsk" is the town of that name before a city once called so
             if top:
                 if context[p.cc]:
                     s += 2.0 + 2.0 * context[p.cc] / top
