@@ -46,7 +46,8 @@ def pack_graph(iris: Iris, name: str) -> str:
 def _line_of(text: str, subject: str, base: str) -> int:
     """The line of the file where ``subject`` is first described (for error messages)."""
     local = subject.rsplit("/", 1)[-1]
-    candidates = [re.escape(f"<{subject}>"), rf"(?<![\w-]){re.escape(':' + local)}(?![\w-])"]
+    candidates = [rf"(?m)^\s*(?:<{re.escape(subject)}>|[\w-]*:{re.escape(local)}(?![\w-]))",
+                  re.escape(f"<{subject}>"), rf"[\w-]*:{re.escape(local)}(?![\w-])"]
     if subject.startswith(base):
         candidates.append(re.escape(subject[len(base):]))
     for pattern in candidates:

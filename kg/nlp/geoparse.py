@@ -90,6 +90,19 @@ class Geoparser:
             if e.iso_code and "State" in e.types:
                 for d in e.demonyms:
                     self._demonyms.setdefault(name_key(d), e.iso_code)
+        # world capitals whose name another sizeable town shares (Tripoli in Libya and in Lebanon):
+        # the gazetteer links them by name, the geoparser checks them against the story's countries
+        self._shared_names: set[str] = set()
+        world_iris = {e.iri for e in world.entities}
+        for e in world.entities:
+            if e.capital_of and e.geonames and e.iri in world_iris:
+                capital = self.gazetteer.get(e.geonames)
+                if capital is None:
+                    continue
+                namesakes = [p for p in self.gazetteer.lookup(e.label) if p.kind == "settlement"
+                             and p.id != capital.id and p.cc != capital.cc and p.population * 20 >= capital.population]
+                if namesakes:
+                    self._shared_names.add(e.iri)
 
     # -- country context ----------------------------------------------------------------------
 
@@ -115,7 +128,7 @@ class Geoparser:
         """Country codes weighted by how often the document names them or what lies in them."""
         weights: Counter[str] = Counter()
         for ent in doc.ents:
-            if ent.kb_id_:
+            if ent.kb_id_ and ent.kb_id_ not in self._shared_names:
                 cc = self.country_of(ent.kb_id_)
                 if cc:
                     weights[cc] += 4 if ent.start_char < 120 else 2  # a dateline names where the story is
@@ -133,6 +146,9 @@ class Geoparser:
         covered: set[int] = set()
         for ent in doc.ents:
             covered.update(range(ent.start, ent.end))
+            if ent.kb_id_ in self._shared_names:
+                out.append(_Candidate(ent.start, ent.end, "GPE", True, False))
+                continue
             if ent.kb_id_ or (ent.label_ not in _PLACE_LABELS and ent.label_ not in _MISTYPED):
                 continue
             start = ent.start + (1 if doc[ent.start].lower_ in _LEADING and len(ent) > 1 else 0)
@@ -266,7 +282,7 @@ class Geoparser:
             # the confidence travels in the span's id, which survives serialization between processes
             spans.append(Span(doc, res.start, res.end, label=label, kb_id=iri, span_id=f"{GEO_KIND}:{res.confidence}"))
         if spans:
-            taken = {i for s in spans for i in range(s.start, s.end)}
+            taken = {i for s in spans for i in range(s.start, s.end)}  # a re-linked capital replaces its span
             kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
             doc.ents = sorted(filter_spans(spans + kept), key=lambda s: s.start)
         return doc, records

@@ -60,7 +60,8 @@ def find_mediators(doc: Doc, mentions: list[EntityMention], curated: Mapping[str
     for token in doc:
         lemma, lower = token.lemma_.lower(), token.lower_
         if token.pos_ == "VERB" and lemma in _VERBS:
-            if lemma in _NEEDS_TALKS and not any(c.lemma_.lower() in _TALKS for c in token.subtree):
+            near = [*token.subtree, token.head] if token.dep_ in ("acl", "relcl", "amod") else list(token.subtree)
+            if lemma in _NEEDS_TALKS and not any(c.lemma_.lower() in _TALKS for c in near):
                 continue
             if token.dep_ in ("amod", "acl") or (token.i > 1 and doc[token.i - 1].text == "-"):
                 # "the Qatari-brokered truce", "talks mediated by X": the agent follows "by" or precedes the hyphen
