@@ -76,7 +76,7 @@ def make_extractor(settings: Settings, *, packs: Iterable[Path] = ()) -> Any:
     builder.install_static_graphs()
     spec = builder.spec()
     return Extractor(model=spec.model, entities=spec.entities, iris=builder.iris, gazetteer=spec.gazetteer,
-                     world_dir=spec.world_dir)
+                     world_dir=spec.world_dir, links=dict(spec.links))
 
 
 def generation_time() -> dt.datetime:
@@ -159,6 +159,7 @@ class Builder:
         self.pack_paths = [*settings.pack_paths(), *packs]
         self.packs: list[str] = []  # names of the packs in use
         self._gazetteer: str | None = None
+        self.links: dict[str, str] = {}
         self._world_dir: str | None = None
 
     # -- static graphs ---------------------------------------------------------------------
@@ -217,8 +218,11 @@ class Builder:
             self.store.check()
         pack_iris = {e.iri for e in curated_entities(pack_quads)}
         self.entities = merge_entities(curated_entities([*world_quads, *pack_quads]), pack_iris)
+        from kg.links import read_links
+
+        self.links = read_links(self.settings.links)
         self._entities_fingerprint = hashlib.sha256(
-            json.dumps([fingerprints[1:], self.packs]).encode()).hexdigest()
+            json.dumps([fingerprints[1:], self.packs, sorted(self.links.items())]).encode()).hexdigest()
         self._gazetteer = str(gazetteer.path)
         self._world_dir = str(onto_dir / WORLD_DIR)
         return self.entities
@@ -230,7 +234,8 @@ class Builder:
         key = hashlib.sha256(json.dumps([self.settings.spacy_model, self._entities_fingerprint,
                                          self.iris.base]).encode()).hexdigest()
         return ExtractorSpec(model=self.settings.spacy_model, entities=tuple(self.entities),
-                             base_iri=self.iris.base, key=key, gazetteer=self._gazetteer, world_dir=self._world_dir)
+                             base_iri=self.iris.base, key=key, gazetteer=self._gazetteer, world_dir=self._world_dir,
+                             links=tuple(sorted(self.links.items())))
 
     def fingerprint(self, doc: SourceDocument, versions: Versions) -> str:
         meta = {

@@ -132,6 +132,37 @@ def cmd_suggest_pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    """Reconcile the store's unlinked persons and organisations against a reconciliation service
+    and write the accepted Wikidata links to the links file (used by every later build)."""
+    from kg.links import WIKIDATA_TYPES, reconcile, write_links
+
+    settings = _settings(args)
+    links_path = args.links or settings.links
+    store = open_store(settings, read_only=True)
+    types = " ".join(f"ckg:{t}" for t in sorted(WIKIDATA_TYPES))
+    rows = store.query(f"""SELECT DISTINCT ?label ?type WHERE {{
+        ?e ckg:confidence ?c ; rdfs:label ?label ; a ?t . VALUES ?t {{ {types} }}
+        FILTER NOT EXISTS {{ ?e owl:sameAs ?same }} BIND(STRAFTER(STR(?t), "#") AS ?type) }}""")
+    names: dict[str, str] = {}
+    for row in rows:
+        names.setdefault(row["label"].value, row["type"].value)
+    store.close()
+    if not names:
+        print("kg link: every person and organisation is linked already", file=sys.stderr)
+        return 0
+    try:
+        accepted, report = reconcile(args.service, names, min_score=args.min_score)
+    except OSError as exc:
+        raise CliError(str(exc)) from exc
+    write_links(links_path, accepted)
+    for line in report:
+        print(f"  not linked: {line}", file=sys.stderr)
+    print(f"{len(accepted)} linked, {len(report)} not linked, of {len(names)} names; written to {links_path}"
+          f" (rebuild to apply: kg build …)", file=sys.stderr)
+    return 0
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     settings = _settings(args)
     builder = Builder(open_store(settings), settings)
@@ -308,6 +339,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=50, help="how many names (default 50)")
     p.add_argument("--ttl", action="store_true", help="print a Turtle skeleton of a pack instead of TSV")
     p.set_defaults(func=cmd_suggest_pack)
+    p = with_store(sub.add_parser("link", help="link unlinked persons and organisations to Wikidata "
+                                               "(W3C reconciliation service; needs the network)"))
+    p.add_argument("--service", default="https://wikidata.reconci.link/en/api",
+                   help="reconciliation endpoint (default: the Wikidata reconciliation service)")
+    p.add_argument("--links", type=Path, help="links file to write (default: $CKG_LINKS or ./kg-links.tsv)")
+    p.add_argument("--min-score", type=float, default=80.0, help="lowest score accepted without a match flag")
+    p.set_defaults(func=cmd_link)
     p = with_store(sub.add_parser("remove", help="remove documents by id"))
     p.add_argument("doc_ids", nargs="+")
     p.set_defaults(func=cmd_remove)

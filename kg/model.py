@@ -77,6 +77,7 @@ class NewEntity:
     label: str
     type: str  # local name of a ckg: class
     confidence: float
+    wikidata: str | None = None  # from the links file of ``kg link``
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,8 @@ def document_quads(extraction: DocumentExtraction, iris: Iris) -> list[ox.Quad]:
         w.add(entity.iri, RDFS.label, lit(entity.label, "en"))
         w.add(entity.iri, CKG.confidence, decimal(entity.confidence))
         w.add(entity.iri, PROV.wasDerivedFrom, d)
+        if entity.wikidata:
+            w.add(entity.iri, OWL.sameAs, WD[entity.wikidata])
     return sorted(set(w.quads), key=str)
 
 

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         description="Conflict packs to build with (Turtle files, separated by commas); packs a store "
                     "already holds are used too. Building with no pack works.",
     )
+    links: Path = Field(
+        default=Path("kg-links.tsv"),
+        description="Wikidata links accepted by `kg link` (TSV); read by every build when it exists.",
+    )
     gazetteer: Path | None = Field(
         default=None,
         description="The world gazetteer's SQLite file (built from the GeoNames packages on first use; "

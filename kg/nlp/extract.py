@@ -6,7 +6,8 @@ spaCy's length limit and memory stay bounded; offsets always index the whole tex
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -14,7 +15,7 @@ from spacy.tokens import Doc
 
 from kg.geo.index import WorldGazetteer
 from kg.geo.world import WorldEntities
-from kg.ids import Iris
+from kg.ids import Iris, normalise_name
 from kg.model import CuratedEntity, DocumentExtraction, NewEntity, SourceDocument
 from kg.nlp.casualties import extract_casualties
 from kg.nlp.dates import reference_date
@@ -53,10 +54,13 @@ class Extractor:
     """The spaCy pipeline plus linking, ready to run on documents."""
 
     def __init__(self, *, model: str, entities: Sequence[CuratedEntity], iris: Iris,
-                 gazetteer: str | Path | None = None, world_dir: str | Path | None = None) -> None:
+                 gazetteer: str | Path | None = None, world_dir: str | Path | None = None,
+                 links: Mapping[str, str] | None = None) -> None:
         """``gazetteer`` (the world gazetteer file) and ``world_dir`` (``ontology/world``) turn
-        geoparsing on; without them only curated names become places."""
+        geoparsing on; without them only curated names become places. ``links`` (normalised
+        name -> Wikidata id, from ``kg link``) link new entities."""
         self.iris = iris
+        self.links = dict(links or {})
         self.entities = {e.iri: e for e in entities}
         self.index = NameIndex(self.entities)
         self.geoparser: Geoparser | None = None
@@ -89,10 +93,11 @@ class Extractor:
         if pending is not None:
             yield self._finish(pending[1], pending[2])
 
-    @staticmethod
-    def _finish(extraction: DocumentExtraction, new: dict[str, NewEntity]) -> DocumentExtraction:
+    def _finish(self, extraction: DocumentExtraction, new: dict[str, NewEntity]) -> DocumentExtraction:
         places = {p.iri for p in extraction.places}
-        extraction.new_entities = sorted((e for e in new.values() if e.iri not in places), key=lambda e: e.iri)
+        linked = (replace(e, wikidata=self.links.get(normalise_name(e.label))) for e in new.values()
+                  if e.iri not in places)
+        extraction.new_entities = sorted(linked, key=lambda e: e.iri)
         extraction.places = sorted({p.iri: p for p in extraction.places}.values(), key=lambda p: p.iri)
         return extraction
 
