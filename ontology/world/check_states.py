@@ -273,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         for r in extra:
             if r["kind"] == "capital" and r["key"] == iso2:
                 candidates.setdefault(r["qid"], "")
+        for code, _pais, capname, q in capitals_rows:
+            if code == iso2:  # the list's own answer competes too
+                candidates.setdefault(q, capname)
         backing: dict[str, list[str]] = {}
         for cq, cname in candidates.items():
             backers = []
@@ -294,7 +297,11 @@ def main(argv: list[str] | None = None) -> int:
         if len(strong) == 1:
             cq, backers = next(iter(strong.items()))
             confirmed_cap[iso2] = (cq, backers)
-            if not args.quiet:
+            others = [f"{q} {n} ({'+'.join(backing[q])})" for q, n in candidates.items() if q != cq]
+            if others:
+                lines.append(f"{iso2}\tcapital\tconfirmed over\t{cq} ({'+'.join(backers)}); "
+                             + ", ".join(others))
+            elif not args.quiet:
                 lines.append(f"{iso2}\tcapital\tconfirmed\t{cq} {candidates[cq]} ({'+'.join(backers)})")
         elif len(strong) > 1:
             lines.append(f"{iso2}\tcapital\tDISAGREE\t" + ", ".join(
