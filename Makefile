@@ -41,8 +41,10 @@ lint: install
 test: install system-deps lint
 	$(BIN)/python -m pytest
 
+# The seeds are news of the 2020 Nagorno-Karabakh war: built with that war's conflict pack.
+PACK ?= ontology/packs/nagorno-karabakh-2020.ttl
 build: install
-	$(BIN)/kg build seeds
+	$(BIN)/kg build seeds --pack $(PACK)
 
 serve: build
 	$(BIN)/kg serve
