@@ -22,6 +22,7 @@ Exit status: 0 when --states is given and every id in it is confirmed (or when -
 given), 1 otherwise.
 """
 
+# ruff: noqa: T201  (a command-line report: print is its output)
 from __future__ import annotations
 
 import argparse
@@ -79,7 +80,7 @@ def _js_objects(text: str) -> list[str]:
 
 
 def _field(body: str, name: str) -> str | None:
-    m = re.search(r'"%s"\s*:\s*(?:"([^"]*)"|null)' % re.escape(name), body)
+    m = re.search(rf'"{re.escape(name)}"\s*:\s*(?:"([^"]*)"|null)', body)
     return None if m is None else m.group(1)
 
 
