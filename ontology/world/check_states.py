@@ -22,6 +22,7 @@ Exit status: 0 when --states is given and every id in it is confirmed (or when -
 given), 1 otherwise.
 """
 
+# ruff: noqa: T201  (a command-line report: print is its output)
 from __future__ import annotations
 
 import argparse
@@ -79,7 +80,7 @@ def _js_objects(text: str) -> list[str]:
 
 
 def _field(body: str, name: str) -> str | None:
-    m = re.search(r'"%s"\s*:\s*(?:"([^"]*)"|null)' % re.escape(name), body)
+    m = re.search(rf'"{re.escape(name)}"\s*:\s*(?:"([^"]*)"|null)', body)
     return None if m is None else m.group(1)
 
 
@@ -131,6 +132,17 @@ def read_wikirepo(path: Path) -> dict[str, str]:
     return {norm(name): qid for name, qid in re.findall(r'"([^"]+)":\s*"(Q\d+)"', body)}
 
 
+def read_supraverden(path: Path) -> list[tuple[str, str]]:
+    """confirmordeny/supraverden dist/ALL_BODIES.md: table rows `| Name | [Q123](...) | ...`
+    -> [(name, qid)]."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\|\s*([^|]+?)\s*\|\s*\[(Q\d+)\]", line)
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
 def read_extra(path: Path) -> list[dict[str, str]]:
     """ontology/world/extra-sources.tsv: kind, key, qid, source, evidence -- single facts found
     with find_string/read_file in files that are not whole lists (see README)."""
@@ -176,7 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wikirepo", type=Path, help="wikirepo src/wikirepo/data/lctn_utils.py")
     ap.add_argument("--ckg", type=Path, help="ontology/ENTITIES-SOURCES.md")
     ap.add_argument("--extra", type=Path, help="ontology/world/extra-sources.tsv")
+    ap.add_argument("--supraverden", type=Path, help="supraverden dist/ALL_BODIES.md")
     ap.add_argument("--states", type=Path, help="ontology/world/states.tsv to verify")
+    ap.add_argument("--orgs", type=Path, help="ontology/world/organizations.tsv to verify")
+    ap.add_argument("--write-orgs", action="store_true",
+                    help="rewrite the qid and source columns of --orgs in place")
     ap.add_argument("--emit", action="store_true", help="print the confirmed ids as TSV")
     ap.add_argument("--write-states", action="store_true",
                     help="rewrite the qid, capital_qid and source columns of --states in place "
@@ -216,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
 
     isos = sorted(c for c in set().union(*[set(s) for s in state_src.values()], labels)
                   if re.fullmatch(r"[A-Z]{2}", c))
+    if not (args.owid or args.entitree or args.conzept or args.states):
+        isos = []  # organizations only
     confirmed_state: dict[str, tuple[str, list[str]]] = {}
     confirmed_cap: dict[str, tuple[str, list[str]]] = {}
     n_dis = n_single = 0
@@ -256,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         for r in extra:
             if r["kind"] == "capital" and r["key"] == iso2:
                 candidates.setdefault(r["qid"], "")
+        for code, _pais, capname, q in capitals_rows:
+            if code == iso2:  # the list's own answer competes too
+                candidates.setdefault(q, capname)
         backing: dict[str, list[str]] = {}
         for cq, cname in candidates.items():
             backers = []
@@ -277,7 +298,11 @@ def main(argv: list[str] | None = None) -> int:
         if len(strong) == 1:
             cq, backers = next(iter(strong.items()))
             confirmed_cap[iso2] = (cq, backers)
-            if not args.quiet:
+            others = [f"{q} {n} ({'+'.join(backing[q])})" for q, n in candidates.items() if q != cq]
+            if others:
+                lines.append(f"{iso2}\tcapital\tconfirmed over\t{cq} ({'+'.join(backers)}); "
+                             + ", ".join(others))
+            elif not args.quiet:
                 lines.append(f"{iso2}\tcapital\tconfirmed\t{cq} {candidates[cq]} ({'+'.join(backers)})")
         elif len(strong) > 1:
             lines.append(f"{iso2}\tcapital\tDISAGREE\t" + ", ".join(
@@ -324,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
             w.writeheader()
             w.writerows(out)
         problems = 0
+    if args.orgs:
+        problems += check_orgs(args, ckg, extra, lines)
     if args.emit:
         print("iso2\tqid\tqid_sources\tcapital_qid\tcapital_sources")
         for iso2 in isos:
@@ -332,11 +359,76 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{iso2}\t{q}\t{'+'.join(qs)}\t{c}\t{'+'.join(cs)}")
     else:
         print("\n".join(lines))
-    print(f"# {len(isos)} codes; state QIDs confirmed {len(confirmed_state)}, disagreed {n_dis}, "
+    if isos:
+        print(f"# {len(isos)} codes; state QIDs confirmed {len(confirmed_state)}, disagreed {n_dis}, "
           f"single-sourced {n_single}; capital QIDs confirmed {len(confirmed_cap)}"
-          + (f"; TSV rows {len(tsv_rows)}, problems {problems}" if tsv_rows else ""),
-          file=sys.stderr)
+              + (f"; TSV rows {len(tsv_rows)}, problems {problems}" if tsv_rows else ""),
+              file=sys.stderr)
     return 1 if problems else 0
+
+
+def check_orgs(args: argparse.Namespace, ckg: dict[str, str], extra: list[dict[str, str]],
+               lines: list[str]) -> int:
+    """The same rule for ontology/world/organizations.tsv: votes from the ckg list and the
+    supraverden table (both matched on the row's label and alt_labels) and from extra rows of
+    kind `org` (matched on the slug)."""
+    supra = read_supraverden(args.supraverden) if args.supraverden else []
+    with args.orgs.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    problems = n_conf = n_dis = 0
+    out = []
+    for r in rows:
+        names = {norm(n) for n in [r["label"], *r["alt_labels"].split("|")] if n}
+        votes: dict[str, list[str]] = defaultdict(list)
+        for n in names:
+            if n in ckg and "ckg" not in votes[ckg[n]]:
+                votes[ckg[n]].append("ckg")
+        for name, q in supra:
+            if norm(name) in names and "supraverden" not in votes[q]:
+                votes[q].append("supraverden")
+        for e in extra:
+            if e["kind"] == "org" and e["key"] == r["slug"] and e["source"] not in votes[e["qid"]]:
+                votes[e["qid"]].append(e["source"])
+        ranked = sorted(votes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        said = "; ".join(f"{q} ({'+'.join(w)})" for q, w in ranked) or "-"
+        top = ranked[0] if ranked else None
+        runner = ranked[1] if len(ranked) > 1 else None
+        q = ""
+        if top and len(top[1]) >= 2 and (runner is None or len(runner[1]) < len(top[1])):
+            q, who = top[0], sorted(top[1])
+            n_conf += 1
+            if runner:
+                n_dis += 1
+                lines.append(f"{r['slug']}\torg\tconfirmed by majority\t{said}")
+            elif not args.quiet:
+                lines.append(f"{r['slug']}\torg\tconfirmed\t{said}")
+        else:
+            if top and len(top[1]) >= 2:
+                n_dis += 1
+            lines.append(f"{r['slug']}\torg\t{'DISAGREE' if top and len(top[1]) >= 2 else 'unconfirmed'}\t{said}")
+        src = f"qid:{'+'.join(who)}" if q else ""
+        if not args.write_orgs:
+            if r["qid"] and r["qid"] != q:
+                problems += 1
+                lines.append(f"{r['slug']}\tTSV\tqid {r['qid']} is not confirmed by two sources")
+            elif r["qid"]:
+                cited = set(filter(None, r["source"].removeprefix("qid:").split("+")))
+                if len(cited) < 2 or not cited <= set(who):
+                    problems += 1
+                    lines.append(f"{r['slug']}\tTSV\tsource {r['source']!r} should name two or more of "
+                                 f"{'+'.join(who)}")
+            elif q:
+                lines.append(f"{r['slug']}\tTSV\tqid empty although {q} is confirmed")
+        out.append({**r, "qid": q, "source": src})
+    if args.write_orgs:
+        with args.orgs.open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=["slug", "label", "alt_labels", "type", "qid", "source"],
+                               delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
+            w.writeheader()
+            w.writerows(out)
+    print(f"# {len(rows)} organizations; QIDs confirmed {n_conf} (of which {n_dis} by majority over "
+          f"a disagreeing source), empty {len(rows) - n_conf}", file=sys.stderr)
+    return problems
 
 
 if __name__ == "__main__":
