@@ -95,6 +95,30 @@ def geo_score(nq: Path, gold_files: list[Path], show: bool) -> tuple[int, int]:
     return ok, total
 
 
+def qid_score(nq: Path, gold_files: list[Path], show: bool) -> tuple[int, int]:
+    """States and international bodies the gold names with a Wikidata id: how many the graph links
+    to that id in that document."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    ok = total = 0
+    for path in gold_files:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        rows = store.query("""SELECT DISTINCT ?w WHERE { ?d <http://purl.org/dc/terms/identifier> ?id .
+            ?m <https://w3id.org/conflict-kg/ontology#inDocument> ?d ; <https://w3id.org/conflict-kg/ontology#refersTo> ?e .
+            ?e <http://www.w3.org/2002/07/owl#sameAs> ?w FILTER(STR(?id) = "%s") }""" % gold["doc"],
+                           use_default_graph_as_union=True)
+        linked = {r["w"].value.rsplit("/", 1)[-1] for r in rows}
+        for ent in gold.get("entities", []):
+            if ent.get("type") in ("State", "InternationalOrganization") and ent.get("wikidata"):
+                total += 1
+                ok += ent["wikidata"] in linked
+                if show and ent["wikidata"] not in linked:
+                    print(f"  no QID {gold['doc']}: {ent['label']} ({ent['wikidata']})")
+    return ok, total
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--texts", type=Path, default=Path(os.environ.get("CORPUS_TEXTS", ROOT / "corpus" / "texts")))
@@ -134,6 +158,9 @@ def main() -> int:
                            check=True)
             ok, total = geo_score(work / "dump.nq", [Path(f) for f in files], args.misses and split == "tune")
             print(f"places on the map: {ok}/{total} = {ok / total if total else 0:.3f} from the right feature")
+            ok, total = qid_score(work / "dump.nq", [Path(f) for f in files], args.misses and split == "tune")
+            print(f"states and international bodies with their Wikidata id: {ok}/{total} = "
+                  f"{ok / total if total else 0:.3f}")
     return 0
 
 

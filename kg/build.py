@@ -20,7 +20,7 @@ from typing import Any
 
 from kg import __version__
 from kg.executors import Executor, ExtractedDocument, ExtractorSpec, executor_for
-from kg.ids import Iris
+from kg.ids import Iris, normalise_name
 from kg.model import CuratedEntity, SourceDocument
 from kg.rdf import (
     Versions,
@@ -52,14 +52,18 @@ PACK_SHAPES = "pack-shapes.ttl"
 
 
 def merge_entities(entities: list[CuratedEntity], pack_iris: set[str]) -> list[CuratedEntity]:
-    """One record per real-world entity: a pack's entity with the Wikidata id of a world entity
-    stands for it (the pack's IRI is kept and the world's names are added to it)."""
+    """One record per real-world entity: a pack's entity with the Wikidata id, or the label and a
+    type, of a world entity stands for it (the pack's IRI is kept and the world's names are added)."""
     from dataclasses import replace
 
     merged = {e.iri: e for e in entities}
     by_qid = {e.wikidata: e.iri for e in entities if e.wikidata and e.iri in pack_iris}
+    by_name = {(normalise_name(e.label), t): e.iri for e in entities if e.iri in pack_iris for t in e.types}
     for e in entities:
-        twin = by_qid.get(e.wikidata) if e.wikidata and e.iri not in pack_iris else None
+        twin = None
+        if e.iri not in pack_iris:
+            twin = by_qid.get(e.wikidata or "") or next(
+                (by_name[(normalise_name(e.label), t)] for t in e.types if (normalise_name(e.label), t) in by_name), None)
         if twin is not None:
             t = merged[twin]
             merged[twin] = replace(t, alt_labels=tuple(sorted({*t.alt_labels, e.label, *e.alt_labels} - {t.label})))
