@@ -62,8 +62,9 @@ def merge_entities(entities: list[CuratedEntity], pack_iris: set[str]) -> list[C
     for e in entities:
         twin = None
         if e.iri not in pack_iris:
-            twin = by_qid.get(e.wikidata or "") or next(
-                (by_name[(normalise_name(e.label), t)] for t in e.types if (normalise_name(e.label), t) in by_name), None)
+            name = normalise_name(e.label)
+            twin = by_qid.get(e.wikidata or "") or next((by_name[(name, t)] for t in e.types if (name, t) in by_name),
+                                                        None)
         if twin is not None:
             t = merged[twin]
             merged[twin] = replace(t, alt_labels=tuple(sorted({*t.alt_labels, e.label, *e.alt_labels} - {t.label})))

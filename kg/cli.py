@@ -144,9 +144,14 @@ def cmd_link(args: argparse.Namespace) -> int:
     rows = store.query(f"""SELECT DISTINCT ?label ?type WHERE {{
         ?e ckg:confidence ?c ; rdfs:label ?label ; a ?t . VALUES ?t {{ {types} }}
         FILTER NOT EXISTS {{ ?e owl:sameAs ?same }} BIND(STRAFTER(STR(?t), "#") AS ?type) }}""")
+    import pyoxigraph as ox
+
+    assert isinstance(rows, ox.QuerySolutions)
     names: dict[str, str] = {}
     for row in rows:
-        names.setdefault(row["label"].value, row["type"].value)
+        label, kind = row["label"], row["type"]
+        if label is not None and kind is not None:
+            names.setdefault(label.value, kind.value)
     store.close()
     if not names:
         print("kg link: every person and organisation is linked already", file=sys.stderr)
