@@ -56,6 +56,12 @@ score: build
 	$(BIN)/kg dump --format nq -o $(CKG_STORE).nq
 	$(BIN)/python $(SHARED)/eval/score.py --graph $(CKG_STORE).nq --gold $(SHARED)/gold
 
+# The development corpus of other wars (texts regathered into corpus/texts or CORPUS_TEXTS; not in git).
+CORPUS_TEXTS ?= corpus/texts
+.PHONY: score-corpus
+score-corpus: install
+	$(BIN)/python corpus/score.py --texts $(CORPUS_TEXTS)
+
 # The long runs: 10,000+ schemathesis requests; make bench: ratios against peers, the load benchmark,
 # the long SIGKILL loop (bench/kill_loop.py) and the fuzz run.
 fuzz: install
