@@ -168,6 +168,25 @@ class Geoparser:
             if in_context and i > 0 and doc[i - 1].lower_ in _PREPOSITIONS | _PLACE_NOUNS | {"of"}:
                 out.append(_Candidate(i, j + 1, "", in_context, region_word))
             i = j + 1
+        return self._coordinated(doc, out)
+
+    def _coordinated(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+        """A name coordinated with a place in context shares its context: "between Ramadiyeh and
+        Qana", "the towns of Houla, Shiheen and Aita"."""
+        placed = {i for c in candidates if c.in_context for i in range(c.start, c.end)}
+        placed |= {i for e in doc.ents if e.kb_id_ in self.curated
+                   and {"Settlement", "Region"} & set(self.curated[e.kb_id_].types) for i in range(e.start, e.end)}
+        out = []
+        for c in candidates:
+            if not c.in_context:
+                root = doc[c.start:c.end].root
+                head = root
+                while head.dep_ == "conj" and head.head.i != head.i:
+                    head = head.head
+                    if head.i in placed:
+                        c = _Candidate(c.start, c.end, c.label, True, c.region_word)
+                        break
+            out.append(c)
         return out
 
     @staticmethod
