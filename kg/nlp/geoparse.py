@@ -225,8 +225,15 @@ class Geoparser:
         for res in first:
             if res.confidence >= 0.8:
                 context[res.place.cc] += 1
-        resolved = [r for r in (self._resolve_one(doc, c, context) for c in candidates) if r is not None]
-        return sorted(resolved, key=lambda r: (r.start, r.end))
+        resolved = {(c.start, c.end): r for c in candidates if (r := self._resolve_one(doc, c, context)) is not None}
+        # one sense per article: a name resolved once is that place wherever the article repeats it
+        by_text = {name_key(doc[r.start:r.end].text): r for r in sorted(resolved.values(), key=lambda r: -r.confidence)}
+        for c in candidates:
+            same = by_text.get(name_key(doc[c.start:c.end].text))
+            if (c.start, c.end) not in resolved and same is not None:
+                resolved[(c.start, c.end)] = Resolution(c.start, c.end, same.place,
+                                                        round(same.confidence * 0.9, 2))
+        return sorted(resolved.values(), key=lambda r: (r.start, r.end))
 
     def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str]) -> Resolution | None:
         text = doc[cand.start:cand.end].text
