@@ -1,6 +1,6 @@
 """Headless Chromium (Debian's) against the real server, for the seeds and for a corpus of another
-war (tests/data/other-war.jsonl, our own sentences, with its places in
-tests/data/other-war-entities.ttl): the map draws the Natural Earth basemap and clustered markers,
+war (tests/data/other-war.jsonl, our own sentences, built with no pack but a small one of its own,
+tests/data/other-war-pack.ttl): the map draws the Natural Earth basemap and clustered markers,
 the timeline draws one item per event, the claims ledger shows both sides and the casualty chart,
 entity and event pages render; every page passes axe-core with no serious or critical
 violation, at 1280 px and at phone width without sideways scrolling; no request leaves the
@@ -106,15 +106,11 @@ def test_pages_in_chromium_seeds(server: str) -> None:
 
 @pytest.fixture(scope="module")
 def other_war_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A store built from tests/data/other-war.jsonl, with that war's places added to the curated entities."""
-    root = tmp_path_factory.mktemp("other-war")
-    ontology = root / "ontology"
-    shutil.copytree(ROOT / "ontology", ontology)
-    with (ontology / "entities.ttl").open("a", encoding="utf-8") as out:
-        out.write("\n" + (DATA / "other-war-entities.ttl").read_text(encoding="utf-8"))
-    store = root / "store"
-    env = {"CKG_ONTOLOGY_DIR": str(ontology)}
-    run_kg("build", str(DATA / "other-war.jsonl"), store=store, env=env)
+    """A store built from tests/data/other-war.jsonl without the seeds' pack: its towns come from the
+    world gazetteer, three areas the gazetteer has no coordinates for from tests/data/other-war-pack.ttl."""
+    store = tmp_path_factory.mktemp("other-war") / "store"
+    env = {"CKG_PACKS": ""}
+    run_kg("build", str(DATA / "other-war.jsonl"), "--pack", str(DATA / "other-war-pack.ttl"), store=store, env=env)
     proc, base = start_server(store, env)
     yield base
     stop_server(proc)
@@ -122,7 +118,7 @@ def other_war_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_pages_in_chromium_other_war(other_war_server: str) -> None:
     base = other_war_server
-    summary = _run_screens(base, "otherwar-", _pages("/id/entity/gori", _contested_event(base)))
+    summary = _run_screens(base, "otherwar-", _pages("/id/entity/gori-ge", _contested_event(base)))
     _check_common(summary, "otherwar-")
     html = httpx.get(base + "/claims", timeout=30).text
     assert "Georgia" in html and "Russia" in html and "Tskhinvali" in html
