@@ -79,6 +79,7 @@ def _check_common(summary: dict[str, Any], prefix: str) -> None:
             assert not page["overflowX"], f"{name} scrolls sideways"
     assert int(pages["map"]["basemap"]) > 200          # Natural Earth countries drawn
     assert pages["map"]["markers"] >= 3
+    assert pages["map"]["popupLinks"] >= 2             # a marker's popup: its events and their sentences
     assert pages["timeline"]["items"] >= 3
     assert pages["timeline-phone"]["items"] >= 1
     assert pages["claims"]["ledger"] >= 2 and pages["claims"]["denied"] >= 1

@@ -40,17 +40,6 @@ try {
       if (spec.wait) {
         await page.waitForSelector(spec.wait, { timeout: 20000 });
       }
-      if (spec.click) {  // open a popup or select an item before the picture
-        await page.evaluate((sel) => {  // the first one drawn inside its map (others may be panned out of view)
-          const inside = [...document.querySelectorAll(sel)].find((e) => {
-            const r = e.getBoundingClientRect();
-            const box = e.closest(".leaflet-container").getBoundingClientRect();
-            return r.left > box.left + 60 && r.right < box.right - 60 && r.top > box.top + 60 && r.bottom < box.bottom - 60;
-          });
-          if (inside) inside.click();
-        }, spec.click);
-        await page.waitForTimeout(400);
-      }
       if (spec.scroll) {  // the picture starts at this element (the filters stay in view above it)
         await page.evaluate((sel) => { window.scrollTo(0, document.querySelector(sel).getBoundingClientRect().top + window.scrollY - 8); }, spec.scroll);
       }
@@ -62,6 +51,19 @@ try {
       if (spec.text) info.text = await page.locator(spec.text).first().innerText();
       const suffix = width > 500 ? "" : "-phone";
       await page.screenshot({ path: join(out, `${prefix}${spec.name}${suffix}.png`), fullPage: !!spec.full });
+      if (spec.click) {  // then open a popup (or select an item) for a second picture
+        await page.evaluate((sel) => {  // the first one drawn inside its map (others may be panned out of view)
+          const inside = [...document.querySelectorAll(sel)].find((e) => {
+            const r = e.getBoundingClientRect();
+            const box = e.closest(".leaflet-container").getBoundingClientRect();
+            return r.left > box.left + 60 && r.right < box.right - 60 && r.top > box.top + 60 && r.bottom < box.bottom - 60;
+          });
+          if (inside) inside.click();
+        }, spec.click);
+        await page.waitForTimeout(400);
+        info.popupLinks = await page.locator(".leaflet-popup-content a").count();
+        await page.screenshot({ path: join(out, `${prefix}${spec.name}${suffix}-popup.png`), fullPage: !!spec.full });
+      }
       info.overflowX = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
       await page.evaluate(axeSource);  // evaluated by the debugger protocol: the page's CSP stays as it is
       const axe = await page.evaluate(async () => {
