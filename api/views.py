@@ -60,6 +60,7 @@ class Filters:
     start: str | None = None
     end: str | None = None
     errors: list[str] = field(default_factory=list)
+    shown: int | None = None             # set when there were more events than the result limit
 
     def query(self, **extra: str) -> str:
         """The filters as a query string (for links between the views)."""
@@ -179,11 +180,25 @@ def _places(store: BaseStore) -> dict[str, dict[str, Any]]:
     return out
 
 
-def events(store: BaseStore, f: Filters, *, only: ox.NamedNode | None = None) -> list[dict[str, Any]]:
+def _involving(store: BaseStore, iri: str) -> list[str]:
+    """The events an entity takes part in (any role, or as their place)."""
+    rows = _select(store, """SELECT DISTINCT ?event WHERE { ?event a ckg:Event ;
+        ckg:agent|ckg:target|ckg:claimedBy|ckg:deniedBy|ckg:about|ckg:place ?x }""", x=ox.NamedNode(iri))
+    return sorted(str(r["event"].value) for r in rows)
+
+
+def events(store: BaseStore, f: Filters, *, only: list[str] | None = None) -> list[dict[str, Any]]:
     """Events that pass the filters, folded: the reports of one event (same type, date, place and
-    agents) from several sentences or documents make one item. Sorted by date (undated last)."""
+    agents) from several sentences or documents make one item. Sorted by date (undated last).
+    ``only``: just these events (IRIs from the store), read with a ``VALUES`` block."""
     raw: dict[str, dict[str, Any]] = {}
-    rows = _select(store, _EVENTS, event=only) if only is not None else _select(store, _EVENTS)
+    if only is not None:
+        if not only:
+            return []
+        values = " ".join(str(ox.NamedNode(i)) for i in only)  # serialized by pyoxigraph, not formatted
+        rows = _select(store, _EVENTS.replace("WHERE {", f"WHERE {{ VALUES ?event {{ {values} }}", 1))
+    else:
+        rows = _select(store, _EVENTS)
     for r in rows:
         iri = str(r["event"].value)
         e = raw.setdefault(iri, {"iri": iri, "classes": {}, "date": None, "reports": {},
@@ -357,6 +372,8 @@ async def _page(request: Request, store: BaseStore, view: str) -> HTMLResponse:
     def work() -> dict[str, Any]:
         f = parse_filters(store, **_filters_from(request))
         items = [] if f.errors else events(store, f)
+        if len(items) > limit:  # the server's result limit holds for the pictures too
+            items, f.shown = items[:limit], limit
         page: dict[str, Any] = {"filters": f, "events": items, "types": sorted(_event_types(store).items()),
                                 "group": group}
         if view == "map":
@@ -421,7 +438,7 @@ def sentences_for_mentions(store: BaseStore, props: PropRows) -> PropRows:
 
 def event_page(store: BaseStore, iri: str) -> dict[str, Any] | None:
     """An event page's facts: its folded item (title, date, place, roles, sentences) and map data."""
-    items = events(store, Filters(), only=ox.NamedNode(iri))
+    items = events(store, Filters(), only=[iri])
     if not items:
         return None
     item = items[0]
@@ -431,11 +448,7 @@ def event_page(store: BaseStore, iri: str) -> dict[str, Any] | None:
 
 def entity_extras(store: BaseStore, iri: str) -> dict[str, Any]:
     """The entity page's mini-map (its own point or its events' places) and its timeline strip."""
-    f = Filters(actor=iri)
-    items = events(store, f)
-    if not items:
-        f = Filters(place={iri})
-        items = events(store, f)
+    items = events(store, Filters(), only=_involving(store, iri))
     payload = _map_payload(items)
     rows = _select(store, """SELECT ?lat ?long WHERE { ?x geo:lat ?lat ; geo:long ?long } LIMIT 1""",
                    x=ox.NamedNode(iri))

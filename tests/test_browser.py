@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -140,3 +141,17 @@ def test_filters_reach_every_view(server: str) -> None:
     csv = httpx.get(server + "/claims.csv", timeout=30)
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines()[0].startswith("event,date,type,placeLabel,stance,who")
+
+
+def test_pictures_keep_the_result_limit(seeds_store: Path, tmp_path: Path) -> None:
+    """Over the server's result limit, the timeline shows the first events by date and says so."""
+    store = tmp_path / "store"
+    shutil.copytree(seeds_store, store)
+    proc, base = start_server(store, {"CKG_RESULT_LIMIT": "10"})
+    try:
+        page = httpx.get(base + "/timeline", timeout=30).text
+        entity = httpx.get(base + "/id/entity/stepanakert", headers={"Accept": "text/html"}, timeout=30)
+    finally:
+        stop_server(proc)
+    assert page.count('<tr id="ev-') == 10 and "the first 10 by date" in page
+    assert entity.status_code == 200 and "Shelling at Stepanakert" in entity.text
