@@ -169,7 +169,8 @@ def _entity_page(store: BaseStore, iri: str) -> dict[str, Any]:
 def _document_page(store: BaseStore, iri: str) -> dict[str, Any] | None:
     node = ox.NamedNode(iri)
     rows = _select(store, """SELECT ?text ?title ?date ?source ?id WHERE { ?d nif:isString ?text .
-        OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date } OPTIONAL { ?d dcterms:source ?source }
+        OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date }
+        OPTIONAL { ?d dcterms:source ?source FILTER(isLiteral(?source)) }
         OPTIONAL { ?d dcterms:identifier ?id } } LIMIT 1""", d=node)
     if not rows:
         return None

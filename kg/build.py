@@ -172,6 +172,10 @@ class Builder:
             "model": [versions.model_name, versions.model_version], "entities": self._entities_fingerprint,
             "base": self.iris.base,
         }
+        # Page metadata (kg add URL, WARC): in the fingerprint only when present, so documents read
+        # before it existed keep their fingerprints and are not extracted again.
+        meta.update({k: v for k, v in (("author", doc.author), ("language", doc.language),
+                                      ("canonical_url", doc.canonical_url)) if v is not None})
         digest = hashlib.sha256(json.dumps(meta, sort_keys=True).encode("utf-8"))
         digest.update(b"\x00")
         digest.update(doc.text.encode("utf-8"))

@@ -78,6 +78,16 @@ class _Writer:
         self.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), obj, self.graph))
 
 
+def _web_iri(url: str) -> ox.NamedNode | None:
+    """An http(s) URL as an IRI, or None when it is not one oxigraph accepts."""
+    if not url.startswith(("http://", "https://")):
+        return None
+    try:
+        return ox.NamedNode(url)
+    except ValueError:
+        return None
+
+
 def _mention(w: _Writer, iris: Iris, doc_id: str, doc_iri: str, span: Span, confidence: float | None,
              refers_to: str | None) -> str:
     """A span of the text. Entity mentions carry ``refersTo`` and a confidence; evidence spans
@@ -127,6 +137,15 @@ def document_quads(extraction: DocumentExtraction, iris: Iris) -> list[ox.Quad]:
         w.add(d, DCTERMS.source, lit(doc.outlet))
     if doc.url:
         w.add(d, SCHEMA.url, typed(doc.url, XSD.anyURI))
+        source = _web_iri(doc.url)
+        if source is not None:  # the page the text came from (beside the outlet's name, a literal)
+            w.add(d, DCTERMS.source, source)
+    if doc.canonical_url:
+        w.add(d, CKG.canonicalUrl, typed(doc.canonical_url, XSD.anyURI))
+    if doc.author:
+        w.add(d, DCTERMS.creator, lit(doc.author))
+    if doc.language:
+        w.add(d, DCTERMS.language, lit(doc.language))
     seen: set[tuple[int, int]] = set()
     for mention in extraction.mentions:
         key = (mention.span.begin, mention.span.end)
