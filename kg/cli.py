@@ -1,4 +1,4 @@
-"""The ``kg`` command line: build, add, remove, query, dump, validate, stats, serve.
+"""The ``kg`` command line: build, add, watch, remove, query, dump, validate, stats, serve.
 
 Every failure the user can cause (a bad file, a locked store, a bad query) ends with one
 line on stderr, ``kg: error: …``, and a non-zero exit status; nothing is half-written.
@@ -83,6 +83,128 @@ def cmd_build(args: argparse.Namespace) -> int:
                 removed.append(doc_id)
     print(f"{len(report.added)} added, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged"
           + (f", {len(removed)} removed" if removed else "") + f" ({settings.store})", file=sys.stderr)
+    return 0
+
+
+def _fetch_policy(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kg.fetch import FetchPolicy
+
+    policy = FetchPolicy()
+    return FetchPolicy(user_agent=args.user_agent or policy.user_agent, timeout=args.timeout, retries=args.retries,
+                       delay=args.delay, max_bytes=int(args.max_mb * 1024 * 1024))
+
+
+def _web_reporter(quiet: bool):  # type: ignore[no-untyped-def]
+    """Lines for pages and WARC records: one per document written, one per page that failed."""
+    counts = {"failed": 0, "stored": 0, "skipped": 0, "done": 0}
+
+    def progress(doc: SourceDocument, status: str) -> None:
+        counts["done"] += 1
+        if not quiet:
+            print(f"[{counts['done']}] {status:9} {doc.doc_id}", file=sys.stderr, flush=True)
+
+    def report(status: str, message: str) -> None:
+        counts[status] = counts.get(status, 0) + 1
+        if status == "failed":  # always said, even with -q: it is what the user must look at
+            print(f"kg: failed: {message}", file=sys.stderr, flush=True)
+        elif not quiet and status == "skipped":
+            print(f"kg: skipped: {message}", file=sys.stderr, flush=True)
+
+    return progress, report, counts
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """``kg add``: files and folders as ``kg build`` reads them, and also URLs (``kg add URL…``,
+    ``--urls FILE``) and web archives (``FILE.warc.gz``). A page or record that fails is one line;
+    the others go on. What the store holds already (by URL) is not fetched again."""
+    from kg.fetch import Fetcher, read_url_list, stored_sources, web_documents
+    from kg.warc import is_warc, warc_documents
+
+    urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
+    warcs = [p for p in args.paths if p not in urls and is_warc(p)]
+    files = [p for p in args.paths if p not in urls and p not in warcs]
+    for listing in args.urls or ():
+        urls.extend(read_url_list(listing))
+    if not urls and not warcs:
+        if not files:
+            raise CliError("nothing to add: give files, folders, URLs, --urls FILE or FILE.warc.gz")
+        return cmd_build(args)
+    for warc in warcs:
+        if not Path(warc).is_file():
+            raise InputError(warc, "no such file")
+    if files:
+        check_documents(files)  # every file is read and checked before the store is touched
+    settings = _settings(args)
+    store = open_store(settings, bulk=True)
+    builder = Builder(store, settings)
+    builder.install_static_graphs()
+    stored = stored_sources(store)
+    progress, report, counts = _web_reporter(args.quiet)
+    fetcher = Fetcher(_fetch_policy(args))
+
+    def docs() -> Iterator[SourceDocument]:
+        if files:
+            yield from iter_documents(files)
+        for warc in warcs:
+            yield from warc_documents(warc, report=report, skip=stored)
+        yield from web_documents(list(dict.fromkeys(urls)), fetcher, skip=stored, report=report)
+
+    workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
+    try:
+        result = builder.add(docs(), progress=progress, workers=workers, executor=args.executor, batch_size=1)
+    finally:
+        fetcher.close()
+    print(f"{len(result.added)} added, {len(result.replaced)} replaced, {len(result.unchanged)} unchanged, "
+          f"{counts['failed']} failed, {counts['stored']} already stored ({settings.store})", file=sys.stderr)
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """``kg watch FEED…``: poll RSS/Atom feeds and add the pages of new items, as ``kg add URL`` does."""
+    from kg.feeds import FeedItem, watch
+    from kg.fetch import Fetcher, stored_sources, web_documents
+
+    settings = _settings(args)
+    try:
+        store = open_store(settings)
+    except StoreLockedError as exc:
+        raise CliError(f"{exc} (kg serve holds an embedded store: to watch beside it, give both the same "
+                       "remote store, --store http://HOST:PORT)") from exc
+    builder = Builder(store, settings)
+    builder.install_static_graphs()
+    fetcher = Fetcher(_fetch_policy(args))
+
+    def say(line: str) -> None:
+        print(f"kg watch: {line}", file=sys.stderr, flush=True)
+
+    def add_pages(links: list[str], items: dict[str, FeedItem]) -> tuple[list[str], list[str]]:
+        progress, _, _ = _web_reporter(args.quiet)
+        failed: list[str] = []
+        added: list[str] = []
+
+        def report(status: str, message: str) -> None:
+            if status == "failed":
+                failed.append(message.split(": ", 1)[0] if message.startswith(("http://", "https://")) else message)
+                say(f"failed: {message}")
+
+        def on_done(doc: SourceDocument, status: str) -> None:
+            if doc.url:
+                added.append(doc.url)
+            progress(doc, status)
+
+        def defaults(url: str) -> dict[str, object]:
+            item = items[url]
+            return {"title": item.title, "date": item.date, "author": item.author, "outlet": item.outlet}
+
+        builder.add(web_documents(links, fetcher, report=report, defaults=defaults), progress=on_done,
+                    batch_size=1)
+        return added, [link for link in links if link in set(failed)]
+
+    try:
+        watch(args.feeds, fetcher, add_pages=add_pages, seen=lambda: stored_sources(store), interval=args.interval,
+              polls=args.polls, say=say)
+    finally:
+        fetcher.close()
     return 0
 
 
@@ -224,6 +346,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_options(p: argparse.ArgumentParser) -> None:
+    """How pages are fetched (kg add URL…, kg watch); robots.txt is always respected."""
+    from kg.fetch import FetchPolicy
+
+    default = FetchPolicy()
+    p.add_argument("--delay", type=float, default=default.delay,
+                   help=f"seconds between requests to one host (default: {default.delay:g}; more if robots.txt asks)")
+    p.add_argument("--timeout", type=float, default=default.timeout,
+                   help=f"seconds to wait for a server (default: {default.timeout:g})")
+    p.add_argument("--retries", type=int, default=default.retries,
+                   help=f"further tries after a timeout, 429 or 5xx, with back-off (default: {default.retries})")
+    p.add_argument("--max-mb", type=float, default=default.max_bytes / 1024 / 1024,
+                   help=f"largest page read, in MB (default: {default.max_bytes // 1024 // 1024})")
+    p.add_argument("--user-agent", help="the User-Agent header (default: conflict-kg/VERSION …)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg",
                                      description="conflict-kg: news about armed conflict as a knowledge graph")
@@ -244,14 +382,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extract on a Dask cluster instead of this machine; the same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
-    p = with_store(sub.add_parser("add", help="add or update documents (unchanged ones are skipped)"))
-    p.add_argument("paths", nargs="+")
+    p = with_store(sub.add_parser("add", help="add or update documents (unchanged ones are skipped): files, "
+                                              "folders, URLs, --urls FILE, FILE.warc.gz"))
+    p.add_argument("paths", nargs="*", help=".txt, .jsonl, .html files or folders, http(s) URLs of pages, "
+                                            ".warc/.warc.gz web archives")
     p.add_argument("--workers", type=int, default=1,
                    help="extraction processes on this machine (0: one per core); the same graph")
     p.add_argument("--executor", metavar="dask://HOST:PORT",
                    help="extract on a Dask cluster instead of this machine; the same graph")
     p.add_argument("-q", "--quiet", action="store_true")
-    p.set_defaults(func=cmd_build)
+    p.add_argument("--urls", action="append", metavar="FILE",
+                   help="a list of page URLs: one a line, or a CSV/TSV with a URL column (e.g. GDELT's SOURCEURL)")
+    _fetch_options(p)
+    p.set_defaults(func=cmd_add)
+    p = with_store(sub.add_parser("watch", help="poll RSS/Atom feeds and add the pages of new items"))
+    p.add_argument("feeds", nargs="+", metavar="FEED", help="feed URLs")
+    p.add_argument("--interval", type=float, default=900.0, help="seconds between polls (default: 900)")
+    p.add_argument("--polls", type=int, help="stop after this many polls (default: run until interrupted)")
+    p.add_argument("-q", "--quiet", action="store_true")
+    _fetch_options(p)
+    p.set_defaults(func=cmd_watch)
     p = with_store(sub.add_parser("remove", help="remove documents by id"))
     p.add_argument("doc_ids", nargs="+")
     p.set_defaults(func=cmd_remove)
