@@ -35,6 +35,7 @@ def warc_documents(path: str | Path, *, report: Callable[[str, str], None] | Non
     from warcio.exceptions import ArchiveLoadFailed
 
     path = Path(path)
+    _check_warc(path)
     seen: set[str] = set()
     try:
         with path.open("rb") as fh:
@@ -72,6 +73,24 @@ def warc_documents(path: str | Path, *, report: Callable[[str, str], None] | Non
         raise InputError(path, f"not a WARC file ({str(exc).splitlines()[0][:200]})") from exc
     except OSError as exc:
         raise InputError(path, exc.strerror or "cannot be read") from exc
+
+
+def _check_warc(path: Path) -> None:
+    """Raise :class:`InputError` unless the file starts as a WARC file does (warcio reads anything)."""
+    import gzip
+    import zlib
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2)
+            fh.seek(0)
+            start = gzip.GzipFile(fileobj=fh).read(5) if head == b"\x1f\x8b" else fh.read(5)
+    except (OSError, EOFError, zlib.error) as exc:
+        if isinstance(exc, FileNotFoundError | PermissionError):
+            raise InputError(path, exc.strerror or "cannot be read") from exc
+        raise InputError(path, "not a WARC file (not readable as gzip)") from exc
+    if start != b"WARC/":
+        raise InputError(path, "not a WARC file (it does not start with a WARC/1.x record)")
 
 
 def _warc_date(value: str | None) -> dt.date | None:
