@@ -223,9 +223,10 @@ _NOT_STORY = re.compile(
     r"\A\W*(?:(?:read|see|watch|listen)\s+(?:also|more|next)\b|also\s+(?:read|see|watch)\b|"
     r"related\s*(?:stories|articles|coverage|content|news|reading|links?)?\s*[:|>\u2013\u2014-]|"
     r"more\s+(?:on|about)\s+this\b|recommended\s*(?:for you)?\s*:|"
-    r"advertisement\W*\Z|sign\s+up\s+(?:for|to)\b|subscribe\s+(?:to|now|for)\b|click\s+here\b|follow\s+us\b|"
+    r"more\s*:?\s*\Z|also\s+on\s+\S+\s|like\s+this\s+(?:story|article)\b|advertisement\W*\Z|sign\s+up\s+(?:for|to)\b|subscribe\s+(?:to|now|for)\b|click\s+here\b|follow\s+us\b|"
     r"share\s+(?:this|on)\b)", re.IGNORECASE)
 _NOT_STORY_MAX = 200  # characters: a long paragraph that starts "Read more…" is still prose
+_PRECISION = True
 MIN_LANGUAGE_TEXT = 200  # characters of text below which the page's declared language is trusted instead
 _LANGUAGE_CONFIDENCE = 0.9
 
@@ -335,14 +336,14 @@ def parse_html(data: bytes | str, *, doc_id: str | None = None, path: str = "<ht
     found = None
     try:
         found = trafilatura.bare_extraction(raw, url=url, with_metadata=True, include_comments=False,
-                                            include_tables=False, include_images=False, favor_precision=True,
+                                            include_tables=False, include_images=False, favor_precision=_PRECISION,
                                             deduplicate=False)
     except Exception:  # noqa: BLE001, S110 - a page trafilatura cannot read still has our heuristic
         found = None
     lines = _story_lines(getattr(found, "text", None) or "") if found is not None else []
     if lines:
         text = "\n\n".join(lines)
-        title = _clean_meta(getattr(found, "title", None)) or _heuristic_title(tree, meta)
+        title = _headline(_clean_meta(getattr(found, "title", None)), tree) or _heuristic_title(tree, meta)
         date = _iso_date(getattr(found, "date", None))
         outlet = _clean_meta(getattr(found, "sitename", None), 200) or _clean_meta(meta.get("og:site_name"), 200)
         author = _clean_meta(getattr(found, "author", None), 300)
@@ -361,6 +362,31 @@ def parse_html(data: bytes | str, *, doc_id: str | None = None, path: str = "<ht
     return SourceDocument(doc_id=_check_id(doc_id, path), text=text, path=path,
                           title=title or _title_from_text(text), date=date, url=url or _clean_meta(meta.get("og:url")),
                           outlet=outlet, author=author, language=language, canonical_url=canonical)
+
+
+_TITLE_TAIL = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014]{1,60}\Z")
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _headline(title: str | None, tree: object) -> str | None:
+    """The headline as the reader sees it: the page's ``<h1>`` when it is the story's title (it shares
+    most of its words with the title in the page's metadata, so a site logo in an h1 is not taken);
+    else that title without a trailing `` | Section | Site`` (or `` - Site``)."""
+    candidates = [h.text(separator=" ", strip=True) for h in tree.css("article h1, main h1, h1")[:4]]  # type: ignore[attr-defined]
+    if title:
+        for text in candidates:
+            text = re.sub(r"\s+", " ", text).strip()
+            if not 10 <= len(text) <= 300:
+                continue
+            ours, theirs = _words(text), _words(title)
+            if ours and theirs and len(ours & theirs) >= 0.5 * min(len(ours), len(theirs)):
+                return text
+        while _TITLE_TAIL.search(title) and len(_TITLE_TAIL.sub("", title)) >= 10:
+            title = _TITLE_TAIL.sub("", title)
+    return title
 
 
 def _html_meta(tree: object) -> dict[str, str]:

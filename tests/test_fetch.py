@@ -179,3 +179,19 @@ def test_reading_files_reaches_no_network(site: NewsSite, tmp_path: Path) -> Non
     docs = _documents(tmp_path / "store")
     assert docs["story"]["title"] == ["Drone strike reported near Fuzuli"]
     assert docs["story"]["canonicalUrl"] == [f"{site.base}/news/story-2.html"]
+
+
+def test_a_page_in_another_language_is_reported_not_read() -> None:
+    with pytest.raises(InputError) as info:
+        parse_html(article_html(0, base="http://x.test", path="/de", lang="de"), url="http://x.test/de")
+    assert str(info.value) == "<html>: the page is in another language ('de'), not English: not read"
+
+
+def test_the_headline_is_the_one_the_reader_sees() -> None:
+    page = article_html(3, base="http://x.test", path="/p").decode()
+    tagged = page.replace("<title>Mediators call for humanitarian truce | Loopback News</title>",
+                          "<title>Truce call | World | Loopback News</title>"
+                          '<meta property="og:title" content="Mediators urge a humanitarian truce">')
+    assert parse_html(tagged.encode(), url="http://x.test/p").title == "Mediators call for humanitarian truce"
+    no_h1 = page.replace("<h1>Mediators call for humanitarian truce</h1>", "")
+    assert parse_html(no_h1.encode(), url="http://x.test/p").title == "Mediators call for humanitarian truce"
