@@ -84,6 +84,7 @@ def test_pages_are_fetched_politely_and_each_failure_is_one_line(site: NewsSite,
     assert text.endswith("shelling continued overnight near the front line.")
     for noise in ("Read also", "caption", "Most read", "Home", "Copyright", "By Anna"):
         assert noise not in text
+    assert "conforms" in run_kg("validate", store=tmp_path / "store").stdout  # the new terms meet the shapes
 
 
 def test_a_killed_url_list_resumes_without_fetching_what_is_stored(tmp_path: Path) -> None:
