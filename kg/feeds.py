@@ -80,6 +80,7 @@ def watch(feeds: Iterable[str], fetcher: Fetcher, *, add_pages: AddPages, seen: 
     failed. ``say`` gets a line per feed problem and a summary line per poll."""
     feeds = list(feeds)
     failed_before: set[str] = set()
+    known: dict[str, tuple[dict[str, str], list[FeedItem]]] = {}  # per feed: validators, last items
     reports: list[PollReport] = []
     number = 0
     while polls is None or number < polls:
@@ -88,9 +89,13 @@ def watch(feeds: Iterable[str], fetcher: Fetcher, *, add_pages: AddPages, seen: 
         report = PollReport(number)
         items: dict[str, FeedItem] = {}
         for feed in feeds:
-            try:
-                fetched = fetcher.get(feed, accept=FEED_TYPES)
-                found = feed_items(fetched.body, url=feed)
+            validators, last = known.get(feed, ({}, []))
+            try:  # a conditional GET: a feed that has not changed answers 304, with no body
+                fetched = fetcher.get(feed, accept=FEED_TYPES, headers=validators)
+                found = last if fetched.status == 304 else feed_items(fetched.body, url=feed)
+                sent = {k: v for k, v in (("If-None-Match", fetched.etag),
+                                          ("If-Modified-Since", fetched.last_modified)) if v}
+                known[feed] = (sent or validators, found)
             except FetchError as exc:
                 if say:
                     say(f"feed {exc}")

@@ -85,6 +85,8 @@ class Fetched:
     status: int
     content_type: str
     body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class Fetcher:
@@ -156,14 +158,15 @@ class Fetcher:
 
     # -- fetching --------------------------------------------------------------------------
 
-    def get(self, url: str, *, accept: tuple[str, ...] = HTML_TYPES) -> Fetched:
-        """The page at ``url`` (redirects followed). Raises :class:`FetchError` with the reason."""
+    def get(self, url: str, *, accept: tuple[str, ...] = HTML_TYPES, headers: dict[str, str] | None = None) -> Fetched:
+        """The page at ``url`` (redirects followed; ``headers`` sent with it, e.g. ``If-None-Match``:
+        a 304 answer is a :class:`Fetched` with status 304 and no body). Raises :class:`FetchError`."""
         if not _URL.match(url):
             raise FetchError(url, "not an http(s) URL")
         current = url
         for _ in range(self.policy.max_redirects + 1):
             delay = self._check_robots(current)
-            response, body = self._request(current, delay)
+            response, body = self._request(current, delay, headers)
             if response.is_redirect and "location" in response.headers:
                 target = urljoin(current, response.headers["location"])
                 if not _URL.match(target):
@@ -172,14 +175,19 @@ class Fetcher:
                 continue
             if response.status_code >= 400:
                 raise FetchError(url, f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
+            if response.status_code == 304:
+                return Fetched(url=url, final_url=current, status=304, content_type="", body=b"",
+                               etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"))
             content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if accept and content_type and content_type not in accept:
                 raise FetchError(url, f"content type {content_type!r} is not one read here ({', '.join(accept)})")
             return Fetched(url=url, final_url=current, status=response.status_code, content_type=content_type,
-                           body=body)
+                           body=body, etag=response.headers.get("etag"),
+                           last_modified=response.headers.get("last-modified"))
         raise FetchError(url, f"more than {self.policy.max_redirects} redirects")
 
-    def _request(self, url: str, delay: float) -> tuple[httpx.Response, bytes]:
+    def _request(self, url: str, delay: float, headers: dict[str, str] | None = None
+                 ) -> tuple[httpx.Response, bytes]:
         """One GET with retries; the body read in full but never past the size cap."""
         policy = self.policy
         origin = _origin(url)
@@ -188,7 +196,7 @@ class Fetcher:
             self._wait_turn(origin, delay)
             wait = policy.backoff * (2 ** attempt)
             try:
-                with self._client.stream("GET", url) as response:
+                with self._client.stream("GET", url, headers=headers) as response:
                     if response.status_code == 429 or response.status_code >= 500:
                         problem = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
                         wait = max(wait, min(_retry_after(response.headers.get("retry-after")),

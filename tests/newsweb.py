@@ -4,6 +4,7 @@ Every request is counted, so tests can prove what was (not) fetched."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import Counter
@@ -88,7 +89,7 @@ class NewsSite:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
 
-    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+    def respond(self, path: str, etag: str | None = None) -> tuple[int, dict[str, str], bytes]:
         with self._lock:
             self.hits[path] += 1
             count = self.hits[path]
@@ -123,7 +124,12 @@ class NewsSite:
             return 200, {"Content-Type": "image/jpeg"}, b"\xff\xd8\xff"
         if path == "/feed.xml":
             steps = self.feed_steps or [[]]
-            return 200, {"Content-Type": "application/rss+xml"}, feed_xml(self.base, steps[min(count, len(steps)) - 1])
+            body = feed_xml(self.base, steps[min(count, len(steps)) - 1])
+            tag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+            if etag == tag:  # a conditional GET of an unchanged feed
+                self.hits["/feed.xml 304"] += 1
+                return 304, {"ETag": tag}, b""
+            return 200, {"Content-Type": "application/rss+xml", "ETag": tag}, body
         return 404, html, b"<h1>Not found</h1>"
 
 
@@ -133,7 +139,7 @@ def serve(site: NewsSite) -> Iterator[NewsSite]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             site.agents.add(self.headers.get("User-Agent", ""))
-            status, headers, body = site.respond(self.path.split("?")[0])
+            status, headers, body = site.respond(self.path.split("?")[0], self.headers.get("If-None-Match"))
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)

@@ -45,7 +45,7 @@ def test_watch_adds_new_items_and_a_restart_adds_nothing_twice(site: NewsSite, t
     assert proc.stderr is not None
     polls: list[str] = []
     deadline = time.monotonic() + 240
-    while len(polls) < 2 and time.monotonic() < deadline:
+    while len(polls) < 3 and time.monotonic() < deadline:
         line = proc.stderr.readline()
         if not line:
             break
@@ -54,7 +54,9 @@ def test_watch_adds_new_items_and_a_restart_adds_nothing_twice(site: NewsSite, t
     proc.send_signal(signal.SIGKILL)  # a watch is stopped by killing it
     proc.wait(timeout=30)
     assert polls == ["kg watch: poll 1: 2 items, 2 new, 2 added, 0 failed",
-                     "kg watch: poll 2: 4 items, 2 new, 1 added, 1 failed"]
+                     "kg watch: poll 2: 4 items, 2 new, 1 added, 1 failed",
+                     "kg watch: poll 3: 4 items, 0 new, 0 added, 0 failed"]
+    assert site.hits["/feed.xml 304"] == 1  # the unchanged feed was asked for with its ETag
     pages = [f"{site.base}{p}" for p in STEPS[1][:3]]
     assert _sources(store) == pages
     assert site.hits["/private/story-9.html"] == 0  # robots.txt disallows it
