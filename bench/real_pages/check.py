@@ -110,7 +110,13 @@ def pipeline(pages: dict[str, bytes]) -> dict[str, object]:
               ckg:evidence/<http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf> ?evidence .
               ?type rdfs:subClassOf+ ckg:Event } ORDER BY ?doc ?type ?evidence"""],
                                 check=True, cwd=ROOT, capture_output=True, text=True).stdout
-        return {"per_document": stats["per_document"], "totals": {k: stats[k] for k in (
+        claims = subprocess.run([*kg, "query", "--format", "csv", "--store", str(store), """
+            PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+            SELECT ?doc ?count ?kind ?population ?evidence WHERE { ?c a ckg:CasualtyClaim ; ckg:count ?count ;
+              ckg:casualtyKind ?kind ; ckg:population ?population ; ckg:evidence ?m . ?m ckg:inDocument ?doc ;
+              <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf> ?evidence }
+            ORDER BY ?doc ?count"""], check=True, cwd=ROOT, capture_output=True, text=True).stdout
+        return {"per_document": stats["per_document"], "claims_csv": claims, "totals": {k: stats[k] for k in (
             "documents", "mentions", "entities", "statements", "events", "casualty_claims")}, "events_csv": events}
 
 
@@ -132,8 +138,9 @@ def main() -> int:
           f"read-also lines {sum(len(r['read_also_lines']) for r in rows)}")  # type: ignore[arg-type]
     if args.pipeline:
         result = pipeline(pages)
-        print(json.dumps({k: v for k, v in result.items() if k != "events_csv"}, indent=1))
+        print(json.dumps({k: v for k, v in result.items() if not k.endswith("_csv")}, indent=1))
         print(result["events_csv"])
+        print(result["claims_csv"])
     return 0
 
 
