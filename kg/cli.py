@@ -215,6 +215,7 @@ def cmd_suggest_pack(args: argparse.Namespace) -> int:
 
     from kg.build import make_extractor
     from kg.ids import Iris, slugify
+    from kg.vocab import CKG
 
     settings = _settings(args)
     check_documents(args.paths)
@@ -240,7 +241,7 @@ def cmd_suggest_pack(args: argparse.Namespace) -> int:
                 contexts[m.entity] = sentence[:160]
     ranked = sorted(counts, key=lambda iri: (-len(docs_with[iri]), -counts[iri], labels[iri]))[:args.top]
     if args.ttl:
-        print("@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .\n"
+        print(f"@prefix ckg: <{CKG.base}> .\n"
               "@prefix ent: <" + iris.entity("") + "> .\n"
               "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
         for iri in ranked:
