@@ -8,6 +8,7 @@ the worker processes of ad-hoc queries (:mod:`api.querypool`).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,6 +31,10 @@ from kg.store import BaseStore, KGStore
 __all__ = ["HTML_CSP", "SECURITY_HEADERS", "create_app"]
 
 log = logging.getLogger("api")
+
+# The stack of the threads that parse and evaluate queries (kg.sparqltext's nesting limits hold on 8 MB;
+# some systems give threads 2 MB)
+QUERY_THREAD_STACK = 16 * 2**20
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -87,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if threading.stack_size() < QUERY_THREAD_STACK:
+            threading.stack_size(QUERY_THREAD_STACK)  # for the threads started from now on
         app.state.store = open_store(settings)
         app.state.query_pool = _start_query_pool(app.state.store, settings)
         try:

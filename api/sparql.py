@@ -28,8 +28,9 @@ from starlette.concurrency import run_in_threadpool
 from api.conneg import choose
 from api.deps import SettingsDep, StoreDep
 from api.errors import APIError
-from api.querypool import QueryError, QueryPool, execute_query, serialize_graph
+from api.querypool import QueryPool
 from api.render import render
+from kg.query import QueryError, check_query, execute_query, serialize_graph
 from kg.remote import RemoteStoreError
 from kg.results import RESULT_MEDIA_TYPES, QueryTimeoutError, Rows, serialize_boolean, serialize_rows
 from kg.sparqltext import uses_service
@@ -109,14 +110,14 @@ async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
                          named_graphs=params.get("named-graph-uri", []))
 
 
-def _execute(store: BaseStore, req: SparqlRequest, limit: int, timeout: float) -> tuple[str, object]:
+def _execute(store: BaseStore, req: SparqlRequest, limit: int, timeout: float, base_iri: str) -> tuple[str, object]:
     """In-thread execution (no query pool): run the query and materialize its result on this
     (worker) thread, within ``timeout`` seconds where the evaluation streams."""
     assert req.query is not None
     try:
         # a remote store that fails or times out is not the query's fault: 502 / 503 (api.errors)
         return execute_query(store, req.query, req.default_graphs, req.named_graphs, limit, timeout,
-                             store_errors=(RemoteStoreError, QueryTimeoutError))
+                             base_iri=base_iri, store_errors=(RemoteStoreError, QueryTimeoutError))
     except QueryError as exc:
         raise APIError(exc.status, exc.message) from exc
 
@@ -133,6 +134,11 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
         return _no_query(request, accept, store)
     if not req.query.strip():
         raise APIError(400, "empty query")
+    try:
+        check_query(req.query)  # before any engine parses it, in every mode: too deep a query kills the parser
+    except QueryError as exc:
+        raise APIError(exc.status, exc.message) from exc
+    base_iri = endpoint_url(request)
     if not settings.allow_service and uses_service(req.query):
         raise APIError(400, "SERVICE (federated query) is disabled on this endpoint: it would make the server "
                             "fetch the URL you name; the operator can enable it with CKG_ALLOW_SERVICE=true")
@@ -149,14 +155,15 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     if pool is not None:  # a worker process, killed at the deadline
         answer = await pool.run(req.query, default_graphs=req.default_graphs, named_graphs=req.named_graphs,
                                 limit=settings.result_limit, timeout=settings.query_timeout,
-                                results_format=fmt_name, graph_media_type=graph_fmt.media_type if graph_fmt else None)
+                                results_format=fmt_name, graph_media_type=graph_fmt.media_type if graph_fmt else None,
+                                base_iri=base_iri)
         if answer.kind == "error":
             raise APIError(answer.status, answer.message, headers=answer.headers or None)
         kind, value = answer.kind, answer.body
     else:  # a thread of this process: a timed-out query that sorts or groups runs to its end
         try:
             kind, value = await asyncio.wait_for(
-                run_in_threadpool(_execute, store, req, settings.result_limit, settings.query_timeout),
+                run_in_threadpool(_execute, store, req, settings.result_limit, settings.query_timeout, base_iri),
                 timeout=settings.query_timeout + 1)
         except TimeoutError as exc:
             raise APIError(503, f"query timed out after {settings.query_timeout:g} s") from exc
@@ -180,6 +187,11 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     return StreamingResponse(serialize_rows(value, fmt_name), media_type=media, headers=_VARY)
 
 
+def endpoint_url(request: Request) -> str:
+    """This endpoint's own URL: the base IRI of the queries sent to it."""
+    return str(request.url.replace(query=None, fragment=None))
+
+
 def _no_query(request: Request, accept: str | None, store: BaseStore) -> Response:
     """Without a query: the query page for browsers, the service description for machines."""
     wanted = choose(accept, ["text/html", *[t for t, _ in GRAPH_MEDIA_TYPES]])
@@ -187,7 +199,7 @@ def _no_query(request: Request, accept: str | None, store: BaseStore) -> Respons
         return HTMLResponse(editor_page(request, store), headers=_VARY)
     if wanted is None:
         raise APIError(406, "the service description is available as HTML or RDF", headers=_VARY)
-    endpoint = str(request.url.replace(query=None))
+    endpoint = endpoint_url(request)
     fmt = dict(GRAPH_MEDIA_TYPES)[wanted]
     federated = bool(getattr(getattr(request.app.state, "settings", None), "allow_service", False))
     return Response(serialize_graph(service_description(endpoint, store, federated=federated), fmt),
