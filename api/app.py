@@ -86,6 +86,30 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """HEAD wherever GET is (pure ASGI): the request is answered as a GET, with the same status and
+    headers, and the body is dropped. Link checkers, crawlers and cache revalidation send HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        ended = False
+
+        async def send_headers_only(message: Message) -> None:
+            nonlocal ended
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not ended and not message.get("more_body", False):
+                ended = True
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready-to-serve app over the store named by ``settings`` (default: the environment)."""
     settings = settings or get_settings()
@@ -114,12 +138,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                       allow_methods=["GET", "POST", "DELETE", "OPTIONS"], allow_headers=["*"],
+                       allow_methods=["GET", "HEAD", "POST", "DELETE", "OPTIONS"], allow_headers=["*"],
                        expose_headers=["Content-Type", "Vary", "ETag"])
     install_error_handlers(app)
     install_request_logging(app)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
 
     app.include_router(sparql.router)
     app.include_router(pages.router)

@@ -62,6 +62,14 @@ GRAPH_MEDIA_TYPES = [
     ("application/x-turtle", ox.RdfFormat.TURTLE),
 ]
 _VARY = {"Vary": "Accept"}
+# ?format= for those who cannot set Accept (links, browsers): it replaces the Accept header
+FORMAT_PARAMETER = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
+    "nt": "application/n-triples", "ntriples": "application/n-triples", "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json", "trig": "application/trig",
+    "nq": "application/n-quads", "html": "text/html",
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class SparqlRequest:
     update: str | None
     default_graphs: list[str]
     named_graphs: list[str]
+    format: str | None = None  # the ?format= parameter, as a media type
 
 
 async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
@@ -105,9 +114,16 @@ async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
     query = queries[0] if queries else None
     if query is not None and len(query.encode("utf-8")) > max_bytes:
         raise APIError(413, f"query longer than {max_bytes} bytes")
+    formats = params.get("format", [])
+    media = None
+    if formats:
+        media = FORMAT_PARAMETER.get(formats[0].strip().lower()) or (formats[0] if "/" in formats[0] else None)
+        if media is None:
+            raise APIError(400, f"unknown format {formats[0]!r}; use one of {', '.join(FORMAT_PARAMETER)} "
+                                "or a media type")
     return SparqlRequest(query=query, update=updates[0] if updates else None,
                          default_graphs=params.get("default-graph-uri", []),
-                         named_graphs=params.get("named-graph-uri", []))
+                         named_graphs=params.get("named-graph-uri", []), format=media)
 
 
 def _execute(store: BaseStore, req: SparqlRequest, limit: int, timeout: float, base_iri: str) -> tuple[str, object]:
@@ -127,7 +143,7 @@ def _execute(store: BaseStore, req: SparqlRequest, limit: int, timeout: float, b
 async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Answer a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union graph."""
     req = await _read_request(request, settings.max_query_bytes)
-    accept = request.headers.get("accept")
+    accept = req.format or request.headers.get("accept")
     if req.update is not None:
         raise APIError(403, "this endpoint is read-only: SPARQL updates are not accepted")
     if req.query is None:

@@ -96,3 +96,85 @@ def test_syntax_errors_name_the_problem_and_the_fix(endpoint: str, query: str, e
     assert r.status_code == 400
     assert expected in r.text
     assert "ENCODE_FOR_URI" not in r.text and "\\u{" not in r.text
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql", "/id/graph/provenance", "/ontology", "/dump.ttl",
+                                  "/.well-known/void", "/context.jsonld", "/static/style.css", "/docs"])
+def test_head_answers_wherever_get_does(server: str, path: str) -> None:
+    get = httpx.get(server + path, timeout=30)
+    head = httpx.head(server + path, timeout=30)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+
+
+def test_the_format_parameter_replaces_accept_on_the_endpoint(server: str) -> None:
+    query = "SELECT ?s WHERE { ?s a ckg:Document } LIMIT 2"
+    r = httpx.get(server + "/sparql", params={"query": query, "format": "json"}, headers={"Accept": "text/html"})
+    assert r.headers["content-type"].startswith("application/sparql-results+json")
+    r = httpx.get(server + "/sparql", params={"query": query, "format": "csv"})
+    assert r.headers["content-type"].startswith("text/csv") and r.text.startswith("s\r\n")
+    landing = httpx.get(server + "/").text
+    assert "format=json\">Run (JSON)" in landing
+
+
+def entity(server: str) -> str:
+    r = httpx.get(server + "/sparql", params={"query": "SELECT ?e WHERE { ?m ckg:refersTo ?e . ?ev ckg:agent ?e } "
+                                                        "ORDER BY ?e LIMIT 1"}, headers=JSON)
+    return str(r.json()["results"]["bindings"][0]["e"]["value"])
+
+
+def test_json_ld_is_compact_with_a_published_context_and_says_what_turtle_says(server: str) -> None:
+    import rdflib
+
+    iri = entity(server)
+    path = "/id/" + iri[len(BASE):]
+    r = httpx.get(server + path, headers={"Accept": "application/ld+json"})
+    doc = r.json()
+    assert doc["@context"] == server + "/context.jsonld"
+    assert doc["@id"] == iri and "label" in doc and "type" in doc and "@reverse" in doc
+    assert all(not k.startswith("http") for k in doc if k != "@reverse")
+    context = httpx.get(server + "/context.jsonld").json()["@context"]
+    assert context["ckg"].startswith("https://w3id.org/conflict-kg/ontology") and context["type"] == "@type"
+    from_jsonld = rdflib.Graph().parse(data=r.text, format="json-ld", publicID=server + path)
+    nt = httpx.get(server + path, params={"format": "nt"}).text
+    from_nt = rdflib.Graph().parse(data=nt, format="nt")
+    assert len(from_nt) > 0 and set(from_jsonld) == set(from_nt)
+
+
+def test_every_format_of_an_entity_holds_its_incoming_links(server: str) -> None:
+    iri = entity(server)
+    path = "/id/" + iri[len(BASE):]
+    turtle = httpx.get(server + path, headers={"Accept": "text/turtle"}).text
+    assert "ckg:agent" in turtle  # an event points at it
+    plain = httpx.get(server + path, headers={"Accept": "application/json"}).json()
+    assert "agent" in plain["incoming"] and "refersTo" in plain["incoming"]
+    assert "rdf:type" not in plain and "type" in plain
+    assert all(" " not in key for key in plain)  # keys are terms, not labels
+
+
+def test_every_representation_links_to_the_others(server: str) -> None:
+    iri = entity(server)
+    path = "/id/" + iri[len(BASE):]
+    r = httpx.get(server + path, headers={"Accept": "text/turtle"})
+    link = r.headers["link"]
+    for media in ("text/html", "application/json", "application/ld+json", "application/n-triples"):
+        assert f'type="{media}"' in link
+    assert 'type="text/turtle"' not in link
+    html = httpx.get(server + path, headers={"Accept": "text/html"}).text
+    assert f'href="{path}?format=ttl"' in html
+    assert httpx.get(server + path, params={"format": "ttl"}).headers["content-type"].startswith("text/turtle")
+
+
+def test_the_provenance_graph_dereferences(server: str) -> None:
+    r = httpx.get(server + "/id/graph/provenance", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and "void:triples" in r.text or "rdfs.org/ns/void#triples" in r.text
+
+
+def test_a_browser_gets_an_html_error_page(server: str) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    r = httpx.get(server + "/id/entity/no-such-thing", headers=browser)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "no resource" in r.text and "<h1>404 Not Found</h1>" in r.text
+    machine = httpx.get(server + "/id/entity/no-such-thing")
+    assert machine.status_code == 404 and machine.json()["status"] == 404
