@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,6 +48,19 @@ HTML_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
+_DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>conflict-kg API</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/vendor/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script>
+</body>
+</html>
+"""
+
+
 def _start_query_pool(store: BaseStore, settings: Settings) -> QueryPool | None:
     """Worker processes for ad-hoc queries, over a local on-disk store only; None: in-thread."""
     if settings.query_workers <= 0 or not isinstance(store, KGStore) or store.path is None:
@@ -72,14 +86,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope["path"].startswith(("/docs", "/redoc"))
-
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if headers.get("content-type", "").startswith("text/html") and not docs:
+                if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("Content-Security-Policy", HTML_CSP)
             await send(message)
 
@@ -135,6 +147,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="A knowledge graph of news about armed conflict: SPARQL, entity pages and dumps.",
         lifespan=lifespan,
+        docs_url=None,  # /docs is served below, from our own copy of Swagger UI
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
@@ -153,5 +167,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(queries.router)
     app.include_router(documents.router)
     app.include_router(views.router)
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        """Swagger UI from /static/vendor (npm's swagger-ui-dist, copied by `make install`), under our CSP."""
+        return HTMLResponse(_DOCS_PAGE)
+
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app

@@ -178,3 +178,21 @@ def test_a_browser_gets_an_html_error_page(server: str) -> None:
     assert "no resource" in r.text and "<h1>404 Not Found</h1>" in r.text
     machine = httpx.get(server + "/id/entity/no-such-thing")
     assert machine.status_code == 404 and machine.json()["status"] == 404
+
+
+def test_api_docs_and_query_editor_in_chromium(server: str) -> None:
+    import json
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    assert shutil.which("node") and (ROOT / "tools" / "node_modules" / "playwright-core").is_dir()
+    proc = subprocess.run(["node", str(ROOT / "tests" / "browser" / "endpoint.mjs"), server],
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["offsite"] == []  # Swagger UI and YASGUI come from this server
+    assert seen["operations"] > 10 and seen["docsErrors"] == []  # Swagger UI rendered, no CSP refusal
+    assert seen["prefixed"]["flagged"] == 0  # ckg: and dcterms: are known to the editor
+    assert seen["prefixed"]["links"][0].startswith("/id/doc/")  # our IRIs open our pages
+    assert "did you mean SELECT?" in seen["syntax"]["pane"]  # the server's error, in the result pane
