@@ -54,7 +54,7 @@ import pyoxigraph as ox
 from kg.ids import Iris
 from kg.lifeline import die_with_parent
 from kg.query import QueryError, execute_query, serialize_answer, timeout_message
-from kg.store import KGStore
+from kg.store import KGStore, default_snapshot_root
 
 __all__ = ["Answer", "QueryPool", "default_snapshot_root"]
 
@@ -191,13 +191,6 @@ def _worker_main(conn: Connection) -> None:
 
 
 # -- the pool, in the server process ------------------------------------------------------------
-
-
-def default_snapshot_root(store_path: Path) -> Path:
-    """``<parent>/.<store name>-snapshots``: beside the store (same filesystem, so checkpoints
-    are hard links), never inside the RocksDB directory."""
-    store_path = store_path.resolve()
-    return store_path.parent / f".{store_path.name}-snapshots"
 
 
 @dataclass(eq=False)

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from kg import __version__
 from kg.build import Builder, check_documents, iter_documents, open_store
@@ -60,6 +61,8 @@ def _progress(quiet: bool, total: int):  # type: ignore[no-untyped-def]
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if getattr(args, "server", None):
+        return _add_through_server(args)
     settings = _settings(args)
     total = check_documents(args.paths)  # every file is read and checked before the store is touched
     store = open_store(settings, bulk=True)
@@ -86,7 +89,73 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _server_client(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    import httpx
+
+    token = os.environ.get("CKG_API_TOKEN") or ""
+    if not token:
+        raise CliError("writing through a server needs its token: set CKG_API_TOKEN")
+    return httpx.Client(base_url=args.server.rstrip("/"), headers={"Authorization": f"Bearer {token}"},
+                        timeout=httpx.Timeout(600.0, connect=10.0))
+
+
+def _server_answer(response, what: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    if response.status_code >= 400:
+        text = response.text.strip()
+        try:
+            text = str(response.json().get("error", text))
+        except ValueError:
+            pass
+        raise CliError(f"the server refused {what} ({response.status_code}): {text}")
+    answer: dict[str, object] = response.json()
+    return answer
+
+
+def _add_through_server(args: argparse.Namespace) -> int:
+    """``kg add --server URL``: each document goes to the running server's ``POST /documents`` (one
+    transaction each; the server sees it at once). A document is done when the server answered."""
+    import httpx
+
+    total = check_documents(args.paths)
+    report = _progress(args.quiet, total)
+    counts = {"added": 0, "replaced": 0, "unchanged": 0}
+    try:
+        with _server_client(args) as client:
+            for doc in iter_documents(args.paths):
+                record = {"id": doc.doc_id, "text": doc.text, "date": doc.date.isoformat() if doc.date else None,
+                          "url": doc.url,
+                          "outlet": doc.outlet, "title": doc.title}
+                answer = _server_answer(client.post("/documents", json={k: v for k, v in record.items()
+                                                                         if v is not None}), doc.doc_id)
+                status = next((k for k in counts if answer.get(k)), "unchanged")
+                counts[status] += 1
+                report(doc, status)
+    except httpx.HTTPError as exc:
+        raise CliError(f"the server {args.server} cannot be reached: {exc}") from exc
+    print(f"{counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged "
+          f"(through {args.server})", file=sys.stderr)
+    return 0
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
+    if getattr(args, "server", None):
+        import httpx
+
+        try:
+            with _server_client(args) as client:
+                missing = []
+                for doc_id in args.doc_ids:
+                    response = client.delete(f"/documents/{quote(doc_id, safe='')}")
+                    if response.status_code == 404:
+                        missing.append(doc_id)
+                    else:
+                        _server_answer(response, doc_id)
+        except httpx.HTTPError as exc:
+            raise CliError(f"the server {args.server} cannot be reached: {exc}") from exc
+        if missing:
+            raise CliError(f"no such document: {', '.join(missing)}")
+        print(f"removed {len(args.doc_ids)} document(s) (through {args.server})", file=sys.stderr)
+        return 0
     settings = _settings(args)
     builder = Builder(open_store(settings), settings)
     missing = [doc_id for doc_id in args.doc_ids if not builder.remove(doc_id)]
@@ -103,7 +172,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if not text.lstrip().upper().startswith(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE", "#")) \
             and Path(text).is_file():
         text = Path(text).read_text(encoding="utf-8")
-    store = open_store(_settings(args), read_only=False)
+    store = open_store(_settings(args), read_only=True)
     try:
         result = store.query(text)
     except SyntaxError as exc:
@@ -149,7 +218,7 @@ def _cell(term: object) -> str:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    store = open_store(_settings(args))
+    store = open_store(_settings(args), read_only=True)
     if args.output:
         tmp = Path(str(args.output) + ".part")
         with tmp.open("wb") as fh:
@@ -163,7 +232,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from kg.export import export
 
-    store = open_store(_settings(args))
+    store = open_store(_settings(args), read_only=True)
     out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
     try:
         for line in export(store, args.format):
@@ -178,7 +247,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from kg.validate import validate_store
 
     settings = _settings(args)
-    result = validate_store(open_store(settings), settings.ontology_dir / "shapes.ttl")
+    result = validate_store(open_store(settings, read_only=True), settings.ontology_dir / "shapes.ttl")
     if result.conforms:
         print("conforms: the graph satisfies ontology/shapes.ttl")
         return 0
@@ -188,7 +257,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = open_store(_settings(args)).stats()
+    stats = open_store(_settings(args), read_only=True).stats()
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
@@ -244,8 +313,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extract on a Dask cluster instead of this machine; the same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
+    server_help = ("write through the running kg serve at this URL (its POST /documents and DELETE /documents; "
+                   "the token from $CKG_API_TOKEN) instead of opening the store, which the server holds")
     p = with_store(sub.add_parser("add", help="add or update documents (unchanged ones are skipped)"))
     p.add_argument("paths", nargs="+")
+    p.add_argument("--server", metavar="URL", help=server_help)
     p.add_argument("--workers", type=int, default=1,
                    help="extraction processes on this machine (0: one per core); the same graph")
     p.add_argument("--executor", metavar="dask://HOST:PORT",
@@ -254,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
     p = with_store(sub.add_parser("remove", help="remove documents by id"))
     p.add_argument("doc_ids", nargs="+")
+    p.add_argument("--server", metavar="URL", help=server_help)
     p.set_defaults(func=cmd_remove)
     p = with_store(sub.add_parser("query", help="run a SPARQL query (text or file) over the union graph"))
     p.add_argument("query")
