@@ -115,12 +115,11 @@ async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
     if query is not None and len(query.encode("utf-8")) > max_bytes:
         raise APIError(413, f"query longer than {max_bytes} bytes")
     formats = params.get("format", [])
+    # a name we do not know is ignored, not refused: clients such as SPARQLWrapper send format=n3 and the like
+    # along with an Accept header that says the same
     media = None
     if formats:
         media = FORMAT_PARAMETER.get(formats[0].strip().lower()) or (formats[0] if "/" in formats[0] else None)
-        if media is None:
-            raise APIError(400, f"unknown format {formats[0]!r}; use one of {', '.join(FORMAT_PARAMETER)} "
-                                "or a media type")
     return SparqlRequest(query=query, update=updates[0] if updates else None,
                          default_graphs=params.get("default-graph-uri", []),
                          named_graphs=params.get("named-graph-uri", []), format=media)
