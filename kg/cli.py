@@ -166,7 +166,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
+    """The query as the endpoint runs it (kg.query): FROM honoured, relative IRIs against the store's
+    namespace, the same refusals and messages; rows unlimited, no deadline."""
+    from kg.query import QueryError, execute_query
+    from kg.results import Rows, serialize_boolean, serialize_rows
+    from kg.store import dump_quads
 
     text = args.query
     if not text.lstrip().upper().startswith(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE", "#")) \
@@ -174,41 +178,34 @@ def cmd_query(args: argparse.Namespace) -> int:
         text = Path(text).read_text(encoding="utf-8")
     store = open_store(_settings(args), read_only=True)
     try:
-        result = store.query(text)
-    except SyntaxError as exc:
-        raise CliError(f"bad SPARQL: {exc}") from exc
+        kind, value = execute_query(store, text, limit=sys.maxsize, base_iri=store.iris.base,
+                                    store_errors=(RemoteStoreError, QueryTimeoutError))
+    except QueryError as exc:
+        raise CliError(f"bad SPARQL: {exc.message.removeprefix('SPARQL syntax error: ')}") from exc
     out = sys.stdout.buffer
-    if isinstance(result, ox.QueryTriples):
+    if kind == "graph":
         fmt = args.format if args.format in GRAPH_FORMATS else "ttl"
-        from kg.store import dump_quads
-
-        dump_quads(sorted(result, key=str), fmt if fmt not in ("trig", "nq", "jsonld") else "ttl", out,
+        dump_quads(value, fmt if fmt not in ("trig", "nq", "jsonld") else "ttl", out,  # type: ignore[arg-type]
                    base=store.iris.base)
         return 0
-    if isinstance(result, ox.QueryBoolean):
+    if kind == "boolean":
         if args.format in ("json", "xml", "csv", "tsv"):
-            out.write(result.serialize(format=_results_format(args.format)) or b"")
+            out.write(serialize_boolean(bool(value), args.format))
         else:
-            print("true" if bool(result) else "false")
+            print("true" if bool(value) else "false")
         return 0
+    assert isinstance(value, Rows)
     if args.format == "table":
-        variables = [v.value for v in result.variables]
-        rows = [[_cell(s[v]) for v in variables] for s in result]
-        widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
-        print("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
+        rows = [[_cell(t) for t in row] for row in value.rows]
+        widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(value.variables)]
+        print("  ".join(v.ljust(w) for v, w in zip(value.variables, widths, strict=True)))
         for r in rows:
             print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
         print(f"({len(rows)} rows)", file=sys.stderr)
         return 0
-    out.write(result.serialize(format=_results_format(args.format)) or b"")
+    for chunk in serialize_rows(value, args.format if args.format in ("json", "xml", "csv", "tsv") else "json"):
+        out.write(chunk)
     return 0
-
-
-def _results_format(name: str):  # type: ignore[no-untyped-def]
-    import pyoxigraph as ox
-
-    return {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[name]
 
 
 def _cell(term: object) -> str:

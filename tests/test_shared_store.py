@@ -58,3 +58,14 @@ def test_writing_to_the_held_store_says_how(writable_server: tuple[str, Path], t
     assert locked.returncode == 1 and "kg add --server URL" in locked.stderr
     remote = run_kg("add", str(doc), "--store", base + "/sparql", store=store, check=False)
     assert remote.returncode == 1 and "kg add --server" in remote.stderr
+
+
+def test_kg_query_means_what_the_endpoint_means(store_copy: Path) -> None:
+    ontology = "<https://w3id.org/conflict-kg/id/graph/ontology>"
+    union = int(run_kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv",
+                       store=store_copy).stdout.split()[1])
+    named = int(run_kg("query", f"SELECT (COUNT(*) AS ?n) FROM {ontology} WHERE {{ ?s ?p ?o }}", "--format", "csv",
+                       store=store_copy).stdout.split()[1])
+    assert 0 < named < union  # FROM is honoured
+    deep = run_kg("query", "ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }", store=store_copy, check=False)
+    assert deep.returncode == 1 and "at most 500" in deep.stderr  # refused, not a segfault
