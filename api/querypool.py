@@ -18,10 +18,11 @@ queries (canned queries, entity pages, dumps) keep running in-process.
   changed since the last one (every write bumps it), before the next ad-hoc query. Workers
   open the newest checkpoint read-only; each job names its generation, and a worker reopens
   when it changes. A checkpoint is deleted once no worker has it open.
-* A worker evaluates the query, materializes the rows (:func:`kg.results.collect_rows`,
-  capped at ``CKG_RESULT_LIMIT``) and sends the response body already serialized in the
-  negotiated format, as bytes; the deadline covers the evaluation, not the serialization of
-  the (capped) result.
+* A worker runs the query with :func:`kg.query.execute_query` (what a query means lives
+  there, shared with the in-thread path and ``kg query``; this module is only the pool), which
+  materializes the rows capped at ``CKG_RESULT_LIMIT``, and sends the response body already
+  serialized in the negotiated format, as bytes; the deadline covers the evaluation, not the
+  serialization of the (capped) result.
 
 See docs/decisions/0004-query-worker-processes.md.
 """

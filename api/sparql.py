@@ -1,8 +1,11 @@
 """The SPARQL 1.1 Protocol endpoint at ``/sparql`` (read-only).
 
-GET with ``query=``, POST as a form or as ``application/sparql-query``; the default graph
-is the union of all graphs unless ``default-graph-uri`` is given. Results are negotiated
-from ``Accept`` (406 when nothing fits).
+GET (and HEAD) with ``query=``, POST as a form or as ``application/sparql-query``. The
+dataset is ``default-graph-uri`` / ``named-graph-uri`` when given, else the query's ``FROM`` /
+``FROM NAMED``, else the union of all graphs as the default graph; relative IRIs resolve
+against this endpoint's URL (:mod:`kg.query`). A query nested too deeply to parse safely is
+refused (400) before any engine sees it. Results are negotiated from ``Accept``, or from
+``?format=`` (json, xml, csv, tsv, ttl, nt…) for those who cannot set it (406 when nothing fits).
 
 With a local on-disk store the query runs in a worker process of :mod:`api.querypool`,
 which is killed when the query runs past ``CKG_QUERY_TIMEOUT`` (503) and sends back the

@@ -1,7 +1,7 @@
 """SHACL validation of the whole graph with pySHACL (``kg validate`` and the test suite).
 
-The data graph is the union of every graph in the store (ontology, curated entities,
-documents); ``ontology/shapes.ttl`` holds the shapes.
+Each document graph is validated together with the ontology, the curated entities and the
+provenance graph (see :func:`validate_store`); ``ontology/shapes.ttl`` holds the shapes.
 """
 
 from __future__ import annotations
