@@ -13,7 +13,7 @@ from typing import Final
 __all__ = ["CKG", "NS", "PREFIXES", "Namespace", "ckg_terms", "dump_prefixes", "sparql_prefixes"]
 
 
-# Every ckg: term the code uses. Classes start with a capital letter.
+# Every ckg: term the ontology declares (the code may use no other). Classes start with a capital letter.
 _CKG_TERMS: Final = (
     # classes
     "Actor State Person Organization GovernmentBody ArmedForce MediaOutlet InternationalOrganization "
@@ -23,12 +23,12 @@ _CKG_TERMS: Final = (
     "Statement DirectQuote ReportedSpeech CasualtyClaim "
     "Document Mention DocumentGraph CuratedGraph OntologyGraph Extraction "
     # concepts
-    "Killed Wounded Military Civilian MixedPopulation UnknownPopulation "
+    "Attack CasualtyKinds Populations Killed Wounded Military Civilian MixedPopulation UnknownPopulation "
     # properties
     "speaker onBehalfOf quote content about agent target place date claimedBy deniedBy count "
     "countQualifier casualtyKind population side evidence refersTo inDocument confidence isBackground "
     "fingerprint softwareVersion modelName spacyVersion familyName roleLabel demonym affiliatedWith "
-    "partOf locatedIn capitalOf cameoCode ploverCategory"
+    "partOf locatedIn inCountry inRegion isoCode capitalOf cameoCode ploverCategory"
 ).split()
 
 
@@ -95,6 +95,7 @@ SCHEMA: Final = Namespace("https://schema.org/")
 SEM: Final = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 WD: Final = Namespace("http://www.wikidata.org/entity/")
 SH: Final = Namespace("http://www.w3.org/ns/shacl#")
+GN: Final = Namespace("https://sws.geonames.org/")
 
 
 class NS:
