@@ -477,10 +477,12 @@ def _jsonld_value(term: Any, coerced: bool, t: Terms) -> Any:
 
 
 def jsonld_document(store: BaseStore, iri: str, context_url: str) -> dict[str, Any]:
-    """The resource as compact JSON-LD: ``@context`` by reference, its statements under their terms,
-    the statements that point at it under ``@reverse``."""
+    """The resource as compact JSON-LD: the ``@context`` published at ``context_url``, its statements
+    under their terms, the statements that point at it under ``@reverse``."""
     t = terms(store)
-    doc: dict[str, Any] = {"@context": context_url, "@id": iri}
+    # the context inline (the same object as at ``context_url``): parsers that load no remote
+    # context (pyoxigraph, most offline clients) read the document as it is
+    doc: dict[str, Any] = {**t.context(), "@id": iri}
     for triple in _describe(store, iri):
         p = triple.predicate.value
         if p == RDF.type and isinstance(triple.object, ox.NamedNode):

@@ -171,7 +171,9 @@ def cmd_suggest_pack(args: argparse.Namespace) -> int:
                 contexts[m.entity] = sentence[:160]
     ranked = sorted(counts, key=lambda iri: (-len(docs_with[iri]), -counts[iri], labels[iri]))[:args.top]
     if args.ttl:
-        print("@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .\n"
+        from kg.vocab import CKG
+
+        print(f"@prefix ckg: <{CKG.base}> .\n"
               "@prefix ent: <" + iris.entity("") + "> .\n"
               "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
         for iri in ranked:
