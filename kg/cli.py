@@ -146,6 +146,7 @@ def cmd_suggest_pack(args: argparse.Namespace) -> int:
 
     from kg.build import make_extractor
     from kg.ids import Iris, slugify
+    from kg.vocab import CKG
 
     settings = _settings(args)
     check_documents(args.paths)
@@ -171,8 +172,6 @@ def cmd_suggest_pack(args: argparse.Namespace) -> int:
                 contexts[m.entity] = sentence[:160]
     ranked = sorted(counts, key=lambda iri: (-len(docs_with[iri]), -counts[iri], labels[iri]))[:args.top]
     if args.ttl:
-        from kg.vocab import CKG
-
         print(f"@prefix ckg: <{CKG.base}> .\n"
               "@prefix ent: <" + iris.entity("") + "> .\n"
               "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
