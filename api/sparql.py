@@ -305,10 +305,10 @@ _EXAMPLES = [
     ("Places with coordinates and Wikidata ids",
      "SELECT ?place ?label ?lat ?long ?wikidata WHERE {\n  ?place a ckg:Settlement ; rdfs:label ?label ;\n"
      "         geo:lat ?lat ; geo:long ?long .\n  OPTIONAL { ?place owl:sameAs ?wikidata }\n} ORDER BY ?label"),
-    ("Where a person is mentioned, with the exact text",
-     "SELECT ?doc ?begin ?end ?text WHERE {\n  ?m ckg:refersTo ?e ; ckg:inDocument ?doc ;\n"
+    ("Where persons are mentioned, with the exact text",
+     "SELECT ?person ?doc ?begin ?end ?text WHERE {\n  ?m ckg:refersTo ?e ; ckg:inDocument ?doc ;\n"
      "     nif:beginIndex ?begin ; nif:endIndex ?end ; nif:anchorOf ?text .\n"
-     "  ?e a ckg:Person ; rdfs:label \"Nikol Pashinyan\"@en .\n} ORDER BY ?doc ?begin"),
+     "  ?e a ckg:Person ; rdfs:label ?person .\n} ORDER BY ?person ?doc ?begin LIMIT 100"),
     ("Provenance of each document graph",
      "SELECT ?graph ?time ?agent WHERE {\n  GRAPH <res:graph/provenance> {\n"
      "    ?graph a ckg:DocumentGraph ; prov:generatedAtTime ?time ; prov:wasGeneratedBy ?act .\n"
