@@ -32,7 +32,7 @@ from kg.rdf import (
 )
 from kg.reader import InputError, discover, iter_path
 from kg.settings import Settings
-from kg.store import BaseStore, GraphWrite, KGStore
+from kg.store import BaseStore, GraphWrite, KGStore, open_for_reading
 
 __all__ = [
     "BuildReport",
@@ -106,7 +106,9 @@ def open_store(settings: Settings, *, read_only: bool = False, bulk: bool = Fals
                             timeout=max(60.0, settings.query_timeout + 5))
         store.check()
         return store
-    return KGStore(settings.store, iris=iris, read_only=read_only, bulk=bulk)
+    if read_only:  # while a server holds the store: its newest snapshot
+        return open_for_reading(settings.store, iris=iris, snapshot_root=settings.query_snapshots)
+    return KGStore(settings.store, iris=iris, bulk=bulk)
 
 
 def read_documents(paths: Iterable[str | Path]) -> list[SourceDocument]:

@@ -10,8 +10,9 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from kg import __version__
 from kg.build import Builder, check_documents, iter_documents, open_store
@@ -60,6 +61,8 @@ def _progress(quiet: bool, total: int):  # type: ignore[no-untyped-def]
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if getattr(args, "server", None):
+        return _add_through_server(args)
     settings = _settings(args)
     total = check_documents(args.paths)  # every file is read and checked before the store is touched
     store = open_store(settings, bulk=True)
@@ -113,6 +116,34 @@ def _web_reporter(quiet: bool):  # type: ignore[no-untyped-def]
     return progress, report, counts
 
 
+def _server_sources(client) -> set[str]:  # type: ignore[no-untyped-def]
+    """The page URLs the server's store holds (what ``stored_sources`` reads from a store)."""
+    from kg.vocab import CKG, DCTERMS
+
+    query = f"SELECT DISTINCT ?u WHERE {{ ?d a <{CKG.Document}> ; <{DCTERMS.source}> ?u FILTER(isIRI(?u)) }}"
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    answer = _server_answer(response, "the query for stored pages")
+    results = answer.get("results")
+    bindings = results.get("bindings", []) if isinstance(results, dict) else []
+    return {row["u"]["value"] for row in bindings}
+
+
+def _post_documents(client, docs: Iterable[SourceDocument],  # type: ignore[no-untyped-def]
+                    progress: Callable[[SourceDocument, str], None]) -> dict[str, int]:
+    """Each document to the server's ``POST /documents`` (page metadata included); the counts."""
+    counts = {"added": 0, "replaced": 0, "unchanged": 0}
+    for doc in docs:
+        record = {"id": doc.doc_id, "text": doc.text, "date": doc.date.isoformat() if doc.date else None,
+                  "url": doc.url, "outlet": doc.outlet, "title": doc.title, "author": doc.author,
+                  "language": doc.language, "canonical_url": doc.canonical_url}
+        answer = _server_answer(client.post("/documents", json={k: v for k, v in record.items() if v is not None}),
+                                doc.doc_id)
+        status = next((k for k in counts if answer.get(k)), "unchanged")
+        counts[status] += 1
+        progress(doc, status)
+    return counts
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     """``kg add``: files and folders as ``kg build`` reads them, and also URLs (``kg add URL…``,
     ``--urls FILE``) and web archives (``FILE.warc.gz``). A page or record that fails is one line;
@@ -134,6 +165,8 @@ def cmd_add(args: argparse.Namespace) -> int:
             raise InputError(warc, "no such file")
     if files:
         check_documents(files)  # every file is read and checked before the store is touched
+    if getattr(args, "server", None):
+        return _add_web_through_server(args, files, warcs, urls)
     settings = _settings(args)
     store = open_store(settings, bulk=True)
     builder = Builder(store, settings, packs=args.pack or ())
@@ -159,19 +192,54 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_web_through_server(args: argparse.Namespace, files: list[str], warcs: list[str], urls: list[str]) -> int:
+    """``kg add URL… --server URL``: pages fetched here, each posted to the running server."""
+    import httpx
+
+    from kg.fetch import Fetcher, web_documents
+    from kg.warc import warc_documents
+
+    if getattr(args, "pack", None):
+        raise CliError("--pack does not go with --server: the server builds with the packs its store holds")
+    progress, report, counts = _web_reporter(args.quiet)
+    try:
+        with _server_client(args) as client, Fetcher(_fetch_policy(args)) as fetcher:
+            stored = _server_sources(client)
+
+            def docs() -> Iterator[SourceDocument]:
+                if files:
+                    yield from iter_documents(files)
+                for warc in warcs:
+                    yield from warc_documents(warc, report=report, skip=stored)
+                yield from web_documents(list(dict.fromkeys(urls)), fetcher, skip=stored, report=report)
+
+            done = _post_documents(client, docs(), progress)
+    except httpx.HTTPError as exc:
+        raise CliError(f"the server {args.server} cannot be reached: {exc}") from exc
+    print(f"{done['added']} added, {done['replaced']} replaced, {done['unchanged']} unchanged, "
+          f"{counts['failed']} failed, {counts['stored']} already stored (through {args.server})", file=sys.stderr)
+    return 0
+
+
 def cmd_watch(args: argparse.Namespace) -> int:
     """``kg watch FEED…``: poll RSS/Atom feeds and add the pages of new items, as ``kg add URL`` does."""
     from kg.feeds import FeedItem, watch
     from kg.fetch import Fetcher, stored_sources, web_documents
 
     settings = _settings(args)
-    try:
-        store = open_store(settings)
-    except StoreLockedError as exc:
-        raise CliError(f"{exc} (kg serve holds an embedded store: to watch beside it, give both the same "
-                       "remote store, --store http://HOST:PORT)") from exc
-    builder = Builder(store, settings, packs=args.pack or ())
-    builder.install_static_graphs()
+    client = None
+    if args.server:  # beside a running kg serve: its POST /documents writes, its /sparql says what is stored
+        if args.pack:
+            raise CliError("--pack does not go with --server: the server builds with the packs its store holds")
+        client = _server_client(args)
+    else:
+        try:
+            store = open_store(settings)
+        except StoreLockedError as exc:
+            raise CliError(f"{exc} (kg serve holds the store: watch through it with --server URL, or give both "
+                           "the same store server, --store http://HOST:PORT)") from exc
+        builder = Builder(store, settings, packs=args.pack or ())
+        builder.install_static_graphs()
     fetcher = Fetcher(_fetch_policy(args))
 
     def say(line: str) -> None:
@@ -196,15 +264,76 @@ def cmd_watch(args: argparse.Namespace) -> int:
             item = items[url]
             return {"title": item.title, "date": item.date, "author": item.author, "outlet": item.outlet}
 
-        builder.add(web_documents(links, fetcher, report=report, defaults=defaults), progress=on_done,
-                    batch_size=1)
+        pages = web_documents(links, fetcher, report=report, defaults=defaults)
+        if client is not None:
+            _post_documents(client, pages, on_done)
+        else:
+            builder.add(pages, progress=on_done, batch_size=1)
         return added, [link for link in links if link in set(failed)]
 
+    def seen() -> set[str]:
+        return _server_sources(client) if client is not None else stored_sources(store)
+
+    import httpx
+
     try:
-        watch(args.feeds, fetcher, add_pages=add_pages, seen=lambda: stored_sources(store), interval=args.interval,
-              polls=args.polls, say=say)
+        watch(args.feeds, fetcher, add_pages=add_pages, seen=seen, interval=args.interval, polls=args.polls, say=say)
+    except httpx.HTTPError as exc:
+        raise CliError(f"the server {args.server} cannot be reached: {exc}") from exc
     finally:
         fetcher.close()
+        if client is not None:
+            client.close()
+    return 0
+
+
+def _server_client(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    import httpx
+
+    token = os.environ.get("CKG_API_TOKEN") or ""
+    if not token:
+        raise CliError("writing through a server needs its token: set CKG_API_TOKEN")
+    return httpx.Client(base_url=args.server.rstrip("/"), headers={"Authorization": f"Bearer {token}"},
+                        timeout=httpx.Timeout(600.0, connect=10.0))
+
+
+def _server_answer(response, what: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    if response.status_code >= 400:
+        text = response.text.strip()
+        try:
+            text = str(response.json().get("error", text))
+        except ValueError:
+            pass
+        raise CliError(f"the server refused {what} ({response.status_code}): {text}")
+    answer: dict[str, object] = response.json()
+    return answer
+
+
+def _add_through_server(args: argparse.Namespace) -> int:
+    """``kg add --server URL``: each document goes to the running server's ``POST /documents`` (one
+    transaction each; the server sees it at once). A document is done when the server answered."""
+    import httpx
+
+    if getattr(args, "pack", None):
+        raise CliError("--pack does not go with --server: the server builds with the packs its store holds")
+    total = check_documents(args.paths)
+    report = _progress(args.quiet, total)
+    counts = {"added": 0, "replaced": 0, "unchanged": 0}
+    try:
+        with _server_client(args) as client:
+            for doc in iter_documents(args.paths):
+                record = {"id": doc.doc_id, "text": doc.text, "date": doc.date.isoformat() if doc.date else None,
+                          "url": doc.url,
+                          "outlet": doc.outlet, "title": doc.title}
+                answer = _server_answer(client.post("/documents", json={k: v for k, v in record.items()
+                                                                         if v is not None}), doc.doc_id)
+                status = next((k for k in counts if answer.get(k)), "unchanged")
+                counts[status] += 1
+                report(doc, status)
+    except httpx.HTTPError as exc:
+        raise CliError(f"the server {args.server} cannot be reached: {exc}") from exc
+    print(f"{counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged "
+          f"(through {args.server})", file=sys.stderr)
     return 0
 
 
@@ -292,6 +421,24 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    if getattr(args, "server", None):
+        import httpx
+
+        try:
+            with _server_client(args) as client:
+                missing = []
+                for doc_id in args.doc_ids:
+                    response = client.delete(f"/documents/{quote(doc_id, safe='')}")
+                    if response.status_code == 404:
+                        missing.append(doc_id)
+                    else:
+                        _server_answer(response, doc_id)
+        except httpx.HTTPError as exc:
+            raise CliError(f"the server {args.server} cannot be reached: {exc}") from exc
+        if missing:
+            raise CliError(f"no such document: {', '.join(missing)}")
+        print(f"removed {len(args.doc_ids)} document(s) (through {args.server})", file=sys.stderr)
+        return 0
     settings = _settings(args)
     builder = Builder(open_store(settings), settings)
     missing = [doc_id for doc_id in args.doc_ids if not builder.remove(doc_id)]
@@ -302,49 +449,46 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
+    """The query as the endpoint runs it (kg.query): FROM honoured, relative IRIs against the store's
+    namespace, the same refusals and messages; rows unlimited, no deadline."""
+    from kg.query import QueryError, execute_query
+    from kg.results import Rows, serialize_boolean, serialize_rows
+    from kg.store import dump_quads
 
     text = args.query
     if not text.lstrip().upper().startswith(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE", "#")) \
             and Path(text).is_file():
         text = Path(text).read_text(encoding="utf-8")
-    store = open_store(_settings(args), read_only=False)
+    store = open_store(_settings(args), read_only=True)
     try:
-        result = store.query(text)
-    except SyntaxError as exc:
-        raise CliError(f"bad SPARQL: {exc}") from exc
+        kind, value = execute_query(store, text, limit=sys.maxsize, base_iri=store.iris.base,
+                                    store_errors=(RemoteStoreError, QueryTimeoutError))
+    except QueryError as exc:
+        raise CliError(f"bad SPARQL: {exc.message.removeprefix('SPARQL syntax error: ')}") from exc
     out = sys.stdout.buffer
-    if isinstance(result, ox.QueryTriples):
+    if kind == "graph":
         fmt = args.format if args.format in GRAPH_FORMATS else "ttl"
-        from kg.store import dump_quads
-
-        dump_quads(sorted(result, key=str), fmt if fmt not in ("trig", "nq", "jsonld") else "ttl", out,
+        dump_quads(value, fmt if fmt not in ("trig", "nq", "jsonld") else "ttl", out,  # type: ignore[arg-type]
                    base=store.iris.base)
         return 0
-    if isinstance(result, ox.QueryBoolean):
+    if kind == "boolean":
         if args.format in ("json", "xml", "csv", "tsv"):
-            out.write(result.serialize(format=_results_format(args.format)) or b"")
+            out.write(serialize_boolean(bool(value), args.format))
         else:
-            print("true" if bool(result) else "false")
+            print("true" if bool(value) else "false")
         return 0
+    assert isinstance(value, Rows)
     if args.format == "table":
-        variables = [v.value for v in result.variables]
-        rows = [[_cell(s[v]) for v in variables] for s in result]
-        widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
-        print("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
+        rows = [[_cell(t) for t in row] for row in value.rows]
+        widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(value.variables)]
+        print("  ".join(v.ljust(w) for v, w in zip(value.variables, widths, strict=True)))
         for r in rows:
             print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
         print(f"({len(rows)} rows)", file=sys.stderr)
         return 0
-    out.write(result.serialize(format=_results_format(args.format)) or b"")
+    for chunk in serialize_rows(value, args.format if args.format in ("json", "xml", "csv", "tsv") else "json"):
+        out.write(chunk)
     return 0
-
-
-def _results_format(name: str):  # type: ignore[no-untyped-def]
-    import pyoxigraph as ox
-
-    return {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[name]
 
 
 def _cell(term: object) -> str:
@@ -354,7 +498,7 @@ def _cell(term: object) -> str:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    store = open_store(_settings(args))
+    store = open_store(_settings(args), read_only=True)
     if args.output:
         tmp = Path(str(args.output) + ".part")
         with tmp.open("wb") as fh:
@@ -368,7 +512,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from kg.export import export
 
-    store = open_store(_settings(args))
+    store = open_store(_settings(args), read_only=True)
     out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
     try:
         for line in export(store, args.format):
@@ -383,7 +527,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from kg.validate import validate_store
 
     settings = _settings(args)
-    result = validate_store(open_store(settings), settings.ontology_dir / "shapes.ttl")
+    result = validate_store(open_store(settings, read_only=True), settings.ontology_dir / "shapes.ttl")
     if result.conforms:
         print("conforms: the graph satisfies ontology/shapes.ttl")
         return 0
@@ -393,7 +537,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = open_store(_settings(args)).stats()
+    stats = open_store(_settings(args), read_only=True).stats()
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
@@ -467,10 +611,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extract on a Dask cluster instead of this machine; the same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
+    server_help = ("write through the running kg serve at this URL (its POST /documents and DELETE /documents; "
+                   "the token from $CKG_API_TOKEN) instead of opening the store, which the server holds")
     p = with_store(sub.add_parser("add", help="add or update documents (unchanged ones are skipped): files, "
                                               "folders, URLs, --urls FILE, FILE.warc.gz"))
     p.add_argument("paths", nargs="*", help=".txt, .jsonl, .html files or folders, http(s) URLs of pages, "
                                             ".warc/.warc.gz web archives")
+    p.add_argument("--server", metavar="URL", help=server_help)
     p.add_argument("--pack", action="append", type=Path, metavar="FILE",
                    help="a conflict pack to add to the store and build with; repeatable")
     p.add_argument("--workers", type=int, default=1,
@@ -488,6 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--polls", type=int, help="stop after this many polls (default: run until interrupted)")
     p.add_argument("--pack", action="append", type=Path, metavar="FILE",
                    help="a conflict pack to add to the store and build with; repeatable")
+    p.add_argument("--server", metavar="URL", help=server_help)
     p.add_argument("-q", "--quiet", action="store_true")
     _fetch_options(p)
     p.set_defaults(func=cmd_watch)
@@ -506,6 +654,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_link)
     p = with_store(sub.add_parser("remove", help="remove documents by id"))
     p.add_argument("doc_ids", nargs="+")
+    p.add_argument("--server", metavar="URL", help=server_help)
     p.set_defaults(func=cmd_remove)
     p = with_store(sub.add_parser("query", help="run a SPARQL query (text or file) over the union graph"))
     p.add_argument("query")

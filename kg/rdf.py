@@ -1,7 +1,7 @@
 """Extractions to RDF, and RDF files to plain data: the pyoxigraph side of the data path.
 
-:func:`document_quads` writes one document's graph (document, mentions, new entities and,
-later, statements, events and claims); :func:`provenance_quads` describes that graph with
+:func:`document_quads` writes one document's graph (document, mentions, new entities,
+statements, events and casualty claims); :func:`provenance_quads` describes that graph with
 PROV-O; :func:`load_static_graph` reads the ontology or the curated entities into a named
 graph with stable blank-node labels; :func:`curated_entities` reduces the curated graph to
 :class:`~kg.model.CuratedEntity` records for the NLP layer.

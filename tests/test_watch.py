@@ -92,3 +92,27 @@ def test_watch_beside_kg_serve_on_one_store(site: NewsSite, tmp_path: Path) -> N
         if server is not None:
             stop_server(server)
         stop_server(oxigraph)
+
+
+def test_watch_through_a_running_kg_serve(site: NewsSite, tmp_path: Path) -> None:
+    """--server URL: the pages go to the server's POST /documents (with the token), and what is
+    stored is asked of its /sparql, so a restarted watch and kg add URL --server add nothing twice."""
+    from tests.conftest import TOKEN
+
+    server, base = start_server(tmp_path / "store", {"CKG_API_TOKEN": TOKEN})
+    env = {"CKG_API_TOKEN": TOKEN}
+    try:
+        first = run_kg("watch", f"{site.base}/feed.xml", "--polls", "1", "--delay", "0", "--server", base,
+                       store=tmp_path / "unused", env=env)
+        assert "kg watch: poll 1: 2 items, 2 new, 2 added, 0 failed" in first.stderr.splitlines()
+        story = doc_id_for_url(f"{site.base}/news/story-0.html")
+        page = httpx.get(f"{base}/id/doc/{story}", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "Ceasefire talks resume in Geneva" in page.text
+        second = run_kg("watch", f"{site.base}/feed.xml", "--polls", "1", "--delay", "0", "--server", base,
+                        store=tmp_path / "unused", env=env)
+        assert "kg watch: poll 1: 4 items, 2 new, 1 added, 1 failed" in second.stderr.splitlines()
+        again = run_kg("add", f"{site.base}/news/story-0.html", "--server", base, store=tmp_path / "unused", env=env)
+        assert "0 added, 0 replaced, 0 unchanged, 0 failed, 1 already stored" in again.stderr.splitlines()[-1]
+        assert site.hits["/news/story-0.html"] == 1
+    finally:
+        stop_server(server)
