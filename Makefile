@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "from kg.geo.index import ensure_gazetteer; print(ensure_gazetteer())"
 	@touch $(STAMP)
 
-# YASGUI, Leaflet (+ markercluster), the Natural Earth basemap (world-atlas, topojson-client), vis-timeline
-# and Chart.js, served from our own package; Comunica, playwright-core and axe-core for the tests; all from npm.
+# YASGUI, Swagger UI, Leaflet (+ markercluster), the Natural Earth basemap (world-atlas, topojson-client),
+# vis-timeline and Chart.js, served from our own package; Comunica, playwright-core and axe-core for the
+# tests; all from the npm registry.
 $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund --silent
 	@mkdir -p $(VENDOR)
@@ -36,6 +37,7 @@ $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 	  tools/node_modules/vis-timeline/standalone/umd/vis-timeline-graph2d.min.js \
 	  tools/node_modules/vis-timeline/styles/vis-timeline-graph2d.min.css \
 	  tools/node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	cp tools/node_modules/swagger-ui-dist/swagger-ui-bundle.js tools/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
 	@touch $(TOOLS_STAMP)
 
 install: $(STAMP) $(TOOLS_STAMP)
