@@ -94,7 +94,8 @@ _CKG_TERMS: Final = (
     "speaker onBehalfOf quote content about agent target place date claimedBy deniedBy count "
     "countQualifier casualtyKind population side evidence refersTo inDocument confidence isBackground "
     "fingerprint softwareVersion modelName spacyVersion familyName roleLabel demonym affiliatedWith "
-    "partOf locatedIn capitalOf cameoCode ploverCategory"
+    "partOf locatedIn capitalOf cameoCode ploverCategory "
+    "extractionPolicy acledEventType acledSubEventType"
 ).split()
 
 

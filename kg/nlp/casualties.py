@@ -20,8 +20,10 @@ from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import CasualtyClaim
+from kg.nlp.attribution import attribute, resolve_np
 from kg.nlp.discourse import Context
 from kg.nlp.events import is_background
+from kg.nlp.tables import rules
 
 __all__ = ["extract_casualties", "parse_number"]
 
@@ -30,16 +32,15 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
           "hundred": 100, "a dozen": 12, "dozen": 12}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-_KILLED_NOUNS = {"death", "dead", "fatality", "life", "casualty", "killed", "toll"}
-_WOUNDED_NOUNS = {"wounded", "injured", "injury"}
-_KILL_VERBS = {"kill", "die", "lose", "claim", "slay", "perish"}
-_WOUND_VERBS = {"wound", "injure", "hurt"}
-_MILITARY = {"troop", "soldier", "serviceman", "servicemen", "military", "fighter", "personnel", "militant",
-             "combatant", "officer", "conscript"}
-_CIVILIAN = {"civilian", "woman", "women", "child", "children", "resident", "journalist", "villager"}
-_PEOPLE = {"people", "person", "others", "other", "individual", "man", "men"} | _MILITARY | _CIVILIAN
-_QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "around", "some", "close to",
-               "as many as", "up to", "an estimated", "surpassed", "exceeded")
+_W = rules().words
+_KILLED_NOUNS = _W["killed_noun"]
+_WOUNDED_NOUNS = _W["wounded_noun"]
+_KILL_VERBS = _W["kill_verb"]
+_WOUND_VERBS = _W["wound_verb"]
+_MILITARY = _W["military_noun"]
+_CIVILIAN = _W["civilian_noun"]
+_PEOPLE = _W["people_noun"] | _MILITARY | _CIVILIAN
+_QUALIFIERS = tuple(sorted(_W["count_qualifier"], key=lambda q: (-len(q), q)))
 
 
 def parse_number(token: Token) -> int | None:
@@ -141,7 +142,7 @@ def _side(ctx: Context, counted: Token, sent: SpacySpan) -> str | None:
         if _lemma(anc) == "lose":
             subj = next((c for c in anc.children if c.dep_ == "nsubj"), None)
             if subj is not None:
-                actor, _ = ctx.resolve_np(subj)
+                actor, _ = resolve_np(ctx, subj)
                 if actor:
                     return ctx.state_of(actor) or actor
         if anc.pos_ == "VERB":
@@ -167,7 +168,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             found.append((token, count, judged[0], judged[1]))
         if not found:
             continue
-        attribution = ctx.attribute(list(sent), focus=ctx.offset + found[0][0].idx)
+        attribution = attribute(ctx, list(sent), focus=ctx.offset + found[0][0].idx)
         claimant = attribution.speaker if attribution else None
         evidence = ctx.sentence_span(sent, text)
         for token, count, kind, counted in found:

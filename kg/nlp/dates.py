@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["reference_date", "resolve_date"]
+__all__ = ["reference_date", "reference_year", "resolve_date"]
 
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -61,6 +61,19 @@ def reference_date(text: str) -> dt.date | None:
                 if d and 1900 < d.year < 2100:
                     dates.append(d)
     return max(dates) if dates else None
+
+
+_YEAR_IN_TEXT = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
+
+
+def reference_year(text: str) -> int | None:
+    """The latest year a text names: with no article date, the least its year can be.
+
+    >>> reference_year("Fighting in the 1990s; a truce in 1994; talks in 2016.")
+    2016
+    """
+    years = [int(m.group(1)) for m in _YEAR_IN_TEXT.finditer(text)]
+    return max(years) if years else None
 
 
 def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: bool = True) -> dt.date | None:

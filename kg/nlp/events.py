@@ -16,112 +16,63 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import Event
+from kg.nlp.attribution import attribute, resolve_np, subject_of
 from kg.nlp.discourse import Context
+from kg.nlp.tables import Trigger, rules
 
 __all__ = ["TRIGGERS", "extract_events", "is_background"]
 
 
-@dataclass(frozen=True)
-class Trigger:
-    event_type: str
-    lemmas: tuple[str, ...]  # a sequence of lemmas that must appear in order, adjacent
-    requires: tuple[str, ...] = ()  # lemmas that must also be in the sentence
-    forbids: tuple[str, ...] = ()  # lemmas that veto this trigger in the sentence
+_R = rules()
+TRIGGERS: tuple[Trigger, ...] = _R.triggers
+_W = _R.words
+_DENY = _W["denial"]
+_FROM_PREPS = _W["from_prep"]
+_PLACE_NOUNS = _W["place_noun"]
+_PARTY_PREPS = _W["party_prep"]
+_LOCATIVE_PREPS = _W["locative_prep"]
+_HYPOTHETICAL = _W["hypothetical"]
+_MODALS = _W["modal"]
+_ATTACK_VERBS = _W["attack_verb"]
+_SELF_PLACED = _R.with_policy("placedByAgent")
+_STRIKES = _R.with_policy("strike")
+_ONCE = _R.with_policy("oncePerDocument")  # a state declares these once: several reports are one event
+_SAME_AT_PLACE = _R.with_policy("oncePerPlace")  # talks in one city, mentioned twice, are one event
+_TAKES_TARGET = _R.with_policy("takesTarget")
+_GENERIC = _W["generic_trigger"]
+_COUNTRY_TYPES = _R.subclasses("Country") | _R.subclasses("State")
+_SETTLEMENT = _R.subclasses("Settlement")
+_REGION = _R.subclasses("Region")
 
 
-TRIGGERS: tuple[Trigger, ...] = (
-    Trigger("MartialLaw", ("martial", "law")),
-    Trigger("Mobilization", ("mobilise",)), Trigger("Mobilization", ("mobilize",)),
-    Trigger("Mobilization", ("mobilisation",)), Trigger("Mobilization", ("mobilization",)),
-    Trigger("Mobilization", ("recruitment", "office")),
-    Trigger("CeasefireViolation", ("violate",), requires=("ceasefire",)),
-    Trigger("CeasefireViolation", ("violate",), requires=("truce",)),
-    Trigger("CeasefireViolation", ("violating",), requires=("ceasefire",)),
-    Trigger("CeasefireViolation", ("violation",), requires=("ceasefire",)),
-    Trigger("CeasefireViolation", ("break",), requires=("truce",)),
-    Trigger("CeasefireViolation", ("breaking",), requires=("truce",)),
-    Trigger("CeasefireViolation", ("breach",), requires=("truce",)),
-    Trigger("CeasefireViolation", ("breach",), requires=("ceasefire",)),
-    Trigger("CeasefireViolation", ("comply",), requires=("ceasefire", "not")),
-    Trigger("CallForCeasefire", ("call",), requires=("ceasefire",), forbids=("violate", "break")),
-    Trigger("CallForCeasefire", ("call",), requires=("halt",)),
-    Trigger("CallForCeasefire", ("call",), requires=("cessation",)),
-    Trigger("CallForCeasefire", ("call",), requires=("end", "fighting")),
-    Trigger("CallForCeasefire", ("urge",), requires=("ceasefire",)),
-    Trigger("CallForCeasefire", ("pressure",), requires=("ceasefire",)),
-    Trigger("CallForCeasefire", ("halt", "fire")),
-    Trigger("Ceasefire", ("ceasefire",), forbids=("call", "violate", "violation", "break", "breach", "comply",
-                                                   "urge", "pressure", "1994", "hold", "since")),
-    Trigger("Ceasefire", ("truce",), forbids=("call", "violate", "break", "breach", "breaking", "urge")),
-    Trigger("Shootdown", ("shoot", "down")), Trigger("Shootdown", ("down",), requires=("helicopter",)),
-    Trigger("Shootdown", ("down",), requires=("drone",)), Trigger("Shootdown", ("down",), requires=("warplane",)),
-    Trigger("Shootdown", ("down",), requires=("jet",)), Trigger("Shootdown", ("down",), requires=("plane",)),
-    Trigger("Shootdown", ("down",), requires=("su-25",)),
-    Trigger("DroneStrike", ("drone", "strike")), Trigger("DroneStrike", ("drone", "attack")),
-    Trigger("DroneStrike", ("attack", "by", "drone")),
-    Trigger("AirStrike", ("airstrike",)), Trigger("AirStrike", ("air", "strike")),
-    Trigger("AirStrike", ("air", "raid")), Trigger("AirStrike", ("bomb",), requires=("aircraft",)),
-    Trigger("MissileStrike", ("missile", "strike")), Trigger("MissileStrike", ("missile", "attack")),
-    Trigger("MissileStrike", ("missile",), forbids=("defence", "defense", "launcher")),
-    Trigger("Shelling", ("shell",)), Trigger("Shelling", ("shelling",)), Trigger("Shelling", ("artillery", "fire")),
-    Trigger("Shelling", ("rocket", "fire")), Trigger("ArmedClash", ("under", "fire")),
-    Trigger("Shelling", ("bombard",)), Trigger("Shelling", ("bombardment",)), Trigger("Shelling", ("explosion",)),
-    Trigger("Shelling", ("rocket", "launcher")), Trigger("Shelling", ("target",), requires=("rocket",)),
-    Trigger("TerritorialCapture", ("capture",)), Trigger("TerritorialCapture", ("seize",)),
-    Trigger("TerritorialCapture", ("liberate",)), Trigger("TerritorialCapture", ("recapture",)),
-    Trigger("TerritorialCapture", ("take", "over", "territory")), Trigger("TerritorialCapture", ("take", "control")),
-    Trigger("TerritorialCapture", ("foothold",)), Trigger("TerritorialCapture", ("retake",)),
-    Trigger("Negotiation", ("talk",), forbids=("call", "urge")), Trigger("Negotiation", ("negotiation",),
-                                                                         forbids=("call", "reject")),
-    Trigger("Negotiation", ("host",), requires=("negotiation",)), Trigger("Negotiation", ("meeting",),
-                                                                          requires=("organise",)),
-    Trigger("Mediation", ("mediate",)), Trigger("Mediation", ("broker",)), Trigger("Mediation", ("mediation",)),
-    Trigger("MilitaryAid", ("military", "support")), Trigger("MilitaryAid", ("provide",), requires=("support",)),
-    Trigger("ForeignFighterDeployment", ("mercenary",)), Trigger("ForeignFighterDeployment", ("foreign", "fighter")),
-    Trigger("ForeignFighterDeployment", ("send", "fighter")), Trigger("ForeignFighterDeployment", ("fighter",),
-                                                                      requires=("syria",)),
-    Trigger("Other", ("retaliatory", "measure")), Trigger("Other", ("retaliate",)),
-    Trigger("Other", ("accuse",), requires=("civilian",), forbids=("ceasefire", "truce", "shell", "shelling")),
-    Trigger("ArmedClash", ("clash",)), Trigger("ArmedClash", ("fighting",), forbids=("halt", "end", "cessation")),
-    Trigger("ArmedClash", ("fight",), requires=("heavy",)), Trigger("ArmedClash", ("battle",)),
-    Trigger("ArmedClash", ("hostility",), forbids=("cessation",)), Trigger("ArmedClash", ("firing",)),
-    Trigger("ArmedClash", ("counteroffensive",)), Trigger("ArmedClash", ("counter", "-", "offensive")),
-    Trigger("ArmedClash", ("offensive",)), Trigger("ArmedClash", ("attack",), forbids=("missile", "drone")),
-)
-# Classes a trigger type stands for beyond itself (the ontology's hierarchy does the rest).
-_BACKGROUND = re.compile(r"\b(1[89]\d\d|200\d|201\d)s?\b|\b(?:nineteen|the) ?(?:eighties|nineties)\b")
-_DENY = {"deny", "dispute", "reject", "refute"}
-_FROM_PREPS = {"from"}
-_PLACE_NOUNS = {"territory", "city", "cities", "region", "village", "villages", "settlement", "settlements",
-                "district", "districts", "town", "border", "soil", "capital", "positions"}
-_PARTY_PREPS = {"for", "with", "between", "by", "about"}
-_LOCATIVE_PREPS = {"in", "on", "at", "into", "inside", "across", "near", "around", "over", "along", "outside",
-                   "towards", "toward", "against"}
-_HYPOTHETICAL = {"vow", "promise", "threaten", "fear", "risk", "ready", "readiness", "prepare", "want", "plan",
-                 "could", "would", "might", "escalate", "prevent", "avoid", "refuse", "reject", "ignore",
-                 "seek", "hope", "intend", "why", "how"}
-_SELF_PLACED = {"MartialLaw", "Mobilization"}
-_ATTACK_VERBS = {"shell", "attack", "hit", "strike", "target", "bomb", "bombard", "capture", "seize", "liberate",
-                 "recapture", "retake", "take", "fire"}
-_STRIKES = {"MissileStrike", "DroneStrike", "AirStrike", "Shootdown", "Other", "CeasefireViolation"}
-_ONCE = {"MartialLaw", "Mobilization"}  # a state declares these once: several reports are one event
-_SAME_AT_PLACE = {"Negotiation", "Ceasefire", "Mediation"}  # talks in Moscow, mentioned twice, are one event
-_TARGET_PREPS = {"against", "on", "at", "in", "into", "near", "of", "toward", "towards"}
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)(s?)\b(?!\s*(?:-|–)\s*\d)(\s+[a-z]+)?")
+_DECADE_WORDS = re.compile(r"\b(?:nineteen|the) ?(?:fifties|sixties|seventies|eighties|nineties)\b", re.I)
+_COUNTED = _W["people_noun"] | _W["military_noun"] | _W["civilian_noun"] | _W["killed_noun"] | _W["wounded_noun"]
 
 
 def is_background(sentence: str, year: int | None) -> bool:
-    """True for a sentence about history: it names a year (or decade) before the article's."""
-    limit = year or 2020
-    for m in _BACKGROUND.finditer(sentence):
-        digits = re.match(r"\d+", m.group(0))
-        if digits is None or int(digits.group(0)[:4]) < limit:
+    """True for a sentence about history: it names a year (or a decade) before the article's year.
+
+    The cut-off is the article's own year (its date, or the latest full date its text gives);
+    with neither, only named decades ("the nineties") are history. A number that counts
+    people ("2014 soldiers") is not a year.
+    """
+    if _DECADE_WORDS.search(sentence):
+        return True
+    if year is None:
+        return False
+    for m in _YEAR.finditer(sentence):
+        following = (m.group(3) or "").strip().lower()
+        if following and (following in _COUNTED or following.rstrip("s") in _COUNTED):
+            continue
+        value = int(m.group(1))
+        if value + (9 if m.group(2) else 0) < year:
             return True
     return False
 
@@ -143,7 +94,8 @@ def _find_triggers(sent: SpacySpan) -> list[tuple[Trigger, Token]]:
     taken: set[int] = set()
     for trigger in TRIGGERS:
         # every word of the trigger must occur (most triggers fail here, without scanning the sentence)
-        if any(w not in starts for w in trigger.lemmas) or any(r not in starts for r in trigger.requires) \
+        if any(w not in starts for w in trigger.lemmas) or \
+                any(not any(w in starts for w in r) for r in trigger.requires) \
                 or any(f in starts for f in trigger.forbids):
             continue
         n = len(trigger.lemmas)
@@ -172,7 +124,7 @@ def _actors_of(ctx: Context, token: Token | None) -> list[str]:
         return []
     actors: list[str] = []
     for conj in _conjuncts(token):
-        actor, _ = ctx.resolve_np(conj)
+        actor, _ = resolve_np(ctx, conj)
         if actor is None:
             actor = _demonym_actor(ctx, conj)
         if actor and actor not in actors:
@@ -199,7 +151,7 @@ def _agent(ctx: Context, trigger: Token) -> list[str]:
             return _actors_of(ctx, next((c for c in agent.children if c.dep_ == "pobj"), None))
         if any(c.dep_ == "nsubjpass" for c in trigger.children):
             return []  # "the city was shelled": the subject is the target
-        subject = ctx.subject_of(trigger)
+        subject = subject_of(ctx, trigger)
         return _actors_of(ctx, subject) if subject is not None else []
     head = trigger
     while head.dep_ in ("amod", "compound", "nmod") and head.head is not head:
@@ -212,7 +164,7 @@ def _agent(ctx: Context, trigger: Token) -> list[str]:
     if head.dep_ in ("dobj", "pobj") and head.head.pos_ in ("VERB", "ADP"):
         verb = head.head if head.head.pos_ == "VERB" else head.head.head
         if verb.pos_ == "VERB":
-            subject = ctx.subject_of(verb)
+            subject = subject_of(ctx, verb)
             if subject is not None:
                 return _actors_of(ctx, subject)
     return []
@@ -245,10 +197,10 @@ def _within(ctx: Context, inner: str, outer: str) -> bool:
     return False
 
 
-_LIGHT_VERBS = {"carry", "conduct", "launch", "stage", "mount", "make", "deliver"}
-_CITY_NOUNS = {"city", "town", "village", "capital"}
-_AREA_NOUNS = {"region", "area", "enclave", "frontline", "front"}
-_OWNED_NOUNS = {"settlement", "territory", "city", "village", "town", "land", "border", "region"}
+_LIGHT_VERBS = _W["light_verb"]
+_CITY_NOUNS = _W["city_noun"]
+_AREA_NOUNS = _W["area_noun"]
+_OWNED_NOUNS = _W["owned_noun"]
 
 
 def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
@@ -273,7 +225,7 @@ def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[st
         if det.lower_ == "the" and lemma in _CITY_NOUNS:
             before = ctx.offset + sent.start_char
             for m in ctx.mentions_before(before):
-                if "Settlement" in ctx.types(m.entity):
+                if ctx.types(m.entity) & _SETTLEMENT:
                     return [m.entity]
         if det.lower_ == "the" and lemma in _AREA_NOUNS and region is not None:
             return [region]
@@ -298,7 +250,7 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str]) -> list[str]:
         if token is not None:
             preps = [a for a in token.root.ancestors if a.dep_ == "prep"][:2]
             origin = any(p.lower_ in _FROM_PREPS for p in preps)
-        coarse = bool(ctx.types(m.entity) & {"State", "Country"})
+        coarse = bool(ctx.types(m.entity) & _COUNTRY_TYPES)
         if coarse and token is not None:
             root = token.root
             locative = (root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS) or (
@@ -357,7 +309,7 @@ def _hypothetical(trigger: Token) -> bool:
     """A trigger under a modal or a verb of intent ("vowed to keep fighting", "could escalate")."""
     for tok in [trigger, *trigger.ancestors][:4]:
         if tok.lemma_.lower() in _HYPOTHETICAL or any(
-                (c.dep_ == "aux" and c.lower_ in ("could", "would", "might", "may", "will"))
+                (c.dep_ == "aux" and c.lower_ in _MODALS)
                 or c.lemma_.lower() in ("readiness", "willingness") for c in tok.children):
             return True
     return False
@@ -367,7 +319,7 @@ def _main_region(ctx: Context) -> str | None:
     """The region the document names most: where unplaced fighting is (the war's theatre)."""
     counts: dict[str, int] = {}
     for m in ctx.mentions:
-        if "Region" in ctx.types(m.entity):
+        if ctx.types(m.entity) & _REGION:
             counts[m.entity] = counts.get(m.entity, 0) + 1
     return max(sorted(counts), key=lambda k: counts[k]) if counts else None
 
@@ -395,7 +347,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if not triggers:
             continue
         tokens: Sequence[Token] = list(sent)
-        attribution = ctx.attribute(tokens, focus=ctx.offset + triggers[0][1].idx)
+        attribution = attribute(ctx, tokens, focus=ctx.offset + triggers[0][1].idx)
         claimed = (attribution.speaker,) if attribution else ()
         denied = tuple(d for d in _denied_by(ctx, sent) if d not in claimed)
         evidence = ctx.sentence_span(sent, text)
@@ -425,13 +377,12 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             if not (places or event_date or agents or claimed) or (quoted and event_type == "ArmedClash"
                                                                    and not places):
                 continue  # "the fighting" in general, or in someone's words: nothing to place it
-            generic = all(_lemma(tok) in ("attack", "firing", "offensive") for tok in tokens_)
+            generic = all(_lemma(tok) in _GENERIC for tok in tokens_)
             if event_type == "ArmedClash" and not (places or event_date or (agents and not generic)):
                 continue  # "there had been heavy fighting": the war going on, not an event one can place
             if not places and event_type == "ArmedClash" and region is not None:
                 places = [region]
-            targets = tuple(p for p in places if event_type in ("Shelling", "MissileStrike", "DroneStrike",
-                                                                   "AirStrike"))
+            targets = tuple(p for p in places if event_type in _TAKES_TARGET)
             about = tuple(sorted({m.entity for m in ctx.mentions_in(b, e)}))
             place_list: list[str | None] = [*places] or [None]
             for place in place_list:

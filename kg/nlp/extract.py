@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from kg.ids import Iris
 from kg.model import CuratedEntity, DocumentExtraction, NewEntity, SourceDocument
 from kg.nlp.casualties import extract_casualties
-from kg.nlp.dates import reference_date
+from kg.nlp.dates import reference_date, reference_year
 from kg.nlp.discourse import Context
 from kg.nlp.events import extract_events
 from kg.nlp.linker import NameIndex, link_bare_bodies, link_entities
@@ -92,7 +92,7 @@ class Extractor:
         extraction.mentions.extend(mentions)
         ctx = Context(doc=doc, offset=offset, mentions=mentions, curated=self.entities, new=new,
                       quotes=quotes, anchor=anchor, anchor_is_publication=is_publication)
-        year = anchor.year if anchor else None
+        year = anchor.year if anchor else reference_year(document.text)  # history is what predates it
         extraction.statements.extend(
             extract_statements(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris))
         extraction.events.extend(

@@ -17,7 +17,9 @@ from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import Span, Statement
+from kg.nlp.attribution import attribute, resolve_np, subject_of
 from kg.nlp.discourse import Context
+from kg.nlp.tables import rules
 
 __all__ = ["extract_statements"]
 
@@ -56,7 +58,7 @@ def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> l
             continue
         sents = _sentences_for(ctx, quote.begin, quote.end)
         tokens: list[Token] = [t for s in sents for t in s]
-        attribution = ctx.attribute(tokens, focus=quote.begin)
+        attribution = attribute(ctx, tokens, focus=quote.begin)
         confidence = attribution.confidence if attribution else 0.0
         speaker = attribution.speaker if attribution else None
         body = attribution.on_behalf_of if attribution else None
@@ -92,8 +94,7 @@ def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> l
     return statements
 
 
-_REPORTING = {"say", "claim", "report", "announce", "state", "allege", "insist", "confirm", "warn", "tell",
-              "add", "deny", "accuse", "write", "tweet"}
+_REPORTING = rules().words["reported_speech"]
 
 
 def _reported_speech(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> list[Statement]:
@@ -111,10 +112,10 @@ def _reported_speech(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> lis
             quoted = sum(1 for t in comp_tokens if ctx.token_in_quote(t))
             if quoted > len(comp_tokens) / 2:
                 continue
-            subject = ctx.subject_of(verb)
+            subject = subject_of(ctx, verb)
             if subject is None:
                 continue
-            speaker, body = ctx.resolve_np(subject)
+            speaker, body = resolve_np(ctx, subject)
             if speaker is None:
                 continue
             b = ctx.offset + comp_tokens[0].idx
