@@ -172,3 +172,30 @@ def test_background_toll_is_flagged(extractor: Extractor) -> None:
     ex = run(extractor, "The war of the early 1990s claimed 25,000 lives.")
     (claim,) = ex.casualty_claims
     assert (claim.count, claim.kind, claim.background) == (25000, "Killed", True)
+
+
+# -- one actor, one node ------------------------------------------------------------------
+
+def entity_of(ex: DocumentExtraction, surface: str) -> set[str | None]:
+    return {short(m.entity) for m in ex.mentions if m.span.text == surface}
+
+
+def test_an_acronym_and_its_expansion_are_one_entity(extractor: Extractor) -> None:
+    ex = run(extractor, "The National Liberation Front (NLF) blocked the road on Monday. "
+                        "Later the NLF said its fighters had left the area.")
+    assert entity_of(ex, "NLF") == entity_of(ex, "National Liberation Front") == {"national-liberation-front"}
+    assert "nlf" not in {short(e.iri) for e in ex.new_entities}
+    assert {short(s.speaker) for s in ex.statements} == {"national-liberation-front"}
+
+
+def test_a_surname_after_the_full_name_is_the_person(extractor: Extractor) -> None:
+    ex = run(extractor, "The spokesperson for the rescue service, Tamar Odeh, spoke on Monday.\n\n"
+                        "Odeh added in a radio interview on Friday: “The shelter held.”")
+    assert entity_of(ex, "Odeh") == {"tamar-odeh"}
+    assert [short(s.speaker) for s in ex.statements] == ["tamar-odeh"]
+
+
+def test_a_countrys_army_is_its_armed_force(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan's military said it had repelled an attack overnight.")
+    (st,) = ex.statements
+    assert short(st.speaker) == "azerbaijani-armed-forces"

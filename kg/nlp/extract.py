@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from kg.ids import Iris
 from kg.model import CuratedEntity, DocumentExtraction, NewEntity, SourceDocument
 from kg.nlp.casualties import extract_casualties
+from kg.nlp.coref import corefer
 from kg.nlp.dates import reference_date, reference_year
 from kg.nlp.discourse import Context
 from kg.nlp.events import extract_events
@@ -78,7 +79,8 @@ class Extractor:
 
     @staticmethod
     def _finish(extraction: DocumentExtraction, new: dict[str, NewEntity]) -> DocumentExtraction:
-        extraction.new_entities = sorted(new.values(), key=lambda e: e.iri)
+        named = {m.entity for m in extraction.mentions}  # a name coreference folded into another is gone
+        extraction.new_entities = sorted((e for e in new.values() if e.iri in named), key=lambda e: e.iri)
         return extraction
 
     def _chunk(self, doc: Doc, offset: int, document: SourceDocument, extraction: DocumentExtraction,
@@ -89,6 +91,8 @@ class Extractor:
         mentions, _ = link_entities(doc, index=self.index, iris=self.iris, offset=offset, known_new=new)
         mentions += link_bare_bodies(doc.text, [*extraction.mentions, *mentions], self.entities, offset=offset)
         mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
+        mentions = corefer(doc, offset=offset, mentions=mentions, earlier=extraction.mentions, curated=self.entities,
+                           new=new)
         extraction.mentions.extend(mentions)
         ctx = Context(doc=doc, offset=offset, mentions=mentions, curated=self.entities, new=new,
                       quotes=quotes, anchor=anchor, anchor_is_publication=is_publication)

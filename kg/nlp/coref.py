@@ -1,0 +1,182 @@
+"""One actor, one node: names in a document that refer to an entity already named in it.
+
+Called by :mod:`kg.nlp.extract` after linking, once per parsed chunk, with the mentions of
+the chunk and of the document's earlier chunks. Three kinds of reference, none of them
+depending on particular names:
+
+- an acronym given in brackets after a name ("Rapid Support Forces (RSF)"): later
+  occurrences of the acronym, and a new entity the model made of it, are that name's entity;
+- a surname after the full name ("Maria Lopez … Lopez said"): the person, whether the model
+  tagged the surname or not (possessives too: "Lopez's");
+- a body noun after a demonym or a country ("the Freedonian army", "Freedonia's defence
+  ministry"): the body of that country of the matching kind (``lexicon/roles.tsv``) that the
+  document names, or the curated one affiliated with that country.
+
+Across documents, the same name gives the same IRI already (name slugs and curated IRIs); a
+surname or an acronym alone is resolved only within the document that expands it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from spacy.tokens import Doc
+
+from kg.model import CuratedEntity, EntityMention, NewEntity, Span
+from kg.nlp.tables import rules
+
+__all__ = ["corefer"]
+
+_R = rules()
+_PERSON = _R.subclasses("Person")
+_STATE = _R.subclasses("State")
+_SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "al", "el", "on", "in", "&"}
+_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,6}|[A-Z]{2,8})\s*\)")
+
+
+def _types(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> frozenset[str]:
+    if iri in curated:
+        return frozenset(curated[iri].types)
+    if iri in new:
+        return frozenset({new[iri].type})
+    return frozenset()
+
+
+def _label(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> str:
+    if iri in curated:
+        return curated[iri].label
+    return new[iri].label if iri in new else ""
+
+
+def _initials(label: str) -> set[str]:
+    """The acronyms a name can have: initials of its words, with or without the small ones."""
+    words = [w for w in re.split(r"[\s\-–]+", label) if w]
+    full = "".join(w[0] for w in words if w[0].isalnum()).upper()
+    content = "".join(w[0] for w in words if w.lower() not in _SMALL_WORDS and w[0].isalnum()).upper()
+    return {full, content}
+
+
+def _surnames(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[str]:
+    if iri in curated and curated[iri].family_names:
+        return [n.lower() for n in curated[iri].family_names]
+    words = _label(iri, curated, new).split()
+    return [words[-1].lower()] if len(words) > 1 else []
+
+
+def _state_of(iri: str, curated: Mapping[str, CuratedEntity]) -> str | None:
+    entity = curated.get(iri)
+    if entity is None:
+        return None
+    if set(entity.types) & _STATE:
+        return iri
+    for parent in (*entity.part_of, *entity.affiliated_with):
+        if parent in curated and set(curated[parent].types) & _STATE:
+            return parent
+    return None
+
+
+def _fits(noun: str, iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> bool:
+    role = _R.roles.get(noun)
+    if role is None or role.kind != "body":
+        return False
+    types, label = _types(iri, curated, new), _label(iri, curated, new).lower()
+    return any((fit == "label" and noun in label) or (fit != "label" and types & _R.subclasses(fit))
+               for fit in role.fits)
+
+
+def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier: Sequence[EntityMention],
+            curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[EntityMention]:
+    """The chunk's mentions with references resolved: re-pointed, widened, and added."""
+    text = doc.text
+    everything = sorted([*earlier, *mentions], key=lambda m: (m.span.begin, m.span.end))
+    acronyms: dict[str, str] = {}
+    surnames: dict[str, set[str]] = {}
+    for m in everything:
+        label = _label(m.entity, curated, new)
+        if m.span.begin >= offset:  # "Name (ACR)" in this chunk
+            after = _ACRONYM.match(text, m.span.end - offset)
+            if after and after.group(1).upper() in _initials(label) | _initials(m.span.text):
+                acronyms.setdefault(after.group(1), m.entity)
+        if _types(m.entity, curated, new) & _PERSON:
+            for surname in _surnames(m.entity, curated, new):
+                surnames.setdefault(surname, set()).add(m.entity)
+    by_surname = {s: next(iter(e)) for s, e in surnames.items() if len(e) == 1}
+    out: list[EntityMention] = []
+    for m in mentions:
+        label = _label(m.entity, curated, new)
+        if m.entity in new and not m.curated:
+            target = acronyms.get(m.span.text) or acronyms.get(label)
+            if target is None and _types(m.entity, curated, new) & _PERSON and len(label.split()) == 1:
+                target = by_surname.get(label.lower().removesuffix("'s").removesuffix("’s"))
+            if target is None and len(label.split()) == 1:
+                target = by_surname.get(label.lower())
+            if target is not None and target != m.entity:
+                m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
+        out.append(m)
+    out = _bodies_of_countries(doc, offset, out, everything, curated, new)
+    taken = sorted((m.span.begin, m.span.end) for m in out)
+    for token in doc:
+        if not (token.pos_ == "PROPN" or token.is_upper or token.text[:1].isupper()):
+            continue
+        target = acronyms.get(token.text) or (by_surname.get(token.lower_) if token.text[:1].isupper() else None)
+        if target is None:
+            continue
+        begin, end = offset + token.idx, offset + token.idx + len(token.text)
+        if any(b < end and begin < e for b, e in taken):
+            continue
+        if target in by_surname.values() and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper() \
+                and doc[token.i + 1].pos_ == "PROPN":
+            continue  # "Lopez Garcia": another name that starts like this one
+        out.append(EntityMention(span=Span(begin, end, token.text), entity=target, confidence=0.6,
+                                 curated=target in curated))
+        taken.append((begin, end))
+    out.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
+    return out
+
+
+def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                         curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[EntityMention]:
+    """ "the Freedonian army" -> the army of Freedonia the document (or the curated set) names."""
+    body_nouns = {r.noun for r in _R.roles.values() if r.kind == "body"}
+    out: list[EntityMention] = []
+    for m in mentions:
+        state = _state_of(m.entity, curated) if m.entity in curated else None
+        if state is None or state != m.entity:
+            out.append(m)
+            continue
+        span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            out.append(m)
+            continue
+        i = span.end
+        if doc[i].lower_ in ("'s", "’s"):
+            i += 1
+        j = i
+        while j < len(doc) and j - i < 3 and doc[j].pos_ in ("ADJ", "NOUN", "PROPN") and \
+                doc[j].lemma_.lower() not in body_nouns:
+            j += 1
+        if j >= len(doc) or doc[j].lemma_.lower() not in body_nouns or doc[j].dep_ == "compound":
+            out.append(m)
+            continue
+        end = offset + doc[j].idx + len(doc[j].text)
+        if any(o is not m and m.span.end <= o.span.begin < end for o in mentions):
+            out.append(m)
+            continue
+        noun = doc[j].lemma_.lower()
+        qualifiers = {t.lower_ for t in doc[i:j]}
+        candidates = [e.entity for e in everything if e.entity != state and _fits(noun, e.entity, curated, new)
+                      and (_state_of(e.entity, curated) == state or
+                           _label(state, curated, new).lower() in _label(e.entity, curated, new).lower())]
+        if not candidates:
+            candidates = sorted(iri for iri, ent in curated.items() if iri != state and _state_of(iri, curated) == state
+                                and _fits(noun, iri, curated, new))
+        # "the defence ministry": of the country's ministries, the one whose label has "defence"
+        candidates = [c for c in dict.fromkeys(candidates)
+                      if not qualifiers or qualifiers & set(re.findall(r"\w+", _label(c, curated, new).lower()))]
+        if len(set(candidates)) != 1:
+            out.append(m)
+            continue
+        out.append(EntityMention(span=Span(m.span.begin, end, doc.text[m.span.begin - offset:end - offset]),
+                                 entity=candidates[0], confidence=0.7, curated=candidates[0] in curated))
+    return out
