@@ -199,3 +199,9 @@ def test_a_countrys_army_is_its_armed_force(extractor: Extractor) -> None:
     ex = run(extractor, "Azerbaijan's military said it had repelled an attack overnight.")
     (st,) = ex.statements
     assert short(st.speaker) == "azerbaijani-armed-forces"
+
+
+def test_a_countrys_body_no_entity_stands_for_is_one_new_entity(extractor: Extractor) -> None:
+    ex = run(extractor, "Freedonia's health ministry said two people died. Later the ministry said the toll rose.")
+    assert {short(s.speaker) for s in ex.statements} == {"freedonias-health-ministry"}
+    assert [c.claimed_by for c in ex.casualty_claims] == [(ENT + "freedonias-health-ministry",)]

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Doc
 
+from kg.ids import Iris, slugify
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
 from kg.nlp.tables import rules
 
@@ -31,6 +32,7 @@ __all__ = ["corefer"]
 _R = rules()
 _PERSON = _R.subclasses("Person")
 _STATE = _R.subclasses("State")
+_PLACE = _R.subclasses("Location")
 _SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "al", "el", "on", "in", "&"}
 _ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,6}|[A-Z]{2,8})\s*\)")
 
@@ -86,8 +88,9 @@ def _fits(noun: str, iri: str, curated: Mapping[str, CuratedEntity], new: Mappin
 
 
 def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier: Sequence[EntityMention],
-            curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[EntityMention]:
-    """The chunk's mentions with references resolved: re-pointed, widened, and added."""
+            curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris) -> list[EntityMention]:
+    """The chunk's mentions with references resolved: re-pointed, widened, and added (a body
+    of a country that no entity stands for becomes a new entity named as the text names it)."""
     text = doc.text
     everything = sorted([*earlier, *mentions], key=lambda m: (m.span.begin, m.span.end))
     acronyms: dict[str, str] = {}
@@ -114,7 +117,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             if target is not None and target != m.entity:
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
-    out = _bodies_of_countries(doc, offset, out, everything, curated, new)
+    out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris)
     taken = sorted((m.span.begin, m.span.end) for m in out)
     for token in doc:
         if not (token.pos_ == "PROPN" or token.is_upper or token.text[:1].isupper()):
@@ -136,12 +139,16 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
 
 
 def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
-                         curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[EntityMention]:
-    """ "the Freedonian army" -> the army of Freedonia the document (or the curated set) names."""
+                         curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                         iris: Iris) -> list[EntityMention]:
+    """ "the Freedonian army" -> the army of Freedonia the document (or the curated set) names;
+    with none, a new entity "Freedonian army" (the same words give the same IRI everywhere)."""
     body_nouns = {r.noun for r in _R.roles.values() if r.kind == "body"}
     out: list[EntityMention] = []
     for m in mentions:
         state = _state_of(m.entity, curated) if m.entity in curated else None
+        if state is None and m.entity in new and new[m.entity].type in _PLACE:
+            state = m.entity  # a country the model found: "Freedonia's health ministry"
         if state is None or state != m.entity:
             out.append(m)
             continue
@@ -174,6 +181,12 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         # "the defence ministry": of the country's ministries, the one whose label has "defence"
         candidates = [c for c in dict.fromkeys(candidates)
                       if not qualifiers or qualifiers & set(re.findall(r"\w+", _label(c, curated, new).lower()))]
+        if not candidates and (m.entity in curated or doc[span.end].lower_ in ("'s", "’s")):
+            phrase = doc.text[m.span.begin - offset:end - offset]
+            kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
+            iri = iris.entity(slugify(phrase))
+            new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.6))
+            candidates = [iri]
         if len(set(candidates)) != 1:
             out.append(m)
             continue

@@ -92,7 +92,7 @@ class Extractor:
         mentions += link_bare_bodies(doc.text, [*extraction.mentions, *mentions], self.entities, offset=offset)
         mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
         mentions = corefer(doc, offset=offset, mentions=mentions, earlier=extraction.mentions, curated=self.entities,
-                           new=new)
+                           new=new, iris=self.iris)
         extraction.mentions.extend(mentions)
         ctx = Context(doc=doc, offset=offset, mentions=mentions, curated=self.entities, new=new,
                       quotes=quotes, anchor=anchor, anchor_is_publication=is_publication)
