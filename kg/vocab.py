@@ -85,7 +85,7 @@ _CKG_TERMS: Final = (
     "Actor State Person Organization GovernmentBody ArmedForce MediaOutlet InternationalOrganization "
     "Mediator Location Country Region Settlement Event ArmedClash Shelling MissileStrike AirStrike "
     "DroneStrike Shootdown TerritorialCapture Ceasefire CeasefireViolation MartialLaw Mobilization "
-    "CallForCeasefire Negotiation Mediation Other MilitaryAid ForeignFighterDeployment "
+    "CallForCeasefire Negotiation Mediation Other MilitaryAid ForeignFighterDeployment HostageTaking Attack "
     "Statement DirectQuote ReportedSpeech CasualtyClaim "
     "Document Mention DocumentGraph CuratedGraph OntologyGraph Extraction "
     # concepts

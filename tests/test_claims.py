@@ -205,3 +205,116 @@ def test_a_countrys_body_no_entity_stands_for_is_one_new_entity(extractor: Extra
     ex = run(extractor, "Freedonia's health ministry said two people died. Later the ministry said the toll rose.")
     assert {short(s.speaker) for s in ex.statements} == {"freedonias-health-ministry"}
     assert [c.claimed_by for c in ex.casualty_claims] == [(ENT + "freedonias-health-ministry",)]
+
+
+# -- attribution on unseen text -----------------------------------------------------------
+
+def quotes_of(ex: DocumentExtraction) -> list[tuple[str, str | None]]:
+    return [(st.quote or "", short(st.speaker)) for st in ex.statements if st.quote]
+
+
+def test_a_quotation_introduced_by_a_colon_in_the_paragraph_before(extractor: Extractor) -> None:
+    ex = run(extractor, "The mayor, Lena Kovac, wrote on her Facebook page on Monday:\n\n"
+                        "“Our city will not be intimidated. We will rebuild every house.”")
+    assert quotes_of(ex) == [("Our city will not be intimidated. We will rebuild every house.", "lena-kovac")]
+
+
+def test_a_labelled_quotation_takes_the_speaker_of_the_sentence_before(extractor: Extractor) -> None:
+    ex = run(extractor, "Lena Kovac spoke to reporters on Monday.\n\nQuote: “Nobody here will leave.”")
+    assert quotes_of(ex) == [("Nobody here will leave.", "lena-kovac")]
+
+
+def test_he_is_the_person_last_spoken_of_not_the_last_name(extractor: Extractor) -> None:
+    ex = run(extractor, "Colonel Marek Brandt defended the operation on Tuesday.\n\n"
+                        "He further accused the rebels of hiding among civilians, as Omar Haddad of the "
+                        "relief agency had warned.\n\n"
+                        "“We did not fire on the trucks,” he said.\n\n"
+                        "“The investigation will show it.\n\n“We have nothing to hide.”")
+    assert quotes_of(ex) == [("We did not fire on the trucks", "marek-brandt"),
+                             ("The investigation will show it.\n\n“We have nothing to hide.", "marek-brandt")]
+
+
+@pytest.mark.parametrize("text", [
+    "“We reject these accusations entirely,” read the statement from the Popular Front for Renewal.",
+    "The Popular Front for Renewal issued a statement on Monday. “We reject these accusations entirely,” "
+    "the statement said.",
+    "The Popular Front for Renewal said in a statement: “We reject these accusations entirely.”",
+])
+def test_a_statement_is_spoken_by_its_issuer(extractor: Extractor, text: str) -> None:
+    assert [s for _, s in quotes_of(run(extractor, text))] == ["popular-front-for-renewal"]
+
+
+def test_a_short_fragment_inside_reported_speech(extractor: Extractor) -> None:
+    ex = run(extractor, "Lena Kovac spoke on Monday. She accused the rebels of trying to "
+                        "“buy time” before the talks.")
+    assert quotes_of(ex) == [("buy time", "lena-kovac")]
+
+
+def test_it_is_the_last_body_that_spoke(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan's military said its units had repelled an attack by Armenian forces overnight. "
+                        "The Armenian side had shelled the area, according to residents. "
+                        "“The enemy retreated with losses,” it added.")
+    assert quotes_of(ex) == [("The enemy retreated with losses", "azerbaijani-armed-forces")]
+
+
+@pytest.mark.parametrize("text", [
+    "“The bridge was hit twice,” a witness told reporters, according to footage aired by a local channel "
+    "(via Reuters).",
+    "“The bridge was hit twice,” a resident told Reuters.",
+])
+def test_a_news_agency_credited_is_never_the_speaker(extractor: Extractor, text: str) -> None:
+    assert "reuters" not in {s for _, s in quotes_of(run(extractor, text))}
+
+
+def test_a_denial_is_not_an_admission(extractor: Extractor) -> None:
+    ex = run(extractor, "Russia denied it was responsible for the strike on the market in Kramatorsk on Friday.")
+    (st,) = ex.statements
+    assert short(st.speaker) == "russia" and st.content and st.content.startswith("denied")
+    (ev,) = ex.events
+    assert ev.claimed_by == () and [short(d) for d in ev.denied_by] == ["russia"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("A strike on a school in Barda killed six people on Sunday.", "Attack"),
+    ("Warplanes carried out a raid on Barda on Saturday.", "Attack"),
+    ("Rebels launched an assault on Barda on Saturday.", "ArmedClash"),
+    ("The siege of Barda began on Saturday.", "ArmedClash"),
+    ("Troops invaded the border town of Barda on Saturday.", "TerritorialCapture"),
+    ("Gunmen seized 20 hostages in Barda on Saturday.", "HostageTaking"),
+])
+def test_events_worded_unlike_the_seeds(extractor: Extractor, text: str, kind: str) -> None:
+    ex = run(extractor, text)
+    assert events_of(ex, kind) == [("barda", dt.date(2020, 10, 10 if "Saturday" in text else 11))]
+    assert not [e for e in ex.events if kind not in e.types]
+
+
+def test_a_strike_on_a_deal_is_no_event(extractor: Extractor) -> None:
+    assert run(extractor, "The two parties struck a deal in Barda on Saturday.").events == []
+
+
+def test_the_history_cut_off_is_the_articles_year(extractor: Extractor) -> None:
+    text = "Barda was shelled heavily in 2022, when the first offensive began."
+    assert run(extractor, text, date=dt.date(2024, 5, 10)).events == []
+    assert events_of(run(extractor, text, date=dt.date(2022, 5, 10)), "Shelling") == [("barda", None)]
+
+
+def test_killed_and_wounded_in_one_clause(extractor: Extractor) -> None:
+    ex = run(extractor, "The strike on Barda killed four people and wounded 19, Azerbaijan said.")
+    assert claims_of(ex) == [(4, "Killed", "UnknownPopulation", None, "azerbaijan"),
+                             (19, "Wounded", "UnknownPopulation", None, "azerbaijan")]
+
+
+def test_a_claimant_given_by_role_is_the_person_named_with_it(extractor: Extractor) -> None:
+    ex = run(extractor, "Regional governor Serhiy Lysak visited the site on Monday.\n\n"
+                        "The strike on Barda killed four people, the regional governor said.")
+    assert claims_of(ex) == [(4, "Killed", "UnknownPopulation", None, "serhiy-lysak")]
+
+
+def test_a_claimant_given_by_role_of_a_named_body(extractor: Extractor) -> None:
+    ex = run(extractor, "Three people were killed in Barda, the head of the Civil Defence Service said.")
+    assert claims_of(ex) == [(3, "Killed", "UnknownPopulation", None, "civil-defence-service")]
+
+
+def test_a_headline_repeats_numbers_it_does_not_claim_them(extractor: Extractor) -> None:
+    ex = run(extractor, "Two killed in shelling of Barda\n\nTwo civilians were killed in Barda on Saturday.")
+    assert [c.count for c in ex.casualty_claims] == [2] and ex.casualty_claims[0].population == "Civilian"

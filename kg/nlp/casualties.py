@@ -68,7 +68,12 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
     """("Killed"|"Wounded", the counted word) when the number counts casualties."""
     head = number.head if number.dep_ in ("nummod", "quantmod", "compound", "amod") else number
     # "158 military deaths", "30,000 lives", "100 people dead"
-    for word in [head, *list(head.doc[head.i + 1:head.i + 3])]:
+    following = []
+    for word in head.doc[head.i + 1:head.i + 3]:
+        if word.pos_ in ("CCONJ", "PUNCT", "VERB", "AUX", "ADP"):
+            break  # "killed four people and wounded 19": "wounded" counts the next number
+        following.append(word)
+    for word in [head, *following]:
         lemma = _lemma(word)
         if lemma in _WOUNDED_NOUNS or word.lower_ in _WOUNDED_NOUNS:
             return "Wounded", head
@@ -79,7 +84,7 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
         if child.dep_ in ("acl", "relcl", "amod") and _lemma(child) in _KILL_VERBS | _WOUND_VERBS:
             return ("Wounded" if _lemma(child) in _WOUND_VERBS else "Killed"), head
     # the number counts people; look for the verb that kills or wounds them
-    if _lemma(head) in _PEOPLE or head is number:
+    if _lemma(head) in _PEOPLE or head is number or head.ent_type_ == "NORP":  # "ten Palestinians"
         verb = head.head
         for child in verb.children:  # "one person was reported killed"
             if child.dep_ in ("xcomp", "oprd", "acomp") and _lemma(child) in _KILL_VERBS | _WOUND_VERBS:
@@ -154,6 +159,8 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
     """Casualty claims of one chunk."""
     claims: list[CasualtyClaim] = []
     for sent in ctx.sents:
+        if ctx.is_headline(sent):
+            continue  # a headline repeats the story's numbers
         background = is_background(sent.text, year)
         found: list[tuple[Token, int, str, Token]] = []
         for token in sent:
@@ -168,7 +175,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             found.append((token, count, judged[0], judged[1]))
         if not found:
             continue
-        attribution = attribute(ctx, list(sent), focus=ctx.offset + found[0][0].idx)
+        attribution = attribute(ctx, list(sent), focus=ctx.offset + found[0][0].idx, claims=True)
         claimant = attribution.speaker if attribution else None
         evidence = ctx.sentence_span(sent, text)
         for token, count, kind, counted in found:

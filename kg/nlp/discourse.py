@@ -161,3 +161,11 @@ class Context:
             if resolved is not None:
                 return resolved
         return None
+
+    def is_headline(self, sent: SpacySpan) -> bool:
+        """A sentence that is its own paragraph and does not end like a sentence (a headline)."""
+        line = sent.text.strip()
+        para_begin = self.text.rfind("\n", 0, sent.start_char) + 1
+        para_end = self.text.find("\n", sent.start_char)
+        paragraph = self.text[para_begin:para_end if para_end >= 0 else len(self.text)].strip()
+        return paragraph == line and not line.endswith((".", "!", "”", '"', "’", "'", ")", ":"))

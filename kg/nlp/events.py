@@ -22,7 +22,7 @@ from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import Event
-from kg.nlp.attribution import attribute, resolve_np, subject_of
+from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
 from kg.nlp.discourse import Context
 from kg.nlp.tables import Trigger, rules
 
@@ -271,21 +271,6 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str]) -> list[str]:
     return list(dict.fromkeys(states))[:1]
 
 
-def _denied_by(ctx: Context, sent: SpacySpan) -> list[str]:
-    deniers: list[str] = []
-    for token in sent:
-        if _lemma(token) not in _DENY or token.pos_ != "VERB":
-            continue
-        subj = next((c for c in token.children if c.dep_ in ("nsubj",)), None)
-        agent = next((c for c in token.children if c.dep_ == "agent"), None)
-        if subj is None and agent is not None:
-            subj = next((c for c in agent.children if c.dep_ == "pobj"), None)
-        for actor in _actors_of(ctx, subj):
-            if actor not in deniers:
-                deniers.append(actor)
-    return deniers
-
-
 def _negated(trigger: Token) -> bool:
     for tok in [trigger, *trigger.ancestors][:4]:
         if any(c.dep_ == "neg" for c in tok.children) and _lemma(tok) not in _DENY:
@@ -335,11 +320,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if is_background(sent.text, year) and not current:
             continue
         line = sent.text.strip()
-        para_begin = ctx.text.rfind("\n", 0, sent.start_char) + 1
-        para_end = ctx.text.find("\n", sent.start_char)
-        paragraph = ctx.text[para_begin:para_end if para_end >= 0 else len(ctx.text)].strip()
-        headline = paragraph == line and not line.endswith((".", "!", "”", '"', "’", "'", ")", ":"))
-        if headline or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
+        if ctx.is_headline(sent) or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
         triggers = [(t, tok) for t, tok in _find_triggers(sent) if not _negated(tok) and not _hypothetical(tok)
@@ -347,9 +328,9 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if not triggers:
             continue
         tokens: Sequence[Token] = list(sent)
-        attribution = attribute(ctx, tokens, focus=ctx.offset + triggers[0][1].idx)
+        attribution = attribute(ctx, tokens, focus=ctx.offset + triggers[0][1].idx, claims=True)
         claimed = (attribution.speaker,) if attribution else ()
-        denied = tuple(d for d in _denied_by(ctx, sent) if d not in claimed)
+        denied = tuple(d for d in deniers(ctx, tokens) if d not in claimed)
         evidence = ctx.sentence_span(sent, text)
         b, e = evidence.begin, evidence.end
         by_type: dict[str, list[Token]] = {}
@@ -374,7 +355,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             if not places:
                 places = _implied_place(ctx, sent, region)
             quoted = all(ctx.token_in_quote(tok) for tok in tokens_)
-            if not (places or event_date or agents or claimed) or (quoted and event_type == "ArmedClash"
+            if not (places or event_date or agents or claimed or denied) or (quoted and event_type == "ArmedClash"
                                                                    and not places):
                 continue  # "the fighting" in general, or in someone's words: nothing to place it
             generic = all(_lemma(tok) in _GENERIC for tok in tokens_)

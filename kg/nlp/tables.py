@@ -42,7 +42,7 @@ WORD_SETS = (
     "pronoun_thing", "from_prep", "party_prep", "locative_prep", "place_noun", "attack_verb", "light_verb",
     "city_noun", "area_noun", "owned_noun", "generic_trigger", "killed_noun", "wounded_noun", "kill_verb",
     "wound_verb", "military_noun", "civilian_noun", "people_noun", "count_qualifier", "statement_noun",
-    "agency_credit", "issuer_verb", "event_noun",
+    "agency_credit", "reported_prep",
 )
 
 
@@ -208,7 +208,7 @@ def load(lexicon_dir: Path = LEXICON_DIR, ontology: Path | None = None) -> Rules
                     problems.append(f"triggers.tsv:{n}: no equipment group {word[1:]!r}")
                 requires.append(tuple(sorted(w for w in equipment.get(word[1:], ()) if " " not in w)))
             else:
-                requires.append((word.lower(),))
+                requires.append(tuple(w for w in word.lower().split("|") if w))
         lemmas = tuple(row.get("words", "").lower().split())
         if not lemmas:
             problems.append(f"triggers.tsv:{n}: no words")
