@@ -318,3 +318,14 @@ def test_a_claimant_given_by_role_of_a_named_body(extractor: Extractor) -> None:
 def test_a_headline_repeats_numbers_it_does_not_claim_them(extractor: Extractor) -> None:
     ex = run(extractor, "Two killed in shelling of Barda\n\nTwo civilians were killed in Barda on Saturday.")
     assert [c.count for c in ex.casualty_claims] == [2] and ex.casualty_claims[0].population == "Civilian"
+
+
+def test_a_quotation_whose_closing_mark_was_lost_runs_to_the_paragraph_end(extractor: Extractor) -> None:
+    ex = run(extractor, "“Two people died,” Lena Kovac said. “The number of wounded has risen to 12. — AFP")
+    assert quotes_of(ex) == [("Two people died", "lena-kovac"), ("The number of wounded has risen to 12.", "lena-kovac")]
+
+
+def test_a_demonyms_army_no_entity_stands_for(extractor: Extractor) -> None:
+    ex = run(extractor, "The Freedonian army said it had hit a depot. Freedonian army officers declined to comment.")
+    assert [short(s.speaker) for s in ex.statements] == ["freedonian-army"]
+    assert [m.span.text for m in ex.mentions] == ["Freedonian army"]

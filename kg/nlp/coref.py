@@ -118,6 +118,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris)
+    out = _bodies_of_demonyms(doc, offset, out, new, iris)
     taken = sorted((m.span.begin, m.span.end) for m in out)
     for token in doc:
         if not (token.pos_ == "PROPN" or token.is_upper or token.text[:1].isupper()):
@@ -193,3 +194,35 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         out.append(EntityMention(span=Span(m.span.begin, end, doc.text[m.span.begin - offset:end - offset]),
                                  entity=candidates[0], confidence=0.7, curated=candidates[0] in curated))
     return out
+
+
+def _bodies_of_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], new: dict[str, NewEntity],
+                        iris: Iris) -> list[EntityMention]:
+    """ "the Freedonian army said" with no entity for Freedonia: the body, as a new entity named
+    as the text names it (the demonym the model tagged, then the body noun)."""
+    body_nouns = {r.noun for r in _R.roles.values() if r.kind == "body"}
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    added: list[EntityMention] = []
+    for token in doc:
+        if token.ent_type_ != "NORP" or token.ent_iob_ != "B" or token.i + 1 >= len(doc):
+            continue
+        j = token.i + 1
+        while j < len(doc) and doc[j].ent_type_ == "NORP" and doc[j].ent_iob_ == "I":
+            j += 1
+        if j < len(doc) and doc[j].lemma_.lower() not in body_nouns and doc[j].pos_ in ("NOUN", "ADJ") and \
+                j + 1 < len(doc) and doc[j + 1].lemma_.lower() in body_nouns:
+            j += 1  # "Freedonian defence ministry"
+        if j >= len(doc) or doc[j].lemma_.lower() not in body_nouns or doc[j].pos_ != "NOUN" or \
+                (j + 1 < len(doc) and doc[j + 1].pos_ in ("NOUN", "PROPN")):
+            continue  # "Freedonian army officers": the officers, not the army
+        begin, end = offset + token.idx, offset + doc[j].idx + len(doc[j].text)
+        if any(b < end and begin < e for b, e in taken):
+            continue
+        phrase = doc.text[token.idx:doc[j].idx + len(doc[j].text)]
+        noun = doc[j].lemma_.lower()
+        kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
+        iri = iris.entity(slugify(phrase))
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.55))
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.55, curated=False))
+        taken.append((begin, end))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
