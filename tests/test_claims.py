@@ -322,7 +322,8 @@ def test_a_headline_repeats_numbers_it_does_not_claim_them(extractor: Extractor)
 
 def test_a_quotation_whose_closing_mark_was_lost_runs_to_the_paragraph_end(extractor: Extractor) -> None:
     ex = run(extractor, "“Two people died,” Lena Kovac said. “The number of wounded has risen to 12. — AFP")
-    assert quotes_of(ex) == [("Two people died", "lena-kovac"), ("The number of wounded has risen to 12.", "lena-kovac")]
+    assert quotes_of(ex) == [("Two people died", "lena-kovac"),
+                             ("The number of wounded has risen to 12.", "lena-kovac")]
 
 
 def test_a_demonyms_army_no_entity_stands_for(extractor: Extractor) -> None:
