@@ -41,8 +41,10 @@ lint: install
 test: install system-deps lint
 	$(BIN)/python -m pytest
 
+# The seeds are news of the 2020 Nagorno-Karabakh war: built with that war's conflict pack.
+PACK ?= ontology/packs/nagorno-karabakh-2020.ttl
 build: install
-	$(BIN)/kg build seeds
+	$(BIN)/kg build seeds --pack $(PACK)
 
 serve: build
 	$(BIN)/kg serve
@@ -53,6 +55,12 @@ validate: build
 score: build
 	$(BIN)/kg dump --format nq -o $(CKG_STORE).nq
 	$(BIN)/python $(SHARED)/eval/score.py --graph $(CKG_STORE).nq --gold $(SHARED)/gold
+
+# The development corpus of other wars (texts regathered into corpus/texts or CORPUS_TEXTS; not in git).
+CORPUS_TEXTS ?= corpus/texts
+.PHONY: score-corpus
+score-corpus: install
+	$(BIN)/python corpus/score.py --texts $(CORPUS_TEXTS)
 
 # The long runs: 10,000+ schemathesis requests; make bench: ratios against peers, the load benchmark,
 # the long SIGKILL loop (bench/kill_loop.py) and the fuzz run.
