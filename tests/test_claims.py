@@ -328,3 +328,19 @@ def test_a_demonyms_army_no_entity_stands_for(extractor: Extractor) -> None:
     ex = run(extractor, "The Freedonian army said it had hit a depot. Freedonian army officers declined to comment.")
     assert [short(s.speaker) for s in ex.statements] == ["freedonian-army"]
     assert [m.span.text for m in ex.mentions] == ["Freedonian army"]
+
+
+def test_ceasefire_talks_are_a_negotiation_where_they_meet(extractor: Extractor) -> None:
+    ex = run(extractor, "Envoys held ceasefire talks in Moscow on Saturday on a truce in Barda.")
+    assert {t for e in ex.events for t in e.types} == {"Negotiation"}
+    assert events_of(ex, "Negotiation") == [("moscow", dt.date(2020, 10, 10))]
+
+
+def test_an_air_raid_alert_is_no_air_strike(extractor: Extractor) -> None:
+    assert run(extractor, "Air raid alerts sounded in Barda on Saturday.").events == []
+
+
+def test_a_day_and_month_after_the_article_date_is_last_year(extractor: Extractor) -> None:
+    ex = run(extractor, "He recalled the shelling of Barda on November 30, when the war began.",
+             date=dt.date(2020, 10, 11))
+    assert events_of(ex, "Shelling") == [("barda", dt.date(2019, 11, 30))]

@@ -92,9 +92,15 @@ def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: 
     datetime.date(2020, 10, 11)
     >>> resolve_date("Monday", dt.date(2020, 10, 11), anchor_is_publication=False)
     datetime.date(2020, 10, 12)
+    >>> resolve_date("on October 7", dt.date(2024, 6, 7))
+    datetime.date(2023, 10, 7)
     """
     text = phrase.strip().lower()
     explicit = _explicit(phrase, anchor.year if anchor else None)
+    if explicit and anchor is not None and anchor_is_publication and not _explicit(phrase, None) \
+            and explicit > anchor + dt.timedelta(days=7):
+        # "October 7" in a June article is last year's: news reports what happened, not what will
+        return _explicit(phrase, anchor.year - 1)
     if explicit:
         return explicit
     if anchor is None:

@@ -45,6 +45,8 @@ _STRIKES = _R.with_policy("strike")
 _ONCE = _R.with_policy("oncePerDocument")  # a state declares these once: several reports are one event
 _SAME_AT_PLACE = _R.with_policy("oncePerPlace")  # talks in one city, mentioned twice, are one event
 _TAKES_TARGET = _R.with_policy("takesTarget")
+_HAS_TOPIC = _R.with_policy("hasTopic")
+_TOPIC_PREPS = _W["topic_prep"]
 _GENERIC = _W["generic_trigger"]
 _COUNTRY_TYPES = _R.subclasses("Country") | _R.subclasses("State")
 _SETTLEMENT = _R.subclasses("Settlement")
@@ -214,6 +216,21 @@ def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
     return any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end))
 
 
+def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> str | None:
+    """The event type of the trigger closest above a place in the parse ("talks on a ceasefire in
+    Gaza": Gaza is where the ceasefire would hold, not where the talks are)."""
+    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+        if m.entity != place:
+            continue
+        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span.root.ancestors:
+            if token.i in triggers:
+                return triggers[token.i]
+    return None
+
+
 def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[str]:
     """A place the sentence names without a name: "the city" (the settlement named last),
     "the region"/"the area" (the document's region), "its settlements" (the state that owns them)."""
@@ -325,6 +342,14 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             continue  # headlines, questions and links to other stories report no event
         triggers = [(t, tok) for t, tok in _find_triggers(sent) if not _negated(tok) and not _hypothetical(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
+        topics = {i for t, tok in triggers if t.event_type in _HAS_TOPIC
+                  for i in (tok.i, tok.head.i if tok.dep_ == "compound" else tok.i)}
+        # "talks on a truce": the truce is what the talks are about, not an event of its own
+        kept = [(t, tok) for t, tok in triggers if t.event_type in _HAS_TOPIC or not topics
+                or not (any(a.i in topics for a in tok.ancestors)
+                        or (tok.dep_ == "pobj" and tok.head.lower_ in _TOPIC_PREPS))]
+        topic_tokens = {tok.i: "topic" for t, tok in triggers if (t, tok) not in kept}
+        triggers = kept
         if not triggers:
             continue
         tokens: Sequence[Token] = list(sent)
@@ -338,11 +363,15 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             by_type.setdefault(trigger.event_type, []).append(token)
         if set(by_type) & _STRIKES:
             by_type.pop("ArmedClash", None)  # "the attack" that is the strike itself
+        trigger_tokens = {tok.i: kind for kind, toks in by_type.items() for tok in toks}
         for event_type, tokens_ in sorted(by_type.items()):
             agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok)))
             places = _places(ctx, sent, set(agents) | set(claimed))
+            if topic_tokens:  # "a truce in X": X is where the truce would be, not where the talks are
+                places = [p for p in places if _nearest_trigger(ctx, p, sent, topic_tokens) is None]
             if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
-                places = [p for p in places if any(_governs(ctx, tok, p, sent) for tok in tokens_)]
+                places = [p for p in places if any(_governs(ctx, tok, p, sent) for tok in tokens_)
+                          and _nearest_trigger(ctx, p, sent, trigger_tokens) in (None, event_type)]
             event_date = date
             if event_date is None and ctx.anchor_is_publication and any(_present(tok) for tok in tokens_):
                 event_date = ctx.anchor  # "are shelling", "the shelling … is a provocation": as it is reported

@@ -35,14 +35,14 @@ _CKG = CKG.base
 _RDFS_SUBCLASS = RDFS.subClassOf
 _RDF_TYPE = RDF.type
 _OWL_CLASS = OWL.Class
-POLICIES = ("takesTarget", "strike", "oncePerDocument", "oncePerPlace", "placedByAgent")
+POLICIES = ("takesTarget", "strike", "oncePerDocument", "oncePerPlace", "placedByAgent", "hasTopic")
 # the word sets the code reads (lexicon.tsv rows name one of these)
 WORD_SETS = (
     "speech", "reporting", "reported_speech", "denial", "hypothetical", "modal", "pronoun_person",
     "pronoun_thing", "from_prep", "party_prep", "locative_prep", "place_noun", "attack_verb", "light_verb",
     "city_noun", "area_noun", "owned_noun", "generic_trigger", "killed_noun", "wounded_noun", "kill_verb",
     "wound_verb", "military_noun", "civilian_noun", "people_noun", "count_qualifier", "statement_noun",
-    "agency_credit", "reported_prep",
+    "agency_credit", "reported_prep", "topic_prep",
 )
 
 
