@@ -344,3 +344,10 @@ def test_a_day_and_month_after_the_article_date_is_last_year(extractor: Extracto
     ex = run(extractor, "He recalled the shelling of Barda on November 30, when the war began.",
              date=dt.date(2020, 10, 11))
     assert events_of(ex, "Shelling") == [("barda", dt.date(2019, 11, 30))]
+
+
+def test_a_body_named_only_by_its_kind_is_the_countrys(extractor: Extractor) -> None:
+    ex = run(extractor, "Two soldiers were killed on Monday in an attack in northern Chad, the Central African "
+                        "nation’s military said.\n\nNine more were wounded in an ambush, it said.")
+    assert {short(s.speaker) for s in ex.statements} == {"chad-military"}
+    assert [short(c.claimed_by[0]) for c in ex.casualty_claims] == ["chad-military", "chad-military"]

@@ -119,6 +119,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         out.append(m)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris)
     out = _bodies_of_demonyms(doc, offset, out, new, iris)
+    out = _bodies_in_context(doc, offset, out, everything, curated, new, iris)
     taken = sorted((m.span.begin, m.span.end) for m in out)
     for token in doc:
         if not (token.pos_ == "PROPN" or token.is_upper or token.text[:1].isupper()):
@@ -224,5 +225,71 @@ def _bodies_of_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], ne
         iri = iris.entity(slugify(phrase))
         new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.55))
         added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.55, curated=False))
+        taken.append((begin, end))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+_COUNTRY_NOUNS = {"country", "nation", "state", "kingdom", "republic"}
+
+
+def _main_country(mentions: Sequence[EntityMention], curated: Mapping[str, CuratedEntity],
+                  new: Mapping[str, NewEntity]) -> str | None:
+    """The state the document names most (ties: the first named)."""
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for m in mentions:
+        if _types(m.entity, curated, new) & (_STATE | _R.subclasses("Country")):
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+            first.setdefault(m.entity, m.span.begin)
+    return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
+
+
+def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                       curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                       iris: Iris) -> list[EntityMention]:
+    """ "the defence ministry said", "the West African nation's military said", with no name for
+    the body anywhere: the body of the country the document is about (its curated body of that
+    kind, else a new entity named as the text first names it, one IRI per country and kind)."""
+    reporting = _R.words["reporting"]
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    country = _main_country([*everything, *mentions], curated, new)
+    added: list[EntityMention] = []
+    if country is None:
+        return mentions
+    for token in doc:
+        noun = token.lemma_.lower()
+        role = _R.roles.get(noun)
+        if role is None or role.kind != "body" or token.pos_ not in ("NOUN", "PROPN") or \
+                token.dep_ not in ("nsubj", "nsubjpass") or token.head.lemma_.lower() not in reporting:
+            continue
+        left = token.left_edge
+        words = [t for t in doc[left.i:token.i + 1] if t.dep_ != "det"]
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        possessed = owner is not None and owner.lemma_.lower() in _COUNTRY_NOUNS  # "the nation's military"
+        inside = {t.i for t in owner.subtree} if possessed and owner is not None else set()
+        if not words or any(t.ent_type_ in ("GPE", "NORP", "PERSON") for t in words if t.i not in inside):
+            continue  # a name in the phrase: the other rules (or the model) decide
+        begin, end = offset + words[0].idx, offset + token.idx + len(token.text)
+        if any(b < end and begin < e for b, e in taken):
+            continue
+        kind_words = [t.lower_ for t in words[:-1] if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i not in inside]
+        earlier = [m.entity for m in everything if _fits(noun, m.entity, curated, new) and m.entity != country]
+        if earlier and not possessed:
+            continue  # "the ministry" after a ministry was named: attribution resolves it
+        candidates = sorted(iri for iri, ent in curated.items() if _state_of(iri, curated) == country and iri != country
+                            and _fits(noun, iri, curated, new)
+                            and all(q in ent.label.lower() for q in kind_words))
+        if len(candidates) == 1:
+            target = candidates[0]
+        elif not candidates:
+            key = " ".join([_label(country, curated, new), *kind_words, noun])
+            target = iris.entity(slugify(key))
+            phrase = doc.text[words[0].idx:token.idx + len(token.text)]
+            kind = next((f for f in role.fits if f != "label"), "GovernmentBody")
+            new.setdefault(target, NewEntity(iri=target, label=phrase, type=kind, confidence=0.5))
+        else:
+            continue
+        added.append(EntityMention(span=Span(begin, end, doc.text[begin - offset:end - offset]), entity=target,
+                                   confidence=0.5, curated=target in curated))
         taken.append((begin, end))
     return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
