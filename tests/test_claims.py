@@ -351,3 +351,10 @@ def test_a_body_named_only_by_its_kind_is_the_countrys(extractor: Extractor) -> 
                         "nation’s military said.\n\nNine more were wounded in an ambush, it said.")
     assert {short(s.speaker) for s in ex.statements} == {"chad-military"}
     assert [short(c.claimed_by[0]) for c in ex.casualty_claims] == ["chad-military", "chad-military"]
+
+
+def test_one_body_named_by_two_kinds_is_one_node(extractor: Extractor) -> None:
+    ex = run(extractor, "Chad's defence ministry said the convoy was hit near Barda on Monday.\n\n"
+                        "“Two soldiers were killed and nine wounded,” the statement continued.\n\n"
+                        "The ministry said the attackers fled.")
+    assert {short(s.speaker) for s in ex.statements} == {"chads-defence-ministry"}

@@ -273,7 +273,8 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
         if any(b < end and begin < e for b, e in taken):
             continue
         kind_words = [t.lower_ for t in words[:-1] if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i not in inside]
-        earlier = [m.entity for m in everything if _fits(noun, m.entity, curated, new) and m.entity != country]
+        earlier = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin and m.entity != country
+                   and _fits(noun, m.entity, curated, new)]
         if earlier and not possessed:
             continue  # "the ministry" after a ministry was named: attribution resolves it
         candidates = sorted(iri for iri, ent in curated.items() if _state_of(iri, curated) == country and iri != country
