@@ -139,9 +139,9 @@ def _side(ctx: Context, counted: Token, sent: SpacySpan) -> str | None:
             actor = ctx.as_actor(mention.entity)
             if actor:
                 return ctx.state_of(actor) or actor
-        for iri, entity in ctx.curated.items():
-            if token.text in entity.demonyms:
-                return iri
+        found = ctx.demonym(token.text)
+        if found is not None:
+            return found
     # "Azerbaijan had lost 130 troops": the subject of "lose"
     for anc in counted.ancestors:
         if _lemma(anc) == "lose":

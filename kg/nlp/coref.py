@@ -21,18 +21,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg.ids import Iris, slugify
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
 from kg.nlp.tables import rules
 
-__all__ = ["corefer"]
+__all__ = ["bodies_by_state", "corefer"]
 
 _R = rules()
 _PERSON = _R.subclasses("Person")
 _STATE = _R.subclasses("State")
 _PLACE = _R.subclasses("Location")
+_BODY_NOUNS = frozenset(r.noun for r in _R.roles.values() if r.kind == "body")
 _SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "al", "el", "on", "in", "&"}
 _ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,6}|[A-Z]{2,8})\s*\)")
 
@@ -78,6 +79,17 @@ def _state_of(iri: str, curated: Mapping[str, CuratedEntity]) -> str | None:
     return None
 
 
+def bodies_by_state(curated: Mapping[str, CuratedEntity]) -> dict[str, list[str]]:
+    """The curated entities that belong to each state (its ministries, forces …): built once per
+    extractor and passed to :func:`corefer`."""
+    index: dict[str, list[str]] = {}
+    for iri in curated:
+        owner = _state_of(iri, curated)
+        if owner is not None and owner != iri:
+            index.setdefault(owner, []).append(iri)
+    return index
+
+
 def _fits(noun: str, iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> bool:
     role = _R.roles.get(noun)
     if role is None or role.kind != "body":
@@ -88,7 +100,8 @@ def _fits(noun: str, iri: str, curated: Mapping[str, CuratedEntity], new: Mappin
 
 
 def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier: Sequence[EntityMention],
-            curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris) -> list[EntityMention]:
+            curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
+            bodies: Mapping[str, list[str]]) -> list[EntityMention]:
     """The chunk's mentions with references resolved: re-pointed, widened, and added (a body
     of a country that no entity stands for becomes a new entity named as the text names it)."""
     text = doc.text
@@ -117,13 +130,19 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             if target is not None and target != m.entity:
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
-    out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris)
-    out = _bodies_of_demonyms(doc, offset, out, new, iris)
-    out = _bodies_in_context(doc, offset, out, everything, curated, new, iris)
+    out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
+    capitalised: list[Token] = []
+    body_tokens: list[Token] = []
+    for token in doc:  # one pass over the tokens for the rules below
+        if token.text[:1].isupper():
+            capitalised.append(token)
+        if token.lemma_.lower() in _BODY_NOUNS:
+            body_tokens.append(token)
+    if body_tokens:
+        out = _bodies_of_demonyms(doc, offset, out, new, iris)
+        out = _bodies_in_context(doc, offset, out, everything, curated, new, iris, body_tokens, bodies)
     taken = sorted((m.span.begin, m.span.end) for m in out)
-    for token in doc:
-        if not (token.pos_ == "PROPN" or token.is_upper or token.text[:1].isupper()):
-            continue
+    for token in capitalised if (acronyms or by_surname) else ():
         target = acronyms.get(token.text) or (by_surname.get(token.lower_) if token.text[:1].isupper() else None)
         if target is None:
             continue
@@ -142,7 +161,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
 
 def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
                          curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
-                         iris: Iris) -> list[EntityMention]:
+                         iris: Iris, bodies: Mapping[str, list[str]]) -> list[EntityMention]:
     """ "the Freedonian army" -> the army of Freedonia the document (or the curated set) names;
     with none, a new entity "Freedonian army" (the same words give the same IRI everywhere)."""
     body_nouns = {r.noun for r in _R.roles.values() if r.kind == "body"}
@@ -178,8 +197,7 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
                       and (_state_of(e.entity, curated) == state or
                            _label(state, curated, new).lower() in _label(e.entity, curated, new).lower())]
         if not candidates:
-            candidates = sorted(iri for iri, ent in curated.items() if iri != state and _state_of(iri, curated) == state
-                                and _fits(noun, iri, curated, new))
+            candidates = sorted(iri for iri in bodies.get(state, []) if _fits(noun, iri, curated, new))
         # "the defence ministry": of the country's ministries, the one whose label has "defence"
         candidates = [c for c in dict.fromkeys(candidates)
                       if not qualifiers or qualifiers & set(re.findall(r"\w+", _label(c, curated, new).lower()))]
@@ -201,15 +219,13 @@ def _bodies_of_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], ne
                         iris: Iris) -> list[EntityMention]:
     """ "the Freedonian army said" with no entity for Freedonia: the body, as a new entity named
     as the text names it (the demonym the model tagged, then the body noun)."""
-    body_nouns = {r.noun for r in _R.roles.values() if r.kind == "body"}
+    body_nouns = _BODY_NOUNS
     taken = [(m.span.begin, m.span.end) for m in mentions]
     added: list[EntityMention] = []
-    for token in doc:
-        if token.ent_type_ != "NORP" or token.ent_iob_ != "B" or token.i + 1 >= len(doc):
+    for ent in doc.ents:
+        if ent.label_ != "NORP" or ent.end >= len(doc):
             continue
-        j = token.i + 1
-        while j < len(doc) and doc[j].ent_type_ == "NORP" and doc[j].ent_iob_ == "I":
-            j += 1
+        token, j = ent[0], ent.end
         if j < len(doc) and doc[j].lemma_.lower() not in body_nouns and doc[j].pos_ in ("NOUN", "ADJ") and \
                 j + 1 < len(doc) and doc[j + 1].lemma_.lower() in body_nouns:
             j += 1  # "Freedonian defence ministry"
@@ -245,8 +261,8 @@ def _main_country(mentions: Sequence[EntityMention], curated: Mapping[str, Curat
 
 
 def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
-                       curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
-                       iris: Iris) -> list[EntityMention]:
+                       curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
+                       body_tokens: Sequence[Token], bodies: Mapping[str, list[str]]) -> list[EntityMention]:
     """ "the defence ministry said", "the West African nation's military said", with no name for
     the body anywhere: the body of the country the document is about (its curated body of that
     kind, else a new entity named as the text first names it, one IRI per country and kind)."""
@@ -256,7 +272,7 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
     added: list[EntityMention] = []
     if country is None:
         return mentions
-    for token in doc:
+    for token in body_tokens:
         noun = token.lemma_.lower()
         role = _R.roles.get(noun)
         if role is None or role.kind != "body" or token.pos_ not in ("NOUN", "PROPN") or \
@@ -277,9 +293,8 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
                    and _fits(noun, m.entity, curated, new)]
         if earlier and not possessed:
             continue  # "the ministry" after a ministry was named: attribution resolves it
-        candidates = sorted(iri for iri, ent in curated.items() if _state_of(iri, curated) == country and iri != country
-                            and _fits(noun, iri, curated, new)
-                            and all(q in ent.label.lower() for q in kind_words))
+        candidates = sorted(iri for iri in bodies.get(country, []) if _fits(noun, iri, curated, new)
+                            and all(q in curated[iri].label.lower() for q in kind_words))
         if len(candidates) == 1:
             target = candidates[0]
         elif not candidates:

@@ -48,6 +48,7 @@ class Context:
     text: str = ""  # the chunk's text (spaCy rebuilds ``Doc.text`` from its tokens on every access)
     sents: list[SpacySpan] = field(default_factory=list)  # the chunk's sentences, listed once
     _sent_starts: list[int] = field(default_factory=list)
+    _demonyms: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         self.mentions = sorted(self.mentions, key=lambda m: (m.span.begin, m.span.end))
@@ -169,3 +170,12 @@ class Context:
         para_end = self.text.find("\n", sent.start_char)
         paragraph = self.text[para_begin:para_end if para_end >= 0 else len(self.text)].strip()
         return paragraph == line and not line.endswith((".", "!", "”", '"', "’", "'", ")", ":"))
+
+    def demonym(self, word: str) -> str | None:
+        """The entity a demonym names ("Armenian" -> Armenia): the first curated entity with it."""
+        if self._demonyms is None:
+            self._demonyms = {}
+            for iri, entity in self.curated.items():
+                for d in entity.demonyms:
+                    self._demonyms.setdefault(d, iri)
+        return self._demonyms.get(word)

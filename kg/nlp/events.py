@@ -137,9 +137,9 @@ def _actors_of(ctx: Context, token: Token | None) -> list[str]:
 def _demonym_actor(ctx: Context, token: Token) -> str | None:
     """The state a demonym names: "Armenian" in "Armenian missile attack"."""
     for t in [token, *[c for c in token.children if c.dep_ in ("amod", "compound", "poss")]]:
-        for iri, entity in ctx.curated.items():
-            if t.text in entity.demonyms:
-                return iri
+        found = ctx.demonym(t.text)
+        if found is not None:
+            return found
     return None
 
 

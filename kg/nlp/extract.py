@@ -18,7 +18,7 @@ from kg.geo.world import WorldEntities
 from kg.ids import Iris, normalise_name
 from kg.model import CuratedEntity, DocumentExtraction, NewEntity, SourceDocument
 from kg.nlp.casualties import extract_casualties
-from kg.nlp.coref import corefer
+from kg.nlp.coref import bodies_by_state, corefer
 from kg.nlp.dates import reference_date, reference_year
 from kg.nlp.discourse import Context
 from kg.nlp.events import extract_events
@@ -63,6 +63,7 @@ class Extractor:
         self.iris = iris
         self.links = dict(links or {})
         self.entities = {e.iri: e for e in entities}
+        self.bodies = bodies_by_state(self.entities)  # coreference: "the army" of a named state
         self.index = NameIndex(self.entities)
         self.geoparser: Geoparser | None = None
         if gazetteer is not None and world_dir is not None:
@@ -117,7 +118,7 @@ class Extractor:
         mentions += link_bare_bodies(doc.text, [*extraction.mentions, *mentions], self.entities, offset=offset)
         mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
         mentions = corefer(doc, offset=offset, mentions=mentions, earlier=extraction.mentions, curated=curated,
-                           new=new, iris=self.iris)
+                           new=new, iris=self.iris, bodies=self.bodies)
         extraction.mentions.extend(mentions)
         extraction.mediators.extend(find_mediators(doc, mentions, curated, offset=offset))
         ctx = Context(doc=doc, offset=offset, mentions=mentions, curated=curated, new=new,
