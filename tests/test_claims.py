@@ -358,3 +358,16 @@ def test_one_body_named_by_two_kinds_is_one_node(extractor: Extractor) -> None:
                         "“Two soldiers were killed and nine wounded,” the statement continued.\n\n"
                         "The ministry said the attackers fled.")
     assert {short(s.speaker) for s in ex.statements} == {"chads-defence-ministry"}
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("Twenty-three soldiers were killed in an ambush near Barda, Azerbaijan said.", 23),
+    ("Thirty-one civilians were killed in Barda on Saturday, Azerbaijan said.", 31),
+])
+def test_hyphenated_number_words(extractor: Extractor, text: str, count: int) -> None:
+    assert [c.count for c in run(extractor, text).casualty_claims] == [count]
+
+
+def test_people_who_fled_are_not_counted_dead(extractor: Extractor) -> None:
+    ex = run(extractor, "More than 300 people have been killed and some 100,000 residents have fled their homes.")
+    assert [(c.count, c.kind) for c in ex.casualty_claims] == [(300, "Killed")]

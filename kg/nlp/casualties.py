@@ -31,6 +31,9 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
           "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
           "hundred": 100, "a dozen": 12, "dozen": 12}
+_TENS = {w: n for w, n in _WORDS.items() if n in (20, 30, 40, 50)} | {"sixty": 60, "seventy": 70, "eighty": 80,
+                                                                     "ninety": 90}
+_UNITS = {w: n for w, n in _WORDS.items() if 1 <= n <= 9}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _W = rules().words
 _KILLED_NOUNS = _W["killed_noun"]
@@ -47,12 +50,20 @@ def parse_number(token: Token) -> int | None:
     """The integer a number token (with a following scale word) stands for: "2,300", "nine", "30 thousand"."""
     text = token.text.lower().replace(",", "")
     value: float | None = None
+    doc = token.doc
+    if text in _TENS and token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–") \
+            and doc[token.i + 2].lower_ in _UNITS:
+        return None  # the "twenty" of "twenty-three": counted with its units
     if re.fullmatch(r"\d+(\.\d+)?", text):
         value = float(text)
     elif text in _WORDS:
         value = _WORDS[text]
+    elif "-" in text and text.split("-", 1)[0] in _TENS and text.split("-", 1)[1] in _UNITS:
+        value = _TENS[text.split("-", 1)[0]] + _UNITS[text.split("-", 1)[1]]  # "twenty-three"
     if value is None:
         return None
+    if text in _UNITS and token.i >= 2 and doc[token.i - 1].text in ("-", "–") and doc[token.i - 2].lower_ in _TENS:
+        value += _TENS[doc[token.i - 2].lower_]
     if token.i + 1 < len(token.doc) and token.nbor(1).lower_ in _SCALES:
         value *= _SCALES[token.nbor(1).lower_]
     if value != int(value) or value <= 0 or value > 10_000_000:
@@ -95,6 +106,8 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
                 return "Wounded", head
             if lemma in _KILL_VERBS:
                 return "Killed", head
+            if verb.dep_ == "conj" and verb.pos_ == "VERB":
+                break  # "… were killed and 100,000 residents have fled": another predicate
             if lemma in ("include", "among") or verb.dep_ in ("prep", "appos", "conj") or verb.pos_ in ("ADP", "NOUN"):
                 verb = verb.head
                 continue

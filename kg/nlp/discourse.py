@@ -169,6 +169,8 @@ class Context:
         para_begin = self.text.rfind("\n", 0, sent.start_char) + 1
         para_end = self.text.find("\n", sent.start_char)
         paragraph = self.text[para_begin:para_end if para_end >= 0 else len(self.text)].strip()
+        if not paragraph.endswith((".", "!", "?", "”", '"', "’", "'", ")", ":")) and len(paragraph.split()) <= 20:
+            return True  # a short paragraph that does not end like a sentence, split or not
         return paragraph == line and not line.endswith((".", "!", "”", '"', "’", "'", ")", ":"))
 
     def demonym(self, word: str) -> str | None:
