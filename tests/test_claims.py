@@ -371,3 +371,8 @@ def test_hyphenated_number_words(extractor: Extractor, text: str, count: int) ->
 def test_people_who_fled_are_not_counted_dead(extractor: Extractor) -> None:
     ex = run(extractor, "More than 300 people have been killed and some 100,000 residents have fled their homes.")
     assert [(c.count, c.kind) for c in ex.casualty_claims] == [(300, "Killed")]
+
+
+def test_an_outlet_relaying_a_source_is_not_the_claimant(extractor: Extractor) -> None:
+    ex = run(extractor, "CNN reported that, according to the Civil Defence Service, 45 people were killed in Barda.")
+    assert [short(c.claimed_by[0]) for c in ex.casualty_claims] == ["civil-defence-service"]

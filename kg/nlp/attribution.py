@@ -32,6 +32,8 @@ _STATEMENT_NOUNS = _R.words["statement_noun"]
 _DENIAL = _R.words["denial"]
 _VIA = _R.words["agency_credit"]
 _REPORTED_PREPS = _R.words["reported_prep"]
+_MEDIA = _R.subclasses("MediaOutlet")
+_RELAYING = _R.words["relaying"]
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,7 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
              and not ctx.token_in_quote(t) and _reports(ctx, t) and not (claims and is_denial(t))]
     # the reporting verb highest in the parse wins ("…, it added" over "expressed"), then the nearest
     verbs.sort(key=lambda t: (len(list(t.ancestors)), abs(ctx.offset + t.idx - focus)))
+    found: Attribution | None = None
     for verb in verbs:
         subject = subject_of(ctx, verb) or _left_of(ctx, verb)
         if subject is None:
@@ -351,15 +354,20 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
         speaker, body = resolve_np(ctx, subject)
         if speaker is None:
             continue
-        return Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=verb,
-                           confidence=0.85 if subject.pos_ == "PROPN" else 0.7)
+        found = Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=verb,
+                            confidence=0.85 if subject.pos_ == "PROPN" else 0.7)
+        break
+    if found is not None and not (ctx.types(found.speaker) & _MEDIA and found.verb is not None
+                                  and found.verb.lemma_.lower() in _RELAYING):
+        return found
+    # "X reported that, according to Y, …": the outlet relays, Y is the source
     pobj = according_to(ctx, tokens)
     if pobj is not None:
         speaker, body = resolve_np(ctx, pobj)
         if speaker is not None:
             return Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=None,
                                confidence=0.75)
-    return None
+    return found
 
 
 def is_denial(verb: Token) -> bool:

@@ -42,7 +42,7 @@ WORD_SETS = (
     "pronoun_thing", "from_prep", "party_prep", "locative_prep", "place_noun", "attack_verb", "light_verb",
     "city_noun", "area_noun", "owned_noun", "generic_trigger", "killed_noun", "wounded_noun", "kill_verb",
     "wound_verb", "military_noun", "civilian_noun", "people_noun", "count_qualifier", "statement_noun",
-    "agency_credit", "reported_prep", "topic_prep",
+    "agency_credit", "reported_prep", "topic_prep", "relaying",
 )
 
 
