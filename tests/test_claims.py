@@ -279,6 +279,8 @@ def test_a_denial_is_not_an_admission(extractor: Extractor) -> None:
     ("The siege of Barda began on Saturday.", "ArmedClash"),
     ("Troops invaded the border town of Barda on Saturday.", "TerritorialCapture"),
     ("Gunmen seized 20 hostages in Barda on Saturday.", "HostageTaking"),
+    ("Twelve soldiers were killed in an ambush near Barda on Saturday.", "ArmedClash"),
+    ("Helicopters dropped barrel bombs on Barda on Saturday.", "AirStrike"),
 ])
 def test_events_worded_unlike_the_seeds(extractor: Extractor, text: str, kind: str) -> None:
     ex = run(extractor, text)
