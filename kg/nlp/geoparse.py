@@ -43,10 +43,17 @@ _PREPOSITIONS = {"in", "near", "at", "from", "outside", "around", "into", "on", 
 _PLACE_NOUNS = {"town", "city", "village", "villages", "towns", "cities", "district", "region", "province",
                 "governorate", "oblast", "state", "port", "capital", "settlement", "outskirts", "suburb",
                 "neighbourhood", "neighborhood", "area", "camp", "municipality", "county", "prefecture"}
+# "the countryside of X", "north of X", "the outskirts of X"
+_OF_PLACE = {"countryside", "vicinity", "outskirts", "edge", "centre", "center", "heart", "suburbs", "part", "parts",
+             "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
+             "southern", "eastern", "western", "residents", "people", "mayor", "governor", "capital"}
 _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "prefecture", "county"}
 _APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:town|city|village|settlement|district|region|"
                          r"province|port|suburb|neighbou?rhood|area|capital)\b", re.IGNORECASE)
 _LEADING = {"the", "a", "an"}
+# names of natural features: a sea is not the governorate named after it
+_NATURAL = {"sea", "ocean", "gulf", "strait", "straits", "bay", "river", "lake", "mountains", "mountain", "desert",
+            "valley", "peninsula", "channel", "canal", "island", "islands", "coast", "heights", "plain", "plateau"}
 
 
 def matchable(entity: CuratedEntity) -> bool:
@@ -152,7 +159,9 @@ class Geoparser:
             if ent.kb_id_ or (ent.label_ not in _PLACE_LABELS and ent.label_ not in _MISTYPED):
                 continue
             start = ent.start + (1 if doc[ent.start].lower_ in _LEADING and len(ent) > 1 else 0)
-            end = ent.end - (1 if doc[ent.end - 1].text in ("'s", "’s") and ent.end - start > 1 else 0)
+            end = ent.end
+            while end - start > 1 and (doc[end - 1].is_space or doc[end - 1].text in ("'s", "’s")):
+                end -= 1
             out.append(_Candidate(start, end, ent.label_, *self._place_context(doc, start, end)))
         # capitalised words the model did not tag, in a place context ("fighting near Bakhmut")
         i = 0
@@ -168,6 +177,25 @@ class Geoparser:
             if in_context and i > 0 and doc[i - 1].lower_ in _PREPOSITIONS | _PLACE_NOUNS | {"of"}:
                 out.append(_Candidate(i, j + 1, "", in_context, region_word))
             i = j + 1
+        return self._coordinated(doc, out)
+
+    def _coordinated(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+        """A name coordinated with a place in context shares its context: "between Ramadiyeh and
+        Qana", "the towns of Houla, Shiheen and Aita"."""
+        placed = {i for c in candidates if c.in_context for i in range(c.start, c.end)}
+        placed |= {i for e in doc.ents if e.kb_id_ in self.curated
+                   and {"Settlement", "Region"} & set(self.curated[e.kb_id_].types) for i in range(e.start, e.end)}
+        out = []
+        for c in candidates:
+            if not c.in_context:
+                root = doc[c.start:c.end].root
+                head = root
+                while head.dep_ == "conj" and head.head.i != head.i:
+                    head = head.head
+                    if head.i in placed:
+                        c = _Candidate(c.start, c.end, c.label, True, c.region_word)
+                        break
+            out.append(c)
         return out
 
     @staticmethod
@@ -179,7 +207,7 @@ class Geoparser:
         region_word = after in _REGION_WORDS
         dateline = (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) and \
             doc[start].is_upper and after in (",", "(", "-", "—", "–", ":")  # "BELGOROD, June 3 (TASS) -"
-        in_context = (dateline or before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS)
+        in_context = (dateline or before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
                       or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
                       or bool(_APPOSITION.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
         return in_context, region_word
@@ -197,12 +225,19 @@ class Geoparser:
         for res in first:
             if res.confidence >= 0.8:
                 context[res.place.cc] += 1
-        resolved = [r for r in (self._resolve_one(doc, c, context) for c in candidates) if r is not None]
-        return sorted(resolved, key=lambda r: (r.start, r.end))
+        resolved = {(c.start, c.end): r for c in candidates if (r := self._resolve_one(doc, c, context)) is not None}
+        # one sense per article: a name resolved once is that place wherever the article repeats it
+        by_text = {name_key(doc[r.start:r.end].text): r for r in sorted(resolved.values(), key=lambda r: -r.confidence)}
+        for c in candidates:
+            same = by_text.get(name_key(doc[c.start:c.end].text))
+            if (c.start, c.end) not in resolved and same is not None:
+                resolved[(c.start, c.end)] = Resolution(c.start, c.end, same.place,
+                                                        round(same.confidence * 0.9, 2))
+        return sorted(resolved.values(), key=lambda r: (r.start, r.end))
 
     def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str]) -> Resolution | None:
         text = doc[cand.start:cand.end].text
-        if len(text) < 3 or not any(c.isupper() for c in text):
+        if len(text) < 3 or not any(c.isupper() for c in text) or doc[cand.end - 1].lower_ in _NATURAL:
             return None
         spelling = 1.0
         found: tuple[Place, ...] = ()
@@ -226,17 +261,18 @@ class Geoparser:
         known_country = context[best.cc] > 0 or neighbour
         main_name = spelling == 1.0 and self.gazetteer.main_name_match(text, best)
         named = context[best.cc] > 0
+        minor = context[best.cc] * 2 < max(context.values(), default=0)
         if main_name and not known_country and not (best.population >= 100_000 and margin >= 1.0):
             return None  # a place in a country the story never names: only a well-known one
         if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0):
             return None  # an alternate name ("Sabra" for Sabratah) only in the story's own countries
-        if spelling < 1.0 and not (named and model_says_place):
-            return None  # a spelling variant only in the story's own countries
+        if spelling < 1.0 and not (named and not minor and (model_says_place or cand.in_context)
+                                   and cand.label != "NORP" and _close_spelling(text, best.name)):
+            return None  # a spelling variant only in the story's main countries, and close to the name
         if not model_says_place:
             # a mis-typed or untagged name is a place only in a place context, in a country of the story
             if not cand.in_context or not known_country:
                 return None
-        minor = context[best.cc] * 2 < max(context.values(), default=0)
         if best.kind == "settlement" and best.population < 50_000 and minor and not main_name:
             return None  # a small place known only by an alternate name, outside the story's main countries
         if margin < 0.5:
@@ -286,6 +322,19 @@ class Geoparser:
             kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
             doc.ents = sorted(filter_spans(spans + kept), key=lambda s: s.start)
         return doc, records
+
+
+def _close_spelling(text: str, name: str) -> bool:
+    """Whether two spellings of a name are close: same first letter (articles aside) and mostly
+    the same letters ("Hodeidah" ~ "Al Hudaydah", not "Al-Masirah" ~ "Bozeman")."""
+    import difflib
+
+    def core(value: str) -> str:
+        words = [w for w in name_key(value).split() if w not in ("al", "el", "ad", "ash", "as", "ar", "an", "at")]
+        return "".join(words)
+
+    a, b = core(text), core(name)
+    return bool(a and b) and a[0] == b[0] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.6
 
 
 def _neighbours() -> dict[str, set[str]]:

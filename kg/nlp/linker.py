@@ -105,7 +105,7 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
             kind, _, value = ent.id_.partition(":")
             conf = float(value) if kind == GEO_KIND and value else KIND_CONFIDENCE.get(ent.id_, 0.9)
-            mentions.append(EntityMention(span=span, entity=ent.kb_id_, confidence=conf, curated=True))
+            mentions.append(EntityMention(span=span, entity=ent.kb_id_, confidence=conf, curated=True, kind=kind))
             continue
         if ent.label_ not in _MODEL_TYPES:
             continue
