@@ -286,6 +286,13 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
         if not words or any(t.ent_type_ in ("GPE", "NORP", "PERSON") for t in words if t.i not in inside):
             continue  # a name in the phrase: the other rules (or the model) decide
         begin, end = offset + words[0].idx, offset + token.idx + len(token.text)
+        if inside:  # "the West African nation's": a description of the country, not a mention of another
+            lo = offset + doc[min(inside)].idx
+            hi = offset + doc[max(inside)].idx + len(doc[max(inside)].text)
+            described = [m for m in mentions if lo <= m.span.begin and m.span.end <= hi]
+            if described and len(described) == len([m for m in mentions if begin <= m.span.begin < end]):
+                mentions = [m for m in mentions if m not in described]
+                taken = [(m.span.begin, m.span.end) for m in mentions] + [(m.span.begin, m.span.end) for m in added]
         if any(b < end and begin < e for b, e in taken):
             continue
         kind_words = [t.lower_ for t in words[:-1] if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i not in inside]
