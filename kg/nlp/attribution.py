@@ -272,8 +272,10 @@ def _recent(ctx: Context, token: Token, *, person: bool, noun: str | None = None
     char = ctx.offset + token.idx
     # Prefer the subject of the previous sentence (who the text is about), then recency.
     previous = _previous_subject(ctx, token)
-    if previous and ctx.is_person(previous) == person and (noun is None or _noun_fits(ctx, previous, noun)):
+    if previous and ctx.is_person(previous) == person and (noun is None or _noun_fits(ctx, previous, noun)) \
+            and (noun is None or _label_has(ctx, previous, noun) or not _named_so(ctx, char, noun)):
         return previous
+    fallback: str | None = None
     for mention in ctx.mentions_before(char):
         if ctx.in_quote(mention.span.begin):
             continue
@@ -282,8 +284,20 @@ def _recent(ctx: Context, token: Token, *, person: bool, noun: str | None = None
             continue
         if noun is not None and not _noun_fits(ctx, actor, noun):
             continue
-        return actor
-    return None
+        if noun is None or _label_has(ctx, actor, noun):
+            return actor
+        fallback = fallback or actor  # "the center": a body called a center first, else one of its kind
+    return fallback
+
+
+def _named_so(ctx: Context, char: int, noun: str) -> bool:
+    """Whether a body whose name has this noun was named before ``char`` ("… Support Center")."""
+    return any(not ctx.is_person(m.entity) and _label_has(ctx, m.entity, noun) for m in ctx.mentions_before(char))
+
+
+def _label_has(ctx: Context, iri: str, noun: str) -> bool:
+    label = (ctx.curated[iri].label if iri in ctx.curated else ctx.new[iri].label if iri in ctx.new else "")
+    return noun in label.lower()
 
 
 def _noun_fits(ctx: Context, iri: str, noun: str) -> bool:
