@@ -258,7 +258,7 @@ def _last_speaker(ctx: Context, token: Token) -> str | None:
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) or _left_of(ctx, verb)
             if subject is None or subject.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING:
                 continue
-            for t in subject.subtree:
+            for t in [subject, *subject.subtree]:  # the head of the phrase first: "Chad's ministry" is the ministry
                 mention = ctx.mention_at(t)
                 if mention is not None:
                     actor = ctx.as_actor(mention.entity)

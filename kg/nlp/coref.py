@@ -210,7 +210,10 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         if len(set(candidates)) != 1:
             out.append(m)
             continue
-        out.append(EntityMention(span=Span(m.span.begin, end, doc.text[m.span.begin - offset:end - offset]),
+        # the country keeps its mention; the words after it ("'s defence ministry") name the body
+        out.append(m)
+        body_begin = offset + doc[i].idx
+        out.append(EntityMention(span=Span(body_begin, end, doc.text[body_begin - offset:end - offset]),
                                  entity=candidates[0], confidence=0.7, curated=candidates[0] in curated))
     return out
 
