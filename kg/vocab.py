@@ -19,7 +19,7 @@ _CKG_TERMS: Final = (
     "Actor State Person Organization GovernmentBody ArmedForce MediaOutlet InternationalOrganization "
     "Mediator Location Country Region Settlement Event ArmedClash Shelling MissileStrike AirStrike "
     "DroneStrike Shootdown TerritorialCapture Ceasefire CeasefireViolation MartialLaw Mobilization "
-    "CallForCeasefire Negotiation Mediation Other MilitaryAid ForeignFighterDeployment "
+    "CallForCeasefire Negotiation Mediation Other MilitaryAid ForeignFighterDeployment HostageTaking "
     "Statement DirectQuote ReportedSpeech CasualtyClaim "
     "Document Mention DocumentGraph CuratedGraph OntologyGraph Extraction "
     # concepts
@@ -28,7 +28,8 @@ _CKG_TERMS: Final = (
     "speaker onBehalfOf quote content about agent target place date claimedBy deniedBy count "
     "countQualifier casualtyKind population side evidence refersTo inDocument confidence isBackground "
     "fingerprint softwareVersion modelName spacyVersion familyName roleLabel demonym affiliatedWith "
-    "partOf locatedIn inCountry inRegion isoCode capitalOf cameoCode ploverCategory canonicalUrl"
+    "partOf locatedIn inCountry inRegion isoCode capitalOf cameoCode ploverCategory canonicalUrl "
+    "extractionPolicy acledEventType acledSubEventType"
 ).split()
 
 
