@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import __version__
+from kg import __version__, faults
 from kg.executors import Executor, ExtractedDocument, ExtractorSpec, executor_for
 from kg.ids import Iris
 from kg.model import CuratedEntity, SourceDocument
@@ -153,6 +153,7 @@ class Builder:
         if writes:
             self.store.write(writes)
             self.store.check()
+            faults.point("build.static")
         self.entities = curated_entities(entity_quads or [])
         return self.entities
 
@@ -230,6 +231,7 @@ class Builder:
             """Write what has come back in one all-or-nothing write, then report it done."""
             if done_docs:
                 self._write(done_docs, done_results, plan, versions, when)
+                faults.point("build.batch")
                 for doc in done_docs:
                     existed = plan.pop(doc.doc_id)[1]
                     (report.replaced if existed else report.added).append(doc.doc_id)
@@ -252,6 +254,7 @@ class Builder:
         finally:
             if runner is not executor:
                 runner.close()
+        faults.point("build.flush")
         self.store.flush()
         return report
 
