@@ -242,8 +242,7 @@ def test_documents_are_checked_before_anything_is_written(tmp_path: Path) -> Non
 # -- the SPARQL endpoint and content negotiation, in this process ------------------------------
 
 @pytest.fixture(scope="module")
-def client(built: tuple[Builder, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    builder, _ = built
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     path = tmp_path_factory.mktemp("served") / "store"
     store = KGStore(path, iris=IRIS)
     store.write([_doc_write("a", "x", "y"), _doc_write("b", "x")])
