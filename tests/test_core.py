@@ -340,6 +340,75 @@ def test_without_a_query_the_page_or_the_service_description(client: TestClient)
     assert client.get("/sparql", headers={"Accept": "image/png"}).status_code == 406
 
 
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+
+
+def _description(client: TestClient) -> set[tuple[str, str, str]]:
+    r = client.get("/sparql", headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/n-triples")
+    assert r.headers["vary"].startswith("Accept")
+    return {(str(t.subject), str(t.predicate), str(t.object)) for t in ox.parse(r.content,
+                                                                                 format=ox.RdfFormat.N_TRIPLES)}
+
+
+def test_the_service_description(client: TestClient) -> None:
+    endpoint = "http://testserver/sparql"
+    triples = _description(client)
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    service, dataset, default = (f"<{endpoint}#service>", f"<{endpoint}#dataset>", f"<{endpoint}#default-graph>")
+    assert {(service, rdf_type, f"<{SD}Service>"), (service, f"<{SD}endpoint>", f"<{endpoint}>"),
+            (service, f"<{SD}supportedLanguage>", f"<{SD}SPARQL11Query>"),
+            (service, f"<{SD}feature>", f"<{SD}UnionDefaultGraph>"), (service, f"<{SD}defaultDataset>", dataset),
+            (dataset, rdf_type, f"<{SD}Dataset>"), (dataset, f"<{SD}defaultGraph>", default),
+            (default, rdf_type, f"<{SD}Graph>")} <= triples
+    assert {o for _, p, o in triples if p == f"<{SD}resultFormat>"} == {
+        f"<{FORMATS}{name}>" for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                                          "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD",
+                                          "TriG", "N-Quads")}
+    named = sorted(s for s, p, o in triples if p == rdf_type and o == f"<{SD}NamedGraph>")
+    assert named == [f"<{endpoint}#named-graph-{i}>" for i in range(3)]
+    assert {(s, o) for s, p, o in triples if p == f"<{SD}namedGraph>"} == {(dataset, n) for n in named}
+    assert sorted(o for s, p, o in triples if p == f"<{SD}name>") == sorted(
+        f"<{g}>" for g in (IRIS.document_graph("a"), IRIS.document_graph("b"), IRIS.provenance_graph))
+    assert (service, f"<{SD}feature>", f"<{SD}BasicFederatedQuery>") not in triples
+    assert len(triples) == 8 + 10 + 3 * 3
+    r = client.get("/sparql", headers={"Accept": "image/png"})
+    assert r.status_code == 406 and r.headers["vary"].startswith("Accept")
+    assert "the service description is available as HTML or RDF" in r.text
+
+
+def test_a_federated_endpoint_says_so(client: TestClient, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    KGStore(path).flush()
+    gc.collect()
+    with TestClient(create_app(Settings(store=path, query_workers=0, allow_service=True))) as federated:
+        triples = _description(federated)
+    assert ("<http://testserver/sparql#service>", f"<{SD}feature>", f"<{SD}BasicFederatedQuery>") in triples
+
+
+def test_the_editor_page_holds_every_example_with_its_prefixes(client: TestClient) -> None:
+    from api.queries import QUERIES
+    from api.sparql import examples
+
+    r = client.get("/sparql", headers={"Accept": "text/html"})
+    assert r.headers["vary"].startswith("Accept")
+    assert '<script src="/static/vendor/yasgui.min.js"></script>' in r.text
+    payload = r.text.split('<script id="examples" type="application/json">', 1)[1].split("</script>", 1)[0]
+    assert "</" not in payload
+    tabs = json.loads(payload)
+    wanted = [*examples(IRIS.base), *((q.title, q.text) for q in QUERIES.values()
+                                      if not any(p.required for p in q.params))]
+    assert [t for t, _ in tabs] == [t for t, _ in wanted] and len(wanted) > len(examples(IRIS.base))
+    for (_, text), (_, query) in zip(tabs, wanted, strict=True):
+        assert text.endswith(query)
+        declared = text[:len(text) - len(query)]
+        assert ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n" in declared) == ("ckg:" in query)
+        assert ("PREFIX res: <" + IRIS.base + ">\n" in declared) == ("res:" in query)
+    for title, _ in examples(IRIS.base):
+        assert f"<h3>{title}</h3>" in r.text
+
+
 def test_accept_parsing() -> None:
     assert parse_accept(None) == parse_accept("  ") == [parse_accept("*/*")[0]]
     r = parse_accept('text/html;level=1;q=0.5, */*;q=0.1, *, bad, text/, ;q=1, application/json;q=x')
@@ -348,6 +417,8 @@ def test_accept_parsing() -> None:
     assert r[0].params == (("level", "1"),) and [m.order for m in r] == [0, 1, 2, 6]
     assert parse_accept("text/html;q=7")[0].q == 1.0 and parse_accept("text/html;q=-1")[0].q == 0.0
     assert parse_accept('TEXT/HTML;Q="0.3"')[0].q == 0.3
+    assert parse_accept("/html, text/html") == [parse_accept("text/html")[0].__class__("text", "html", 1.0, 1)]
+    assert parse_accept('text/html;x=a=b;v="X";w=X"')[0].params == (("x", "a=b"), ("v", "X"), ("w", "X"))
     html = parse_accept("text/html")[0]
     assert (html.matches("text/html"), parse_accept("text/*")[0].matches("text/html"),
             parse_accept("*/*")[0].matches("text/html"), html.matches("text/plain"),
@@ -365,6 +436,7 @@ def test_accept_parsing() -> None:
     ("application/json", ["text/turtle"], None),
     ("text/turtle, text/html", ["text/html", "text/turtle"], "text/html"),
     ("image/*", ["text/html", "image/png"], "image/png"),
+    ("text/html;q=0, text/html", ["text/html"], None),  # of two equally specific ranges, the first counts
 ])
 def test_choose(accept: str | None, offered: list[str], chosen: str | None) -> None:
     assert choose(accept, offered) == chosen
