@@ -303,7 +303,8 @@ def test_dataset_parameters(client: TestClient) -> None:
 @pytest.mark.parametrize(("kwargs", "status", "words"), [
     ({"params": {"query": "SELECT * WHERE {"}}, 400, "syntax"),
     ({"params": {"query": "  "}}, 400, "empty query"),
-    ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than one"),
+    ({"params": {"query": ""}}, 400, "empty query"),
+    ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than one query parameter"),
     ({"params": {"update": "DROP ALL"}}, 403, "read-only"),
     ({"params": {"query": "SELECT * WHERE { SERVICE <http://x.org/> { ?s ?p ?o } }"}}, 400, "SERVICE"),
     ({"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "no acceptable format"),
@@ -317,15 +318,52 @@ def test_refusals(client: TestClient, kwargs: dict[str, object], status: int, wo
 def test_post_refusals(client: TestClient) -> None:
     r = client.post("/sparql", content=b"ASK {}", headers={"Content-Type": "text/plain"})
     assert r.status_code == 415
+    assert "POST a form (application/x-www-form-urlencoded) or a query (application/sparql-query)" in r.text
+    assert client.post("/sparql", content=b"ASK {}").status_code == 415  # no Content-Type at all
+    r = client.post("/sparql", content=b"ASK {}", headers={"Content-Type": "application/sparql-query; charset=utf-8"})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+    r = client.post("/sparql", data={"query": ""})
+    assert r.status_code == 400 and "empty query" in r.text
     r = client.post("/sparql", content=b"update=DROP+ALL",
                     headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 403
     r = client.post("/sparql", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"})
     assert r.status_code == 403
     r = client.post("/sparql", content=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"})
-    assert r.status_code == 400 and "UTF-8" in r.text
+    assert r.status_code == 400 and "request body is not UTF-8" in r.text
     r = client.post("/sparql", content=b"q" * (256 * 1024 + 1), headers={"Content-Type": "application/sparql-query"})
-    assert r.status_code == 413
+    assert r.status_code == 413 and f"request body larger than {256 * 1024} bytes" in r.text
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """An endpoint that takes queries of at most 100 bytes."""
+    path = tmp_path_factory.mktemp("small") / "store"
+    KGStore(path).flush()
+    gc.collect()
+    with TestClient(create_app(Settings(store=path, query_workers=0, max_query_bytes=100))) as c:
+        yield c
+
+
+def test_the_size_limit_is_exact(small: TestClient) -> None:
+    exact = "ASK {}" + " " * 94
+    assert small.get("/sparql", params={"query": exact}).status_code == 200
+    r = small.get("/sparql", params={"query": exact + " "})
+    assert r.status_code == 413 and "query longer than 100 bytes" in r.text
+    form = "query=" + "ASK%7B%7D" + "+" * 85  # 100 bytes of body
+    r = small.post("/sparql", content=form.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200
+    r = small.post("/sparql", content=exact.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 200
+    r = small.post("/sparql", content=(exact + " ").encode(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413 and "request body larger than 100 bytes" in r.text
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit holds while the body streams in
+        yield b"ASK {}"
+        yield b" " * 95
+
+    r = small.post("/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413 and "request body larger than 100 bytes" in r.text
 
 
 def test_without_a_query_the_page_or_the_service_description(client: TestClient) -> None:
@@ -407,6 +445,8 @@ def test_the_editor_page_holds_every_example_with_its_prefixes(client: TestClien
         assert ("PREFIX res: <" + IRIS.base + ">\n" in declared) == ("res:" in query)
     for title, _ in examples(IRIS.base):
         assert f"<h3>{title}</h3>" in r.text
+    other = examples("https://example.org/id/")
+    assert not any("<res:" in q for _, q in other) and any("<https://example.org/id/" in q for _, q in other)
 
 
 def test_accept_parsing() -> None:
