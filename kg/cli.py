@@ -63,7 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     total = check_documents(args.paths)  # every file is read and checked before the store is touched
     store = open_store(settings, bulk=True)
-    builder = Builder(store, settings)
+    builder = Builder(store, settings, packs=args.pack or ())
     builder.install_static_graphs()
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
     wanted: set[str] = set()
@@ -84,6 +84,88 @@ def cmd_build(args: argparse.Namespace) -> int:
                 removed.append(doc_id)
     print(f"{len(report.added)} added, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged"
           + (f", {len(removed)} removed" if removed else "") + f" ({settings.store})", file=sys.stderr)
+    return 0
+
+
+def cmd_suggest_pack(args: argparse.Namespace) -> int:
+    """The most frequent names no curated or world entity links, with their likely type and a
+    context, to start a conflict pack (TSV, or Turtle with --ttl)."""
+    from collections import Counter
+
+    from kg.build import make_extractor
+    from kg.ids import Iris, slugify
+
+    settings = _settings(args)
+    check_documents(args.paths)
+    extractor = make_extractor(settings, packs=args.pack or ())
+    iris = Iris(settings.base_iri)
+    counts: Counter[str] = Counter()
+    docs_with: dict[str, set[str]] = {}
+    kinds: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    contexts: dict[str, str] = {}
+    for extraction in extractor.extract_many(iter_documents(args.paths)):
+        text = extraction.document.text
+        new = {e.iri: e for e in extraction.new_entities}
+        for m in extraction.mentions:
+            if m.entity not in new:
+                continue
+            counts[m.entity] += 1
+            docs_with.setdefault(m.entity, set()).add(extraction.document.doc_id)
+            kinds[m.entity], labels[m.entity] = new[m.entity].type, new[m.entity].label
+            if m.entity not in contexts:
+                start, end = max(0, text.rfind("\n", 0, m.span.begin) + 1), text.find("\n", m.span.end)
+                sentence = " ".join(text[start:end if end >= 0 else len(text)].split())
+                contexts[m.entity] = sentence[:160]
+    ranked = sorted(counts, key=lambda iri: (-len(docs_with[iri]), -counts[iri], labels[iri]))[:args.top]
+    if args.ttl:
+        print("@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .\n"
+              "@prefix ent: <" + iris.entity("") + "> .\n"
+              "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
+        for iri in ranked:
+            label = labels[iri].replace('"', "'")
+            print(f"# {counts[iri]} mentions in {len(docs_with[iri])} documents: {contexts[iri]}")
+            print(f"ent:{slugify(labels[iri])} a ckg:{kinds[iri]} ;\n    rdfs:label \"{label}\"@en .\n")
+    else:
+        print("mentions\tdocuments\ttype\tname\tcontext")
+        for iri in ranked:
+            print(f"{counts[iri]}\t{len(docs_with[iri])}\t{kinds[iri]}\t{labels[iri]}\t{contexts[iri]}")
+    return 0
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    """Reconcile the store's unlinked persons and organisations against a reconciliation service
+    and write the accepted Wikidata links to the links file (used by every later build)."""
+    from kg.links import WIKIDATA_TYPES, reconcile, write_links
+
+    settings = _settings(args)
+    links_path = args.links or settings.links
+    store = open_store(settings, read_only=True)
+    types = " ".join(f"ckg:{t}" for t in sorted(WIKIDATA_TYPES))
+    rows = store.query(f"""SELECT DISTINCT ?label ?type WHERE {{
+        ?e ckg:confidence ?c ; rdfs:label ?label ; a ?t . VALUES ?t {{ {types} }}
+        FILTER NOT EXISTS {{ ?e owl:sameAs ?same }} BIND(STRAFTER(STR(?t), "#") AS ?type) }}""")
+    import pyoxigraph as ox
+
+    assert isinstance(rows, ox.QuerySolutions)
+    names: dict[str, str] = {}
+    for row in rows:
+        label, kind = row["label"], row["type"]
+        if label is not None and kind is not None:
+            names.setdefault(label.value, kind.value)
+    store.close()
+    if not names:
+        print("kg link: every person and organisation is linked already", file=sys.stderr)
+        return 0
+    try:
+        accepted, report = reconcile(args.service, names, min_score=args.min_score)
+    except OSError as exc:
+        raise CliError(str(exc)) from exc
+    write_links(links_path, accepted)
+    for line in report:
+        print(f"  not linked: {line}", file=sys.stderr)
+    print(f"{len(accepted)} linked, {len(report)} not linked, of {len(names)} names; written to {links_path}"
+          f" (rebuild to apply: kg build …)", file=sys.stderr)
     return 0
 
 
@@ -238,6 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_store(sub.add_parser("build", help="build the graph from files and folders"))
     p.add_argument("paths", nargs="+", help=".txt, .jsonl, .html files or folders")
+    p.add_argument("--pack", action="append", type=Path, metavar="FILE",
+                   help="a conflict pack (Turtle, docs/packs.md) to build with; repeatable; kept in the store")
     p.add_argument("--prune", action="store_true", help="remove documents that are not among the inputs")
     p.add_argument("--workers", type=int, default=1,
                    help="extraction processes on this machine (0: one per core); the same graph")
@@ -247,12 +331,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
     p = with_store(sub.add_parser("add", help="add or update documents (unchanged ones are skipped)"))
     p.add_argument("paths", nargs="+")
+    p.add_argument("--pack", action="append", type=Path, metavar="FILE",
+                   help="a conflict pack to add to the store and build with; repeatable")
     p.add_argument("--workers", type=int, default=1,
                    help="extraction processes on this machine (0: one per core); the same graph")
     p.add_argument("--executor", metavar="dask://HOST:PORT",
                    help="extract on a Dask cluster instead of this machine; the same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
+    p = sub.add_parser("suggest-pack", help="frequent unlinked names of a corpus, to start a conflict pack")
+    p.add_argument("paths", nargs="+", help=".txt, .jsonl, .html files or folders")
+    p.add_argument("--pack", action="append", type=Path, metavar="FILE", help="packs already written for it")
+    p.add_argument("--top", type=int, default=50, help="how many names (default 50)")
+    p.add_argument("--ttl", action="store_true", help="print a Turtle skeleton of a pack instead of TSV")
+    p.set_defaults(func=cmd_suggest_pack)
+    p = with_store(sub.add_parser("link", help="link unlinked persons and organisations to Wikidata "
+                                               "(W3C reconciliation service; needs the network)"))
+    p.add_argument("--service", default="https://wikidata.reconci.link/en/api",
+                   help="reconciliation endpoint (default: the Wikidata reconciliation service)")
+    p.add_argument("--links", type=Path, help="links file to write (default: $CKG_LINKS or ./kg-links.tsv)")
+    p.add_argument("--min-score", type=float, default=80.0, help="lowest score accepted without a match flag")
+    p.set_defaults(func=cmd_link)
     p = with_store(sub.add_parser("remove", help="remove documents by id"))
     p.add_argument("doc_ids", nargs="+")
     p.set_defaults(func=cmd_remove)

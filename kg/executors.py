@@ -52,6 +52,9 @@ class ExtractorSpec:
     entities: tuple[CuratedEntity, ...]
     base_iri: str
     key: str  # identifies model + entities + base: workers cache one extractor per key
+    gazetteer: str | None = None  # the world gazetteer file; None: no geoparsing
+    world_dir: str | None = None  # ontology/world
+    links: tuple[tuple[str, str], ...] = ()  # normalised name -> Wikidata id (kg link)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def _extractor(spec: ExtractorSpec) -> Any:
             from kg.ids import Iris
             from kg.nlp.extract import Extractor
 
-            extractor = Extractor(model=spec.model, entities=spec.entities, iris=Iris(spec.base_iri))
+            extractor = Extractor(model=spec.model, entities=spec.entities, iris=Iris(spec.base_iri),
+                                  gazetteer=spec.gazetteer, world_dir=spec.world_dir, links=dict(spec.links))
             _EXTRACTORS.clear()  # one at a time: a worker serves one build
             _EXTRACTORS[spec.key] = extractor
         return extractor

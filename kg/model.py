@@ -54,6 +54,10 @@ class CuratedEntity:
     wikidata: str | None = None
     lat: float | None = None
     long: float | None = None
+    geonames: int | None = None  # GeoNames feature id
+    in_country: str | None = None  # IRI of the Country a place lies in
+    in_region: str | None = None  # IRI of its first-level Region
+    iso_code: str | None = None  # ISO 3166-1 alpha-2 of a state, ISO 3166-2 of a region
 
 
 @dataclass(frozen=True, order=True)
@@ -73,6 +77,7 @@ class NewEntity:
     label: str
     type: str  # local name of a ckg: class
     confidence: float
+    wikidata: str | None = None  # from the links file of ``kg link``
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class EntityMention:
     entity: str  # IRI
     confidence: float
     curated: bool
+    kind: str = ""  # how a curated name matched: label, alt, role, family, demonym, geo
 
 
 @dataclass(frozen=True)
@@ -145,3 +151,5 @@ class DocumentExtraction:
     statements: list[Statement] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     casualty_claims: list[CasualtyClaim] = field(default_factory=list)
+    places: list[CuratedEntity] = field(default_factory=list)  # gazetteer places the document names
+    mediators: list[tuple[str, Span]] = field(default_factory=list)  # actors the text presents mediating

@@ -19,13 +19,14 @@ import pyoxigraph as ox
 
 from kg.ids import Iris
 from kg.model import CuratedEntity, DocumentExtraction, Span
-from kg.vocab import CKG, DCTERMS, GEO, NIF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from kg.vocab import CKG, DCTERMS, GEO, GN, NIF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 
 __all__ = [
     "DEFAULT_BASE",
     "Versions",
     "curated_entities",
     "document_quads",
+    "entity_quads",
     "load_static_graph",
     "provenance_quads",
 ]
@@ -178,11 +179,55 @@ def document_quads(extraction: DocumentExtraction, iris: Iris) -> list[ox.Quad]:
         if cc.date:
             w.add(cc.iri, CKG.date, date_literal(cc.date))
         w.add(cc.iri, CKG.isBackground, typed("true" if cc.background else "false", XSD.boolean))
+    for place in extraction.places:
+        _describe(w, place)
+    for actor, span in extraction.mediators:
+        # a role the text gives, in this document's graph only
+        w.add(actor, RDF.type, CKG.Mediator)
+        w.add(actor, CKG.evidence, _mention(w, iris, doc.doc_id, d, span, None, None))
     for entity in extraction.new_entities:
         w.add(entity.iri, RDF.type, CKG[entity.type])
         w.add(entity.iri, RDFS.label, lit(entity.label, "en"))
         w.add(entity.iri, CKG.confidence, decimal(entity.confidence))
         w.add(entity.iri, PROV.wasDerivedFrom, d)
+        if entity.wikidata:
+            w.add(entity.iri, OWL.sameAs, WD[entity.wikidata])
+    return sorted(set(w.quads), key=str)
+
+
+def _describe(w: _Writer, e: CuratedEntity) -> None:
+    """The facts of a curated or gazetteer entity: types, names, links, coordinates, country, region."""
+    for t in e.types:
+        w.add(e.iri, RDF.type, CKG[t])
+    w.add(e.iri, RDFS.label, lit(e.label, "en"))
+    for prop, values in ((SKOS.altLabel, e.alt_labels), (CKG.roleLabel, e.role_labels),
+                         (CKG.familyName, e.family_names), (CKG.demonym, e.demonyms)):
+        for v in values:
+            w.add(e.iri, prop, lit(v, "en"))
+    for prop, iris_ in ((CKG.partOf, e.part_of), (CKG.affiliatedWith, e.affiliated_with),
+                        (CKG.capitalOf, e.capital_of), (CKG.locatedIn, e.located_in)):
+        for v in iris_:
+            w.add(e.iri, prop, v)
+    if e.in_country:
+        w.add(e.iri, CKG.inCountry, e.in_country)
+    if e.in_region:
+        w.add(e.iri, CKG.inRegion, e.in_region)
+    if e.iso_code:
+        w.add(e.iri, CKG.isoCode, lit(e.iso_code))
+    if e.wikidata:
+        w.add(e.iri, OWL.sameAs, WD[e.wikidata])
+    if e.geonames:
+        w.add(e.iri, OWL.sameAs, GN[f"{e.geonames}/"])
+    if e.lat is not None and e.long is not None:
+        w.add(e.iri, GEO.lat, decimal(e.lat))
+        w.add(e.iri, GEO.long, decimal(e.long))
+
+
+def entity_quads(entities: Iterable[CuratedEntity], graph: str) -> list[ox.Quad]:
+    """The quads describing curated entities (the world graph), sorted."""
+    w = _Writer(graph)
+    for e in entities:
+        _describe(w, e)
     return sorted(set(w.quads), key=str)
 
 
@@ -290,6 +335,8 @@ def curated_entities(quads: Iterable[ox.Quad]) -> list[CuratedEntity]:
         if not types or not labels or "/entity/" not in subject:
             continue
         wikidata = next((t.value[len(WD.base):] for t in p.get(OWL.sameAs, []) if t.value.startswith(WD.base)), None)
+        geonames = next((int(t.value[len(GN.base):].strip("/")) for t in p.get(OWL.sameAs, [])
+                         if t.value.startswith(GN.base) and t.value[len(GN.base):].strip("/").isdigit()), None)
         entities.append(CuratedEntity(
             iri=subject,
             slug=subject.rsplit("/entity/", 1)[-1],
@@ -306,5 +353,9 @@ def curated_entities(quads: Iterable[ox.Quad]) -> list[CuratedEntity]:
             wikidata=wikidata,
             lat=number(p, GEO.lat),
             long=number(p, GEO.long),
+            geonames=geonames,
+            in_country=next(iter(strings(p, CKG.inCountry)), None),
+            in_region=next(iter(strings(p, CKG.inRegion)), None),
+            iso_code=next(iter(strings(p, CKG.isoCode)), None),
         ))
     return entities

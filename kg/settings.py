@@ -53,6 +53,20 @@ class Settings(BaseSettings):
         description="Name of an installed spaCy pipeline, e.g. en_core_web_sm or en_core_web_trf.",
     )
     ontology_dir: Path = Field(default_factory=default_ontology_dir)
+    packs: str = Field(
+        default="",
+        description="Conflict packs to build with (Turtle files, separated by commas); packs a store "
+                    "already holds are used too. Building with no pack works.",
+    )
+    links: Path = Field(
+        default=Path("kg-links.tsv"),
+        description="Wikidata links accepted by `kg link` (TSV); read by every build when it exists.",
+    )
+    gazetteer: Path | None = Field(
+        default=None,
+        description="The world gazetteer's SQLite file (built from the GeoNames packages on first use; "
+                    "default: under $XDG_CACHE_HOME/conflict-kg/).",
+    )
     # HTTP
     host: str = "127.0.0.1"
     port: int = 8000
@@ -81,6 +95,9 @@ class Settings(BaseSettings):
         description="Directory for the store checkpoints the query workers read (default: "
                     ".<store name>-snapshots beside the store; same filesystem, so they are hard links).",
     )
+
+    def pack_paths(self) -> list[Path]:
+        return [Path(p.strip()) for p in self.packs.split(",") if p.strip()]
 
     @field_validator("store", mode="before")
     @classmethod

@@ -1,7 +1,7 @@
 """SHACL validation of the whole graph with pySHACL (``kg validate`` and the test suite).
 
-The data graph is the union of every graph in the store (ontology, curated entities,
-documents); ``ontology/shapes.ttl`` holds the shapes.
+Each document graph is checked with the ontology, the world's entities and the conflict packs
+the store holds; ``ontology/shapes.ttl`` holds the shapes.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def validate_store(store: BaseStore, shapes: Path) -> ValidationResult:
     shacl = rdflib.Graph().parse(str(shapes), format="turtle")
     iris = store.iris
     shared = rdflib.Graph()
-    for graph in (iris.ontology_graph, iris.entities_graph):
+    packs = [g for g in store.graphs() if g.startswith(f"{iris.base}graph/pack/")]
+    for graph in (iris.ontology_graph, iris.entities_graph, *packs):
         shared.parse(data=store.graph_bytes(graph), format="nt")
     provenance = rdflib.Graph().parse(data=store.graph_bytes(iris.provenance_graph), format="nt")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")

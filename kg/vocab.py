@@ -52,6 +52,7 @@ SCHEMA: Final = Namespace("https://schema.org/")
 SEM: Final = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 WD: Final = Namespace("http://www.wikidata.org/entity/")
 SH: Final = Namespace("http://www.w3.org/ns/shacl#")
+GN: Final = Namespace("https://sws.geonames.org/")
 
 
 class NS:
@@ -94,7 +95,7 @@ _CKG_TERMS: Final = (
     "speaker onBehalfOf quote content about agent target place date claimedBy deniedBy count "
     "countQualifier casualtyKind population side evidence refersTo inDocument confidence isBackground "
     "fingerprint softwareVersion modelName spacyVersion familyName roleLabel demonym affiliatedWith "
-    "partOf locatedIn capitalOf cameoCode ploverCategory"
+    "partOf locatedIn inCountry inRegion isoCode capitalOf cameoCode ploverCategory"
 ).split()
 
 

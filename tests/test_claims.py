@@ -9,12 +9,12 @@ import datetime as dt
 
 import pytest
 
-from kg.ids import Iris
+from kg.build import make_extractor
 from kg.model import DocumentExtraction, SourceDocument
 from kg.nlp.extract import Extractor
 from kg.nlp.quotes import find_quotes
-from kg.rdf import curated_entities, load_static_graph
 from kg.settings import Settings
+from tests.conftest import PACK
 
 ENT = "https://w3id.org/conflict-kg/id/entity/"
 SUNDAY = dt.date(2020, 10, 11)
@@ -22,9 +22,7 @@ SUNDAY = dt.date(2020, 10, 11)
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    settings = Settings()
-    quads = load_static_graph(settings.ontology_dir / "entities.ttl", Iris().entities_graph)
-    return Extractor(model=settings.spacy_model, entities=curated_entities(quads), iris=Iris())
+    return make_extractor(Settings(), packs=[PACK])
 
 
 def run(extractor: Extractor, text: str, date: dt.date | None = SUNDAY) -> DocumentExtraction:

@@ -51,8 +51,15 @@ def test_dockerfile_steps_in_a_clean_venv(tmp_path: Path) -> None:
     kg = env_dir / "bin" / "kg"
     store = tmp_path / "seed-store"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CKG_")}
-    subprocess.run([str(kg), "build", str(src / "seeds"), "--quiet"], check=True, timeout=600, cwd=tmp_path,
-                   env={**env, "SOURCE_DATE_EPOCH": "0", "CKG_STORE": str(store)})
+    # the installed data: ontology, shapes, world data and the seeds' conflict pack under share/
+    pack = env_dir / "share" / "conflict-kg" / "ontology" / "packs" / "nagorno-karabakh-2020.ttl"
+    assert pack.is_file() and (env_dir / "share" / "conflict-kg" / "ontology" / "world" / "states.tsv").is_file()
+    gazetteer = env_dir / "share" / "conflict-kg" / "world.sqlite"  # CKG_GAZETTEER of the image
+    assert "CKG_GAZETTEER=/opt/venv/share/conflict-kg/world.sqlite" in text
+    env["CKG_GAZETTEER"] = str(gazetteer)
+    subprocess.run([str(kg), "build", str(src / "seeds"), "--quiet", "--pack", str(pack)], check=True, timeout=600,
+                   cwd=tmp_path, env={**env, "SOURCE_DATE_EPOCH": "0", "CKG_STORE": str(store)})
+    assert gazetteer.is_file()
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([str(kg), "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=tmp_path,

@@ -6,22 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from kg.ids import Iris
+from kg.build import make_extractor
 from kg.model import SourceDocument
 from kg.nlp.extract import Extractor, chunks
-from kg.rdf import curated_entities, load_static_graph
 from kg.reader import discover, read_path
 from kg.settings import Settings
-from tests.conftest import SEEDS
+from tests.conftest import PACK, SEEDS
 
 ENT = "https://w3id.org/conflict-kg/id/entity/"
 
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    settings = Settings()
-    quads = load_static_graph(settings.ontology_dir / "entities.ttl", Iris().entities_graph)
-    return Extractor(model=settings.spacy_model, entities=curated_entities(quads), iris=Iris())
+    return make_extractor(Settings(), packs=[PACK])
 
 
 def _links(extractor: Extractor, text: str) -> list[tuple[str, str]]:

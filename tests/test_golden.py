@@ -19,12 +19,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.build import make_extractor
 from kg.ids import Iris
 from kg.nlp.extract import Extractor
-from kg.rdf import curated_entities, document_quads, load_static_graph
+from kg.rdf import document_quads
 from kg.reader import parse_text
 from kg.settings import Settings
 from kg.store import dump_quads
+from tests.conftest import PACK
 
 GOLDEN = Path(__file__).parent / "golden"
 ARTICLES = sorted(GOLDEN.glob("*.txt"))
@@ -33,9 +35,7 @@ IRIS = Iris()
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    s = Settings()
-    quads = load_static_graph(s.ontology_dir / "entities.ttl", IRIS.entities_graph)
-    return Extractor(model=s.spacy_model, entities=curated_entities(quads), iris=IRIS)
+    return make_extractor(Settings(), packs=[PACK])  # type: ignore[no-any-return]
 
 
 def graph_of(extractor: Extractor, article: Path) -> list[ox.Quad]:

@@ -130,6 +130,10 @@ def test_void_from_the_live_store(server: str) -> None:
     predicates = {t.predicate.value for t in triples}
     assert "http://rdfs.org/ns/void#sparqlEndpoint" in predicates
     assert "http://rdfs.org/ns/void#dataDump" in predicates
+    # GeoNames (CC BY 4.0) is credited as a source, with its licence
+    by = {(t.subject.value, t.predicate.value): t.object.value for t in triples}
+    assert by[("https://www.geonames.org/", "http://purl.org/dc/terms/license")] == \
+        "https://creativecommons.org/licenses/by/4.0/"
 
 
 def test_ontology_served_as_turtle_and_html(server: str) -> None:

@@ -84,7 +84,8 @@ def test_event_classes_carry_cameo_codes(onto: rdflib.Graph, cls: str, code: str
     assert (node, rdflib.RDFS.subClassOf * "+", rdflib.URIRef(CKG.Event)) in onto  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("name", ["conflict-kg.ttl", "shapes.ttl", "entities.ttl"])
+@pytest.mark.parametrize("name", ["conflict-kg.ttl", "shapes.ttl", "pack-shapes.ttl",
+                                  "packs/nagorno-karabakh-2020.ttl"])
 def test_ontology_files_parse_with_both_libraries(name: str) -> None:
     path = ONTOLOGY.parent / name
     assert len(rdflib.Graph().parse(path, format="turtle")) > 0
@@ -92,10 +93,13 @@ def test_ontology_files_parse_with_both_libraries(name: str) -> None:
 
 
 def test_curated_entities_are_complete() -> None:
-    from kg.ids import Iris
-    from kg.rdf import curated_entities, load_static_graph
+    from kg.build import Builder
+    from kg.settings import Settings
+    from kg.store import KGStore
 
-    entities = curated_entities(load_static_graph(ONTOLOGY.parent / "entities.ttl", Iris().entities_graph))
+    # the world's entities with the Karabakh pack, as the seeds are built
+    pack = ONTOLOGY.parent / "packs" / "nagorno-karabakh-2020.ttl"
+    entities = Builder(KGStore(None), Settings(), packs=[pack]).install_static_graphs()
     places = [e for e in entities if {"Settlement", "Region", "Country"} & set(e.types)]
     assert len(places) >= 60
     for place in places:

@@ -11,12 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyshacl import validate
 
+from kg.build import make_extractor
 from kg.ids import Iris
 from kg.model import SourceDocument
 from kg.nlp.extract import Extractor
 from kg.nlp.quotes import find_quotes
-from kg.rdf import curated_entities, document_quads, load_static_graph
+from kg.rdf import document_quads, entity_quads
 from kg.settings import Settings
+from tests.conftest import PACK
 
 WORDS = ["Armenia", "Azerbaijan", "said", "“", "”", "‘", "’", '"', "'", "shelled", "Stepanakert", "killed", "12",
          "civilians", "on", "Saturday", "he", "the", "ministry", "\n\n", ".", ",", "Pashinian", "ceasefire",
@@ -27,9 +29,7 @@ anything = st.text(max_size=400)
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    s = Settings()
-    quads = load_static_graph(s.ontology_dir / "entities.ttl", Iris().entities_graph)
-    return Extractor(model=s.spacy_model, entities=curated_entities(quads), iris=Iris())
+    return make_extractor(Settings(), packs=[PACK])
 
 
 def _check_offsets(extractor: Extractor, text: str) -> None:
@@ -69,8 +69,8 @@ def test_extractions_conform_to_the_shapes(extractor: Extractor, text: str) -> N
     ex = extractor.extract(SourceDocument(doc_id="p", text=text, path="<p>", date=dt.date(2020, 10, 4)))
     data = rdflib.Graph()
     data.parse(s.ontology_dir / "conflict-kg.ttl", format="turtle")
-    data.parse(s.ontology_dir / "entities.ttl", format="turtle")
-    nt = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in document_quads(ex, iris))
+    curated = entity_quads(extractor.entities.values(), iris.entities_graph)
+    nt = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in [*curated, *document_quads(ex, iris)])
     data.parse(data=nt, format="nt")
     shapes = rdflib.Graph().parse(s.ontology_dir / "shapes.ttl", format="turtle")
     conforms, _, report = validate(data, shacl_graph=shapes, inference="none", advanced=True)

@@ -6,20 +6,26 @@ spaCy's length limit and memory stay bounded; offsets always index the whole tex
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.ids import Iris
+from kg.geo.index import WorldGazetteer
+from kg.geo.world import WorldEntities
+from kg.ids import Iris, normalise_name
 from kg.model import CuratedEntity, DocumentExtraction, NewEntity, SourceDocument
 from kg.nlp.casualties import extract_casualties
 from kg.nlp.dates import reference_date
 from kg.nlp.discourse import Context
 from kg.nlp.events import extract_events
+from kg.nlp.geoparse import Geoparser, matchable
 from kg.nlp.linker import NameIndex, link_bare_bodies, link_entities
 from kg.nlp.pipeline import ModelInfo, load_pipeline, model_info
 from kg.nlp.quotes import Quote, find_quotes
+from kg.nlp.roles import find_mediators
 from kg.nlp.statements import extract_statements
 
 __all__ = ["Extractor", "chunks"]
@@ -47,11 +53,22 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
 class Extractor:
     """The spaCy pipeline plus linking, ready to run on documents."""
 
-    def __init__(self, *, model: str, entities: Sequence[CuratedEntity], iris: Iris) -> None:
+    def __init__(self, *, model: str, entities: Sequence[CuratedEntity], iris: Iris,
+                 gazetteer: str | Path | None = None, world_dir: str | Path | None = None,
+                 links: Mapping[str, str] | None = None) -> None:
+        """``gazetteer`` (the world gazetteer file) and ``world_dir`` (``ontology/world``) turn
+        geoparsing on; without them only curated names become places. ``links`` (normalised
+        name -> Wikidata id, from ``kg link``) link new entities."""
         self.iris = iris
+        self.links = dict(links or {})
         self.entities = {e.iri: e for e in entities}
         self.index = NameIndex(self.entities)
-        self.nlp: Language = load_pipeline(model, entities)
+        self.geoparser: Geoparser | None = None
+        if gazetteer is not None and world_dir is not None:
+            world = WorldEntities.load(WorldGazetteer(Path(gazetteer)), iris, Path(world_dir))
+            world.add_curated(list(entities))
+            self.geoparser = Geoparser(world, self.entities)
+        self.nlp: Language = load_pipeline(model, [e for e in entities if matchable(e)])
         self.info: ModelInfo = model_info(self.nlp)
         self.nlp.max_length = max(self.nlp.max_length, CHUNK_CHARS * 2)
 
@@ -76,9 +93,12 @@ class Extractor:
         if pending is not None:
             yield self._finish(pending[1], pending[2])
 
-    @staticmethod
-    def _finish(extraction: DocumentExtraction, new: dict[str, NewEntity]) -> DocumentExtraction:
-        extraction.new_entities = sorted(new.values(), key=lambda e: e.iri)
+    def _finish(self, extraction: DocumentExtraction, new: dict[str, NewEntity]) -> DocumentExtraction:
+        places = {p.iri for p in extraction.places}
+        linked = (replace(e, wikidata=self.links.get(normalise_name(e.label))) for e in new.values()
+                  if e.iri not in places)
+        extraction.new_entities = sorted(linked, key=lambda e: e.iri)
+        extraction.places = sorted({p.iri: p for p in extraction.places}.values(), key=lambda p: p.iri)
         return extraction
 
     def _chunk(self, doc: Doc, offset: int, document: SourceDocument, extraction: DocumentExtraction,
@@ -86,11 +106,20 @@ class Extractor:
         anchor, is_publication = document.date, True
         if anchor is None:
             anchor, is_publication = reference_date(document.text), False
+        curated = self.entities
+        if self.geoparser is not None:
+            doc, places = self.geoparser(doc)
+            extraction.places.extend(places.values())
+            curated = {**self.entities, **{p.iri: p for p in extraction.places}}
         mentions, _ = link_entities(doc, index=self.index, iris=self.iris, offset=offset, known_new=new)
         mentions += link_bare_bodies(doc.text, [*extraction.mentions, *mentions], self.entities, offset=offset)
         mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
         extraction.mentions.extend(mentions)
-        ctx = Context(doc=doc, offset=offset, mentions=mentions, curated=self.entities, new=new,
+        extraction.mediators.extend(find_mediators(doc, mentions, curated, offset=offset))
+        # a demonym ("Iranian drones") names its state in the graph, but is not a speaker or an agent
+        # of its own: the rule layers see the names only
+        named = [m for m in mentions if m.kind != "demonym"]
+        ctx = Context(doc=doc, offset=offset, mentions=named, curated=curated, new=new,
                       quotes=quotes, anchor=anchor, anchor_is_publication=is_publication)
         year = anchor.year if anchor else None
         extraction.statements.extend(

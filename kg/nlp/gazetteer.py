@@ -27,8 +27,8 @@ from kg.model import CuratedEntity
 __all__ = ["KIND_CONFIDENCE", "Gazetteer", "spacy_label"]
 
 # How much a match of each kind of name is trusted, and which wins a tie.
-KIND_CONFIDENCE = {"label": 0.95, "alt": 0.9, "role": 0.8, "family": 0.85}
-_KIND_RANK = {"label": 0, "alt": 1, "role": 2, "family": 3}
+KIND_CONFIDENCE = {"label": 0.95, "alt": 0.9, "role": 0.8, "family": 0.85, "demonym": 0.7}
+_KIND_RANK = {"label": 0, "alt": 1, "role": 2, "family": 3, "demonym": 4}
 
 _SPACY_LABELS = (
     ("Person", "PERSON"),
@@ -90,6 +90,8 @@ class Gazetteer:
             names += [(n, "alt") for n in entity.alt_labels]
             names += [(n, "role") for n in entity.role_labels]
             names += [(n, "family") for n in entity.family_names]
+            if "State" in entity.types:  # "Iranian drones", "the Turkish army": the state
+                names += [(n, "demonym") for n in entity.demonyms]
             for text, kind in names:
                 tokens = [t for t in self.nlp.make_doc(text.strip()) if not t.is_space]
                 if not tokens:

