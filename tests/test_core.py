@@ -25,7 +25,7 @@ from kg.model import SourceDocument
 from kg.settings import Settings
 from kg.store import BULK_BYTES, DUMP_FORMATS, GraphWrite, KGStore, StoreLockedError, nquads_payload, update_text
 from kg.vocab import CKG
-from tests.conftest import SEEDS
+from tests.conftest import PACK, SEEDS
 
 IRIS = Iris()
 EX = "https://example.org/"
@@ -166,7 +166,7 @@ def seeds() -> list[SourceDocument]:
 def built(tmp_path_factory: pytest.TempPathFactory, seeds: list[SourceDocument]) -> Iterator[tuple[Builder, Path]]:
     path = tmp_path_factory.mktemp("core") / "store"
     store = KGStore(path, iris=IRIS)
-    builder = Builder(store, Settings(store=path))
+    builder = Builder(store, Settings(store=path, packs=str(PACK)))
     yield builder, path
     store.close()
 

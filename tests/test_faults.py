@@ -24,7 +24,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.faults import POINTS
-from tests.conftest import EPOCH, KG, ROOT, SEEDS, TOKEN, processes_of, start_server, stop_server
+from tests.conftest import EPOCH, KG, PACK, ROOT, SEEDS, TOKEN, processes_of, start_server, stop_server
 from tests.test_remote import _oxigraph
 
 BASE = "https://w3id.org/conflict-kg/id/"
@@ -69,7 +69,7 @@ def _assert_before_or_after(state: dict[str, str], before: dict[str, str], after
 
 
 def _env(store: Path | str, fault: str | None = None, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "CKG_STORE": str(store), "SOURCE_DATE_EPOCH": EPOCH, **extra}
+    env = {**os.environ, "CKG_STORE": str(store), "SOURCE_DATE_EPOCH": EPOCH, "CKG_PACKS": str(PACK), **extra}
     env.pop("CKG_FAULT", None)
     if fault:
         env["CKG_FAULT"] = fault

@@ -71,5 +71,6 @@ def test_the_evidence_offsets_are_the_spans_of_the_text(answers: list[list[tuple
 
 
 def test_the_ranking_puts_the_two_sides_first(answers: list[list[tuple[str, ...]]]) -> None:
-    assert [row[1] for row in answers[0][:2]] == ["Azerbaijan", "Armenia"]
+    actors = list(dict.fromkeys(row[1] for row in answers[0]))  # one row per owl:sameAs of an actor
+    assert actors[:2] == ["Azerbaijan", "Armenia"]
     assert [row[0] for row in answers[9]] == sorted(row[0] for row in answers[9])
