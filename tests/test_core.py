@@ -137,6 +137,35 @@ def test_dumps_are_deterministic_in_every_format() -> None:
         one.dump_bytes("csv")
 
 
+def test_stats_count_each_kind_of_node() -> None:
+    store = KGStore(None)
+    a, b = IRIS.document_graph("a"), IRIS.document_graph("b")
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+    def quads(graph: str, *rows: tuple[str, str, str]) -> list[ox.Quad]:
+        return [ox.Quad(ox.NamedNode(EX + s), ox.NamedNode(p if ":" in p else EX + p),
+                        ox.NamedNode(o if o.startswith("http") else EX + o), ox.NamedNode(graph)) for s, p, o in rows]
+
+    base = _doc_write("a")
+    store.write([GraphWrite(a, quads(a, ("m1", rdf_type, CKG.Mention), ("m1", CKG.refersTo, "e1"),
+                                     ("m2", rdf_type, CKG.Mention), ("m2", CKG.refersTo, "e1"),
+                                     ("m3", rdf_type, CKG.Mention), ("m3", CKG.refersTo, "e2"),
+                                     ("s1", rdf_type, CKG.Statement), ("v1", rdf_type, CKG.Event),
+                                     ("c1", rdf_type, CKG.CasualtyClaim)), base.provenance, base.provenance_subjects),
+                 GraphWrite(b, quads(b, ("m4", rdf_type, CKG.Mention), ("m4", CKG.refersTo, "e1"),
+                                     ("s2", rdf_type, CKG.Statement)), _doc_write("b").provenance,
+                            _doc_write("b").provenance_subjects)])
+    stats = store.stats()
+    assert stats == {
+        "documents": 2, "mentions": 4, "entities": 2, "statements": 2, "events": 1, "casualty_claims": 1,
+        "quads": 12 + 6, "graphs": {a: 9, b: 3, IRIS.provenance_graph: 6},
+        "by_class": {"CasualtyClaim": 1, "DocumentGraph": 2, "Event": 1, "Mention": 4, "Statement": 2},
+        "per_document": {"a": {"Mention": 3, "Statement": 1, "Event": 1, "CasualtyClaim": 1},
+                         "b": {"Mention": 1, "Statement": 1}},
+    }
+    assert list(stats["graphs"]) == sorted(stats["graphs"])  # type: ignore[call-overload]
+
+
 def test_queries_see_the_union_unless_told() -> None:
     store = KGStore(None)
     store.write([_doc_write("a", "x"), _doc_write("b", "y")])
