@@ -133,8 +133,19 @@ def test_dumps_are_deterministic_in_every_format() -> None:
     assert len(list(ox.parse(one.dump_bytes("trig"), format=ox.RdfFormat.TRIG))) == 10
     assert len(list(ox.parse(one.dump_bytes("jsonld"), format=ox.RdfFormat.JSON_LD))) == 10
     assert len(list(ox.parse(one.dump_bytes("rdf"), format=ox.RdfFormat.RDF_XML))) == 9
-    with pytest.raises(ValueError, match="unknown dump format"):
+    with pytest.raises(ValueError, match="unknown dump format 'csv'; use one of ttl, nt, trig, nq, jsonld, rdf"):
         one.dump_bytes("csv")
+
+
+def test_big_line_based_dumps_are_whole_and_sorted() -> None:
+    """N-Triples and N-Quads are written in batches of 50,000 lines: none may be lost or unsorted."""
+    store = KGStore(None)
+    graph = IRIS.document_graph("big")
+    store.store.extend([_quad(f"s{i:06d}", "p", "o", graph) for i in range(50_001)])
+    for fmt in ("nt", "nq"):
+        lines = store.dump_bytes(fmt).decode().splitlines()
+        assert len(lines) == 50_001 and lines == sorted(lines)
+        assert lines[-1].startswith(f"<{EX}s050000>")
 
 
 def test_stats_count_each_kind_of_node() -> None:
