@@ -201,7 +201,8 @@ def test_the_api_killed_at_a_point(method: str, fault: str, seeds_store: Path, c
     store = tmp_path / "store"
     shutil.copytree(seeds_store, store)
     before = _state(store)
-    proc, base = start_server(store, {"CKG_API_TOKEN": TOKEN, "CKG_FAULT": fault, "SOURCE_DATE_EPOCH": EPOCH})
+    proc, base = start_server(store, {"CKG_API_TOKEN": TOKEN, "CKG_FAULT": fault, "SOURCE_DATE_EPOCH": EPOCH,
+                                         "CKG_PACKS": str(PACK)})
     try:
         (_post if method == "POST" else _delete)(base, changed)
         assert proc.wait(timeout=60) == KILLED
