@@ -9,6 +9,7 @@ import datetime as dt
 import gc
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -481,6 +482,8 @@ def test_the_editor_page_holds_every_example_with_its_prefixes(client: TestClien
     for (_, text), (_, query) in zip(tabs, wanted, strict=True):
         assert text.endswith(query)
         declared = text[:len(text) - len(query)]
+        assert all(re.fullmatch(r"PREFIX [a-z]+: <[^>\s]+>", line) for line in declared.splitlines())
+        assert declared == "" or declared.endswith(">\n")
         assert ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n" in declared) == ("ckg:" in query)
         assert ("PREFIX res: <" + IRIS.base + ">\n" in declared) == ("res:" in query)
     for title, _ in examples(IRIS.base):
