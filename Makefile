@@ -20,11 +20,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "from kg.geo.index import ensure_gazetteer; print(ensure_gazetteer())"
 	@touch $(STAMP)
 
-# YASGUI (served from our own package), Comunica and playwright-core, from the npm registry.
+# YASGUI and Swagger UI (served from our own package), Comunica and playwright-core, from the npm registry.
 $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund --silent
 	@mkdir -p $(VENDOR)
 	cp tools/node_modules/@zazuko/yasgui/build/yasgui.min.js tools/node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/
+	cp tools/node_modules/swagger-ui-dist/swagger-ui-bundle.js tools/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
 	@touch $(TOOLS_STAMP)
 
 install: $(STAMP) $(TOOLS_STAMP)

@@ -1,16 +1,18 @@
 """Typed HTTP errors and the handlers that turn them into responses.
 
 Routers raise :class:`APIError`; nothing ever echoes an internal exception or a traceback
-to the client. SPARQL clients get ``text/plain`` messages, other clients JSON.
+to the client. SPARQL clients get ``text/plain`` messages, other clients JSON, and browsers
+(``text/html`` preferred in Accept) an HTML page with the same status and message.
 """
 
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kg.remote import RemoteStoreError
@@ -32,7 +34,19 @@ class APIError(Exception):
 
 
 def _respond(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    if request.url.path.startswith("/sparql"):
+    from api.conneg import choose
+    from api.render import render
+
+    sparql = request.url.path.startswith("/sparql")
+    machine = "text/plain" if sparql else "application/json"
+    if choose(request.headers.get("accept"), [machine, "text/html"]) == "text/html":  # a browser
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Error"
+        page = render("error.html", request=request, status=status, reason=reason, message=message)
+        return HTMLResponse(page, status_code=status, headers={**(headers or {}), "Vary": "Accept"})
+    if sparql:
         return PlainTextResponse(message + "\n", status_code=status, headers=headers)
     return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
 

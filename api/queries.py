@@ -88,7 +88,7 @@ def _term(param: Param, value: str, base: str) -> ox.NamedNode | ox.Literal:
         if param.kind == "class":
             if not _CLASS.match(value):
                 raise ValueError(value)
-            return ox.NamedNode(CKG[value])
+            return ox.NamedNode(CKG.base + value)  # any class the ontology may declare, not only those the code uses
         if param.kind == "entity" and _SLUG.match(value):
             return ox.NamedNode(f"{base}entity/{value}")
         if value.startswith(("http://", "https://", "urn:")):

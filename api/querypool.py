@@ -18,10 +18,11 @@ queries (canned queries, entity pages, dumps) keep running in-process.
   changed since the last one (every write bumps it), before the next ad-hoc query. Workers
   open the newest checkpoint read-only; each job names its generation, and a worker reopens
   when it changes. A checkpoint is deleted once no worker has it open.
-* A worker evaluates the query, materializes the rows (:func:`kg.results.collect_rows`,
-  capped at ``CKG_RESULT_LIMIT``) and sends the response body already serialized in the
-  negotiated format, as bytes; the deadline covers the evaluation, not the serialization of
-  the (capped) result.
+* A worker runs the query with :func:`kg.query.execute_query` (what a query means lives
+  there, shared with the in-thread path and ``kg query``; this module is only the pool), which
+  materializes the rows capped at ``CKG_RESULT_LIMIT``, and sends the response body already
+  serialized in the negotiated format, as bytes; the deadline covers the evaluation, not the
+  serialization of the (capped) result.
 
 See docs/decisions/0004-query-worker-processes.md.
 """
@@ -53,26 +54,10 @@ import pyoxigraph as ox
 
 from kg.ids import Iris
 from kg.lifeline import die_with_parent
-from kg.results import (
-    QueryTimeoutError,
-    ResultTooLargeError,
-    Rows,
-    collect_rows,
-    serialize_boolean,
-    serialize_rows,
-)
-from kg.store import BaseStore, KGStore
-from kg.vocab import PREFIXES
+from kg.query import QueryError, execute_query, serialize_answer, timeout_message
+from kg.store import KGStore, default_snapshot_root
 
-__all__ = [
-    "Answer",
-    "QueryError",
-    "QueryPool",
-    "default_snapshot_root",
-    "execute_query",
-    "serialize_graph",
-    "timeout_message",
-]
+__all__ = ["Answer", "QueryPool", "default_snapshot_root"]
 
 log = logging.getLogger("api.querypool")
 
@@ -83,68 +68,6 @@ _SERIALIZE_TIMEOUT = 300.0  # serializing a capped, materialized result
 _RECYCLE_MB = 256  # a worker left bigger than this by a query is replaced (a fresh one is ~40 MB)
 _WRITE_POLL = 0.5  # seconds between looks at KGStore.version, for a checkpoint soon after a write
 _EVALUATED = "evaluated"  # a worker sends this when the evaluation is over, then the answer
-
-
-# -- executing one query (in a worker, or in a thread of the server) --------------------------
-
-
-class QueryError(Exception):
-    """A query failure with an HTTP status and a message safe to show to the client."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def timeout_message(timeout: float) -> str:
-    return f"query stopped after {timeout:g} s; narrow it or add a LIMIT"
-
-
-def execute_query(store: BaseStore, query: str, default_graphs: Sequence[str], named_graphs: Sequence[str],
-                  limit: int, timeout: float, *, store_errors: tuple[type[Exception], ...] = ()
-                  ) -> tuple[str, object]:
-    """Run the query and materialize its result on this thread: ``("boolean", bool)``,
-    ``("rows", Rows)`` or ``("graph", sorted triples)``. Raises :class:`QueryError`, or one of
-    ``store_errors`` as it is when the store (not the query) fails to start the query.
-
-    The deadline (``timeout`` seconds from now) is checked between rows, which stops a query
-    that streams; one that sorts or groups is only stopped by killing its process."""
-    deadline = time.monotonic() + timeout
-    try:
-        result = store.query(query, default_graph=list(default_graphs) or None,
-                             named_graphs=list(named_graphs) or None)
-    except SyntaxError as exc:
-        raise QueryError(400, f"SPARQL syntax error: {exc}") from exc
-    except store_errors:
-        raise
-    except (ValueError, OSError) as exc:
-        raise QueryError(400, f"query failed: {exc}") from exc
-    try:
-        if isinstance(result, ox.QueryBoolean):
-            return "boolean", bool(result)
-        if isinstance(result, ox.QuerySolutions):
-            return "rows", collect_rows(result, limit, deadline=deadline)
-        triples: list[ox.Triple] = []
-        for triple in result:
-            if len(triples) >= limit:
-                raise ResultTooLargeError(f"the query returns more than {limit} triples; add a LIMIT")
-            if len(triples) % 256 == 0 and time.monotonic() > deadline:
-                raise QueryTimeoutError("the query ran past its time limit")
-            triples.append(triple)
-        return "graph", sorted(set(triples), key=str)
-    except ResultTooLargeError as exc:
-        raise QueryError(413, str(exc)) from exc
-    except QueryTimeoutError as exc:
-        raise QueryError(503, timeout_message(timeout)) from exc
-    except (ValueError, OSError) as exc:  # evaluation errors surface while iterating
-        raise QueryError(400, f"query failed: {exc}") from exc
-
-
-def serialize_graph(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    data = ox.serialize(triples, None, fmt, prefixes=prefixes)
-    return data if isinstance(data, bytes) else b""
 
 
 # -- the messages between the server and a worker ----------------------------------------------
@@ -158,6 +81,7 @@ class Job:
     snapshot: str
     base_iri: str
     query: str | None = None
+    query_base_iri: str | None = None  # what relative IRIs in the query resolve against
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     limit: int = 0
@@ -182,20 +106,11 @@ class Answer:
 def _answer(store: KGStore, job: Job, evaluated: Callable[[], None]) -> Answer:
     """Evaluate the job's query, call ``evaluated`` (the deadline no longer applies), then serialize."""
     assert job.query is not None
-    kind, value = execute_query(store, job.query, job.default_graphs, job.named_graphs, job.limit, job.timeout)
+    kind, value = execute_query(store, job.query, job.default_graphs, job.named_graphs, job.limit, job.timeout,
+                                base_iri=job.query_base_iri)
     evaluated()
-    if kind == "graph":
-        if job.graph_media_type is None:
-            return Answer(kind)
-        fmt = ox.RdfFormat.from_media_type(job.graph_media_type)
-        assert fmt is not None
-        return Answer(kind, serialize_graph(value, fmt))  # type: ignore[arg-type]
-    if job.results_format is None:
-        return Answer(kind)
-    if kind == "boolean":
-        return Answer(kind, serialize_boolean(bool(value), job.results_format))
-    assert isinstance(value, Rows)
-    return Answer(kind, b"".join(serialize_rows(value, job.results_format)))
+    graph_format = ox.RdfFormat.from_media_type(job.graph_media_type) if job.graph_media_type else None
+    return Answer(kind, serialize_answer(kind, value, results_format=job.results_format, graph_format=graph_format))
 
 
 def _rss_mb(pid: int | str = "self") -> float:
@@ -277,13 +192,6 @@ def _worker_main(conn: Connection) -> None:
 
 
 # -- the pool, in the server process ------------------------------------------------------------
-
-
-def default_snapshot_root(store_path: Path) -> Path:
-    """``<parent>/.<store name>-snapshots``: beside the store (same filesystem, so checkpoints
-    are hard links), never inside the RocksDB directory."""
-    store_path = store_path.resolve()
-    return store_path.parent / f".{store_path.name}-snapshots"
 
 
 @dataclass(eq=False)
@@ -411,7 +319,7 @@ class QueryPool:
 
     async def run(self, query: str, *, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
                   limit: int, timeout: float, results_format: str | None,
-                  graph_media_type: str | None) -> Answer:
+                  graph_media_type: str | None, base_iri: str | None = None) -> Answer:
         """Answer one query in a worker; a worker silent past ``timeout`` is killed (503)."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.max_workers)
@@ -428,7 +336,7 @@ class QueryPool:
             with contextlib.suppress(RuntimeError):  # the loop is gone: the server is stopping
                 loop.call_soon_threadsafe(slots.release)
 
-        job = Job(generation=0, snapshot="", base_iri=self.store.iris.base, query=query,
+        job = Job(generation=0, snapshot="", base_iri=self.store.iris.base, query=query, query_base_iri=base_iri,
                   default_graphs=tuple(default_graphs), named_graphs=tuple(named_graphs), limit=limit,
                   timeout=timeout, results_format=results_format, graph_media_type=graph_media_type)
         try:

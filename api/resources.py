@@ -10,6 +10,7 @@ answer says ``Vary: Accept``. Also ``/search`` (entities by any label or alias) 
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from api.deps import StoreDep
 from api.errors import APIError
 from api.render import render
 from kg.store import BaseStore
-from kg.vocab import CKG, GEO, OWL, PREFIXES, RDF, RDFS, SKOS, WD, dump_prefixes
+from kg.vocab import CKG, GEO, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD, dump_prefixes
 
 __all__ = ["router"]
 
@@ -87,17 +88,21 @@ def _v(term: Any) -> str | None:
 
 
 def _exists(store: BaseStore, iri: str) -> bool:
+    """Something is said about ``iri``, it is pointed at, or it names a graph of the store."""
     try:
         node = ox.NamedNode(iri)
     except ValueError:
         return False  # not even an IRI: nothing of ours
-    return next(iter(store.quads_for_pattern(node, None, None)), None) is not None
+    return (next(iter(store.quads_for_pattern(node, None, None)), None) is not None
+            or next(iter(store.quads_for_pattern(None, None, node)), None) is not None
+            or store.has_graph(iri))
 
 
 def _describe(store: BaseStore, iri: str) -> list[ox.Triple]:
+    """What is said about ``iri`` (and, for a named graph of the store, its size)."""
     node = ox.NamedNode(iri)
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None)}
-    return sorted(triples, key=str)
+    return sorted(triples | set(_graph_description(store, iri)), key=str)
 
 
 def _entity_page(store: BaseStore, iri: str) -> dict[str, Any]:
@@ -169,7 +174,8 @@ def _entity_page(store: BaseStore, iri: str) -> dict[str, Any]:
 def _document_page(store: BaseStore, iri: str) -> dict[str, Any] | None:
     node = ox.NamedNode(iri)
     rows = _select(store, """SELECT ?text ?title ?date ?source ?id WHERE { ?d nif:isString ?text .
-        OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date } OPTIONAL { ?d dcterms:source ?source }
+        OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date }
+        OPTIONAL { ?d dcterms:source ?source FILTER(isLiteral(?source)) }
         OPTIONAL { ?d dcterms:identifier ?id } } LIMIT 1""", d=node)
     if not rows:
         return None
@@ -204,58 +210,78 @@ def _property_rows(store: BaseStore, iri: str) -> list[tuple[str, str, str | Non
     return out
 
 
-def _json_summary(store: BaseStore, iri: str) -> dict[str, Any]:
-    summary: dict[str, Any] = {"@id": iri}
-    for t in _describe(store, iri):
-        key = _term_label(store, t.predicate)
-        value: Any = t.object.value if not isinstance(t.object, ox.Triple) else str(t.object)
-        summary.setdefault(key, [])
-        if value not in summary[key]:
-            summary[key].append(value)
-    return summary
-
-
 def _serialize(triples: list[ox.Triple], fmt: ox.RdfFormat, base: str) -> bytes:
     prefixes = dump_prefixes(base) if fmt == ox.RdfFormat.TURTLE else None
     data = ox.serialize(triples, None, fmt, prefixes=prefixes)
     return data if isinstance(data, bytes) else b""
 
 
-@router.get("/id/{path:path}", summary="Dereference a resource IRI (HTML, JSON, JSON-LD, Turtle)",
+def _graph_description(store: BaseStore, iri: str) -> list[ox.Triple]:
+    """A named graph of the store, described: its size (void:triples) and where it is dumped."""
+    if not store.has_graph(iri):
+        return []
+    node = ox.NamedNode(iri)
+    size = sum(1 for _ in store.quads_for_pattern(None, None, None, node))
+    return [ox.Triple(node, ox.NamedNode(RDF.type), ox.NamedNode("http://www.w3.org/ns/sparql-service-description#Graph")),
+            ox.Triple(node, ox.NamedNode("http://rdfs.org/ns/void#triples"),
+                      ox.Literal(str(size), datatype=ox.NamedNode(XSD.integer)))]
+
+
+def _context_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + "/context.jsonld"
+
+
+@router.get("/context.jsonld", summary="The JSON-LD @context of every JSON-LD and JSON representation")
+async def context(store: StoreDep) -> Response:
+    """Prefixes, ``type``, and one term per property: what the keys of ``/id/…`` JSON mean."""
+    ctx = await run_in_threadpool(lambda: terms(store).context())
+    return Response(json.dumps(ctx, indent=1, ensure_ascii=False).encode() + b"\n", media_type="application/ld+json",
+                    headers={"Access-Control-Allow-Origin": "*"})
+
+
+@router.get("/id/{path:path}", summary="Dereference a resource IRI (HTML, JSON, JSON-LD, Turtle, N-Triples)",
             response_class=Response)
 async def resource(path: str, request: Request, store: StoreDep) -> Response:
-    """The resource ``res:{path}``: HTML for browsers, JSON, JSON-LD, Turtle or N-Triples for machines."""
+    """The resource ``res:{path}``: HTML for browsers, JSON, JSON-LD, Turtle or N-Triples for machines
+    (``?format=html|json|jsonld|ttl|nt`` where Accept cannot be set). Machine formats hold what is
+    said about the resource and the links that point at it; every answer links to the others."""
     iri = store.iris.base + quote(path, safe="/-._~")  # the IRIs we mint percent-encode what is not safe
-    wanted = choose(request.headers.get("accept"), _FORMATS)
+    wanted = wanted_format(request, _FORMATS)
     if wanted is None:
         raise APIError(406, "available as text/html, application/json, application/ld+json, text/turtle or "
                             "application/n-triples", headers=_VARY)
+    here = request.url.path
+    headers = {**_VARY, **link_header(here, wanted, context_url=_context_url(request) if wanted == "application/json"
+                                      else None)}
 
     def work() -> Response:
         if not _exists(store, iri):
             raise APIError(404, f"no resource {iri}", headers=_VARY)
         if wanted == "text/html":
-            return HTMLResponse(_html(store, iri, request), headers=_VARY)
+            return HTMLResponse(_html(store, iri, request, alternates(here, wanted)), headers=headers)
         if wanted == "application/json":
-            return JSONResponse(_json_summary(store, iri), headers=_VARY)
-        fmt = {"application/ld+json": ox.RdfFormat.JSON_LD, "text/turtle": ox.RdfFormat.TURTLE,
-               "application/n-triples": ox.RdfFormat.N_TRIPLES}[wanted]
-        return Response(_serialize(_describe(store, iri), fmt, store.iris.base), media_type=fmt.media_type,
-                        headers=_VARY)
+            return JSONResponse(json_summary(store, iri), headers=headers)
+        if wanted == "application/ld+json":
+            body = json.dumps(jsonld_document(store, iri, _context_url(request)), ensure_ascii=False, indent=1)
+            return Response(body.encode("utf-8") + b"\n", media_type="application/ld+json", headers=headers)
+        fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES}[wanted]
+        triples = sorted({*_describe(store, iri), *_incoming(store, iri)}, key=str)
+        return Response(_serialize(triples, fmt, store.iris.base), media_type=fmt.media_type, headers=headers)
 
     return await run_in_threadpool(work)
 
 
-def _html(store: BaseStore, iri: str, request: Request) -> str:
+def _html(store: BaseStore, iri: str, request: Request, formats: list[tuple[str, str, str]]) -> str:
     base = store.iris.base
     if iri.startswith(base + "entity/"):
-        return render("entity.html", request=request, page=_entity_page(store, iri), wikidata=WD.base)
+        return render("entity.html", request=request, page=_entity_page(store, iri), wikidata=WD.base,
+                      alternates=formats)
     if iri.startswith(base + "doc/"):
         page = _document_page(store, iri)
         if page is not None:
-            return render("document.html", request=request, page=page)
+            return render("document.html", request=request, page=page, alternates=formats)
     return render("resource.html", request=request, iri=iri, label=_term_label(store, ox.NamedNode(iri)),
-                  rows=_property_rows(store, iri))
+                  rows=_property_rows(store, iri), alternates=formats)
 
 
 def _class_diagram(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -361,3 +387,163 @@ async def ontology(request: Request, store: StoreDep) -> Response:
     return await run_in_threadpool(work)
 
 
+
+
+# -- Linked Data representations: compact JSON-LD, readable JSON, alternates --------------------
+
+LD_FORMATS = {  # ?format= value -> media type, in the order the Link header lists them
+    "html": "text/html", "json": "application/json", "jsonld": "application/ld+json", "ttl": "text/turtle",
+    "nt": "application/n-triples",
+}
+_FORMAT_ALIASES = {"turtle": "ttl", "ntriples": "nt", "json-ld": "jsonld"}
+INCOMING_LIMIT = 10_000  # incoming links listed per resource (sorted, so always the same ones)
+_CORE_TERMS = {RDFS.label: "label", RDFS.comment: "comment", SKOS.altLabel: "altLabel", OWL.sameAs: "sameAs"}
+_ID_TERMS = {OWL.sameAs}
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The JSON keys of our predicates: a ckg: property by its local name, a few common ones by
+    theirs, anything else as a compact IRI (``dcterms:date``); the same in JSON and JSON-LD."""
+
+    names: dict[str, str]  # predicate IRI -> term
+    object_properties: frozenset[str]  # predicates whose values are IRIs (@type: @id)
+    prefixes: dict[str, str]
+
+    def key(self, predicate: str) -> str:
+        if predicate in self.names:
+            return self.names[predicate]
+        for prefix, ns in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
+            if predicate.startswith(ns) and predicate[len(ns):].replace("_", "a").replace("-", "a").isalnum():
+                return f"{prefix}:{predicate[len(ns):]}"
+        return predicate
+
+    def compact(self, iri: str) -> str:
+        key = self.key(iri)
+        return key if ":" in key else iri
+
+    def context(self) -> dict[str, Any]:
+        ctx: dict[str, Any] = dict(sorted(self.prefixes.items()))
+        ctx["type"] = "@type"
+        ctx["id"] = "@id"
+        for iri, term in sorted(self.names.items(), key=lambda t: t[1]):
+            ctx[term] = {"@id": iri, "@type": "@id"} if iri in self.object_properties else {"@id": iri}
+        return {"@context": ctx}
+
+
+_TERMS_CACHE: dict[tuple[int, int], Terms] = {}
+
+
+def terms(store: BaseStore) -> Terms:
+    """The terms, from the ontology graph (every ckg: property it declares), cached per store version."""
+    key = (id(store), store.version)
+    cached = _TERMS_CACHE.get(key)
+    if cached is not None:
+        return cached
+    names = dict(_CORE_TERMS)
+    objects = set(_ID_TERMS)
+    graph = ox.NamedNode(store.iris.ontology_graph)
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(kind), graph):
+            iri = str(getattr(q.subject, "value", ""))
+            if iri.startswith(CKG.base) and iri[len(CKG.base):] not in ("type", "id", *_CORE_TERMS.values()):
+                names[iri] = iri[len(CKG.base):]
+                if kind == OWL.ObjectProperty:
+                    objects.add(iri)
+    result = Terms(names, frozenset(objects), dump_prefixes(store.iris.base))
+    _TERMS_CACHE.clear()
+    _TERMS_CACHE[key] = result
+    return result
+
+
+def _incoming(store: BaseStore, iri: str) -> list[ox.Triple]:
+    node = ox.NamedNode(iri)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, node)
+               if q.subject != node}
+    return sorted(triples, key=str)[:INCOMING_LIMIT]
+
+
+def _jsonld_value(term: Any, coerced: bool, t: Terms) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return term.value if coerced else {"@id": term.value}
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}" if coerced else {"@id": f"_:{term.value}"}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == XSD.string:
+            return term.value
+        return {"@value": term.value, "@type": t.compact(term.datatype.value)}
+    return {"@value": str(term)}
+
+
+def jsonld_document(store: BaseStore, iri: str, context_url: str) -> dict[str, Any]:
+    """The resource as compact JSON-LD: the ``@context`` published at ``context_url``, its statements
+    under their terms, the statements that point at it under ``@reverse``."""
+    t = terms(store)
+    # the context inline (the same object as at ``context_url``): parsers that load no remote
+    # context (pyoxigraph, most offline clients) read the document as it is
+    doc: dict[str, Any] = {**t.context(), "@id": iri}
+    for triple in _describe(store, iri):
+        p = triple.predicate.value
+        if p == RDF.type and isinstance(triple.object, ox.NamedNode):
+            doc.setdefault("type", []).append(t.compact(triple.object.value))
+            continue
+        coerced = p in t.object_properties and p in t.names
+        if coerced and not isinstance(triple.object, ox.NamedNode):
+            key, coerced = p, False  # a literal where the term expects an IRI: the full IRI as key
+        else:
+            key = t.key(p)
+        doc.setdefault(key, []).append(_jsonld_value(triple.object, coerced, t))
+    reverse: dict[str, list[Any]] = {}
+    for triple in _incoming(store, iri):
+        reverse.setdefault(t.key(triple.predicate.value), []).append(
+            {"@id": triple.subject.value if isinstance(triple.subject, ox.NamedNode) else f"_:{triple.subject}"})
+    if reverse:
+        doc["@reverse"] = reverse
+    return doc
+
+
+def json_summary(store: BaseStore, iri: str) -> dict[str, Any]:
+    """The resource as plain JSON with the JSON-LD terms as keys: values as strings (IRIs in full),
+    incoming links by predicate under ``incoming``."""
+    t = terms(store)
+    out: dict[str, Any] = {"@id": iri}
+    for triple in _describe(store, iri):
+        p = triple.predicate.value
+        key = "type" if p == RDF.type else t.key(p)
+        value = t.compact(triple.object.value) if p == RDF.type and isinstance(triple.object, ox.NamedNode) \
+            else (triple.object.value if not isinstance(triple.object, ox.Triple) else str(triple.object))
+        values = out.setdefault(key, [])
+        if value not in values:
+            values.append(value)
+    incoming: dict[str, list[str]] = {}
+    for triple in _incoming(store, iri):
+        incoming.setdefault(t.key(triple.predicate.value), []).append(str(getattr(triple.subject, "value", "")))
+    if incoming:
+        out["incoming"] = incoming
+    return out
+
+
+def alternates(path: str, current: str | None = None) -> list[tuple[str, str, str]]:
+    """(format name, media type, URL) of every representation of ``path``."""
+    return [(name, media, f"{path}?format={name}") for name, media in LD_FORMATS.items() if media != current]
+
+
+def link_header(path: str, current: str | None, *, context_url: str | None = None) -> dict[str, str]:
+    links = [f'<{url}>; rel="alternate"; type="{media}"' for _, media, url in alternates(path, current)]
+    if context_url is not None:
+        links.append(f'<{context_url}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"')
+    return {"Link": ", ".join(links)}
+
+
+def wanted_format(request: Request, offered: list[str]) -> str | None:
+    """The media type asked for by ``?format=`` (which wins over Accept), else by Accept."""
+    given = request.query_params.get("format")
+    if given is not None:
+        name = _FORMAT_ALIASES.get(given.lower(), given.lower())
+        media = LD_FORMATS.get(name, given if "/" in given else None)
+        if media is None or media not in offered:
+            raise APIError(400, f"unknown format {given!r}; use one of {', '.join(LD_FORMATS)}", headers=_VARY)
+        return media
+    return choose(request.headers.get("accept"), offered)

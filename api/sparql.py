@@ -1,8 +1,11 @@
 """The SPARQL 1.1 Protocol endpoint at ``/sparql`` (read-only).
 
-GET with ``query=``, POST as a form or as ``application/sparql-query``; the default graph
-is the union of all graphs unless ``default-graph-uri`` is given. Results are negotiated
-from ``Accept`` (406 when nothing fits).
+GET (and HEAD) with ``query=``, POST as a form or as ``application/sparql-query``. The
+dataset is ``default-graph-uri`` / ``named-graph-uri`` when given, else the query's ``FROM`` /
+``FROM NAMED``, else the union of all graphs as the default graph; relative IRIs resolve
+against this endpoint's URL (:mod:`kg.query`). A query nested too deeply to parse safely is
+refused (400) before any engine sees it. Results are negotiated from ``Accept``, or from
+``?format=`` (json, xml, csv, tsv, ttl, nt…) for those who cannot set it (406 when nothing fits).
 
 With a local on-disk store the query runs in a worker process of :mod:`api.querypool`,
 which is killed when the query runs past ``CKG_QUERY_TIMEOUT`` (503) and sends back the
@@ -28,8 +31,9 @@ from starlette.concurrency import run_in_threadpool
 from api.conneg import choose
 from api.deps import SettingsDep, StoreDep
 from api.errors import APIError
-from api.querypool import QueryError, QueryPool, execute_query, serialize_graph
+from api.querypool import QueryPool
 from api.render import render
+from kg.query import QueryError, check_query, execute_query, serialize_graph
 from kg.remote import RemoteStoreError
 from kg.results import RESULT_MEDIA_TYPES, QueryTimeoutError, Rows, serialize_boolean, serialize_rows
 from kg.sparqltext import uses_service
@@ -61,6 +65,14 @@ GRAPH_MEDIA_TYPES = [
     ("application/x-turtle", ox.RdfFormat.TURTLE),
 ]
 _VARY = {"Vary": "Accept"}
+# ?format= for those who cannot set Accept (links, browsers): it replaces the Accept header
+FORMAT_PARAMETER = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
+    "nt": "application/n-triples", "ntriples": "application/n-triples", "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json", "trig": "application/trig",
+    "nq": "application/n-quads", "html": "text/html",
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ class SparqlRequest:
     update: str | None
     default_graphs: list[str]
     named_graphs: list[str]
+    format: str | None = None  # the ?format= parameter, as a media type
 
 
 async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
@@ -104,19 +117,25 @@ async def _read_request(request: Request, max_bytes: int) -> SparqlRequest:
     query = queries[0] if queries else None
     if query is not None and len(query.encode("utf-8")) > max_bytes:
         raise APIError(413, f"query longer than {max_bytes} bytes")
+    formats = params.get("format", [])
+    # a name we do not know is ignored, not refused: clients such as SPARQLWrapper send format=n3 and the like
+    # along with an Accept header that says the same
+    media = None
+    if formats:
+        media = FORMAT_PARAMETER.get(formats[0].strip().lower()) or (formats[0] if "/" in formats[0] else None)
     return SparqlRequest(query=query, update=updates[0] if updates else None,
                          default_graphs=params.get("default-graph-uri", []),
-                         named_graphs=params.get("named-graph-uri", []))
+                         named_graphs=params.get("named-graph-uri", []), format=media)
 
 
-def _execute(store: BaseStore, req: SparqlRequest, limit: int, timeout: float) -> tuple[str, object]:
+def _execute(store: BaseStore, req: SparqlRequest, limit: int, timeout: float, base_iri: str) -> tuple[str, object]:
     """In-thread execution (no query pool): run the query and materialize its result on this
     (worker) thread, within ``timeout`` seconds where the evaluation streams."""
     assert req.query is not None
     try:
         # a remote store that fails or times out is not the query's fault: 502 / 503 (api.errors)
         return execute_query(store, req.query, req.default_graphs, req.named_graphs, limit, timeout,
-                             store_errors=(RemoteStoreError, QueryTimeoutError))
+                             base_iri=base_iri, store_errors=(RemoteStoreError, QueryTimeoutError))
     except QueryError as exc:
         raise APIError(exc.status, exc.message) from exc
 
@@ -126,13 +145,18 @@ def _execute(store: BaseStore, req: SparqlRequest, limit: int, timeout: float) -
 async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Answer a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union graph."""
     req = await _read_request(request, settings.max_query_bytes)
-    accept = request.headers.get("accept")
+    accept = req.format or request.headers.get("accept")
     if req.update is not None:
         raise APIError(403, "this endpoint is read-only: SPARQL updates are not accepted")
     if req.query is None:
         return _no_query(request, accept, store)
     if not req.query.strip():
         raise APIError(400, "empty query")
+    try:
+        check_query(req.query)  # before any engine parses it, in every mode: too deep a query kills the parser
+    except QueryError as exc:
+        raise APIError(exc.status, exc.message) from exc
+    base_iri = endpoint_url(request)
     if not settings.allow_service and uses_service(req.query):
         raise APIError(400, "SERVICE (federated query) is disabled on this endpoint: it would make the server "
                             "fetch the URL you name; the operator can enable it with CKG_ALLOW_SERVICE=true")
@@ -149,14 +173,15 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     if pool is not None:  # a worker process, killed at the deadline
         answer = await pool.run(req.query, default_graphs=req.default_graphs, named_graphs=req.named_graphs,
                                 limit=settings.result_limit, timeout=settings.query_timeout,
-                                results_format=fmt_name, graph_media_type=graph_fmt.media_type if graph_fmt else None)
+                                results_format=fmt_name, graph_media_type=graph_fmt.media_type if graph_fmt else None,
+                                base_iri=base_iri)
         if answer.kind == "error":
             raise APIError(answer.status, answer.message, headers=answer.headers or None)
         kind, value = answer.kind, answer.body
     else:  # a thread of this process: a timed-out query that sorts or groups runs to its end
         try:
             kind, value = await asyncio.wait_for(
-                run_in_threadpool(_execute, store, req, settings.result_limit, settings.query_timeout),
+                run_in_threadpool(_execute, store, req, settings.result_limit, settings.query_timeout, base_iri),
                 timeout=settings.query_timeout + 1)
         except TimeoutError as exc:
             raise APIError(503, f"query timed out after {settings.query_timeout:g} s") from exc
@@ -180,6 +205,11 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     return StreamingResponse(serialize_rows(value, fmt_name), media_type=media, headers=_VARY)
 
 
+def endpoint_url(request: Request) -> str:
+    """This endpoint's own URL: the base IRI of the queries sent to it."""
+    return str(request.url.replace(query=None, fragment=None))
+
+
 def _no_query(request: Request, accept: str | None, store: BaseStore) -> Response:
     """Without a query: the query page for browsers, the service description for machines."""
     wanted = choose(accept, ["text/html", *[t for t, _ in GRAPH_MEDIA_TYPES]])
@@ -187,7 +217,7 @@ def _no_query(request: Request, accept: str | None, store: BaseStore) -> Respons
         return HTMLResponse(editor_page(request, store), headers=_VARY)
     if wanted is None:
         raise APIError(406, "the service description is available as HTML or RDF", headers=_VARY)
-    endpoint = str(request.url.replace(query=None))
+    endpoint = endpoint_url(request)
     fmt = dict(GRAPH_MEDIA_TYPES)[wanted]
     federated = bool(getattr(getattr(request.app.state, "settings", None), "allow_service", False))
     return Response(serialize_graph(service_description(endpoint, store, federated=federated), fmt),
@@ -208,10 +238,10 @@ def editor_page(request: Request, store: BaseStore) -> str:
         if not any(p.required for p in q.params):
             tabs.append((q.title, q.text))
     prefixes = {**PREFIXES, "res": base}
-    declared = [(title, "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items() if f"{p}:" in query) + query)
-                for title, query in tabs]  # the editor checks prefixes, so declare the ones a query uses
-    payload = json.dumps(declared).replace("</", "<\\/")
-    return render("sparql.html", request=request, examples=examples(base), examples_json=payload,
+    # the editor knows the predeclared prefixes (editor.js), so the tabs show the queries as written
+    payload = json.dumps({"endpoint": endpoint_url(request), "base": base, "prefixes": prefixes,
+                          "tabs": tabs}).replace("</", "<\\/")
+    return render("sparql.html", request=request, examples=examples(base), editor_json=payload,
                   yasgui=(_VENDOR / "yasgui.min.js").is_file())
 
 
@@ -275,10 +305,10 @@ _EXAMPLES = [
     ("Places with coordinates and Wikidata ids",
      "SELECT ?place ?label ?lat ?long ?wikidata WHERE {\n  ?place a ckg:Settlement ; rdfs:label ?label ;\n"
      "         geo:lat ?lat ; geo:long ?long .\n  OPTIONAL { ?place owl:sameAs ?wikidata }\n} ORDER BY ?label"),
-    ("Where a person is mentioned, with the exact text",
-     "SELECT ?doc ?begin ?end ?text WHERE {\n  ?m ckg:refersTo ?e ; ckg:inDocument ?doc ;\n"
+    ("Where persons are mentioned, with the exact text",
+     "SELECT ?person ?doc ?begin ?end ?text WHERE {\n  ?m ckg:refersTo ?e ; ckg:inDocument ?doc ;\n"
      "     nif:beginIndex ?begin ; nif:endIndex ?end ; nif:anchorOf ?text .\n"
-     "  ?e a ckg:Person ; rdfs:label \"Nikol Pashinyan\"@en .\n} ORDER BY ?doc ?begin"),
+     "  ?e a ckg:Person ; rdfs:label ?person .\n} ORDER BY ?person ?doc ?begin LIMIT 100"),
     ("Provenance of each document graph",
      "SELECT ?graph ?time ?agent WHERE {\n  GRAPH <res:graph/provenance> {\n"
      "    ?graph a ckg:DocumentGraph ; prov:generatedAtTime ?time ; prov:wasGeneratedBy ?act .\n"

@@ -32,7 +32,7 @@ from kg.rdf import (
 )
 from kg.reader import InputError, discover, iter_path
 from kg.settings import Settings
-from kg.store import BaseStore, GraphWrite, KGStore
+from kg.store import BaseStore, GraphWrite, KGStore, open_for_reading
 
 __all__ = [
     "BuildReport",
@@ -106,7 +106,9 @@ def open_store(settings: Settings, *, read_only: bool = False, bulk: bool = Fals
                             timeout=max(60.0, settings.query_timeout + 5))
         store.check()
         return store
-    return KGStore(settings.store, iris=iris, read_only=read_only, bulk=bulk)
+    if read_only:  # while a server holds the store: its newest snapshot
+        return open_for_reading(settings.store, iris=iris, snapshot_root=settings.query_snapshots)
+    return KGStore(settings.store, iris=iris, bulk=bulk)
 
 
 def read_documents(paths: Iterable[str | Path]) -> list[SourceDocument]:
@@ -250,6 +252,10 @@ class Builder:
             "model": [versions.model_name, versions.model_version], "entities": self._entities_fingerprint,
             "base": self.iris.base,
         }
+        # Page metadata (kg add URL, WARC): in the fingerprint only when present, so documents read
+        # before it existed keep their fingerprints and are not extracted again.
+        meta.update({k: v for k, v in (("author", doc.author), ("language", doc.language),
+                                      ("canonical_url", doc.canonical_url)) if v is not None})
         digest = hashlib.sha256(json.dumps(meta, sort_keys=True).encode("utf-8"))
         digest.update(b"\x00")
         digest.update(doc.text.encode("utf-8"))

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 
+from kg.nlp.tables import rules
 from kg.store import BaseStore
 
 __all__ = ["EXPORT_FORMATS", "event_rows", "export"]
@@ -75,19 +76,13 @@ def event_rows(store: BaseStore) -> list[dict[str, str]]:
     return list(rows.values())
 
 
-_ACLED = {
-    "Shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "MissileStrike": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "AirStrike": ("Explosions/Remote violence", "Air/drone strike"),
-    "DroneStrike": ("Explosions/Remote violence", "Air/drone strike"),
-    "ArmedClash": ("Battles", "Armed clash"),
-    "TerritorialCapture": ("Battles", "Armed clash"),
-    "Shootdown": ("Explosions/Remote violence", "Air/drone strike"),
-    "Ceasefire": ("Strategic developments", "Agreement"),
-    "Negotiation": ("Strategic developments", "Agreement"),
-    "Mediation": ("Strategic developments", "Agreement"),
-    "CallForCeasefire": ("Strategic developments", "Other"),
-}
+def _acled(event_type: str) -> tuple[str, str]:
+    """The ACLED (event type, sub-event type) of an event class label: the ontology's
+    ``ckg:acledEventType``/``ckg:acledSubEventType``, inherited along ``rdfs:subClassOf``."""
+    table = rules().acled
+    kind = next((k for k in sorted(table) if k.lower() == event_type.replace(" ", "").lower()), "Event")
+    found = table.get(kind, ("", ""))
+    return found[0] or "Strategic developments", found[1] or "Other"
 
 
 def export(store: BaseStore, fmt: str) -> Iterator[str]:
@@ -116,8 +111,7 @@ def export(store: BaseStore, fmt: str) -> Iterator[str]:
         writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         for i, r in enumerate(rows, start=1):
-            kind = next((k for k in _ACLED if k.lower() == r["event_type"].replace(" ", "").lower()), "")
-            event_type, sub_type = _ACLED.get(kind, ("Strategic developments", "Other"))
+            event_type, sub_type = _acled(r["event_type"])
             writer.writerow({"event_id_cnty": f"CKG{i}", "event_date": r["date"], "event_type": event_type,
                              "sub_event_type": sub_type, "actor1": r["actors"].split("; ")[0],
                              "actor2": r["targets"].split("; ")[0], "location": r["place"], "latitude": r["latitude"],

@@ -33,6 +33,9 @@ class SourceDocument:
     date: dt.date | None = None
     url: str | None = None
     outlet: str | None = None
+    author: str | None = None  # byline, as the page gives it
+    language: str | None = None  # ISO 639-1 code of the text, when known
+    canonical_url: str | None = None  # the URL the page declares as its own (rel=canonical, og:url)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Extractions to RDF, and RDF files to plain data: the pyoxigraph side of the data path.
 
-:func:`document_quads` writes one document's graph (document, mentions, new entities and,
-later, statements, events and claims); :func:`provenance_quads` describes that graph with
+:func:`document_quads` writes one document's graph (document, mentions, new entities,
+statements, events and casualty claims); :func:`provenance_quads` describes that graph with
 PROV-O; :func:`load_static_graph` reads the ontology or the curated entities into a named
 graph with stable blank-node labels; :func:`curated_entities` reduces the curated graph to
 :class:`~kg.model.CuratedEntity` records for the NLP layer.
@@ -79,6 +79,16 @@ class _Writer:
         self.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), obj, self.graph))
 
 
+def _web_iri(url: str) -> ox.NamedNode | None:
+    """An http(s) URL as an IRI, or None when it is not one oxigraph accepts."""
+    if not url.startswith(("http://", "https://")):
+        return None
+    try:
+        return ox.NamedNode(url)
+    except ValueError:
+        return None
+
+
 def _mention(w: _Writer, iris: Iris, doc_id: str, doc_iri: str, span: Span, confidence: float | None,
              refers_to: str | None) -> str:
     """A span of the text. Entity mentions carry ``refersTo`` and a confidence; evidence spans
@@ -128,6 +138,15 @@ def document_quads(extraction: DocumentExtraction, iris: Iris) -> list[ox.Quad]:
         w.add(d, DCTERMS.source, lit(doc.outlet))
     if doc.url:
         w.add(d, SCHEMA.url, typed(doc.url, XSD.anyURI))
+        source = _web_iri(doc.url)
+        if source is not None:  # the page the text came from (beside the outlet's name, a literal)
+            w.add(d, DCTERMS.source, source)
+    if doc.canonical_url:
+        w.add(d, CKG.canonicalUrl, typed(doc.canonical_url, XSD.anyURI))
+    if doc.author:
+        w.add(d, DCTERMS.creator, lit(doc.author))
+    if doc.language:
+        w.add(d, DCTERMS.language, lit(doc.language))
     seen: set[tuple[int, int]] = set()
     for mention in extraction.mentions:
         key = (mention.span.begin, mention.span.end)

@@ -101,7 +101,12 @@ class RemoteStore(BaseStore):
         message = " ".join(response.text.split())[:500] or response.reason_phrase
         if response.status_code in (400, 422):
             raise SyntaxError(message)
-        raise RemoteStoreError(f"the remote store {response.request.url} answered {response.status_code}: {message}")
+        hint = ""
+        if response.status_code in (403, 404, 405) and str(response.request.url) == self.update_url:
+            hint = ("; it takes no SPARQL Update. A conflict-kg server (kg serve) takes documents through its "
+                    "POST /documents: kg add --server http://HOST:PORT")
+        raise RemoteStoreError(f"the remote store {response.request.url} answered {response.status_code}: {message}"
+                               + hint)
 
     # -- primitives ----------------------------------------------------------------------
 

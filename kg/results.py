@@ -1,6 +1,6 @@
 """Serialize SPARQL results in the W3C formats, row by row, with a cap on the number of rows.
 
-Used by the HTTP endpoint and ``kg query``. pyoxigraph can serialize results itself, but not
+Used by :mod:`kg.query` (the HTTP endpoint and ``kg query``). pyoxigraph can serialize results itself, but not
 stop at a limit; writing them here lets the caller cap and materialize the rows on the
 thread that ran the query (pyoxigraph iterators must be consumed there), then stream bytes.
 """

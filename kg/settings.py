@@ -1,8 +1,9 @@
 """Settings shared by the command line and the HTTP API.
 
 Every value can be given as an environment variable prefixed ``CKG_`` (``CKG_STORE``,
-``CKG_SPACY_MODEL``…) or in a ``.env`` file. Callers use :func:`get_settings`, which is
-cached; tests build their own :class:`Settings` and pass it in.
+``CKG_SPACY_MODEL``…) or in a ``.env`` file. The HTTP API uses :func:`get_settings` (read
+once, cached) unless ``create_app`` is given a :class:`Settings`; the command line builds one
+per command (``--store`` overrides ``CKG_STORE``); tests build their own.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def default_ontology_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    """Configuration of conflict-kg (see docs/configuration.md)."""
+    """Configuration of conflict-kg: each field's description says what it does (README, Configuration)."""
 
     model_config = SettingsConfigDict(env_prefix="CKG_", env_file=".env", extra="ignore")
 

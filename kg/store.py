@@ -8,7 +8,10 @@ either as it was or complete, never half-written.
 
 from __future__ import annotations
 
+import atexit
 import io
+import os
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +23,8 @@ from kg import faults
 from kg.ids import Iris
 from kg.vocab import CKG, PREFIXES, RDF, RDFS, dump_prefixes
 
-__all__ = ["DUMP_FORMATS", "BaseStore", "GraphWrite", "KGStore", "StoreLockedError", "dump_quads", "nquads_payload",
-           "update_text"]
+__all__ = ["DUMP_FORMATS", "BaseStore", "GraphWrite", "KGStore", "StoreLockedError", "default_snapshot_root",
+           "dump_quads", "nquads_payload", "open_for_reading", "update_text"]
 
 DUMP_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -38,6 +41,13 @@ BULK_BYTES = 256 * 1024  # below this a transactional load is as fast as the bul
 
 class StoreLockedError(OSError):
     """Another process (``kg serve``, another ``kg build``) has the store open for writing."""
+
+
+def default_snapshot_root(store_path: Path) -> Path:
+    """``<parent>/.<store name>-snapshots``: where a running server keeps the checkpoints of its store
+    (:mod:`api.querypool`), beside the store (same filesystem, so checkpoints are hard links)."""
+    store_path = store_path.resolve()
+    return store_path.parent / f".{store_path.name}-snapshots"
 
 
 def _nt(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple) -> str:
@@ -259,6 +269,7 @@ class KGStore(BaseStore):
         self.iris = iris or Iris()
         self.version = 0
         self._unflushed = 0  # bytes written since the last flush
+        self._cleanup: Path | None = None  # a private snapshot copy deleted on close
         try:
             if self.path is None:
                 self.store = ox.Store()
@@ -272,9 +283,20 @@ class KGStore(BaseStore):
             if "lock" in text or "resource temporarily unavailable" in text:
                 raise StoreLockedError(
                     f"store {self.path} is in use by another process (a running 'kg serve'?); "
-                    "stop it, or add documents through the API"
+                    "add or remove documents through it (kg add --server URL, kg remove --server URL), "
+                    "or stop it"
                 ) from exc
             raise
+
+    def close(self) -> None:
+        cleanup = getattr(self, "_cleanup", None)
+        if cleanup is not None:
+            del self.store  # RocksDB closes its files before the private copy goes
+            shutil.rmtree(cleanup, ignore_errors=True)
+            self._cleanup = None
+
+    def __del__(self) -> None:
+        self.close()
 
     def _apply(self, writes: list[GraphWrite]) -> None:
         """When none of the graphs exists yet (a fresh build), one transactional ``Store.load``
@@ -347,6 +369,43 @@ class KGStore(BaseStore):
     def iter_triples(self) -> list[ox.Triple]:
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
         return sorted(triples, key=str)
+
+
+def open_for_reading(path: str | Path, *, iris: Iris | None = None, snapshot_root: Path | None = None) -> KGStore:
+    """The store at ``path`` for a command that only reads (``kg query``, ``stats``, ``dump``…).
+
+    A store nobody else holds is opened as usual. One that a running ``kg serve`` holds (RocksDB
+    allows one writer, and reading a store another process writes is undefined behaviour in
+    pyoxigraph) is read from the newest checkpoint the server keeps for its query workers
+    (taken at startup and within half a second of every write): its files are hard-linked into a
+    private directory (so the server may delete the checkpoint meanwhile), opened read-only and
+    deleted on :meth:`KGStore.close`."""
+    try:
+        return KGStore(path, iris=iris)
+    except StoreLockedError as locked:
+        root = snapshot_root or default_snapshot_root(Path(path))
+        for _ in range(5):  # a checkpoint deleted while it is being linked: take the newer one
+            try:
+                generations = sorted((int(p.name) for p in root.iterdir() if p.name.isdigit()), reverse=True)
+            except OSError:
+                generations = []
+            if not generations:
+                raise StoreLockedError(
+                    f"{locked}; the server keeps no snapshot to read from (CKG_QUERY_WORKERS=0?): "
+                    "query it over HTTP instead (--store http://HOST:PORT/sparql)") from locked
+            private = root / f"reader-{os.getpid()}-{generations[0]}"
+            try:
+                shutil.rmtree(private, ignore_errors=True)
+                shutil.copytree(root / str(generations[0]), private, copy_function=os.link)
+            except OSError:
+                shutil.rmtree(private, ignore_errors=True)
+                continue
+            store = KGStore(private, iris=iris, read_only=True)
+            store._cleanup = private
+            atexit.register(shutil.rmtree, private, True)  # also when the command ends without close()
+            store.location = f"{path} (the running server's snapshot {generations[0]})"
+            return store
+        raise locked
 
 
 def dump_quads(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str, output: BinaryIO, *,

@@ -7,29 +7,73 @@ Terms are plain strings (full IRIs) so that modules without pyoxigraph can use t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 __all__ = ["CKG", "NS", "PREFIXES", "Namespace", "ckg_terms", "dump_prefixes", "sparql_prefixes"]
 
 
+# Every ckg: term the ontology declares (the code may use no other). Classes start with a capital letter.
+_CKG_TERMS: Final = (
+    # classes
+    "Actor State Person Organization GovernmentBody ArmedForce MediaOutlet InternationalOrganization "
+    "Mediator Location Country Region Settlement Event ArmedClash Shelling MissileStrike AirStrike "
+    "DroneStrike Shootdown TerritorialCapture Ceasefire CeasefireViolation MartialLaw Mobilization "
+    "CallForCeasefire Negotiation Mediation Other MilitaryAid ForeignFighterDeployment HostageTaking "
+    "Statement DirectQuote ReportedSpeech CasualtyClaim "
+    "Document Mention DocumentGraph CuratedGraph OntologyGraph Extraction "
+    # concepts
+    "Attack CasualtyKinds Populations Killed Wounded Military Civilian MixedPopulation UnknownPopulation "
+    # properties
+    "speaker onBehalfOf quote content about agent target place date claimedBy deniedBy count "
+    "countQualifier casualtyKind population side evidence refersTo inDocument confidence isBackground "
+    "fingerprint softwareVersion modelName spacyVersion familyName roleLabel demonym affiliatedWith "
+    "partOf locatedIn inCountry inRegion isoCode capitalOf cameoCode ploverCategory canonicalUrl "
+    "extractionPolicy acledEventType acledSubEventType"
+).split()
+
+
+
+
 class Namespace:
     """A namespace IRI; ``NS.term`` and ``NS["term"]`` give the full IRI of a term, ``NS.base`` itself.
 
+    Given ``terms``, the namespace is closed, as rdflib's ``DefinedNamespace`` is: a term not
+    among them (a typo, a term the ontology does not declare) raises ``AttributeError`` /
+    ``KeyError`` where it is spelt, instead of minting an IRI nothing knows.
     Not a ``str`` subclass on purpose: ``DCTERMS.title`` must be the term, not ``str.title``.
+
+    >>> CKG.refersTo
+    'https://w3id.org/conflict-kg/ontology#refersTo'
+    >>> CKG.refersto
+    Traceback (most recent call last):
+    AttributeError: 'refersto' is not a declared term of https://w3id.org/conflict-kg/ontology# (kg/vocab.py)
     """
 
-    __slots__ = ("base",)
+    __slots__ = ("base", "terms")
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, terms: Iterable[str] | None = None) -> None:
         self.base = base
+        self.terms = frozenset(terms) if terms is not None else None
+
+    def _term(self, name: str) -> str | None:
+        if self.terms is not None and name not in self.terms:
+            return None
+        return self.base + name
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self.base + name
+        term = self._term(name)
+        if term is None:
+            raise AttributeError(f"{name!r} is not a declared term of {self.base} (kg/vocab.py)")
+        return term
 
     def __getitem__(self, name: str) -> str:
-        return self.base + name
+        term = self._term(name)
+        if term is None:
+            raise KeyError(f"{name!r} is not a declared term of {self.base} (kg/vocab.py)")
+        return term
 
     def __str__(self) -> str:
         return self.base
@@ -38,7 +82,7 @@ class Namespace:
         return f"Namespace({self.base!r})"
 
 
-CKG: Final = Namespace("https://w3id.org/conflict-kg/ontology#")
+CKG: Final = Namespace("https://w3id.org/conflict-kg/ontology#", _CKG_TERMS)
 RDF: Final = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS: Final = Namespace("http://www.w3.org/2000/01/rdf-schema#")
 OWL: Final = Namespace("http://www.w3.org/2002/07/owl#")
@@ -79,25 +123,6 @@ PREFIXES: Final[dict[str, str]] = {
                      ("prov", PROV), ("dcterms", DCTERMS), ("geo", GEO), ("nif", NIF), ("schema", SCHEMA),
                      ("sem", SEM), ("wd", WD))
 }
-
-# Every ckg: term the code uses. Classes start with a capital letter.
-_CKG_TERMS: Final = (
-    # classes
-    "Actor State Person Organization GovernmentBody ArmedForce MediaOutlet InternationalOrganization "
-    "Mediator Location Country Region Settlement Event ArmedClash Shelling MissileStrike AirStrike "
-    "DroneStrike Shootdown TerritorialCapture Ceasefire CeasefireViolation MartialLaw Mobilization "
-    "CallForCeasefire Negotiation Mediation Other MilitaryAid ForeignFighterDeployment "
-    "Statement DirectQuote ReportedSpeech CasualtyClaim "
-    "Document Mention DocumentGraph CuratedGraph OntologyGraph Extraction "
-    # concepts
-    "Killed Wounded Military Civilian MixedPopulation UnknownPopulation "
-    # properties
-    "speaker onBehalfOf quote content about agent target place date claimedBy deniedBy count "
-    "countQualifier casualtyKind population side evidence refersTo inDocument confidence isBackground "
-    "fingerprint softwareVersion modelName spacyVersion familyName roleLabel demonym affiliatedWith "
-    "partOf locatedIn inCountry inRegion isoCode capitalOf cameoCode ploverCategory"
-).split()
-
 
 def ckg_terms() -> list[str]:
     """Local names of every ``ckg:`` term the code uses (checked against the ontology by tests)."""

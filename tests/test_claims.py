@@ -170,3 +170,211 @@ def test_background_toll_is_flagged(extractor: Extractor) -> None:
     ex = run(extractor, "The war of the early 1990s claimed 25,000 lives.")
     (claim,) = ex.casualty_claims
     assert (claim.count, claim.kind, claim.background) == (25000, "Killed", True)
+
+
+# -- one actor, one node ------------------------------------------------------------------
+
+def entity_of(ex: DocumentExtraction, surface: str) -> set[str | None]:
+    return {short(m.entity) for m in ex.mentions if m.span.text == surface}
+
+
+def test_an_acronym_and_its_expansion_are_one_entity(extractor: Extractor) -> None:
+    ex = run(extractor, "The National Liberation Front (NLF) blocked the road on Monday. "
+                        "Later the NLF said its fighters had left the area.")
+    assert entity_of(ex, "NLF") == entity_of(ex, "National Liberation Front") == {"national-liberation-front"}
+    assert "nlf" not in {short(e.iri) for e in ex.new_entities}
+    assert {short(s.speaker) for s in ex.statements} == {"national-liberation-front"}
+
+
+def test_a_surname_after_the_full_name_is_the_person(extractor: Extractor) -> None:
+    ex = run(extractor, "The spokesperson for the rescue service, Tamar Odeh, spoke on Monday.\n\n"
+                        "Odeh added in a radio interview on Friday: “The shelter held.”")
+    assert entity_of(ex, "Odeh") == {"tamar-odeh"}
+    assert [short(s.speaker) for s in ex.statements] == ["tamar-odeh"]
+
+
+def test_a_countrys_army_is_its_armed_force(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan's military said it had repelled an attack overnight.")
+    (st,) = ex.statements
+    assert short(st.speaker) == "azerbaijani-armed-forces"
+
+
+def test_a_countrys_body_no_entity_stands_for_is_one_new_entity(extractor: Extractor) -> None:
+    ex = run(extractor, "Freedonia's health ministry said two people died. Later the ministry said the toll rose.")
+    assert {short(s.speaker) for s in ex.statements} == {"freedonias-health-ministry"}
+    assert [c.claimed_by for c in ex.casualty_claims] == [(ENT + "freedonias-health-ministry",)]
+
+
+# -- attribution on unseen text -----------------------------------------------------------
+
+def quotes_of(ex: DocumentExtraction) -> list[tuple[str, str | None]]:
+    return [(st.quote or "", short(st.speaker)) for st in ex.statements if st.quote]
+
+
+def test_a_quotation_introduced_by_a_colon_in_the_paragraph_before(extractor: Extractor) -> None:
+    ex = run(extractor, "The mayor, Lena Kovac, wrote on her Facebook page on Monday:\n\n"
+                        "“Our city will not be intimidated. We will rebuild every house.”")
+    assert quotes_of(ex) == [("Our city will not be intimidated. We will rebuild every house.", "lena-kovac")]
+
+
+def test_a_labelled_quotation_takes_the_speaker_of_the_sentence_before(extractor: Extractor) -> None:
+    ex = run(extractor, "Lena Kovac spoke to reporters on Monday.\n\nQuote: “Nobody here will leave.”")
+    assert quotes_of(ex) == [("Nobody here will leave.", "lena-kovac")]
+
+
+def test_he_is_the_person_last_spoken_of_not_the_last_name(extractor: Extractor) -> None:
+    ex = run(extractor, "Colonel Marek Brandt defended the operation on Tuesday.\n\n"
+                        "He further accused the rebels of hiding among civilians, as Omar Haddad of the "
+                        "relief agency had warned.\n\n"
+                        "“We did not fire on the trucks,” he said.\n\n"
+                        "“The investigation will show it.\n\n“We have nothing to hide.”")
+    assert quotes_of(ex) == [("We did not fire on the trucks", "marek-brandt"),
+                             ("The investigation will show it.\n\n“We have nothing to hide.", "marek-brandt")]
+
+
+@pytest.mark.parametrize("text", [
+    "“We reject these accusations entirely,” read the statement from the Popular Front for Renewal.",
+    "The Popular Front for Renewal issued a statement on Monday. “We reject these accusations entirely,” "
+    "the statement said.",
+    "The Popular Front for Renewal said in a statement: “We reject these accusations entirely.”",
+])
+def test_a_statement_is_spoken_by_its_issuer(extractor: Extractor, text: str) -> None:
+    assert [s for _, s in quotes_of(run(extractor, text))] == ["popular-front-for-renewal"]
+
+
+def test_a_short_fragment_inside_reported_speech(extractor: Extractor) -> None:
+    ex = run(extractor, "Lena Kovac spoke on Monday. She accused the rebels of trying to "
+                        "“buy time” before the talks.")
+    assert quotes_of(ex) == [("buy time", "lena-kovac")]
+
+
+def test_it_is_the_last_body_that_spoke(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan's military said its units had repelled an attack by Armenian forces overnight. "
+                        "The Armenian side had shelled the area, according to residents. "
+                        "“The enemy retreated with losses,” it added.")
+    assert quotes_of(ex) == [("The enemy retreated with losses", "azerbaijani-armed-forces")]
+
+
+@pytest.mark.parametrize("text", [
+    "“The bridge was hit twice,” a witness told reporters, according to footage aired by a local channel "
+    "(via Reuters).",
+    "“The bridge was hit twice,” a resident told Reuters.",
+])
+def test_a_news_agency_credited_is_never_the_speaker(extractor: Extractor, text: str) -> None:
+    assert "reuters" not in {s for _, s in quotes_of(run(extractor, text))}
+
+
+def test_a_denial_is_not_an_admission(extractor: Extractor) -> None:
+    ex = run(extractor, "Russia denied it was responsible for the strike on the market in Kramatorsk on Friday.")
+    (st,) = ex.statements
+    assert short(st.speaker) == "russia" and st.content and st.content.startswith("denied")
+    (ev,) = ex.events
+    assert ev.claimed_by == () and [short(d) for d in ev.denied_by] == ["russia"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("A strike on a school in Barda killed six people on Sunday.", "Attack"),
+    ("Warplanes carried out a raid on Barda on Saturday.", "Attack"),
+    ("Rebels launched an assault on Barda on Saturday.", "ArmedClash"),
+    ("The siege of Barda began on Saturday.", "ArmedClash"),
+    ("Troops invaded the border town of Barda on Saturday.", "TerritorialCapture"),
+    ("Gunmen seized 20 hostages in Barda on Saturday.", "HostageTaking"),
+    ("Twelve soldiers were killed in an ambush near Barda on Saturday.", "ArmedClash"),
+    ("Helicopters dropped barrel bombs on Barda on Saturday.", "AirStrike"),
+])
+def test_events_worded_unlike_the_seeds(extractor: Extractor, text: str, kind: str) -> None:
+    ex = run(extractor, text)
+    assert events_of(ex, kind) == [("barda", dt.date(2020, 10, 10 if "Saturday" in text else 11))]
+    assert not [e for e in ex.events if kind not in e.types]
+
+
+def test_a_strike_on_a_deal_is_no_event(extractor: Extractor) -> None:
+    assert run(extractor, "The two parties struck a deal in Barda on Saturday.").events == []
+
+
+def test_the_history_cut_off_is_the_articles_year(extractor: Extractor) -> None:
+    text = "Barda was shelled heavily in 2022, when the first offensive began."
+    assert run(extractor, text, date=dt.date(2024, 5, 10)).events == []
+    assert events_of(run(extractor, text, date=dt.date(2022, 5, 10)), "Shelling") == [("barda", None)]
+
+
+def test_killed_and_wounded_in_one_clause(extractor: Extractor) -> None:
+    ex = run(extractor, "The strike on Barda killed four people and wounded 19, Azerbaijan said.")
+    assert claims_of(ex) == [(4, "Killed", "UnknownPopulation", None, "azerbaijan"),
+                             (19, "Wounded", "UnknownPopulation", None, "azerbaijan")]
+
+
+def test_a_claimant_given_by_role_is_the_person_named_with_it(extractor: Extractor) -> None:
+    ex = run(extractor, "Regional governor Serhiy Lysak visited the site on Monday.\n\n"
+                        "The strike on Barda killed four people, the regional governor said.")
+    assert claims_of(ex) == [(4, "Killed", "UnknownPopulation", None, "serhiy-lysak")]
+
+
+def test_a_claimant_given_by_role_of_a_named_body(extractor: Extractor) -> None:
+    ex = run(extractor, "Three people were killed in Barda, the head of the Civil Defence Service said.")
+    assert claims_of(ex) == [(3, "Killed", "UnknownPopulation", None, "civil-defence-service")]
+
+
+def test_a_headline_repeats_numbers_it_does_not_claim_them(extractor: Extractor) -> None:
+    ex = run(extractor, "Two killed in shelling of Barda\n\nTwo civilians were killed in Barda on Saturday.")
+    assert [c.count for c in ex.casualty_claims] == [2] and ex.casualty_claims[0].population == "Civilian"
+
+
+def test_a_quotation_whose_closing_mark_was_lost_runs_to_the_paragraph_end(extractor: Extractor) -> None:
+    ex = run(extractor, "“Two people died,” Lena Kovac said. “The number of wounded has risen to 12. — AFP")
+    assert quotes_of(ex) == [("Two people died", "lena-kovac"),
+                             ("The number of wounded has risen to 12.", "lena-kovac")]
+
+
+def test_a_demonyms_army_no_entity_stands_for(extractor: Extractor) -> None:
+    ex = run(extractor, "The Freedonian army said it had hit a depot. Freedonian army officers declined to comment.")
+    assert [short(s.speaker) for s in ex.statements] == ["freedonian-army"]
+    assert [m.span.text for m in ex.mentions] == ["Freedonian army"]
+
+
+def test_ceasefire_talks_are_a_negotiation_where_they_meet(extractor: Extractor) -> None:
+    ex = run(extractor, "Envoys held ceasefire talks in Moscow on Saturday on a truce in Barda.")
+    assert {t for e in ex.events for t in e.types} == {"Negotiation"}
+    assert events_of(ex, "Negotiation") == [("moscow", dt.date(2020, 10, 10))]
+
+
+def test_an_air_raid_alert_is_no_air_strike(extractor: Extractor) -> None:
+    assert run(extractor, "Air raid alerts sounded in Barda on Saturday.").events == []
+
+
+def test_a_day_and_month_after_the_article_date_is_last_year(extractor: Extractor) -> None:
+    ex = run(extractor, "He recalled the shelling of Barda on November 30, when the war began.",
+             date=dt.date(2020, 10, 11))
+    assert events_of(ex, "Shelling") == [("barda", dt.date(2019, 11, 30))]
+
+
+def test_a_body_named_only_by_its_kind_is_the_countrys(extractor: Extractor) -> None:
+    ex = run(extractor, "Two soldiers were killed on Monday in an attack in northern Chad, the Central African "
+                        "nation’s military said.\n\nNine more were wounded in an ambush, it said.")
+    assert {short(s.speaker) for s in ex.statements} == {"chad-military"}
+    assert [short(c.claimed_by[0]) for c in ex.casualty_claims] == ["chad-military", "chad-military"]
+
+
+def test_one_body_named_by_two_kinds_is_one_node(extractor: Extractor) -> None:
+    ex = run(extractor, "Chad's defence ministry said the convoy was hit near Barda on Monday.\n\n"
+                        "“Two soldiers were killed and nine wounded,” the statement continued.\n\n"
+                        "The ministry said the attackers fled.")
+    assert {short(s.speaker) for s in ex.statements} == {"chads-defence-ministry"}
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("Twenty-three soldiers were killed in an ambush near Barda, Azerbaijan said.", 23),
+    ("Thirty-one civilians were killed in Barda on Saturday, Azerbaijan said.", 31),
+])
+def test_hyphenated_number_words(extractor: Extractor, text: str, count: int) -> None:
+    assert [c.count for c in run(extractor, text).casualty_claims] == [count]
+
+
+def test_people_who_fled_are_not_counted_dead(extractor: Extractor) -> None:
+    ex = run(extractor, "More than 300 people have been killed and some 100,000 residents have fled their homes.")
+    assert [(c.count, c.kind) for c in ex.casualty_claims] == [(300, "Killed")]
+
+
+def test_an_outlet_relaying_a_source_is_not_the_claimant(extractor: Extractor) -> None:
+    ex = run(extractor, "CNN reported that, according to the Civil Defence Service, 45 people were killed in Barda.")
+    assert [short(c.claimed_by[0]) for c in ex.casualty_claims] == ["civil-defence-service"]

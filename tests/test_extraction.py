@@ -83,3 +83,35 @@ def test_long_documents_are_chunked_at_paragraphs() -> None:
     assert "".join(p for _, p in pieces) == text
     assert all(text[o:o + len(p)] == p for o, p in pieces)
     assert all(len(p) <= 100_000 for _, p in pieces)
+
+
+# -- the rule tables ----------------------------------------------------------------------
+
+def test_every_table_row_names_a_class_the_ontology_declares() -> None:
+    from kg.nlp.tables import check
+    assert check() == []
+
+
+def test_a_row_naming_an_undeclared_class_is_reported(tmp_path: Path) -> None:
+    import shutil
+
+    from kg.nlp.tables import LEXICON_DIR, check
+    for table in LEXICON_DIR.glob("*.tsv"):
+        shutil.copy(table, tmp_path / table.name)
+    with (tmp_path / "triggers.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("Skirmish\tskirmish\t\t\n")
+    with (tmp_path / "roles.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("militia\tbody\tMilitia\n")
+    problems = sorted(check(tmp_path))
+    assert len(problems) == 2
+    assert "'Militia' is not a class" in problems[0] and "'Skirmish' is not an event class" in problems[1]
+
+
+def test_type_sets_follow_the_ontology_hierarchy() -> None:
+    from kg.nlp.tables import rules
+    r = rules()
+    assert {"State", "Person", "ArmedForce", "GovernmentBody"} <= r.actor_types
+    assert {"Country", "Settlement", "Region"} <= r.place_types and not r.place_types & r.actor_types
+    assert r.with_policy("takesTarget") == r.subclasses("Attack")  # inherited from ckg:Attack
+    assert r.acled["DroneStrike"] == ("Explosions/Remote violence", "Air/drone strike")  # from ckg:AirStrike
+

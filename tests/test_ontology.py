@@ -60,7 +60,7 @@ def test_code_spells_no_ckg_iri_outside_the_vocabulary_module() -> None:
 def test_classes_and_properties_are_documented(onto: rdflib.Graph) -> None:
     missing = []
     for term in _declared(onto):
-        node = rdflib.URIRef(CKG[term])
+        node = rdflib.URIRef(CKG.base + term)
         for prop in (rdflib.RDFS.label, rdflib.RDFS.comment):
             if (node, prop, None) not in onto:
                 missing.append(f"{term} lacks {prop}")
@@ -78,7 +78,7 @@ def test_classes_and_properties_are_documented(onto: rdflib.Graph) -> None:
                                            ("TerritorialCapture", "192"), ("Negotiation", "046"),
                                            ("CallForCeasefire", "0256")])
 def test_event_classes_carry_cameo_codes(onto: rdflib.Graph, cls: str, code: str) -> None:
-    node = rdflib.URIRef(CKG[cls])
+    node = rdflib.URIRef(CKG.base + cls)
     assert rdflib.Literal(code) in set(onto.objects(node, rdflib.URIRef(CKG.cameoCode)))
     assert (node, rdflib.URIRef(CKG.ploverCategory), None) in onto
     assert (node, rdflib.RDFS.subClassOf * "+", rdflib.URIRef(CKG.Event)) in onto  # type: ignore[operator]
@@ -116,3 +116,13 @@ def test_curated_entities_are_complete() -> None:
     assert {"State", "Person", "GovernmentBody", "ArmedForce", "InternationalOrganization", "Mediator",
             "MediaOutlet", "Settlement", "Region"} <= kinds
     assert not [p for p in Path(ONTOLOGY.parent).glob("*.ttl") if p.stat().st_size == 0]
+
+
+def test_the_vocabulary_refuses_undeclared_terms() -> None:
+    import pytest
+
+    assert CKG.refersTo.endswith("#refersTo") and CKG["Event"].endswith("#Event")
+    with pytest.raises(AttributeError, match="not a declared term"):
+        _ = CKG.refersto  # a typo is an error where it is spelt, not an IRI nothing knows
+    with pytest.raises(KeyError):
+        _ = CKG["NoSuchClass"]

@@ -1,16 +1,51 @@
 // The query editor: YASGUI (served from /static/vendor) with the examples and canned queries as tabs.
 // Loaded by /sparql (api/templates/sparql.html); kept out of the page so a strict CSP applies.
+// The page gives the endpoint's absolute URL (YASGUI builds a URL from it), the predeclared prefixes
+// (taught to the editor's syntax check, so ckg:… is not flagged) and the instance namespace (result
+// IRIs in it link to this server's /id/ pages instead of leaving the site).
 (function () {
-  const examples = JSON.parse(document.getElementById("examples").textContent);
+  const config = JSON.parse(document.getElementById("editor-config").textContent);
+  const Yasqe = window.Yasqe;
+  const sparqlMode = Yasqe && Yasqe.modes && Yasqe.modes.sparql11;
+  if (sparqlMode) {
+    Yasqe.defineMode("sparql11", function (cmConfig, modeConfig) {
+      const mode = sparqlMode(cmConfig, modeConfig);
+      const startState = mode.startState;
+      mode.startState = function () {
+        const state = startState.apply(this, arguments);
+        state.prefixes = Object.assign({}, config.prefixes, state.prefixes);
+        return state;
+      };
+      return mode;
+    });
+  }
+  const tabs = config.tabs;
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
-    requestConfig: { endpoint: "/sparql", method: "POST" },
+    requestConfig: { endpoint: config.endpoint, method: "POST",
+                     acceptHeaderSelect: "application/sparql-results+json,*/*;q=0.9" },
     copyEndpointOnNewTab: false,
     persistenceId: null,
-    yasqe: { value: examples[0][1] },
+    endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
+    yasqe: { value: tabs[0][1] },
+    yasr: { prefixes: config.prefixes },
   });
-  examples.slice(1).forEach(([name, query]) => {
+  tabs.slice(1).forEach(([name, query]) => {
     yasgui.addTab(false, { ...Yasgui.Tab.getDefaults(), name: name, yasqe: { value: query } });
   });
   const first = yasgui.getTab();
-  if (first) { first.setName(examples[0][0]); }
+  if (first) { first.setName(tabs[0][0]); }
+
+  // Result IRIs in our namespace open our own page for them.
+  const local = (href) => href && href.startsWith(config.base) ? "/id/" + href.slice(config.base.length) : null;
+  const relink = (root) => {
+    root.querySelectorAll("a[href]").forEach((a) => {
+      const path = local(a.getAttribute("href"));
+      if (path) { a.setAttribute("href", path); a.removeAttribute("target"); }
+    });
+  };
+  new MutationObserver((changes) => {
+    changes.forEach((c) => c.addedNodes.forEach((n) => { if (n.querySelectorAll) { relink(n); } }));
+  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+
+  window.ckgEditor = yasgui;  // for the browser tests
 })();

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["reference_date", "resolve_date"]
+__all__ = ["reference_date", "reference_year", "resolve_date"]
 
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -63,6 +63,19 @@ def reference_date(text: str) -> dt.date | None:
     return max(dates) if dates else None
 
 
+_YEAR_IN_TEXT = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
+
+
+def reference_year(text: str) -> int | None:
+    """The latest year a text names: with no article date, the least its year can be.
+
+    >>> reference_year("Fighting in the 1990s; a truce in 1994; talks in 2016.")
+    2016
+    """
+    years = [int(m.group(1)) for m in _YEAR_IN_TEXT.finditer(text)]
+    return max(years) if years else None
+
+
 def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: bool = True) -> dt.date | None:
     """The calendar date a phrase names, or None when it names none (or cannot be resolved).
 
@@ -79,9 +92,15 @@ def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: 
     datetime.date(2020, 10, 11)
     >>> resolve_date("Monday", dt.date(2020, 10, 11), anchor_is_publication=False)
     datetime.date(2020, 10, 12)
+    >>> resolve_date("on October 7", dt.date(2024, 6, 7))
+    datetime.date(2023, 10, 7)
     """
     text = phrase.strip().lower()
     explicit = _explicit(phrase, anchor.year if anchor else None)
+    if explicit and anchor is not None and anchor_is_publication and not _explicit(phrase, None) \
+            and explicit > anchor + dt.timedelta(days=7):
+        # "October 7" in a June article is last year's: news reports what happened, not what will
+        return _explicit(phrase, anchor.year - 1)
     if explicit:
         return explicit
     if anchor is None:

@@ -16,112 +16,65 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import Event
+from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
 from kg.nlp.discourse import Context
+from kg.nlp.tables import Trigger, rules
 
 __all__ = ["TRIGGERS", "extract_events", "is_background"]
 
 
-@dataclass(frozen=True)
-class Trigger:
-    event_type: str
-    lemmas: tuple[str, ...]  # a sequence of lemmas that must appear in order, adjacent
-    requires: tuple[str, ...] = ()  # lemmas that must also be in the sentence
-    forbids: tuple[str, ...] = ()  # lemmas that veto this trigger in the sentence
+_R = rules()
+TRIGGERS: tuple[Trigger, ...] = _R.triggers
+_W = _R.words
+_DENY = _W["denial"]
+_FROM_PREPS = _W["from_prep"]
+_PLACE_NOUNS = _W["place_noun"]
+_PARTY_PREPS = _W["party_prep"]
+_LOCATIVE_PREPS = _W["locative_prep"]
+_HYPOTHETICAL = _W["hypothetical"]
+_MODALS = _W["modal"]
+_ATTACK_VERBS = _W["attack_verb"]
+_SELF_PLACED = _R.with_policy("placedByAgent")
+_STRIKES = _R.with_policy("strike")
+_ONCE = _R.with_policy("oncePerDocument")  # a state declares these once: several reports are one event
+_SAME_AT_PLACE = _R.with_policy("oncePerPlace")  # talks in one city, mentioned twice, are one event
+_TAKES_TARGET = _R.with_policy("takesTarget")
+_HAS_TOPIC = _R.with_policy("hasTopic")
+_TOPIC_PREPS = _W["topic_prep"]
+_GENERIC = _W["generic_trigger"]
+_COUNTRY_TYPES = _R.subclasses("Country") | _R.subclasses("State")
+_SETTLEMENT = _R.subclasses("Settlement")
+_REGION = _R.subclasses("Region")
 
 
-TRIGGERS: tuple[Trigger, ...] = (
-    Trigger("MartialLaw", ("martial", "law")),
-    Trigger("Mobilization", ("mobilise",)), Trigger("Mobilization", ("mobilize",)),
-    Trigger("Mobilization", ("mobilisation",)), Trigger("Mobilization", ("mobilization",)),
-    Trigger("Mobilization", ("recruitment", "office")),
-    Trigger("CeasefireViolation", ("violate",), requires=("ceasefire",)),
-    Trigger("CeasefireViolation", ("violate",), requires=("truce",)),
-    Trigger("CeasefireViolation", ("violating",), requires=("ceasefire",)),
-    Trigger("CeasefireViolation", ("violation",), requires=("ceasefire",)),
-    Trigger("CeasefireViolation", ("break",), requires=("truce",)),
-    Trigger("CeasefireViolation", ("breaking",), requires=("truce",)),
-    Trigger("CeasefireViolation", ("breach",), requires=("truce",)),
-    Trigger("CeasefireViolation", ("breach",), requires=("ceasefire",)),
-    Trigger("CeasefireViolation", ("comply",), requires=("ceasefire", "not")),
-    Trigger("CallForCeasefire", ("call",), requires=("ceasefire",), forbids=("violate", "break")),
-    Trigger("CallForCeasefire", ("call",), requires=("halt",)),
-    Trigger("CallForCeasefire", ("call",), requires=("cessation",)),
-    Trigger("CallForCeasefire", ("call",), requires=("end", "fighting")),
-    Trigger("CallForCeasefire", ("urge",), requires=("ceasefire",)),
-    Trigger("CallForCeasefire", ("pressure",), requires=("ceasefire",)),
-    Trigger("CallForCeasefire", ("halt", "fire")),
-    Trigger("Ceasefire", ("ceasefire",), forbids=("call", "violate", "violation", "break", "breach", "comply",
-                                                   "urge", "pressure", "1994", "hold", "since")),
-    Trigger("Ceasefire", ("truce",), forbids=("call", "violate", "break", "breach", "breaking", "urge")),
-    Trigger("Shootdown", ("shoot", "down")), Trigger("Shootdown", ("down",), requires=("helicopter",)),
-    Trigger("Shootdown", ("down",), requires=("drone",)), Trigger("Shootdown", ("down",), requires=("warplane",)),
-    Trigger("Shootdown", ("down",), requires=("jet",)), Trigger("Shootdown", ("down",), requires=("plane",)),
-    Trigger("Shootdown", ("down",), requires=("su-25",)),
-    Trigger("DroneStrike", ("drone", "strike")), Trigger("DroneStrike", ("drone", "attack")),
-    Trigger("DroneStrike", ("attack", "by", "drone")),
-    Trigger("AirStrike", ("airstrike",)), Trigger("AirStrike", ("air", "strike")),
-    Trigger("AirStrike", ("air", "raid")), Trigger("AirStrike", ("bomb",), requires=("aircraft",)),
-    Trigger("MissileStrike", ("missile", "strike")), Trigger("MissileStrike", ("missile", "attack")),
-    Trigger("MissileStrike", ("missile",), forbids=("defence", "defense", "launcher")),
-    Trigger("Shelling", ("shell",)), Trigger("Shelling", ("shelling",)), Trigger("Shelling", ("artillery", "fire")),
-    Trigger("Shelling", ("rocket", "fire")), Trigger("ArmedClash", ("under", "fire")),
-    Trigger("Shelling", ("bombard",)), Trigger("Shelling", ("bombardment",)), Trigger("Shelling", ("explosion",)),
-    Trigger("Shelling", ("rocket", "launcher")), Trigger("Shelling", ("target",), requires=("rocket",)),
-    Trigger("TerritorialCapture", ("capture",)), Trigger("TerritorialCapture", ("seize",)),
-    Trigger("TerritorialCapture", ("liberate",)), Trigger("TerritorialCapture", ("recapture",)),
-    Trigger("TerritorialCapture", ("take", "over", "territory")), Trigger("TerritorialCapture", ("take", "control")),
-    Trigger("TerritorialCapture", ("foothold",)), Trigger("TerritorialCapture", ("retake",)),
-    Trigger("Negotiation", ("talk",), forbids=("call", "urge")), Trigger("Negotiation", ("negotiation",),
-                                                                         forbids=("call", "reject")),
-    Trigger("Negotiation", ("host",), requires=("negotiation",)), Trigger("Negotiation", ("meeting",),
-                                                                          requires=("organise",)),
-    Trigger("Mediation", ("mediate",)), Trigger("Mediation", ("broker",)), Trigger("Mediation", ("mediation",)),
-    Trigger("MilitaryAid", ("military", "support")), Trigger("MilitaryAid", ("provide",), requires=("support",)),
-    Trigger("ForeignFighterDeployment", ("mercenary",)), Trigger("ForeignFighterDeployment", ("foreign", "fighter")),
-    Trigger("ForeignFighterDeployment", ("send", "fighter")), Trigger("ForeignFighterDeployment", ("fighter",),
-                                                                      requires=("syria",)),
-    Trigger("Other", ("retaliatory", "measure")), Trigger("Other", ("retaliate",)),
-    Trigger("Other", ("accuse",), requires=("civilian",), forbids=("ceasefire", "truce", "shell", "shelling")),
-    Trigger("ArmedClash", ("clash",)), Trigger("ArmedClash", ("fighting",), forbids=("halt", "end", "cessation")),
-    Trigger("ArmedClash", ("fight",), requires=("heavy",)), Trigger("ArmedClash", ("battle",)),
-    Trigger("ArmedClash", ("hostility",), forbids=("cessation",)), Trigger("ArmedClash", ("firing",)),
-    Trigger("ArmedClash", ("counteroffensive",)), Trigger("ArmedClash", ("counter", "-", "offensive")),
-    Trigger("ArmedClash", ("offensive",)), Trigger("ArmedClash", ("attack",), forbids=("missile", "drone")),
-)
-# Classes a trigger type stands for beyond itself (the ontology's hierarchy does the rest).
-_BACKGROUND = re.compile(r"\b(1[89]\d\d|200\d|201\d)s?\b|\b(?:nineteen|the) ?(?:eighties|nineties)\b")
-_DENY = {"deny", "dispute", "reject", "refute"}
-_FROM_PREPS = {"from"}
-_PLACE_NOUNS = {"territory", "city", "cities", "region", "village", "villages", "settlement", "settlements",
-                "district", "districts", "town", "border", "soil", "capital", "positions"}
-_PARTY_PREPS = {"for", "with", "between", "by", "about"}
-_LOCATIVE_PREPS = {"in", "on", "at", "into", "inside", "across", "near", "around", "over", "along", "outside",
-                   "towards", "toward", "against"}
-_HYPOTHETICAL = {"vow", "promise", "threaten", "fear", "risk", "ready", "readiness", "prepare", "want", "plan",
-                 "could", "would", "might", "escalate", "prevent", "avoid", "refuse", "reject", "ignore",
-                 "seek", "hope", "intend", "why", "how"}
-_SELF_PLACED = {"MartialLaw", "Mobilization"}
-_ATTACK_VERBS = {"shell", "attack", "hit", "strike", "target", "bomb", "bombard", "capture", "seize", "liberate",
-                 "recapture", "retake", "take", "fire"}
-_STRIKES = {"MissileStrike", "DroneStrike", "AirStrike", "Shootdown", "Other", "CeasefireViolation"}
-_ONCE = {"MartialLaw", "Mobilization"}  # a state declares these once: several reports are one event
-_SAME_AT_PLACE = {"Negotiation", "Ceasefire", "Mediation"}  # talks in Moscow, mentioned twice, are one event
-_TARGET_PREPS = {"against", "on", "at", "in", "into", "near", "of", "toward", "towards"}
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)(s?)\b(?!\s*(?:-|–)\s*\d)(\s+[a-z]+)?")
+_DECADE_WORDS = re.compile(r"\b(?:nineteen|the) ?(?:fifties|sixties|seventies|eighties|nineties)\b", re.I)
+_COUNTED = _W["people_noun"] | _W["military_noun"] | _W["civilian_noun"] | _W["killed_noun"] | _W["wounded_noun"]
 
 
 def is_background(sentence: str, year: int | None) -> bool:
-    """True for a sentence about history: it names a year (or decade) before the article's."""
-    limit = year or 2020
-    for m in _BACKGROUND.finditer(sentence):
-        digits = re.match(r"\d+", m.group(0))
-        if digits is None or int(digits.group(0)[:4]) < limit:
+    """True for a sentence about history: it names a year (or a decade) before the article's year.
+
+    The cut-off is the article's own year (its date, or the latest full date its text gives);
+    with neither, only named decades ("the nineties") are history. A number that counts
+    people ("2014 soldiers") is not a year.
+    """
+    if _DECADE_WORDS.search(sentence):
+        return True
+    if year is None:
+        return False
+    for m in _YEAR.finditer(sentence):
+        following = (m.group(3) or "").strip().lower()
+        if following and (following in _COUNTED or following.rstrip("s") in _COUNTED):
+            continue
+        value = int(m.group(1))
+        if value + (9 if m.group(2) else 0) < year:
             return True
     return False
 
@@ -143,7 +96,8 @@ def _find_triggers(sent: SpacySpan) -> list[tuple[Trigger, Token]]:
     taken: set[int] = set()
     for trigger in TRIGGERS:
         # every word of the trigger must occur (most triggers fail here, without scanning the sentence)
-        if any(w not in starts for w in trigger.lemmas) or any(r not in starts for r in trigger.requires) \
+        if any(w not in starts for w in trigger.lemmas) or \
+                any(not any(w in starts for w in r) for r in trigger.requires) \
                 or any(f in starts for f in trigger.forbids):
             continue
         n = len(trigger.lemmas)
@@ -172,7 +126,7 @@ def _actors_of(ctx: Context, token: Token | None) -> list[str]:
         return []
     actors: list[str] = []
     for conj in _conjuncts(token):
-        actor, _ = ctx.resolve_np(conj)
+        actor, _ = resolve_np(ctx, conj)
         if actor is None:
             actor = _demonym_actor(ctx, conj)
         if actor and actor not in actors:
@@ -183,9 +137,9 @@ def _actors_of(ctx: Context, token: Token | None) -> list[str]:
 def _demonym_actor(ctx: Context, token: Token) -> str | None:
     """The state a demonym names: "Armenian" in "Armenian missile attack"."""
     for t in [token, *[c for c in token.children if c.dep_ in ("amod", "compound", "poss")]]:
-        for iri, entity in ctx.curated.items():
-            if t.text in entity.demonyms:
-                return iri
+        found = ctx.demonym(t.text)
+        if found is not None:
+            return found
     return None
 
 
@@ -199,7 +153,7 @@ def _agent(ctx: Context, trigger: Token) -> list[str]:
             return _actors_of(ctx, next((c for c in agent.children if c.dep_ == "pobj"), None))
         if any(c.dep_ == "nsubjpass" for c in trigger.children):
             return []  # "the city was shelled": the subject is the target
-        subject = ctx.subject_of(trigger)
+        subject = subject_of(ctx, trigger)
         return _actors_of(ctx, subject) if subject is not None else []
     head = trigger
     while head.dep_ in ("amod", "compound", "nmod") and head.head is not head:
@@ -212,7 +166,7 @@ def _agent(ctx: Context, trigger: Token) -> list[str]:
     if head.dep_ in ("dobj", "pobj") and head.head.pos_ in ("VERB", "ADP"):
         verb = head.head if head.head.pos_ == "VERB" else head.head.head
         if verb.pos_ == "VERB":
-            subject = ctx.subject_of(verb)
+            subject = subject_of(ctx, verb)
             if subject is not None:
                 return _actors_of(ctx, subject)
     return []
@@ -245,10 +199,10 @@ def _within(ctx: Context, inner: str, outer: str) -> bool:
     return False
 
 
-_LIGHT_VERBS = {"carry", "conduct", "launch", "stage", "mount", "make", "deliver"}
-_CITY_NOUNS = {"city", "town", "village", "capital"}
-_AREA_NOUNS = {"region", "area", "enclave", "frontline", "front"}
-_OWNED_NOUNS = {"settlement", "territory", "city", "village", "town", "land", "border", "region"}
+_LIGHT_VERBS = _W["light_verb"]
+_CITY_NOUNS = _W["city_noun"]
+_AREA_NOUNS = _W["area_noun"]
+_OWNED_NOUNS = _W["owned_noun"]
 
 
 def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
@@ -262,6 +216,21 @@ def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
     return any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end))
 
 
+def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> str | None:
+    """The event type of the trigger closest above a place in the parse ("talks on a ceasefire in
+    Gaza": Gaza is where the ceasefire would hold, not where the talks are)."""
+    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+        if m.entity != place:
+            continue
+        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span.root.ancestors:
+            if token.i in triggers:
+                return triggers[token.i]
+    return None
+
+
 def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[str]:
     """A place the sentence names without a name: "the city" (the settlement named last),
     "the region"/"the area" (the document's region), "its settlements" (the state that owns them)."""
@@ -273,7 +242,7 @@ def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[st
         if det.lower_ == "the" and lemma in _CITY_NOUNS:
             before = ctx.offset + sent.start_char
             for m in ctx.mentions_before(before):
-                if "Settlement" in ctx.types(m.entity):
+                if ctx.types(m.entity) & _SETTLEMENT:
                     return [m.entity]
         if det.lower_ == "the" and lemma in _AREA_NOUNS and region is not None:
             return [region]
@@ -298,7 +267,7 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str]) -> list[str]:
         if token is not None:
             preps = [a for a in token.root.ancestors if a.dep_ == "prep"][:2]
             origin = any(p.lower_ in _FROM_PREPS for p in preps)
-        coarse = bool(ctx.types(m.entity) & {"State", "Country"})
+        coarse = bool(ctx.types(m.entity) & _COUNTRY_TYPES)
         if coarse and token is not None:
             root = token.root
             locative = (root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS) or (
@@ -317,21 +286,6 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str]) -> list[str]:
         return list(dict.fromkeys(fine))[:1]
     states = [p for p, origin, coarse in places if coarse and p not in actors and not origin]
     return list(dict.fromkeys(states))[:1]
-
-
-def _denied_by(ctx: Context, sent: SpacySpan) -> list[str]:
-    deniers: list[str] = []
-    for token in sent:
-        if _lemma(token) not in _DENY or token.pos_ != "VERB":
-            continue
-        subj = next((c for c in token.children if c.dep_ in ("nsubj",)), None)
-        agent = next((c for c in token.children if c.dep_ == "agent"), None)
-        if subj is None and agent is not None:
-            subj = next((c for c in agent.children if c.dep_ == "pobj"), None)
-        for actor in _actors_of(ctx, subj):
-            if actor not in deniers:
-                deniers.append(actor)
-    return deniers
 
 
 def _negated(trigger: Token) -> bool:
@@ -357,7 +311,7 @@ def _hypothetical(trigger: Token) -> bool:
     """A trigger under a modal or a verb of intent ("vowed to keep fighting", "could escalate")."""
     for tok in [trigger, *trigger.ancestors][:4]:
         if tok.lemma_.lower() in _HYPOTHETICAL or any(
-                (c.dep_ == "aux" and c.lower_ in ("could", "would", "might", "may", "will"))
+                (c.dep_ == "aux" and c.lower_ in _MODALS)
                 or c.lemma_.lower() in ("readiness", "willingness") for c in tok.children):
             return True
     return False
@@ -367,7 +321,7 @@ def _main_region(ctx: Context) -> str | None:
     """The region the document names most: where unplaced fighting is (the war's theatre)."""
     counts: dict[str, int] = {}
     for m in ctx.mentions:
-        if "Region" in ctx.types(m.entity):
+        if ctx.types(m.entity) & _REGION:
             counts[m.entity] = counts.get(m.entity, 0) + 1
     return max(sorted(counts), key=lambda k: counts[k]) if counts else None
 
@@ -383,21 +337,25 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if is_background(sent.text, year) and not current:
             continue
         line = sent.text.strip()
-        para_begin = ctx.text.rfind("\n", 0, sent.start_char) + 1
-        para_end = ctx.text.find("\n", sent.start_char)
-        paragraph = ctx.text[para_begin:para_end if para_end >= 0 else len(ctx.text)].strip()
-        headline = paragraph == line and not line.endswith((".", "!", "”", '"', "’", "'", ")", ":"))
-        if headline or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
+        if ctx.is_headline(sent) or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
         triggers = [(t, tok) for t, tok in _find_triggers(sent) if not _negated(tok) and not _hypothetical(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
+        topics = {i for t, tok in triggers if t.event_type in _HAS_TOPIC
+                  for i in (tok.i, tok.head.i if tok.dep_ == "compound" else tok.i)}
+        # "talks on a truce": the truce is what the talks are about, not an event of its own
+        kept = [(t, tok) for t, tok in triggers if t.event_type in _HAS_TOPIC or not topics
+                or not (any(a.i in topics for a in tok.ancestors)
+                        or (tok.dep_ == "pobj" and tok.head.lower_ in _TOPIC_PREPS))]
+        topic_tokens = {tok.i: "topic" for t, tok in triggers if (t, tok) not in kept}
+        triggers = kept
         if not triggers:
             continue
         tokens: Sequence[Token] = list(sent)
-        attribution = ctx.attribute(tokens, focus=ctx.offset + triggers[0][1].idx)
+        attribution = attribute(ctx, tokens, focus=ctx.offset + triggers[0][1].idx, claims=True)
         claimed = (attribution.speaker,) if attribution else ()
-        denied = tuple(d for d in _denied_by(ctx, sent) if d not in claimed)
+        denied = tuple(d for d in deniers(ctx, tokens) if d not in claimed)
         evidence = ctx.sentence_span(sent, text)
         b, e = evidence.begin, evidence.end
         by_type: dict[str, list[Token]] = {}
@@ -405,11 +363,15 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             by_type.setdefault(trigger.event_type, []).append(token)
         if set(by_type) & _STRIKES:
             by_type.pop("ArmedClash", None)  # "the attack" that is the strike itself
+        trigger_tokens = {tok.i: kind for kind, toks in by_type.items() for tok in toks}
         for event_type, tokens_ in sorted(by_type.items()):
             agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok)))
             places = _places(ctx, sent, set(agents) | set(claimed))
+            if topic_tokens:  # "a truce in X": X is where the truce would be, not where the talks are
+                places = [p for p in places if _nearest_trigger(ctx, p, sent, topic_tokens) is None]
             if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
-                places = [p for p in places if any(_governs(ctx, tok, p, sent) for tok in tokens_)]
+                places = [p for p in places if any(_governs(ctx, tok, p, sent) for tok in tokens_)
+                          and _nearest_trigger(ctx, p, sent, trigger_tokens) in (None, event_type)]
             event_date = date
             if event_date is None and ctx.anchor_is_publication and any(_present(tok) for tok in tokens_):
                 event_date = ctx.anchor  # "are shelling", "the shelling … is a provocation": as it is reported
@@ -422,16 +384,15 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             if not places:
                 places = _implied_place(ctx, sent, region)
             quoted = all(ctx.token_in_quote(tok) for tok in tokens_)
-            if not (places or event_date or agents or claimed) or (quoted and event_type == "ArmedClash"
+            if not (places or event_date or agents or claimed or denied) or (quoted and event_type == "ArmedClash"
                                                                    and not places):
                 continue  # "the fighting" in general, or in someone's words: nothing to place it
-            generic = all(_lemma(tok) in ("attack", "firing", "offensive") for tok in tokens_)
+            generic = all(_lemma(tok) in _GENERIC for tok in tokens_)
             if event_type == "ArmedClash" and not (places or event_date or (agents and not generic)):
                 continue  # "there had been heavy fighting": the war going on, not an event one can place
             if not places and event_type == "ArmedClash" and region is not None:
                 places = [region]
-            targets = tuple(p for p in places if event_type in ("Shelling", "MissileStrike", "DroneStrike",
-                                                                   "AirStrike"))
+            targets = tuple(p for p in places if event_type in _TAKES_TARGET)
             about = tuple(sorted({m.entity for m in ctx.mentions_in(b, e)}))
             place_list: list[str | None] = [*places] or [None]
             for place in place_list:

@@ -18,7 +18,8 @@ from kg.geo.world import WorldEntities
 from kg.ids import Iris, normalise_name
 from kg.model import CuratedEntity, DocumentExtraction, NewEntity, SourceDocument
 from kg.nlp.casualties import extract_casualties
-from kg.nlp.dates import reference_date
+from kg.nlp.coref import bodies_by_state, corefer
+from kg.nlp.dates import reference_date, reference_year
 from kg.nlp.discourse import Context
 from kg.nlp.events import extract_events
 from kg.nlp.geoparse import Geoparser, matchable
@@ -62,6 +63,7 @@ class Extractor:
         self.iris = iris
         self.links = dict(links or {})
         self.entities = {e.iri: e for e in entities}
+        self.bodies = bodies_by_state(self.entities)  # coreference: "the army" of a named state
         self.index = NameIndex(self.entities)
         self.geoparser: Geoparser | None = None
         if gazetteer is not None and world_dir is not None:
@@ -95,8 +97,9 @@ class Extractor:
 
     def _finish(self, extraction: DocumentExtraction, new: dict[str, NewEntity]) -> DocumentExtraction:
         places = {p.iri for p in extraction.places}
+        named = {m.entity for m in extraction.mentions}  # a name coreference folded into another is gone
         linked = (replace(e, wikidata=self.links.get(normalise_name(e.label))) for e in new.values()
-                  if e.iri not in places)
+                  if e.iri not in places and e.iri in named)
         extraction.new_entities = sorted(linked, key=lambda e: e.iri)
         extraction.places = sorted({p.iri: p for p in extraction.places}.values(), key=lambda p: p.iri)
         return extraction
@@ -114,6 +117,8 @@ class Extractor:
         mentions, _ = link_entities(doc, index=self.index, iris=self.iris, offset=offset, known_new=new)
         mentions += link_bare_bodies(doc.text, [*extraction.mentions, *mentions], self.entities, offset=offset)
         mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
+        mentions = corefer(doc, offset=offset, mentions=mentions, earlier=extraction.mentions, curated=curated,
+                           new=new, iris=self.iris, bodies=self.bodies)
         extraction.mentions.extend(mentions)
         extraction.mediators.extend(find_mediators(doc, mentions, curated, offset=offset))
         # a demonym ("Iranian drones") names its state in the graph, but is not a speaker or an agent
@@ -121,7 +126,7 @@ class Extractor:
         named = [m for m in mentions if m.kind != "demonym"]
         ctx = Context(doc=doc, offset=offset, mentions=named, curated=curated, new=new,
                       quotes=quotes, anchor=anchor, anchor_is_publication=is_publication)
-        year = anchor.year if anchor else None
+        year = anchor.year if anchor else reference_year(document.text)  # history is what predates it
         extraction.statements.extend(
             extract_statements(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris))
         extraction.events.extend(

@@ -10,6 +10,7 @@ otherwise it is dropped. Apostrophes inside words ("Armenia’s") are never quot
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = ["Quote", "find_quotes"]
@@ -107,10 +108,27 @@ def find_quotes(text: str, *, min_chars: int = 2) -> list[Quote]:
                     carried_from = open_at
                 continue
             begin = carried_from if carried_from is not None else open_at
-            if carried_from is not None:
-                _add(quotes, text, begin, p_end, min_chars, closed=False)
+            if carried_from is not None or _starts_sentence(text, p_begin, open_at - 1):
+                # a closing mark missing at the end of the paragraph (and of the article): the
+                # quotation runs to the paragraph's end, less a trailing credit ("— AFP")
+                _add(quotes, text, begin, _before_credit(text, begin, p_end), min_chars, closed=False)
             open_at, carried_from = None, None
     return quotes
+
+
+def _starts_sentence(text: str, p_begin: int, mark: int) -> bool:
+    """Whether the quote mark at ``mark`` opens a sentence: at the paragraph start or after
+    a sentence's end (". “…"), as a quotation with its closing mark lost would."""
+    before = text[p_begin:mark].rstrip()
+    return not before or before.endswith((".", "!", "?", ":"))
+
+
+_CREDIT = re.compile(r"\s+(?:—|–|--)\s*[A-Z][\w.&]*(?:\s+[A-Z][\w.&]*){0,2}\s*$")
+
+
+def _before_credit(text: str, begin: int, end: int) -> int:
+    m = _CREDIT.search(text, begin, end)
+    return m.start() if m else end
 
 
 def _first_char(text: str, begin: int, end: int) -> int:

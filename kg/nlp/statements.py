@@ -17,7 +17,9 @@ from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import Span, Statement
+from kg.nlp.attribution import attribute, is_denial, resolve_np, subject_of
 from kg.nlp.discourse import Context
+from kg.nlp.tables import rules
 
 __all__ = ["extract_statements"]
 
@@ -47,6 +49,44 @@ def _paragraph_of(text: str, char: int) -> tuple[int, int]:
     return begin, len(text) if end < 0 else end
 
 
+def _is_label(before: str) -> bool:
+    """A label before a quotation ("Quote:", "Statement:"): one or two words and a colon."""
+    before = before.strip()
+    return before.endswith(":") and 0 < len(before[:-1].split()) <= 2 and before[0].isupper()
+
+
+def _introduction(ctx: Context, text: str, begin: int) -> SpacySpan | None:
+    """The sentence that introduces a quotation with a colon, in the same paragraph or the one
+    before ("The ministry reports:" ¶ “…”); None when the quotation has no such introduction."""
+    i = begin - 2  # the character before the opening mark
+    while i >= ctx.offset and text[i].isspace():
+        i -= 1
+    if i < ctx.offset or text[i] != ":":
+        return None
+    local = i - ctx.offset
+    for sent in ctx.sents:
+        if sent.start_char <= local < sent.end_char:
+            return sent
+    return None
+
+
+def _previous_sentence(ctx: Context, char: int) -> SpacySpan | None:
+    local = char - ctx.offset
+    before = [s for s in ctx.sents if s.end_char <= local and s.text.strip()]
+    while before and not any(t.pos_ in ("VERB", "AUX") for t in before[-1]):
+        before.pop()  # "Quote:" and other labels
+    return before[-1] if before else None
+
+
+def _subject_actor(ctx: Context, sent: SpacySpan) -> str | None:
+    """The actor the main clause of a sentence is about (its subject), if one is named."""
+    subject = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or ctx.token_in_quote(subject):
+        return None
+    speaker, _ = resolve_np(ctx, subject)
+    return speaker
+
+
 def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> list[Statement]:
     """Direct quotes and reported speech of one chunk (``text`` is the whole document)."""
     statements: list[Statement] = []
@@ -56,20 +96,35 @@ def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> l
             continue
         sents = _sentences_for(ctx, quote.begin, quote.end)
         tokens: list[Token] = [t for s in sents for t in s]
-        attribution = ctx.attribute(tokens, focus=quote.begin)
+        attribution = attribute(ctx, tokens, focus=quote.begin)
         confidence = attribution.confidence if attribution else 0.0
         speaker = attribution.speaker if attribution else None
         body = attribution.on_behalf_of if attribution else None
         verb = attribution.verb if attribution else None
         p_begin, p_end = _paragraph_of(text, quote.begin)
         outside = (text[p_begin:quote.begin - 1] + text[quote.end + 1:p_end]).strip(" \"'“”‘’.,")
+        label = _is_label(text[p_begin:quote.begin - 1]) and not text[quote.end + 1:p_end].strip(" \"'“”‘’.,")
+        if speaker is None:
+            intro = _introduction(ctx, text, quote.begin)  # "… wrote on her page:" ¶ “…”
+            if intro is not None:
+                attribution = attribute(ctx, list(intro), focus=quote.begin)
+                if attribution is not None:
+                    speaker, body, verb = attribution.speaker, attribution.on_behalf_of, attribution.verb
+                    confidence = attribution.confidence - 0.05
+                    sents = [intro, *sents]
         if speaker is None and previous is not None:
             prev_para = _paragraph_of(text, previous.evidence.begin)
             same_paragraph = prev_para[0] == p_begin
             gap = text[prev_para[1]:p_begin]
-            follows = not outside and gap.count("\n") <= 4 and prev_para[1] <= p_begin
+            follows = (not outside or label) and gap.count("\n") <= 4 and prev_para[1] <= p_begin
             if same_paragraph or follows:  # the quotation goes on: same speaker
                 speaker, body, confidence = previous.speaker, previous.on_behalf_of, 0.7
+        if speaker is None and (not outside or label):
+            # a quotation standing alone: the speaker is who the sentence before is about
+            neighbour = _previous_sentence(ctx, quote.begin)
+            subject = _subject_actor(ctx, neighbour) if neighbour is not None else None
+            if subject is not None:
+                speaker, body, confidence = subject, None, 0.6
         if speaker is None:
             continue
         words = quote.text.rstrip(_STRIP)
@@ -92,8 +147,7 @@ def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> l
     return statements
 
 
-_REPORTING = {"say", "claim", "report", "announce", "state", "allege", "insist", "confirm", "warn", "tell",
-              "add", "deny", "accuse", "write", "tweet"}
+_REPORTING = rules().words["reported_speech"]
 
 
 def _reported_speech(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> list[Statement]:
@@ -111,13 +165,17 @@ def _reported_speech(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> lis
             quoted = sum(1 for t in comp_tokens if ctx.token_in_quote(t))
             if quoted > len(comp_tokens) / 2:
                 continue
-            subject = ctx.subject_of(verb)
+            subject = subject_of(ctx, verb)
             if subject is None:
                 continue
-            speaker, body = ctx.resolve_np(subject)
+            speaker, body = resolve_np(ctx, subject)
             if speaker is None:
                 continue
             b = ctx.offset + comp_tokens[0].idx
+            if is_denial(verb):  # what is denied is not asserted: the content keeps the denial
+                first = min([verb, *(c for c in verb.children if c.dep_ in ("neg", "aux") and c.i < verb.i)],
+                            key=lambda t: t.i)
+                b = ctx.offset + first.idx
             last = comp_tokens[-1]
             e = ctx.offset + last.idx + len(last.text)
             out.append(Statement(

@@ -1,0 +1,482 @@
+"""Who says what: the speaker a clause attributes its content to.
+
+Called by the statement, event and claim layers with a :class:`~kg.nlp.discourse.Context`.
+The subject of a speech verb (through "was quoted as saying", "…,” said X", "X quoted Y as
+saying"), resolved to an entity: names in the phrase (a person over the body it belongs to),
+pronouns ("he", "it" = the last body that spoke), role nouns ("the spokeswoman", "the
+ministry": ``lexicon/roles.tsv``); "according to X" when there is no verb. Word sets come
+from ``lexicon/lexicon.tsv``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from kg.nlp.discourse import Context
+from kg.nlp.tables import rules
+
+__all__ = ["Attribution", "SPEECH_VERBS", "according_to", "attribute", "deniers", "is_denial", "resolve_np",
+           "subject_of"]
+
+_R = rules()
+SPEECH_VERBS = _R.words["speech"]
+_ALWAYS_REPORTING = _R.words["reporting"]
+_PRONOUNS_PERSON = _R.words["pronoun_person"]
+_PRONOUNS_THING = _R.words["pronoun_thing"]
+_PERSON_NOUNS = _R.person_nouns()
+_BODY_NOUNS = _R.body_nouns()
+_STATEMENT_NOUNS = _R.words["statement_noun"]
+_DENIAL = _R.words["denial"]
+_VIA = _R.words["agency_credit"]
+_REPORTED_PREPS = _R.words["reported_prep"]
+_MEDIA = _R.subclasses("MediaOutlet")
+_RELAYING = _R.words["relaying"]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who a clause attributes something to, and through which verb."""
+
+    speaker: str
+    on_behalf_of: str | None
+    verb: Token | None
+    confidence: float
+
+
+def subject_of(ctx: Context, verb: Token) -> Token | None:
+    """The subject of a verb, climbing through xcomp/advcl/conj ("was quoted as saying").
+
+    An active verb coordinated with a passive one does not inherit its patient ("X was
+    targeted and [the leader] threatened …"); "Y quoted X as saying" gives X; an inverted
+    attribution ("…,” said the spokesman") gives the noun after the verb.
+    """
+    current: Token | None = verb
+    passive_ok = True
+    for _ in range(4):
+        if current is None:
+            return None
+        for child in current.children:
+            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and passive_ok):
+                if not ctx.token_in_quote(child):
+                    if current.lemma_.lower() == "quote":
+                        quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
+                        if quoted is not None:
+                            return quoted
+                    return child
+        if current.lemma_.lower() in SPEECH_VERBS:
+            after = next((c for c in current.children if c.dep_ in ("dobj", "attr", "nsubj")
+                          and c.i > current.i and not ctx.token_in_quote(c)
+                          and (c.pos_ in ("PROPN", "NOUN"))), None)
+            if after is not None and _follows_quote(ctx, current):
+                return after
+        for child in current.children:
+            if child.dep_ == "agent":
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        return grandchild
+        if current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp") and current.head is not current:
+            passive_ok = current.dep_ != "conj" or any(c.dep_ == "auxpass" for c in current.children)
+            current = current.head
+        else:
+            return None
+    return None
+
+
+def _follows_quote(ctx: Context, verb: Token) -> bool:
+    """True when a closing quotation ends just before the verb ("…,” said X)."""
+    start = ctx.offset + verb.idx
+    return any(0 <= start - q.end <= 4 for q in ctx.quotes)
+
+
+def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple[str | None, str | None]:
+    """(entity, body it speaks for) for a noun phrase given by its head token.
+
+    Names in the phrase win (a person over the body it belongs to: in "defence ministry
+    spokeswoman Shushan Stepanyan" the speaker is the person and the ministry is who she
+    speaks for); a possessor ("Aliyev's adviser X") is not the speaker. Pronouns and
+    definite descriptions ("the ministry", "the spokesman") are resolved to earlier
+    mentions.
+    """
+    lower = head.lower_
+    if lower in _PRONOUNS_PERSON:
+        return _last_person(ctx, head) or _recent(ctx, head, person=True), None
+    if lower in _PRONOUNS_THING:
+        return _last_speaker(ctx, head) or _recent(ctx, head, person=False), None
+    if head.lemma_.lower() in _STATEMENT_NOUNS:
+        return _issuer(ctx, head)
+    candidates: list[tuple[float, int, str]] = []
+    skipped = _not_the_phrase(ctx, head)
+    for token in head.subtree:
+        if ctx.token_in_quote(token) or token.i in skipped or _is_credit(ctx, token):
+            continue
+        mention = ctx.mention_at(token)
+        if mention is None or not ctx.as_actor(mention.entity):
+            continue
+        score = 0.0
+        if token.i == head.i:
+            score += 3
+        if token.dep_ in ("appos", "compound", "flat") and token.head.i == head.i:
+            score += 2
+        if token.dep_ == "poss" or any(a.dep_ == "poss" for a in token.ancestors if a.i != head.i and
+                                       head.i in {x.i for x in a.ancestors}):
+            score -= 3
+        if ctx.is_person(mention.entity):
+            score += 1.5
+        candidates.append((score, -token.i, mention.entity))
+    if candidates:
+        candidates.sort(reverse=True)
+        best = candidates[0][2]
+        speaker = ctx.as_actor(best) or best
+        if head.lemma_.lower() in _PERSON_NOUNS and not ctx.is_person(speaker) and ctx.mention_at(head) is None:
+            # "the head of the regional administration": the person the text gave that role, else the body
+            return _person_with_role(ctx, head, body=speaker) or speaker, speaker
+        body = None
+        if ctx.is_person(speaker):
+            for _, _, other in candidates[1:]:
+                actor = ctx.as_actor(other)
+                if actor and actor != speaker and not ctx.is_person(actor):
+                    body = actor
+                    break
+        return speaker, body
+    if head.lemma_.lower() in _PERSON_NOUNS:
+        return _person_with_role(ctx, head) or _recent(ctx, head, person=True), None
+    if head.lemma_.lower() in _BODY_NOUNS:
+        return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
+    return None, None
+
+
+
+def _not_the_phrase(ctx: Context, head: Token) -> set[int]:
+    """Tokens under a noun phrase that do not name who it is: brackets ("(via Reuters)"), "via X",
+    relative and participial clauses ("footage aired by a channel"), objects of other verbs."""
+    out: set[int] = set()
+    for child in head.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "ccomp") or child.lower_ in _VIA or (
+                child.dep_ == "prep" and child.lower_ in _VIA):
+            out.update(t.i for t in child.subtree)
+    depth = 0
+    for token in head.subtree:
+        if token.text == "(":
+            depth += 1
+        if depth:
+            out.add(token.i)
+        if token.text == ")":
+            depth = max(0, depth - 1)
+    return out
+
+
+def _is_credit(ctx: Context, token: Token) -> bool:
+    """A news agency credited, not speaking: "(via Reuters)", "(AFP)", "told Reuters", "— AFP"."""
+    doc = ctx.doc
+    if token.head.lower_ in _VIA or (token.i > 0 and doc[token.i - 1].lower_ in _VIA):
+        return True
+    left = doc[max(0, token.i - 3):token.i]
+    right = doc[token.i + 1:token.i + 3]
+    if any(t.text == "(" for t in left) and any(t.text == ")" for t in right):
+        return True
+    if token.i > 0 and doc[token.i - 1].text in ("—", "–", "--") and (token.i + 1 >= len(doc) or
+                                                                      doc[token.i + 1].is_punct
+                                                                      or "\n" in doc[token.i].whitespace_):
+        return True
+    return token.dep_ in ("dobj", "dative") and token.head.lemma_.lower() in ("tell", "quote")
+
+
+def _issuer(ctx: Context, head: Token) -> tuple[str | None, str | None]:
+    """Who issued "the statement": a name in the phrase ("a statement from X", "X's statement"),
+    else the subject of the last verb that had a statement as its object ("X issued a statement"),
+    else the last body that spoke."""
+    skipped = _not_the_phrase(ctx, head)
+    for token in head.subtree:
+        if token.i == head.i or token.i in skipped or ctx.token_in_quote(token):
+            continue
+        mention = ctx.mention_at(token)
+        if mention is not None and ctx.as_actor(mention.entity):
+            return ctx.as_actor(mention.entity), None
+    start = ctx.sent_of(head).start
+    for token in reversed(ctx.doc[max(0, start - 200):head.i]):
+        if token.lemma_.lower() in _STATEMENT_NOUNS and token.dep_ in ("dobj", "pobj") and token.i != head.i:
+            verb = token.head if token.dep_ == "dobj" else token.head.head
+            subject = subject_of(ctx, verb) if verb.pos_ in ("VERB", "AUX") else None
+            if subject is not None and subject.lemma_.lower() not in _STATEMENT_NOUNS:
+                speaker, body = resolve_np(ctx, subject)
+                if speaker is not None:
+                    return speaker, body
+    return _last_speaker(ctx, head), None
+
+
+def _person_with_role(ctx: Context, head: Token, *, body: str | None = None) -> str | None:
+    """The person the text named with this role earlier ("regional governor Maria Lopez … the
+    governor said"): the latest person mention with the role noun (or ``body``) right by it."""
+    noun = head.lemma_.lower()
+    char = ctx.offset + head.idx
+    for mention in ctx.mentions_before(char):
+        if not ctx.is_person(mention.entity) or ctx.in_quote(mention.span.begin):
+            continue
+        span = ctx.doc.char_span(mention.span.begin - ctx.offset, mention.span.end - ctx.offset,
+                                 alignment_mode="expand")
+        if span is None:
+            continue
+        window = ctx.doc[max(0, span.start - 8):min(len(ctx.doc), span.end + 4)]
+        if any(t.lemma_.lower() == noun for t in window if t.i < span.start or t.i >= span.end):
+            return mention.entity
+        if body is not None and any((m := ctx.mention_at(t)) is not None and m.entity == body for t in window):
+            return mention.entity
+    return None
+
+
+def _last_person(ctx: Context, token: Token) -> str | None:
+    """Who "he"/"she" is: the person who was last the subject of a clause, following earlier
+    "he"/"she" back to the name ("Lopez said … He added … he said": Lopez)."""
+    start = ctx.sent_of(token).start
+    earlier = [s for s in ctx.sents if s.end <= start][-8:]
+    current = ctx.sent_of(token)
+    for sent in [current, *reversed(earlier)]:
+        subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and not ctx.token_in_quote(t)
+                    and (sent is not current or t.i < token.i)]
+        subjects.sort(key=lambda t: (t.head.dep_ != "ROOT", -t.i if sent is current else t.i))
+        for subject in subjects:
+            if subject.lower_ in _PRONOUNS_PERSON:
+                break  # "He …" again: who he is was said earlier
+            for t in subject.subtree:
+                mention = ctx.mention_at(t)
+                if mention is not None and ctx.is_person(mention.entity) and not ctx.token_in_quote(t):
+                    return mention.entity
+    return None
+
+
+def _last_speaker(ctx: Context, token: Token) -> str | None:
+    """The non-person actor that last spoke before ``token`` ("…, it said" after "the ministry said")."""
+    start = ctx.sent_of(token).start
+    earlier = [s for s in ctx.sents if s.end <= start]
+    for sent in reversed(earlier[-3:]):
+        for verb in sorted(sent, key=lambda t: -t.i):
+            if verb.lemma_.lower() not in _ALWAYS_REPORTING or verb.pos_ != "VERB":
+                continue
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) or _left_of(ctx, verb)
+            if subject is None or subject.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING:
+                continue
+            for t in [subject, *subject.subtree]:  # the head of the phrase first: "Chad's ministry" is the ministry
+                mention = ctx.mention_at(t)
+                if mention is not None:
+                    actor = ctx.as_actor(mention.entity)
+                    if actor and not ctx.is_person(actor):
+                        return actor
+    return None
+
+
+def _recent(ctx: Context, token: Token, *, person: bool, noun: str | None = None) -> str | None:
+    """The latest earlier mention of a person (or of a non-person actor) before ``token``."""
+    char = ctx.offset + token.idx
+    # Prefer the subject of the previous sentence (who the text is about), then recency.
+    previous = _previous_subject(ctx, token)
+    if previous and ctx.is_person(previous) == person and (noun is None or _noun_fits(ctx, previous, noun)) \
+            and (noun is None or _label_has(ctx, previous, noun) or not _named_so(ctx, char, noun)):
+        return previous
+    fallback: str | None = None
+    for mention in ctx.mentions_before(char):
+        if ctx.in_quote(mention.span.begin):
+            continue
+        actor = ctx.as_actor(mention.entity)
+        if actor is None or ctx.is_person(actor) != person:
+            continue
+        if noun is not None and not _noun_fits(ctx, actor, noun):
+            continue
+        if noun is None or _label_has(ctx, actor, noun):
+            return actor
+        fallback = fallback or actor  # "the center": a body called a center first, else one of its kind
+    return fallback
+
+
+def _named_so(ctx: Context, char: int, noun: str) -> bool:
+    """Whether a body whose name has this noun was named before ``char`` ("… Support Center")."""
+    return any(not ctx.is_person(m.entity) and _label_has(ctx, m.entity, noun) for m in ctx.mentions_before(char))
+
+
+def _label_has(ctx: Context, iri: str, noun: str) -> bool:
+    label = (ctx.curated[iri].label if iri in ctx.curated else ctx.new[iri].label if iri in ctx.new else "")
+    return noun in label.lower()
+
+
+def _noun_fits(ctx: Context, iri: str, noun: str) -> bool:
+    """Whether an entity can be what a role noun ("the ministry", "the army") refers to (roles.tsv)."""
+    role = _R.roles.get(noun)
+    if role is None:
+        return False
+    label = (ctx.curated[iri].label if iri in ctx.curated else ctx.new[iri].label if iri in ctx.new else "")
+    types = ctx.types(iri)
+    for fit in role.fits:
+        if fit == "label" and noun in label.lower():
+            return True
+        if fit != "label" and types & _R.subclasses(fit):
+            return True
+    return False
+
+
+def _previous_subject(ctx: Context, token: Token) -> str | None:
+    sent = ctx.sent_of(token)
+    if sent.start == 0:
+        return None
+    prev = ctx.sent_of(ctx.doc[sent.start - 1])
+    root = prev.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING:
+        return None
+    for t in subject.subtree:
+        mention = ctx.mention_at(t)
+        if mention is not None:
+            return ctx.as_actor(mention.entity)
+    return None
+
+
+def according_to(ctx: Context, tokens: Iterable[Token]) -> Token | None:
+    """The object of "according to X" among ``tokens``, if any."""
+    for token in tokens:
+        if token.lower_ == "according" and not ctx.token_in_quote(token):
+            for child in token.children:
+                if child.lower_ == "to":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            return pobj
+            nxt = token.nbor(1) if token.i + 1 < len(ctx.doc) else None
+            if nxt is not None and nxt.lower_ == "to" and nxt.i + 1 < len(ctx.doc):
+                return next((c for c in nxt.children if c.dep_ == "pobj"), ctx.doc[nxt.i + 1])
+    return None
+
+
+def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool = False) -> Attribution | None:
+    """The speaker a stretch of text attributes its content to.
+
+    ``tokens`` are the candidate tokens (the sentence or sentences around a quote or a
+    claim); ``focus`` is the character offset (absolute) of what is attributed. The
+    nearest speech verb outside quotations with a resolvable subject wins; "according
+    to X" is used when there is no such verb. With ``claims`` (who asserts an event or a
+    number), a denial ("X denied …", "X did not confirm …") attributes nothing: see
+    :func:`deniers`.
+    """
+    verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")
+             and not ctx.token_in_quote(t) and _reports(ctx, t) and not (claims and is_denial(t))]
+    # the reporting verb highest in the parse wins ("…, it added" over "expressed"), then the nearest
+    verbs.sort(key=lambda t: (len(list(t.ancestors)), abs(ctx.offset + t.idx - focus)))
+    found: Attribution | None = None
+    for verb in verbs:
+        subject = subject_of(ctx, verb) or _left_of(ctx, verb)
+        if subject is None:
+            continue
+        speaker, body = resolve_np(ctx, subject)
+        if speaker is None:
+            continue
+        found = Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=verb,
+                            confidence=0.85 if subject.pos_ == "PROPN" else 0.7)
+        break
+    if found is not None and not (ctx.types(found.speaker) & _MEDIA and found.verb is not None
+                                  and found.verb.lemma_.lower() in _RELAYING):
+        return found
+    # "X reported that, according to Y, …": the outlet relays, Y is the source
+    pobj = according_to(ctx, tokens)
+    if pobj is not None:
+        speaker, body = resolve_np(ctx, pobj)
+        if speaker is not None:
+            return Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=None,
+                               confidence=0.75)
+    return found
+
+
+def is_denial(verb: Token) -> bool:
+    """A verb that denies what follows: "denied", "rejected", or a negated speech verb ("did not
+    confirm", "never said")."""
+    lemma = verb.lemma_.lower()
+    if lemma in _DENIAL:
+        return True
+    return lemma in SPEECH_VERBS and any(c.dep_ == "neg" for c in verb.children)
+
+
+def deniers(ctx: Context, tokens: Sequence[Token]) -> list[str]:
+    """Who denies in these tokens: the subjects of denial verbs ("X denied it was responsible",
+    "X did not confirm the strike", "disputed by X")."""
+    out: list[str] = []
+    for verb in tokens:
+        if verb.pos_ not in ("VERB", "AUX") or not is_denial(verb) or ctx.token_in_quote(verb):
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if subject is None and agent is not None:
+            subject = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if subject is None:
+            subject = subject_of(ctx, verb)
+        if subject is None:
+            continue
+        for conj in _conjuncts(subject):
+            speaker, _ = resolve_np(ctx, conj)
+            if speaker is not None and speaker not in out:
+                out.append(speaker)
+    return out
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            out.extend(_conjuncts(child))
+    return out
+
+
+def _left_of(ctx: Context, verb: Token) -> Token | None:
+    """The name right before a verb ("…, the prosecutor's office in Baku said"), when the
+    parse found no subject: the head of the nearest mention ending just before it."""
+    i = verb.i - 1
+    while i >= 0 and (ctx.doc[i].pos_ in ("AUX", "ADV", "PART") or ctx.doc[i].dep_ in ("aux", "neg")):
+        i -= 1
+    stop = max(-1, i - 8)
+    found: Token | None = None
+    while i > stop:  # the leftmost name of the phrase: its head ("the office in Baku")
+        token = ctx.doc[i]
+        if token.is_punct and token.text not in ("'", "’", "-"):
+            break
+        mention = ctx.mention_at(token)
+        if mention is not None and ctx.as_actor(mention.entity):
+            found = token
+        i -= 1
+    return found
+
+
+def _reported_inside(token: Token, verb: Token) -> bool:
+    """Whether ``token`` lies in what ``verb`` reports ("urged them to “stay calm”", "accused
+    X of trying to “delay” …"), not in a clause of time or circumstance ("after a “flare-up”")."""
+    current = token
+    for _ in range(8):
+        if current.i == current.head.i:
+            return False
+        infinitive = current.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in current.children)
+        if (current.dep_ in ("advcl", "relcl", "acl", "npadvmod") and not infinitive) or (
+                current.dep_ == "prep" and current.lower_ not in _REPORTED_PREPS):
+            return False
+        current = current.head
+        if current.i == verb.i:
+            return True
+    return False
+
+
+def _reports(ctx: Context, verb: Token) -> bool:
+    """Whether a speech-verb token is used to report something here: "said" always; others
+    ("declared", "called") only with a clause, or a quotation next to or inside them
+    ("declared martial law" reports nothing; "urged residents to “stay calm”" reports)."""
+    if verb.lemma_.lower() in _ALWAYS_REPORTING:
+        return True
+    if any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children):
+        return True
+    for q in ctx.quotes:
+        span = ctx.doc.char_span(q.begin - ctx.offset, q.end - ctx.offset, alignment_mode="expand")
+        if span is not None and len(span) and (span[0].head.i == verb.i or span[0].head.head.i == verb.i
+                                               or span.root.head.i == verb.i
+                                               or _reported_inside(span.root, verb)):
+            return True  # accused X “of …”, called it ‘…’, urged them to “…”
+    return _follows_quote(ctx, verb)
+
+
+def _default_body(ctx: Context, speaker: str) -> str | None:
+    if ctx.is_person(speaker):
+        return ctx.affiliation(speaker)
+    return None

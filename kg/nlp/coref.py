@@ -1,0 +1,321 @@
+"""One actor, one node: names in a document that refer to an entity already named in it.
+
+Called by :mod:`kg.nlp.extract` after linking, once per parsed chunk, with the mentions of
+the chunk and of the document's earlier chunks. Three kinds of reference, none of them
+depending on particular names:
+
+- an acronym given in brackets after a name ("Rapid Support Forces (RSF)"): later
+  occurrences of the acronym, and a new entity the model made of it, are that name's entity;
+- a surname after the full name ("Maria Lopez … Lopez said"): the person, whether the model
+  tagged the surname or not (possessives too: "Lopez's");
+- a body noun after a demonym or a country ("the Freedonian army", "Freedonia's defence
+  ministry"): the body of that country of the matching kind (``lexicon/roles.tsv``) that the
+  document names, or the curated one affiliated with that country.
+
+Across documents, the same name gives the same IRI already (name slugs and curated IRIs); a
+surname or an acronym alone is resolved only within the document that expands it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from spacy.tokens import Doc, Token
+
+from kg.ids import Iris, slugify
+from kg.model import CuratedEntity, EntityMention, NewEntity, Span
+from kg.nlp.tables import rules
+
+__all__ = ["bodies_by_state", "corefer"]
+
+_R = rules()
+_PERSON = _R.subclasses("Person")
+_STATE = _R.subclasses("State")
+_PLACE = _R.subclasses("Location")
+_BODY_NOUNS = frozenset(r.noun for r in _R.roles.values() if r.kind == "body")
+_SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "al", "el", "on", "in", "&"}
+_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,6}|[A-Z]{2,8})\s*\)")
+
+
+def _types(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> frozenset[str]:
+    if iri in curated:
+        return frozenset(curated[iri].types)
+    if iri in new:
+        return frozenset({new[iri].type})
+    return frozenset()
+
+
+def _label(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> str:
+    if iri in curated:
+        return curated[iri].label
+    return new[iri].label if iri in new else ""
+
+
+def _initials(label: str) -> set[str]:
+    """The acronyms a name can have: initials of its words, with or without the small ones."""
+    words = [w for w in re.split(r"[\s\-–]+", label) if w]
+    full = "".join(w[0] for w in words if w[0].isalnum()).upper()
+    content = "".join(w[0] for w in words if w.lower() not in _SMALL_WORDS and w[0].isalnum()).upper()
+    return {full, content}
+
+
+def _surnames(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[str]:
+    if iri in curated and curated[iri].family_names:
+        return [n.lower() for n in curated[iri].family_names]
+    words = _label(iri, curated, new).split()
+    return [words[-1].lower()] if len(words) > 1 else []
+
+
+def _state_of(iri: str, curated: Mapping[str, CuratedEntity]) -> str | None:
+    entity = curated.get(iri)
+    if entity is None:
+        return None
+    if set(entity.types) & _STATE:
+        return iri
+    for parent in (*entity.part_of, *entity.affiliated_with):
+        if parent in curated and set(curated[parent].types) & _STATE:
+            return parent
+    return None
+
+
+def bodies_by_state(curated: Mapping[str, CuratedEntity]) -> dict[str, list[str]]:
+    """The curated entities that belong to each state (its ministries, forces …): built once per
+    extractor and passed to :func:`corefer`."""
+    index: dict[str, list[str]] = {}
+    for iri in curated:
+        owner = _state_of(iri, curated)
+        if owner is not None and owner != iri:
+            index.setdefault(owner, []).append(iri)
+    return index
+
+
+def _fits(noun: str, iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> bool:
+    role = _R.roles.get(noun)
+    if role is None or role.kind != "body":
+        return False
+    types, label = _types(iri, curated, new), _label(iri, curated, new).lower()
+    return any((fit == "label" and noun in label) or (fit != "label" and types & _R.subclasses(fit))
+               for fit in role.fits)
+
+
+def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier: Sequence[EntityMention],
+            curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
+            bodies: Mapping[str, list[str]]) -> list[EntityMention]:
+    """The chunk's mentions with references resolved: re-pointed, widened, and added (a body
+    of a country that no entity stands for becomes a new entity named as the text names it)."""
+    text = doc.text
+    everything = sorted([*earlier, *mentions], key=lambda m: (m.span.begin, m.span.end))
+    acronyms: dict[str, str] = {}
+    surnames: dict[str, set[str]] = {}
+    for m in everything:
+        label = _label(m.entity, curated, new)
+        if m.span.begin >= offset:  # "Name (ACR)" in this chunk
+            after = _ACRONYM.match(text, m.span.end - offset)
+            if after and after.group(1).upper() in _initials(label) | _initials(m.span.text):
+                acronyms.setdefault(after.group(1), m.entity)
+        if _types(m.entity, curated, new) & _PERSON:
+            for surname in _surnames(m.entity, curated, new):
+                surnames.setdefault(surname, set()).add(m.entity)
+    by_surname = {s: next(iter(e)) for s, e in surnames.items() if len(e) == 1}
+    out: list[EntityMention] = []
+    for m in mentions:
+        label = _label(m.entity, curated, new)
+        if m.entity in new and not m.curated:
+            target = acronyms.get(m.span.text) or acronyms.get(label)
+            if target is None and _types(m.entity, curated, new) & _PERSON and len(label.split()) == 1:
+                target = by_surname.get(label.lower().removesuffix("'s").removesuffix("’s"))
+            if target is None and len(label.split()) == 1:
+                target = by_surname.get(label.lower())
+            if target is not None and target != m.entity:
+                m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
+        out.append(m)
+    out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
+    capitalised: list[Token] = []
+    body_tokens: list[Token] = []
+    for token in doc:  # one pass over the tokens for the rules below
+        if token.text[:1].isupper():
+            capitalised.append(token)
+        if token.lemma_.lower() in _BODY_NOUNS:
+            body_tokens.append(token)
+    if body_tokens:
+        out = _bodies_of_demonyms(doc, offset, out, new, iris)
+        out = _bodies_in_context(doc, offset, out, everything, curated, new, iris, body_tokens, bodies)
+    taken = sorted((m.span.begin, m.span.end) for m in out)
+    for token in capitalised if (acronyms or by_surname) else ():
+        target = acronyms.get(token.text) or (by_surname.get(token.lower_) if token.text[:1].isupper() else None)
+        if target is None:
+            continue
+        begin, end = offset + token.idx, offset + token.idx + len(token.text)
+        if any(b < end and begin < e for b, e in taken):
+            continue
+        if target in by_surname.values() and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper() \
+                and doc[token.i + 1].pos_ == "PROPN":
+            continue  # "Lopez Garcia": another name that starts like this one
+        out.append(EntityMention(span=Span(begin, end, token.text), entity=target, confidence=0.6,
+                                 curated=target in curated))
+        taken.append((begin, end))
+    out.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
+    return out
+
+
+def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                         curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                         iris: Iris, bodies: Mapping[str, list[str]]) -> list[EntityMention]:
+    """ "the Freedonian army" -> the army of Freedonia the document (or the curated set) names;
+    with none, a new entity "Freedonian army" (the same words give the same IRI everywhere)."""
+    body_nouns = {r.noun for r in _R.roles.values() if r.kind == "body"}
+    out: list[EntityMention] = []
+    for m in mentions:
+        state = _state_of(m.entity, curated) if m.entity in curated else None
+        if state is None and m.entity in new and new[m.entity].type in _PLACE:
+            state = m.entity  # a country the model found: "Freedonia's health ministry"
+        if state is None or state != m.entity:
+            out.append(m)
+            continue
+        span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            out.append(m)
+            continue
+        i = span.end
+        if doc[i].lower_ in ("'s", "’s"):
+            i += 1
+        j = i
+        while j < len(doc) and j - i < 3 and doc[j].pos_ in ("ADJ", "NOUN", "PROPN") and \
+                doc[j].lemma_.lower() not in body_nouns:
+            j += 1
+        if j >= len(doc) or doc[j].lemma_.lower() not in body_nouns or doc[j].dep_ == "compound":
+            out.append(m)
+            continue
+        end = offset + doc[j].idx + len(doc[j].text)
+        if any(o is not m and m.span.end <= o.span.begin < end for o in mentions):
+            out.append(m)
+            continue
+        noun = doc[j].lemma_.lower()
+        qualifiers = {t.lower_ for t in doc[i:j]}
+        candidates = [e.entity for e in everything if e.entity != state and _fits(noun, e.entity, curated, new)
+                      and (_state_of(e.entity, curated) == state or
+                           _label(state, curated, new).lower() in _label(e.entity, curated, new).lower())]
+        if not candidates:
+            candidates = sorted(iri for iri in bodies.get(state, []) if _fits(noun, iri, curated, new))
+        # "the defence ministry": of the country's ministries, the one whose label has "defence"
+        candidates = [c for c in dict.fromkeys(candidates)
+                      if not qualifiers or qualifiers & set(re.findall(r"\w+", _label(c, curated, new).lower()))]
+        if not candidates and (m.entity in curated or doc[span.end].lower_ in ("'s", "’s")):
+            phrase = doc.text[m.span.begin - offset:end - offset]
+            kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
+            iri = iris.entity(slugify(phrase))
+            new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.6))
+            candidates = [iri]
+        if len(set(candidates)) != 1:
+            out.append(m)
+            continue
+        # the country keeps its mention; the words after it ("'s defence ministry") name the body
+        out.append(m)
+        body_begin = offset + doc[i].idx
+        out.append(EntityMention(span=Span(body_begin, end, doc.text[body_begin - offset:end - offset]),
+                                 entity=candidates[0], confidence=0.7, curated=candidates[0] in curated))
+    return out
+
+
+def _bodies_of_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], new: dict[str, NewEntity],
+                        iris: Iris) -> list[EntityMention]:
+    """ "the Freedonian army said" with no entity for Freedonia: the body, as a new entity named
+    as the text names it (the demonym the model tagged, then the body noun)."""
+    body_nouns = _BODY_NOUNS
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    added: list[EntityMention] = []
+    for ent in doc.ents:
+        if ent.label_ != "NORP" or ent.end >= len(doc):
+            continue
+        token, j = ent[0], ent.end
+        if j < len(doc) and doc[j].lemma_.lower() not in body_nouns and doc[j].pos_ in ("NOUN", "ADJ") and \
+                j + 1 < len(doc) and doc[j + 1].lemma_.lower() in body_nouns:
+            j += 1  # "Freedonian defence ministry"
+        if j >= len(doc) or doc[j].lemma_.lower() not in body_nouns or doc[j].pos_ != "NOUN" or \
+                (j + 1 < len(doc) and doc[j + 1].pos_ in ("NOUN", "PROPN")):
+            continue  # "Freedonian army officers": the officers, not the army
+        begin, end = offset + token.idx, offset + doc[j].idx + len(doc[j].text)
+        if any(b < end and begin < e for b, e in taken):
+            continue
+        phrase = doc.text[token.idx:doc[j].idx + len(doc[j].text)]
+        noun = doc[j].lemma_.lower()
+        kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
+        iri = iris.entity(slugify(phrase))
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.55))
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.55, curated=False))
+        taken.append((begin, end))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+_COUNTRY_NOUNS = {"country", "nation", "state", "kingdom", "republic"}
+
+
+def _main_country(mentions: Sequence[EntityMention], curated: Mapping[str, CuratedEntity],
+                  new: Mapping[str, NewEntity]) -> str | None:
+    """The state the document names most (ties: the first named)."""
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for m in mentions:
+        if _types(m.entity, curated, new) & (_STATE | _R.subclasses("Country")):
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+            first.setdefault(m.entity, m.span.begin)
+    return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
+
+
+def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                       curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
+                       body_tokens: Sequence[Token], bodies: Mapping[str, list[str]]) -> list[EntityMention]:
+    """ "the defence ministry said", "the West African nation's military said", with no name for
+    the body anywhere: the body of the country the document is about (its curated body of that
+    kind, else a new entity named as the text first names it, one IRI per country and kind)."""
+    reporting = _R.words["reporting"]
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    country = _main_country([*everything, *mentions], curated, new)
+    added: list[EntityMention] = []
+    if country is None:
+        return mentions
+    for token in body_tokens:
+        noun = token.lemma_.lower()
+        role = _R.roles.get(noun)
+        if role is None or role.kind != "body" or token.pos_ not in ("NOUN", "PROPN") or \
+                token.dep_ not in ("nsubj", "nsubjpass") or token.head.lemma_.lower() not in reporting:
+            continue
+        left = token.left_edge
+        words = [t for t in doc[left.i:token.i + 1] if t.dep_ != "det"]
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        possessed = owner is not None and owner.lemma_.lower() in _COUNTRY_NOUNS  # "the nation's military"
+        inside = {t.i for t in owner.subtree} if possessed and owner is not None else set()
+        if not words or any(t.ent_type_ in ("GPE", "NORP", "PERSON") for t in words if t.i not in inside):
+            continue  # a name in the phrase: the other rules (or the model) decide
+        begin, end = offset + words[0].idx, offset + token.idx + len(token.text)
+        if inside:  # "the West African nation's": a description of the country, not a mention of another
+            lo = offset + doc[min(inside)].idx
+            hi = offset + doc[max(inside)].idx + len(doc[max(inside)].text)
+            described = [m for m in mentions if lo <= m.span.begin and m.span.end <= hi]
+            if described and len(described) == len([m for m in mentions if begin <= m.span.begin < end]):
+                mentions = [m for m in mentions if m not in described]
+                taken = [(m.span.begin, m.span.end) for m in mentions] + [(m.span.begin, m.span.end) for m in added]
+        if any(b < end and begin < e for b, e in taken):
+            continue
+        kind_words = [t.lower_ for t in words[:-1] if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i not in inside]
+        earlier = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin and m.entity != country
+                   and _fits(noun, m.entity, curated, new)]
+        if earlier and not possessed:
+            continue  # "the ministry" after a ministry was named: attribution resolves it
+        candidates = sorted(iri for iri in bodies.get(country, []) if _fits(noun, iri, curated, new)
+                            and all(q in curated[iri].label.lower() for q in kind_words))
+        if len(candidates) == 1:
+            target = candidates[0]
+        elif not candidates:
+            key = " ".join([_label(country, curated, new), *kind_words, noun])
+            target = iris.entity(slugify(key))
+            phrase = doc.text[words[0].idx:token.idx + len(token.text)]
+            kind = next((f for f in role.fits if f != "label"), "GovernmentBody")
+            new.setdefault(target, NewEntity(iri=target, label=phrase, type=kind, confidence=0.5))
+        else:
+            continue
+        added.append(EntityMention(span=Span(begin, end, doc.text[begin - offset:end - offset]), entity=target,
+                                   confidence=0.5, curated=target in curated))
+        taken.append((begin, end))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
