@@ -9,7 +9,6 @@ import datetime as dt
 import gc
 import io
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -469,23 +468,19 @@ def test_a_federated_endpoint_says_so(client: TestClient, tmp_path: Path) -> Non
 def test_the_editor_page_holds_every_example_with_its_prefixes(client: TestClient) -> None:
     from api.queries import QUERIES
     from api.sparql import examples
+    from kg.vocab import PREFIXES
 
     r = client.get("/sparql", headers={"Accept": "text/html"})
     assert r.headers["vary"].startswith("Accept")
     assert '<script src="/static/vendor/yasgui.min.js"></script>' in r.text
-    payload = r.text.split('<script id="examples" type="application/json">', 1)[1].split("</script>", 1)[0]
+    payload = r.text.split('<script id="editor-config" type="application/json">', 1)[1].split("</script>", 1)[0]
     assert "</" not in payload
-    tabs = json.loads(payload)
+    config = json.loads(payload)
+    assert config["endpoint"] == "http://testserver/sparql" and config["base"] == IRIS.base
+    assert config["prefixes"] == {**PREFIXES, "res": IRIS.base}
     wanted = [*examples(IRIS.base), *((q.title, q.text) for q in QUERIES.values()
                                       if not any(p.required for p in q.params))]
-    assert [t for t, _ in tabs] == [t for t, _ in wanted] and len(wanted) > len(examples(IRIS.base))
-    for (_, text), (_, query) in zip(tabs, wanted, strict=True):
-        assert text.endswith(query)
-        declared = text[:len(text) - len(query)]
-        assert all(re.fullmatch(r"PREFIX [a-z]+: <[^>\s]+>", line) for line in declared.splitlines())
-        assert declared == "" or declared.endswith(">\n")
-        assert ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\n" in declared) == ("ckg:" in query)
-        assert ("PREFIX res: <" + IRIS.base + ">\n" in declared) == ("res:" in query)
+    assert [tuple(t) for t in config["tabs"]] == wanted and len(wanted) > len(examples(IRIS.base))
     for title, _ in examples(IRIS.base):
         assert f"<h3>{title}</h3>" in r.text
     other = examples("https://example.org/id/")
