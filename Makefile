@@ -8,7 +8,7 @@ CKG_STORE ?= kg-store
 SHARED ?= ../shared
 export CKG_STORE
 
-.PHONY: install system-deps test test-fast lint serve build score validate bench fuzz clean
+.PHONY: install system-deps test test-fast lint serve build score validate bench fuzz mutate clean
 
 TOOLS_STAMP := tools/node_modules/.installed
 VENDOR := api/static/vendor
@@ -98,6 +98,7 @@ bench: install build $(PEERS_STAMP)
 	$(BIN)/python bench/compare.py --peers $(PEERS) $(BENCH_ARGS)
 	$(BIN)/python bench/world.py --docs 200 --rebuild
 	$(BIN)/python bench/load.py --store $(CKG_STORE)
+	$(BIN)/python bench/limits.py --store $(CKG_STORE)
 	$(BIN)/python bench/kill_loop.py
 	$(MAKE) --no-print-directory fuzz
 
@@ -105,6 +106,20 @@ bench-quick: install $(PEERS_STAMP)
 	$(BIN)/python bench/compare.py --peers $(PEERS) --quick $(BENCH_ARGS)
 	$(BIN)/python bench/world.py --docs 40 --rounds 1
 
+# make mutate: mutation testing (mutmut, the 'mutate' extra) of kg/store.py, kg/build.py, kg/rdf.py,
+# api/sparql.py and api/conneg.py against the fast in-process tests (tests/test_core.py,
+# tests/test_golden.py); not part of make test. Surviving mutants: docs/testing.md.
+MUTATE_STAMP := $(VENV)/.mutate-installed
+MUTATE_CHILDREN ?= 2
+$(MUTATE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,model,mutate]'
+	@touch $(MUTATE_STAMP)
+
+mutate: install $(MUTATE_STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN)
+	$(BIN)/mutmut results
+
 clean:
 	rm -rf $(VENV) $(CKG_STORE) $(CKG_STORE).nq .pytest_cache .mypy_cache .ruff_cache *.egg-info \
-	  tools/node_modules $(VENDOR) tests/artifacts bench/.peers .$(CKG_STORE)-snapshots
+	  tools/node_modules $(VENDOR) tests/artifacts mutants bench/.peers .$(CKG_STORE)-snapshots

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, StoreDep
 from api.errors import APIError
+from kg import faults
 from kg.build import Builder
 from kg.errors import InputError
 from kg.reader import parse_jsonl, parse_text
@@ -85,6 +86,7 @@ async def add_document(request: Request, store: StoreDep, settings: SettingsDep,
     def work() -> dict[str, list[str]]:
         with _LOCK:
             report = _builder(request, store, settings).add(docs)
+            faults.point("api.write")
         return {"added": report.added, "replaced": report.replaced, "unchanged": report.unchanged}
 
     result = await run_in_threadpool(work)
@@ -97,7 +99,9 @@ async def delete_document(doc_id: str, request: Request, store: StoreDep, settin
                           _: Authorized) -> JSONResponse:
     def work() -> bool:
         with _LOCK:
-            return store.remove_document(doc_id)
+            removed = store.remove_document(doc_id)
+            faults.point("api.write")
+            return removed
 
     if not await run_in_threadpool(work):
         raise APIError(404, f"no document {doc_id!r}")

@@ -11,7 +11,10 @@ replacing a document with a changed text. After every kill the store is opened a
 
 * every document graph in it is byte-for-byte the reference graph (or, for the replaced
   document, the reference or its new version): never half a document;
-* every document the killed run reported done (its progress lines) is in it.
+* every document the killed run reported done (its progress lines) is in it;
+* no process of the run is left: none whose environment or command line names the store (the
+  extraction workers and multiprocessing's resource tracker die with the build, even when the
+  build is killed while they are still starting).
 
 At the end the build is run to completion and the dump compared with the reference dump.
 Prints the figures and writes bench/results/kill_loop.json; exits 1 if anything was lost.
@@ -20,6 +23,7 @@ Prints the figures and writes bench/results/kill_loop.json; exits 1 if anything 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -50,6 +54,25 @@ def graphs(store: Path) -> dict[str, str]:
             out.setdefault(name, []).append(str(q))
     del handle
     return {g: "\n".join(sorted(v)) for g, v in out.items()}
+
+
+def survivors(store: Path) -> list[int]:
+    """Processes of a run on ``store``: every process whose environment or command line names it
+    (the build, its extraction workers and multiprocessing's resource tracker all inherit
+    ``CKG_STORE``)."""
+    marks = (f"CKG_STORE={store}".encode(), str(store).encode())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if marks[0] in environ or any(marks[1] in part for part in cmdline):
+            found.append(int(entry.name))
+    return sorted(found)
 
 
 def run(cmd: list[str], store: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -94,7 +117,7 @@ def main() -> int:
 
         store = work / "store"
         figures = {"kills_tried": 0, "kills_landed": 0, "reported_done": 0, "lost": 0, "half_written": 0,
-                   "add_kills": 0, "restarts": 0}
+                   "add_kills": 0, "restarts": 0, "survivors": 0}
         for k in range(args.kills):
             if k and k % args.fresh_every == 0:
                 shutil.rmtree(store, ignore_errors=True)
@@ -110,7 +133,19 @@ def main() -> int:
                 proc.send_signal(signal.SIGKILL)
                 figures["kills_landed"] += 1
                 figures["add_kills"] += int(is_add)
-            _, err = proc.communicate(timeout=120)  # returns when the workers are gone too
+            try:
+                _, err = proc.communicate(timeout=120)  # returns when the workers are gone too
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                err = ""
+            left = survivors(store)
+            if left:
+                figures["survivors"] += len(left)
+                print(f"kill {k + 1}: processes {left} outlived the killed run", file=sys.stderr, flush=True)
+                for pid in left:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+                proc.communicate(timeout=30)
             done = {line.split()[-1] for line in err.splitlines() if "] added" in line or "] replaced" in line}
             figures["reported_done"] += len(done)
             now = graphs(store)
@@ -129,7 +164,8 @@ def main() -> int:
         out = ROOT / "bench" / "results"
         out.mkdir(parents=True, exist_ok=True)
         (out / "kill_loop.json").write_text(json.dumps(figures, indent=2))
-        ok = figures["lost"] == 0 and figures["half_written"] == 0 and figures["final_dump_identical"]
+        ok = (figures["lost"] == 0 and figures["half_written"] == 0 and figures["survivors"] == 0
+              and figures["final_dump_identical"])
         return 0 if ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg import __version__
+from kg import __version__, faults
 from kg.executors import Executor, ExtractedDocument, ExtractorSpec, executor_for
 from kg.ids import Iris, normalise_name
 from kg.model import CuratedEntity, SourceDocument
@@ -223,6 +223,7 @@ class Builder:
         if writes:
             self.store.write(writes)
             self.store.check()
+            faults.point("build.static")
         pack_iris = {e.iri for e in curated_entities(pack_quads)}
         self.entities = merge_entities(curated_entities([*world_quads, *pack_quads]), pack_iris)
         from kg.links import read_links
@@ -313,6 +314,7 @@ class Builder:
             """Write what has come back in one all-or-nothing write, then report it done."""
             if done_docs:
                 self._write(done_docs, done_results, plan, versions, when)
+                faults.point("build.batch")
                 for doc in done_docs:
                     existed = plan.pop(doc.doc_id)[1]
                     (report.replaced if existed else report.added).append(doc.doc_id)
@@ -335,6 +337,7 @@ class Builder:
         finally:
             if runner is not executor:
                 runner.close()
+        faults.point("build.flush")
         self.store.flush()
         return report
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
-from kg import __version__
+from kg import __version__, faults
 from kg.build import Builder, check_documents, iter_documents, open_store
 from kg.errors import InputError, ModelNotFoundError, QueryTimeoutError, RemoteStoreError
 from kg.model import SourceDocument
@@ -78,6 +78,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     report = builder.add(docs(), progress=_progress(args.quiet, total), workers=workers, executor=args.executor)
     if report.written and 10 * report.written >= len(store.document_ids()):
+        faults.point("build.optimize")
         store.optimize()  # a sizeable share of the store was just written: compact it for queries
     removed = []
     if getattr(args, "prune", False):

@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kg.lifeline import die_with_parent
+from kg import faults
+from kg.lifeline import Lifeline, die_with_parent
 from kg.model import CuratedEntity, SourceDocument
 
 __all__ = [
@@ -138,6 +139,7 @@ def _bounded(submit: Callable[[Batch], Any], wait_first: Callable[[set[Any]], tu
                 exhausted = True
                 break
             pending[submit(batch)] = batch
+            faults.point("extract.submitted")
         if not pending:
             return
         done, _ = wait_first(set(pending))
@@ -146,10 +148,11 @@ def _bounded(submit: Callable[[Batch], Any], wait_first: Callable[[set[Any]], tu
             yield batch, result(future)
 
 
-def _init_worker() -> None:
-    """An extraction worker dies with the build (a killed ``kg build`` leaves no worker behind)
-    and leaves Ctrl-C to it (the build then stops and reports what is stored)."""
-    die_with_parent(b"ckg-extract")
+def _init_worker(lifeline: Lifeline) -> None:
+    """An extraction worker dies with the build (a killed ``kg build`` leaves no worker behind:
+    ``lifeline`` set the death signal when the worker unpickled it, and exited if the build was
+    already gone) and leaves Ctrl-C to it (the build then stops and reports what is stored)."""
+    die_with_parent(b"ckg-extract", parent=lifeline.parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -160,6 +163,7 @@ class ProcessExecutor:
         self.workers = max(1, workers)
         # spawn: never fork a process that may hold a RocksDB handle and threads
         self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                            initargs=(Lifeline(b"ckg-extract"),),
                                             mp_context=multiprocessing.get_context("spawn"))
 
     def map(self, spec: ExtractorSpec, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[ExtractedDocument]]]:

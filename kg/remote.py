@@ -25,6 +25,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
+from kg import faults
 from kg.ids import Iris
 from kg.results import QueryTimeoutError
 from kg.store import BaseStore, GraphWrite, QueryResult, Term, update_text
@@ -83,8 +84,10 @@ class RemoteStore(BaseStore):
 
     def _post(self, url: str, *, data: dict[str, str | list[str]] | None = None, content: bytes | None = None,
               headers: dict[str, str] | None = None) -> httpx.Response:
+        faults.point("remote.update" if url == self.update_url else "remote.query")
         try:
             response = self._http.post(url, data=data, content=content, headers=headers)
+            faults.point("remote.updated" if url == self.update_url else "remote.query")
         except httpx.TimeoutException as exc:
             raise QueryTimeoutError(f"the remote store {self.url} did not answer within {self.timeout:g} s") from exc
         except httpx.HTTPError as exc:

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from kg import faults
 from kg.ids import Iris
 from kg.vocab import CKG, PREFIXES, RDF, RDFS, dump_prefixes
 
@@ -276,7 +277,7 @@ class KGStore(BaseStore):
                 self.store = ox.Store.read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self.store = ox.Store(str(self.path))
+                self.store = faults.guard(ox.Store(str(self.path)))
         except OSError as exc:
             text = str(exc).lower()
             if "lock" in text or "resource temporarily unavailable" in text:

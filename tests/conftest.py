@@ -87,6 +87,25 @@ def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subpro
         time.sleep(0.2)
 
 
+def processes_of(store: Path | str) -> list[int]:
+    """Live processes of a run on ``store``: every process (but this one) whose environment or
+    command line names it; ``kg``, its extraction and query workers and multiprocessing's helper
+    processes all inherit ``CKG_STORE``."""
+    marks = (f"CKG_STORE={store}".encode(), str(store).encode())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if marks[0] in environ or any(marks[1] in part for part in cmdline):
+            found.append(int(entry.name))
+    return sorted(found)
+
+
 def stop_server(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:

@@ -132,6 +132,16 @@ def test_cors(server: str) -> None:
                                                    "Access-Control-Request-Method": "POST"})
     assert r.status_code == 200
     assert r.headers["access-control-allow-origin"] in ("*", "https://yasgui.example")
+    # and on the real answers, which a browser on another origin may only read with the header
+    origin = {"Origin": "https://yasgui.example"}
+    answers = [httpx.get(server + "/sparql", params={"query": "ASK {}"}, headers=origin),
+               httpx.post(server + "/sparql", data={"query": "ASK {}"}, headers=origin),
+               httpx.post(server + "/sparql", content=b"ASK {}",
+                          headers={**origin, "Content-Type": "application/sparql-query"})]
+    for answer in answers:
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        assert answer.headers["access-control-allow-origin"] in ("*", "https://yasgui.example")
+        assert "Content-Type" in answer.headers["access-control-expose-headers"]
 
 
 def test_request_ids(server: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -67,13 +68,21 @@ def test_unknown_and_unacceptable(server: str) -> None:
 @pytest.mark.parametrize(("q", "expected"), [("pashin", "nikol-pashinyan"), ("FIZ", "fuzuli"),
                                              ("kh", "stepanakert"), ("Erdog", None), ("terter", "tartar")])
 def test_search_by_any_label_prefix(server: str, q: str, expected: str | None) -> None:
+    """``expected`` None: Erdoğan is a curated entity that no seed article mentions, and search
+    finds only entities the corpus mentions."""
     r = httpx.get(server + "/search", params={"q": q})
     assert r.status_code == 200
     pages = [h["page"] for h in r.json()["results"]]
     if expected:
         assert f"/id/entity/{expected}" in pages
+    else:
+        assert pages == []
     html = httpx.get(server + "/search", params={"q": q}, headers={"Accept": "text/html"})
-    assert html.status_code == 200
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    links = re.findall(r'<li><a href="([^"]+)">', html.text)
+    assert links == pages  # the page lists the same entities, in the same order
+    if not expected:
+        assert "<li>No entity.</li>" in html.text
 
 
 def test_search_is_accent_insensitive(server: str) -> None:

@@ -54,7 +54,7 @@ def test_worker_processes_give_the_same_graph(corpus: Path, single: Path, tmp_pa
 @pytest.fixture(scope="module")
 def dask_scheduler() -> Iterator[str]:
     """A real Dask cluster on loopback: a scheduler and two single-threaded worker processes."""
-    distributed = pytest.importorskip("distributed")
+    import distributed  # the test extra installs it: missing, this fails rather than skips
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        host="127.0.0.1", dashboard_address=None, silence_logs=40)
     try:

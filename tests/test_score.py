@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED
+from tests.conftest import ROOT, SHARED
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +20,20 @@ def scores(seeds_dump_nq: Path) -> dict[str, dict[str, float]]:
                            str(SHARED / "gold"), "--json"], capture_output=True, text=True, check=True)
     print(proc.stdout)
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+def test_every_gold_document_is_scored(scores: dict[str, dict[str, float]], seeds_dump_nq: Path) -> None:
+    """What was scored: the five seed documents and every gold annotation of them (a scorer that
+    read some of the gold files would still give good F1 on those)."""
+    gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((SHARED / "gold").glob("*.json"))]
+    assert sorted(g["doc"] for g in gold) == sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
+    counts = {"entities": 128, "statements": 59, "events": 76, "casualties": 24}
+    assert counts == {k: sum(len(g.get("casualty_claims" if k == "casualties" else k, [])) for g in gold)
+                      for k in counts}
+    assert {k: scores[k]["gold"] for k in counts} == counts
+    text = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--graph", str(seeds_dump_nq),
+                           "--gold", str(SHARED / "gold")], capture_output=True, text=True, check=True).stdout
+    assert "(5 documents)" in text
 
 
 def test_entities_f1(scores: dict[str, dict[str, float]]) -> None:
