@@ -43,9 +43,45 @@
       if (path) { a.setAttribute("href", path); a.removeAttribute("target"); }
     });
   };
+  // YASGUI's markup mended for assistive technology (what axe-core finds in it): a tab points only
+  // at a panel that exists, every text field has a name, and the tab list holds tabs only (the
+  // "add a tab" button is replaced by one just after it).
+  const root = document.getElementById("yasgui");
+  const mend = () => {
+    root.querySelectorAll('[role="tab"][aria-controls]').forEach((tab) => {
+      if (!document.getElementById(tab.getAttribute("aria-controls"))) { tab.removeAttribute("aria-controls"); }
+    });
+    root.querySelectorAll('[role="tab"] input[type="text"]:not([aria-label])').forEach((i) => {
+      i.setAttribute("aria-label", "Tab name");
+    });
+    root.querySelectorAll("input.autocomplete:not([aria-label])").forEach((i) => {
+      i.setAttribute("aria-label", "SPARQL endpoint");
+    });
+    root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach((t) => {
+      t.setAttribute("aria-label", "SPARQL query");
+    });
+    root.querySelectorAll(".tabsList > * > button.addTab").forEach((button) => {
+      const holder = button.parentElement;  // stays where YASGUI inserts new tabs, but hidden
+      holder.classList.add("ckg-hidden");
+      const list = holder.parentElement;
+      if (!(list.nextElementSibling && list.nextElementSibling.classList.contains("ckg-add-tab"))) {
+        const add = document.createElement("button");
+        add.type = "button";
+        add.className = "ckg-add-tab";
+        add.title = "Add tab";
+        add.setAttribute("aria-label", "Add a new tab");
+        add.textContent = "+";
+        add.addEventListener("click", () => yasgui.addTab(true));
+        list.after(add);
+      }
+    });
+  };
+  let pending = false;
   new MutationObserver((changes) => {
     changes.forEach((c) => c.addedNodes.forEach((n) => { if (n.querySelectorAll) { relink(n); } }));
-  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+    if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; mend(); }); }
+  }).observe(root, { childList: true, subtree: true });
+  mend();
 
   window.ckgEditor = yasgui;  // for the browser tests
 })();
