@@ -19,6 +19,7 @@ from kg.ids import Iris, normalise_name, slugify
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
 from kg.nlp.gazetteer import KIND_CONFIDENCE
 from kg.nlp.geoparse import GEO_KIND
+from kg.nlp.tables import rules
 
 __all__ = ["NameIndex", "link_entities"]
 
@@ -33,13 +34,6 @@ _WEEKDAYS_MONTHS = {
 }
 
 
-# Weapon systems and platforms are equipment, not actors or places, though the model tags
-# them as names ("Smerch", "Polonez", "Bayraktar").
-_EQUIPMENT = {
-    "smerch", "polonez", "grad", "bm 21", "bm 21 grad", "bayraktar", "bayraktar tb2", "tb2", "harop", "iskander",
-    "scud", "tochka", "tochka u", "su 25", "su 30", "f 16", "f 15", "t 72", "t 90", "s 300", "s 400", "osa",
-    "tor", "kamikaze", "orbiter", "hermes", "heron", "mlrs",
-}
 
 
 class NameIndex:
@@ -78,7 +72,9 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
         return None
     if text.isupper() and len(letters) > 5:  # shouted headers and datelines ("READ MORE")
         return None
-    if normalise_name(text) in _WEEKDAYS_MONTHS or normalise_name(text) in _EQUIPMENT:
+    # weapon systems and platforms (kg/nlp/lexicon/equipment.tsv, group "system") are equipment, not
+    # actors or places, though the model tags them as names ("Smerch", "Bayraktar")
+    if normalise_name(text) in _WEEKDAYS_MONTHS or normalise_name(text) in rules().equipment.get("system", ()):
         return None
     if cleaned[-1].tag_ in ("JJ", "JJR", "JJS") or cleaned[-1].pos_ == "ADJ":
         return None  # an adjective ("Middle Eastern"), not a name
