@@ -17,7 +17,7 @@ __all__ = ["CKG", "NS", "PREFIXES", "Namespace", "ckg_terms", "dump_prefixes", "
 _CKG_TERMS: Final = (
     # classes
     "Actor State Person Organization GovernmentBody ArmedForce MediaOutlet InternationalOrganization "
-    "Mediator Location Country Region Settlement Event ArmedClash Shelling MissileStrike AirStrike "
+    "Mediator Location Country Region Settlement NaturalFeature Event ArmedClash Shelling MissileStrike AirStrike "
     "DroneStrike Shootdown TerritorialCapture Ceasefire CeasefireViolation MartialLaw Mobilization "
     "CallForCeasefire Negotiation Mediation Other MilitaryAid ForeignFighterDeployment HostageTaking "
     "Statement DirectQuote ReportedSpeech CasualtyClaim "

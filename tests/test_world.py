@@ -105,6 +105,45 @@ def test_region_named_after_its_town(world_extractor: Extractor) -> None:
     assert "Donetsk Oblast" in regions and "Donetsk" in towns
 
 
+def test_region_with_its_administrative_word_after_a_possessive(world_extractor: Extractor) -> None:
+    # untagged names before "governorate" / "Region", and a headline in capitals
+    ex = run(world_extractor, "Air raids hit Yemen's Hodeidah governorate on Sunday, the rebels said.")
+    assert any(p.label == "Al Hudaydah Governorate" and "Region" in p.types for p in ex.places)
+    ex = run(world_extractor, "SAGAING REGION\n\nTroops burned two villages in the country's central Sagaing "
+                              "Region, residents of Myanmar said.")
+    assert sum(1 for m in ex.mentions if m.entity.endswith("/sagaing-region-mm")) == 2
+
+
+def test_district_named_after_its_town_is_placed_at_the_town(world_extractor: Extractor) -> None:
+    ex = run(world_extractor, "Myanmar's junta bombed a school in Katha township on Friday, residents said.")
+    district = next(p for p in ex.places if p.label == "Katha Township")
+    town = WorldGazetteer.open().lookup("Katha")[0]
+    assert district.types == ("Region",) and district.geonames is None  # not the town's GeoNames feature
+    assert (district.lat, district.long) == (town.lat, town.lon)
+    assert country(district.in_country) == "myanmar" and district.in_region
+    assert places_named(ex)["Katha township"][0] == "Katha Township"
+    # "X province" where the story's country has no province X is not the town X
+    ex = run(world_extractor, "Gunmen attacked a village in Soum province, Burkina Faso's army said.")
+    assert "Soum province" not in places_named(ex) and "Soum" not in places_named(ex)
+
+
+def test_hyphenated_pair_of_towns_is_two_places(world_extractor: Extractor) -> None:
+    ex = run(world_extractor, "Ukraine's army said its troops held the Pokrovsk-Myrnohrad line on Monday.")
+    named = places_named(ex)
+    assert country(named["Pokrovsk"][2]) == "ukraine" and country(named["Myrnohrad"][2]) == "ukraine"
+    ex = run(world_extractor, "Shells hit the outskirts of Jisr al-Shughur, Syria's army said.")
+    assert "Shughur" not in places_named(ex)  # an Arabic article's hyphen does not split a name
+
+
+def test_natural_feature_is_on_the_map(world_extractor: Extractor) -> None:
+    ex = run(world_extractor, "The rebels said they fired missiles at a ship in the Red Sea on Tuesday.")
+    sea = next(m for m in ex.mentions if m.span.text == "Red Sea")
+    assert sea.entity.endswith("/red-sea")
+    record = world_extractor.entities[sea.entity]
+    assert record.types == ("NaturalFeature",) and record.lat is not None and record.long is not None
+    assert not any(p.label == "Red Sea" and "Region" in p.types for p in ex.places)  # not Sudan's Red Sea state
+
+
 def test_states_and_bodies_of_any_war_are_linked(world_extractor: Extractor) -> None:
     ex = run(world_extractor, "Sudan and Ethiopia traded accusations as Yemen's government met in Aden.")
     linked = {m.span.text: m.entity.rsplit("/", 1)[-1] for m in ex.mentions}

@@ -23,8 +23,12 @@ from kg.model import CuratedEntity
 
 __all__ = ["PLACE_TYPES", "WorldEntities", "place_types"]
 
-_KIND_TYPES = {"country": ("Country", "State"), "region": ("Region",), "settlement": ("Settlement",)}
-PLACE_TYPES = frozenset({"Location", "Country", "Region", "Settlement"})
+# "district": a lower administrative area the gazetteer does not hold ("Katha Township", "Harib
+# District"), named after its seat town: typed Region, placed at the seat, with no GeoNames id
+_KIND_TYPES = {"country": ("Country", "State"), "region": ("Region",), "settlement": ("Settlement",),
+               "district": ("Region",)}
+_WITHIN_REGION = ("settlement", "district")  # kinds that lie in a first-level region
+PLACE_TYPES = frozenset({"Location", "Country", "Region", "Settlement", "NaturalFeature"})
 
 
 def place_types(place: Place) -> tuple[str, ...]:
@@ -58,7 +62,8 @@ class WorldEntities:
     @classmethod
     def load(cls, gazetteer: WorldGazetteer, iris: Iris, data_dir: Path) -> WorldEntities:
         world = cls(gazetteer=gazetteer, iris=iris, data_dir=data_dir)
-        world.entities = sorted(world._states() + world._organizations(), key=lambda e: e.iri)
+        states = world._states()
+        world.entities = sorted(states + world._organizations() + world._features(states), key=lambda e: e.iri)
         world.add_curated(world.entities)
         return world
 
@@ -121,6 +126,24 @@ class WorldEntities:
                 out[cc] = found[0]
         return out
 
+    # -- natural features -----------------------------------------------------------------------
+
+    def _features(self, states: list[CuratedEntity]) -> list[CuratedEntity]:
+        """Seas, gulfs, straits, rivers, heights... (``features.tsv``): not in the packaged GeoNames
+        extract, named by news of many wars ("missiles fired at ships in the Red Sea")."""
+        by_iso = {e.iso_code: e.iri for e in states if "State" in e.types and e.iso_code}
+        out = []
+        for row in _read_tsv(self.data_dir / "features.tsv"):
+            if not row.get("slug") or not row.get("label") or not row.get("lat") or not row.get("lon"):
+                continue
+            located = tuple(sorted(by_iso[cc] for cc in _split(row.get("countries")) if cc in by_iso))
+            out.append(CuratedEntity(
+                iri=self.iris.entity(row["slug"]), slug=row["slug"], label=row["label"], types=("NaturalFeature",),
+                alt_labels=_split(row.get("alt_labels")), wikidata=row.get("qid") or None,
+                lat=float(row["lat"]), long=float(row["lon"]), geonames=int(row["geonames"]) if row.get("geonames")
+                else None, located_in=located))
+        return out
+
     # -- international bodies ------------------------------------------------------------------
 
     def _organizations(self) -> list[CuratedEntity]:
@@ -155,7 +178,7 @@ class WorldEntities:
     def place_entity(self, place: Place) -> CuratedEntity:
         """The curated-entity record of a feature, with its country and first-level region."""
         country = self.gazetteer.country(place.cc) if place.kind != "country" else None
-        region = self.gazetteer.region(place.cc, place.admin1) if place.kind == "settlement" else None
+        region = self.gazetteer.region(place.cc, place.admin1) if place.kind in _WITHIN_REGION else None
         located = tuple(sorted(self.iri_of(p) for p in (country, region) if p is not None))
         iri = self.iri_of(place)
         return CuratedEntity(
@@ -178,7 +201,7 @@ class WorldEntities:
         if record.iri in self._curated:
             return []
         out = [record]
-        if place.kind == "settlement":
+        if place.kind in _WITHIN_REGION:
             region = self.gazetteer.region(place.cc, place.admin1)
             if region is not None and self.iri_of(region) not in self._curated:
                 out.append(self.place_entity(region))

@@ -23,7 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -47,7 +47,12 @@ _PLACE_NOUNS = {"town", "city", "village", "villages", "towns", "cities", "distr
 _OF_PLACE = {"countryside", "vicinity", "outskirts", "edge", "centre", "center", "heart", "suburbs", "part", "parts",
              "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
              "southern", "eastern", "western", "residents", "people", "mayor", "governor", "capital"}
-_REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "prefecture", "county"}
+_REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "prefecture", "county",
+                 "township", "raion", "municipality", "subdistrict"}
+# administrative words of areas below the first level, which the gazetteer does not hold: such an
+# area named after its seat town is placed at the town ("Katha Township", "Harib District")
+_DISTRICT_WORDS = {"district", "township", "raion", "county", "municipality", "subdistrict", "prefecture"}
+_DISTRICT_ID_BASE = 2_000_000_000
 _APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:town|city|village|settlement|district|region|"
                          r"province|port|suburb|neighbou?rhood|area|capital)\b", re.IGNORECASE)
 _LEADING = {"the", "a", "an"}
@@ -167,17 +172,46 @@ class Geoparser:
         i = 0
         while i < len(doc):
             token = doc[i]
-            if i in covered or not token.is_title or token.is_sent_start or token.pos_ not in ("PROPN", "NOUN", "ADJ"):
+            if i not in covered and token.is_upper and len(token) >= 3 and token.is_alpha:
+                # a headline in capitals: only a name before an administrative word ("RAKHINE STATE")
+                j = i
+                while j + 1 < len(doc) and j + 1 not in covered and doc[j + 1].is_upper and doc[j + 1].is_alpha \
+                        and doc[j + 1].lower_ not in _REGION_WORDS:
+                    j += 1
+                if j + 1 < len(doc) and doc[j + 1].is_upper and doc[j + 1].lower_ in _REGION_WORDS:
+                    out.append(_Candidate(i, j + 1, "", True, True))
+                i = j + 1
+                continue
+            if i in covered or not token.is_title or token.pos_ not in ("PROPN", "NOUN", "ADJ") or \
+                    token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS):
                 i += 1
                 continue
             j = i
             while j + 1 < len(doc) and j + 1 not in covered and doc[j + 1].is_title and doc[j + 1].pos_ == "PROPN":
                 j += 1
             in_context, region_word = self._place_context(doc, i, j + 1)
-            if in_context and i > 0 and doc[i - 1].lower_ in _PREPOSITIONS | _PLACE_NOUNS | {"of"}:
+            after = j + 1
+            if j > i and doc[j].lower_ in _REGION_WORDS:  # "Sagaing Region": the name before the word
+                in_context, region_word = True, True
+                j -= 1
+            if in_context and (region_word or i > 0 and doc[i - 1].lower_ in _PREPOSITIONS | _PLACE_NOUNS | {"of"}):
                 out.append(_Candidate(i, j + 1, "", in_context, region_word))
-            i = j + 1
-        return self._coordinated(doc, out)
+            i = after
+        return self._coordinated(doc, self._split_compounds(doc, out))
+
+    def _split_compounds(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+        """A hyphenated pair of place names the gazetteer does not hold as one ("the
+        Pokrovsk-Myrnohrad agglomeration") is two candidates, each in the pair's context."""
+        out = []
+        for c in candidates:
+            hyphens = [i for i in range(c.start + 1, c.end - 1) if doc[i].text in ("-", "–")]
+            parts = list(zip([c.start, *(h + 1 for h in hyphens)], [*hyphens, c.end], strict=True))
+            if not hyphens or any(not all(t.is_title for t in doc[a:b]) or not self.gazetteer.lookup(doc[a:b].text)
+                                  for a, b in parts) or self.gazetteer.lookup(doc[c.start:c.end].text):
+                out.append(c)
+                continue
+            out.extend(_Candidate(a, b, c.label, c.in_context, False) for a, b in parts)
+        return out
 
     def _coordinated(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
         """A name coordinated with a place in context shares its context: "between Ramadiyeh and
@@ -242,16 +276,26 @@ class Geoparser:
         spelling = 1.0
         found: tuple[Place, ...] = ()
         end = cand.end
-        if cand.region_word:
-            found = tuple(p for p in self.gazetteer.lookup(f"{text} {doc[cand.end].text}") if p.kind == "region")
-            if found:
-                end = cand.end + 1  # the mention is "Kharkiv region"
+        # the administrative word of the mention, after the name ("Kharkiv region") or ending it
+        admin = ""
+        if cand.end - cand.start > 1 and doc[cand.end - 1].lower_ in _REGION_WORDS:
+            admin, text = doc[cand.end - 1].text, doc[cand.start:cand.end - 1].text
+        elif cand.region_word:
+            admin, end = doc[cand.end].text, cand.end + 1
+        if admin:
+            found = tuple(p for p in self.gazetteer.lookup(f"{text} {admin}") if p.kind == "region") or \
+                tuple(p for p in self.gazetteer.lookup(text) if p.kind == "region")
+            if not found and len(text) >= 5:
+                found = tuple(p for p in self.gazetteer.lookup_skeleton(text) if p.kind == "region")
+                spelling = 0.8 if found else 1.0
+            if not found and cand.region_word:
+                end = cand.end  # no region of that name: at most the town, or an area named after it
         found = found or self.gazetteer.lookup(text)
         if not found and len(text) >= 5:
             found, spelling = self.gazetteer.lookup_skeleton(text), 0.8
         if not found:
             return None
-        if not cand.region_word:
+        if not admin:
             # a bare name that is both a region and a settlement of one country is the settlement
             towns = {p.cc for p in found if p.kind == "settlement"}
             found = tuple(p for p in found if not (p.kind == "region" and p.cc in towns)) or found
@@ -271,13 +315,23 @@ class Geoparser:
             return None  # a spelling variant only in the story's main countries, and close to the name
         if not model_says_place:
             # a mis-typed or untagged name is a place only in a place context, in a country of the story
-            if not cand.in_context or not known_country:
+            # (or a region named with its administrative word that no other country has: "RAKHINE STATE")
+            sole_region = bool(admin) and best.kind == "region" and spelling == 1.0 and margin >= 1.0
+            if not cand.in_context or not (known_country or sole_region):
                 return None
         if best.kind == "settlement" and best.population < 50_000 and minor and not main_name:
             return None  # a small place known only by an alternate name, outside the story's main countries
         if margin < 0.5:
             return None  # two features of like standing: unresolved, not guessed
         confidence = round(min(0.95, 0.6 + 0.1 * margin) * spelling * (1.0 if model_says_place else 0.9), 2)
+        if admin and best.kind == "settlement":
+            if admin.lower() not in _DISTRICT_WORDS:
+                return None  # "X province" where the country has no province X: not the town X
+            # an area below the first level named after its seat: placed at the seat
+            best = replace(best, id=_DISTRICT_ID_BASE + best.id, kind="district",
+                           name=f"{best.name} {admin[:1].upper()}{admin[1:].lower()}", population=0, geonames=None)
+            end = cand.end + 1 if cand.region_word else cand.end
+            confidence = round(confidence * 0.9, 2)
         return Resolution(cand.start, end, best, confidence)
 
     def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "") -> tuple[Place, float]:
@@ -314,7 +368,7 @@ class Geoparser:
             iri = self.world.iri_of(res.place)
             for r in recs:
                 records[r.iri] = r
-            label = "LOC" if res.place.kind == "region" else "GPE"
+            label = "LOC" if res.place.kind in ("region", "district") else "GPE"
             # the confidence travels in the span's id, which survives serialization between processes
             spans.append(Span(doc, res.start, res.end, label=label, kb_id=iri, span_id=f"{GEO_KIND}:{res.confidence}"))
         if spans:
@@ -330,7 +384,8 @@ def _close_spelling(text: str, name: str) -> bool:
     import difflib
 
     def core(value: str) -> str:
-        words = [w for w in name_key(value).split() if w not in ("al", "el", "ad", "ash", "as", "ar", "an", "at")]
+        words = [w for w in name_key(value).split()
+                 if w not in ("al", "el", "ad", "ash", "as", "ar", "an", "at") and w not in _REGION_WORDS]
         return "".join(words)
 
     a, b = core(text), core(name)

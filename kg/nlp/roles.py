@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from spacy.tokens import Doc, Token
 
 from kg.model import CuratedEntity, EntityMention, Span
+from kg.nlp.tables import rules
 
 __all__ = ["find_mediators"]
 
@@ -27,7 +28,7 @@ _TALKS = {"talk", "negotiation", "summit", "meeting", "dialogue", "process", "co
 _NOUNS = {"mediator", "mediators", "mediation", "co-chair", "co-chairs", "cochair", "cochairs", "broker",
           "brokers", "intermediary", "intermediaries", "go-between", "facilitator", "facilitators", "guarantor",
           "guarantors", "co-chairmen", "co-chairman"}
-_PLACE_TYPES = {"Location", "Country", "Region", "Settlement"}
+_PLACE_TYPES = rules().place_types  # ckg:Location and its subclasses, from the ontology
 
 
 def _is_actor(iri: str, curated: Mapping[str, CuratedEntity]) -> bool:
