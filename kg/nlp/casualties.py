@@ -53,6 +53,7 @@ _CIVILIAN = _W["civilian_noun"]
 _PEOPLE = _W["people_noun"] | _MILITARY | _CIVILIAN
 _QUALIFIERS = tuple(sorted(_W["count_qualifier"], key=lambda q: (-len(q), q)))
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
+_SPEECH = _W["speech"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -212,22 +213,22 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             if _either_or(child):
                 return None
             return _verb_kind(child), head  # type: ignore[return-value]
-    # the number counts people (or anyone a killing verb takes); look for the verb that kills or wounds them
-    people = _lemma(head) in _PEOPLE or head is number or head.ent_type_ in ("NORP", "GPE")
+    # the number counts people; look for the verb that kills or wounds them
+    # people: a people noun, a bare number ("killing nine"), a demonym or name ("300 Lebanese")
+    people = _lemma(head) in _PEOPLE or head is number or head.ent_type_ in ("NORP", "GPE") or head.pos_ == "PROPN"
     verb = head.head
     for child in verb.children:  # "one person was reported killed", "two people were reported dead"
         if child.dep_ in ("xcomp", "oprd", "acomp") and (_verb_kind(child) or _casualty_word(child)):
-            if people or head.pos_ in ("NOUN", "PROPN"):
+            if people:
                 return (_verb_kind(child) or _casualty_word(child)), head  # type: ignore[return-value]
     for _ in range(3):
         kind = _verb_kind(verb)
         if kind is not None:
             if _either_or(verb):
                 return None
-            if people or (_lemma(verb) not in _PEOPLE_ONLY and head.pos_ in ("NOUN", "PROPN")
-                          and head.dep_ in ("nsubj", "nsubjpass", "dobj")):
-                return kind, head
-            return None
+            if _lemma(verb) in _PEOPLE_ONLY and not (_lemma(head) in _PEOPLE or head.ent_type_ == "NORP"):
+                return None  # "lost three tanks", "claimed two attacks"
+            return (kind, head) if people else None
         if verb.dep_ == "conj" and verb.pos_ == "VERB":
             break  # "… were killed and 100,000 residents have fled": another predicate
         if _lemma(verb) in ("include", "among") or verb.dep_ in ("appos", "conj") \
@@ -372,6 +373,45 @@ def _headline_credit(ctx: Context, sent: SpacySpan) -> str | None:
     return None
 
 
+def _own_source(ctx: Context, sent: SpacySpan) -> bool:
+    """Whether the sentence names a source of its own, resolvable or not ("state media said",
+    "according to witnesses")."""
+    for t in sent:
+        if ctx.token_in_quote(t):
+            continue
+        if t.pos_ == "VERB" and _lemma(t) in _SPEECH:
+            return True
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "to":
+            return True
+    return False
+
+
+def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -> str | None:
+    """Who the sentence or two before (in the paragraph, or at the end of the one before) attributes
+    what it says to ("The governor said the market was hit. Four people were killed.")."""
+    sent = ctx.sents[index]
+    for j in (index - 1, index - 2):
+        if j < 0:
+            return None
+        prev = ctx.sents[j]
+        if "\n" in ctx.text[prev.start_char + len(prev.text.rstrip()):sent.start_char] or _is_headline(ctx, prev):
+            return None  # another paragraph
+        attribution = attribute(ctx, list(prev), focus=ctx.offset + prev.start_char, claims=True)
+        if attribution is not None and attribution.speaker and (attribution.verb is None or any(
+                c.dep_ == "ccomp" for c in attribution.verb.children)):
+            return attribution.speaker  # what it reports goes on ("X said the market was hit"), not
+            # what it announced ("X announced air raid alerts")
+        quoted = next((t for t in prev if ctx.token_in_quote(t)), None)
+        if quoted is not None:
+            speaker = _quote_speaker(ctx, ctx.offset + quoted.idx, statements)
+            if speaker:
+                return speaker
+        if _own_source(ctx, prev):
+            return None  # what the sentence before reports is someone else's, not resolved
+        sent = prev
+    return None
+
+
 def _quote_speaker(ctx: Context, char: int, statements: Sequence[Statement]) -> str | None:
     """The speaker of the quotation around ``char`` (absolute offset), as the statements layer found it."""
     quote = next((q for q in ctx.quotes if q.begin <= char < q.end), None)
@@ -390,7 +430,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
     inside a quotation is claimed by the quotation's speaker)."""
     claims: list[CasualtyClaim] = []
     headline_claims: list[CasualtyClaim] = []
-    for sent in ctx.sents:
+    for index, sent in enumerate(ctx.sents):
         headline = _is_headline(ctx, sent)
         background = is_background(sent.text, year)
         found: list[tuple[Token, int, str, Token]] = []
@@ -421,6 +461,10 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         claimant = attribution.speaker if attribution else None
         if claimant is None and headline:
             claimant = _headline_credit(ctx, sent)
+        inherited = False
+        if claimant is None and not headline and not _own_source(ctx, sent):
+            claimant = _speaker_before(ctx, index, statements)
+            inherited = claimant is not None
         evidence = ctx.sentence_span(sent, text)
         for token, count, kind, counted_word in found:
             by = claimant
@@ -436,7 +480,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
                 population=_population(counted_word, sent), qualifier=_qualifier(token), side=side,
                 claimed_by=(by,) if by else (),
                 date=ctx.date_in(sent), background=background,
-                confidence=0.75 if by else 0.6,
+                confidence=(0.65 if inherited and by == claimant else 0.75) if by else 0.6,
             )
             (headline_claims if headline else claims).append(claim)
     # a headline repeats the story's numbers; one the body does not give is a claim of its own

@@ -1,0 +1,119 @@
+"""Casualty claims on unseen text: one hand-written sentence per failure class found on the
+tuning half of the development corpus (corpus/), none taken from an article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.build import make_extractor
+from kg.model import DocumentExtraction, SourceDocument
+from kg.nlp.extract import Extractor
+from kg.settings import Settings
+from tests.conftest import PACK
+
+ENT = "https://w3id.org/conflict-kg/id/entity/"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return make_extractor(Settings(), packs=[PACK])
+
+
+def run(extractor: Extractor, text: str) -> DocumentExtraction:
+    return extractor.extract(SourceDocument(doc_id="t", text=text, path="<test>", date=dt.date(2020, 10, 11)))
+
+
+def counts(ex: DocumentExtraction) -> list[tuple[int, str]]:
+    return sorted((c.count, c.kind) for c in ex.casualty_claims)
+
+
+def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
+    return sorted((c.count, c.kind, c.claimed_by[0].removeprefix(ENT) if c.claimed_by else None)
+                  for c in ex.casualty_claims)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a casualty word right after the number, each number its own
+    ("The city hospital received three dead and two injured on Sunday.", [(2, "Wounded"), (3, "Killed")]),
+    ("The shelling left one dead and 14 injured, 4 of whom are in intensive care.", [(1, "Killed"), (14, "Wounded")]),
+    ("The raid killed three and injured 12 in Barda.", [(3, "Killed"), (12, "Wounded")]),
+    # a toll and what it amounts to
+    ("The death toll from the fighting in Barda has risen to over 40, with more than 90 injured.",
+     [(40, "Killed"), (90, "Wounded")]),
+    ("This brings the tally of civilian deaths in the district since Friday to 58.", [(58, "Killed")]),
+    ("The number of wounded in the city reached 23 on Sunday.", [(23, "Wounded")]),
+    ("The earlier toll was six soldiers and three civilians.", [(3, "Killed"), (6, "Killed")]),
+    # the people of a casualty noun, "reported dead", anyone a killing verb takes
+    ("The shelling resulted in the deaths of 11 individuals in Barda.", [(11, "Killed")]),
+    ("Four people were reported dead after the strike on the bridge.", [(4, "Killed")]),
+    ("Some 45 Chadians have been killed in the unrest since May.", [(45, "Killed")]),
+    ("Two militia members were killed in the ambush.", [(2, "Killed")]),
+    # number words
+    ("Two dozen people died in the blast and a dozen were hurt.", [(12, "Wounded"), (24, "Killed")]),
+    # one person, by an indefinite noun
+    ("A shepherd died when his flock crossed the minefield.", [(1, "Killed")]),
+])
+def test_numbers_that_count_casualties(extractor: Extractor, text: str, expected: list[tuple[int, str]]) -> None:
+    assert counts(run(extractor, text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Dozens of people were killed and hundreds wounded in the fighting.",  # no number
+    "Thirty people were killed or injured in the attack on the depot.",  # no kind says which
+    "In Barda, one of the oldest towns of the region, many people have been killed.",  # a place's appositive
+    "The rebels said 15 fighters were neutralised in the counter-attack.",  # killed or captured
+    "The army lost three tanks and two helicopters in the battle.",  # "lose" counts people only
+    "A soldier killed two deer near the camp.",  # the killer is not counted
+])
+def test_numbers_that_are_no_casualty_claim(extractor: Extractor, text: str) -> None:
+    assert counts(run(extractor, text)) == []
+
+
+def test_people_already_counted_are_not_counted_again(extractor: Extractor) -> None:
+    ex = run(extractor, "Five soldiers and two civilians were killed in Barda on Sunday. "
+                        "The two civilians killed were teachers. In addition to the five soldiers who died, "
+                        "a further 17 were wounded.")
+    assert counts(ex) == [(2, "Killed"), (5, "Killed"), (17, "Wounded")]
+
+
+def test_population_of_each_conjunct(extractor: Extractor) -> None:
+    ex = run(extractor, "At least 17 soldiers and four civilians were killed in Barda on Sunday.")
+    assert sorted((c.count, c.population) for c in ex.casualty_claims) == [(4, "Civilian"), (17, "Military")]
+
+
+def test_a_place_after_the_counted_word_is_not_the_side(extractor: Extractor) -> None:
+    ex = run(extractor, "More than eight people were wounded in the shelling of Ganja.")
+    assert [(c.count, c.side) for c in ex.casualty_claims] == [(8, None)]
+
+
+def test_a_title_case_headline_repeats_the_body(extractor: Extractor) -> None:
+    ex = run(extractor, "Ministry: Clashes In Barda Left Five Dead And 33 Injured.\n\n"
+                        "Five people were killed and 33 injured in Barda, Azerbaijan said.")
+    assert claimants(ex) == [(5, "Killed", "azerbaijan"), (33, "Wounded", "azerbaijan")]
+
+
+def test_a_headline_number_the_body_does_not_give_is_a_claim_of_its_credit(extractor: Extractor) -> None:
+    ex = run(extractor, "Gunmen kill at least 21 near Barda – Military\n\n"
+                        "At least 17 soldiers and four civilians were killed on Sunday, Azerbaijan's military said.")
+    assert claimants(ex) == [(4, "Killed", "azerbaijani-armed-forces"), (17, "Killed", "azerbaijani-armed-forces"),
+                             (21, "Killed", "azerbaijani-armed-forces")]
+
+
+def test_a_number_in_a_quotation_is_claimed_by_its_speaker(extractor: Extractor) -> None:
+    ex = run(extractor, "The mayor, Lena Kovac, wrote on her Facebook page on Monday:\n\n"
+                        "“Four people were killed and 12 wounded in the night. The number of wounded may rise.”")
+    assert claimants(ex) == [(4, "Killed", "lena-kovac"), (12, "Wounded", "lena-kovac")]
+
+
+def test_the_speaker_of_the_sentence_before(extractor: Extractor) -> None:
+    ex = run(extractor, "Lena Kovac, the mayor, said the market was hit at dawn. Four people were killed.\n\n"
+                        "Nine more were wounded in a second strike.")
+    assert claimants(ex) == [(4, "Killed", "lena-kovac"), (9, "Wounded", None)]
+
+
+def test_what_the_sentence_before_announced_is_not_reported_speech(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan announced air raid alerts on Sunday. A missile strike a day earlier had "
+                        "killed five people.")
+    assert claimants(ex) == [(5, "Killed", None)]
