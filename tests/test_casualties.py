@@ -52,6 +52,9 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     ("Two militia members were killed in the ambush.", [(2, "Killed")]),
     # number words
     ("Two dozen people died in the blast and a dozen were hurt.", [(12, "Wounded"), (24, "Killed")]),
+    ("A total of 31 people were killed in the two raids.", [(31, "Killed")]),
+    # a cumulative toll is the number it reaches, not its increase
+    ("The toll rose by six to 48 on Monday.", [(48, "Killed")]),
     # one person, by an indefinite noun
     ("A shepherd died when his flock crossed the minefield.", [(1, "Killed")]),
 ])
@@ -117,3 +120,13 @@ def test_what_the_sentence_before_announced_is_not_reported_speech(extractor: Ex
     ex = run(extractor, "Azerbaijan announced air raid alerts on Sunday. A missile strike a day earlier had "
                         "killed five people.")
     assert claimants(ex) == [(5, "Killed", None)]
+
+
+@pytest.mark.parametrize("text", ["Between 12 and 20 people were killed in the raid.",
+                                  "From 12 to 20 soldiers died in the raid.", "The raid killed 12-20 people."])
+def test_a_range_is_its_lower_bound(extractor: Extractor, text: str) -> None:
+    assert [(c.count, c.kind, c.qualifier) for c in run(extractor, text).casualty_claims] == [(12, "Killed", "at least")]
+
+
+def test_a_part_of_those_counted_is_not_counted_again(extractor: Extractor) -> None:
+    assert counts(run(extractor, "The blast wounded eleven, four of them seriously.")) == [(11, "Wounded")]

@@ -159,7 +159,8 @@ def _as_toll(phrase: Token) -> str | None:
     """"the toll has risen to 27", "brings the tally of deaths to 33", "the number of martyrs reached
     300", "the previous toll was four soldiers and two civilians": what the toll amounts to."""
     phrase = _first_conjunct(phrase)
-    if phrase.dep_ == "pobj" and phrase.head.lower_ in ("to", "at"):
+    by_to = phrase.head.lower_ == "by" and any(c.lower_ == "to" for c in phrase.children)  # "rose by five to 32"
+    if phrase.dep_ == "pobj" and (phrase.head.lower_ in ("to", "at") or by_to):
         # the verb the preposition belongs to (the parser may hang it on a noun between them)
         verb = next((a for a in list(phrase.head.ancestors)[:4] if a.pos_ in ("VERB", "AUX")), None)
         if verb is None:
@@ -216,7 +217,10 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
     # the number counts people; look for the verb that kills or wounds them
     # people: a people noun, a bare number ("killing nine"), a demonym or name ("300 Lebanese")
     people = _lemma(head) in _PEOPLE or head is number or head.ent_type_ in ("NORP", "GPE") or head.pos_ == "PROPN"
-    verb = head.head
+    anchor = head
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and _lemma(head.head.head) in _TOLL_NOUNS:
+        anchor = head.head.head  # "a total of 30 people were killed"
+    verb = anchor.head
     for child in verb.children:  # "one person was reported killed", "two people were reported dead"
         if child.dep_ in ("xcomp", "oprd", "acomp") and (_verb_kind(child) or _casualty_word(child)):
             if people:
@@ -231,8 +235,8 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             return (kind, head) if people else None
         if verb.dep_ == "conj" and verb.pos_ == "VERB":
             break  # "… were killed and 100,000 residents have fled": another predicate
-        if _lemma(verb) in ("include", "among") or verb.dep_ in ("appos", "conj") \
-                or (verb.dep_ == "prep" and _lemma(verb) in ("include", "among")) or verb.pos_ == "NOUN":
+        if _lemma(verb) in ("include", "among", "between") or verb.dep_ in ("appos", "conj") \
+                or verb.pos_ == "NOUN":
             verb = verb.head
             continue
         break
@@ -273,7 +277,12 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
 
 
 def _already_counted(number: Token, counted: Token) -> bool:
-    """"the two civilians killed were …", "the 23 soldiers who died": people counted before."""
+    """"the two civilians killed were …", "the 23 soldiers who died", "wounded nine, three of them
+    seriously": people counted before."""
+    partitive = any(c.dep_ == "prep" and c.lower_ == "of" and any(o.lower_ in ("them", "whom", "those")
+                                                                  for o in c.children) for c in number.children)
+    if partitive and not (number.dep_ in ("nsubj", "nsubjpass") and _verb_kind(number.head)):
+        return True
     det = [c for c in counted.children if c.dep_ in ("det", "poss") and c.i < number.i]
     return bool(det) and det[0].lower_ in ("the", "these", "those") and counted is not number
 
@@ -434,19 +443,23 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         headline = _is_headline(ctx, sent)
         background = is_background(sent.text, year)
         found: list[tuple[Token, int, str, Token]] = []
+        lows = {_range_low(t).i: t for t in sent if t.like_num and _range_low(t) is not None}  # type: ignore[union-attr]
         for token in sent:
+            if token.i in lows or (token.dep_ == "quantmod" and token.head.like_num):
+                continue  # the lower bound of a range, counted with its upper bound; "by five to 32"
+            low = _range_low(token) if token.like_num else None
             if not (token.like_num or token.lower_ == "dozen") or token.ent_type_ in ("TIME", "MONEY", "PERCENT",
                                                                                       "ORDINAL"):
                 continue
             if token.ent_type_ == "DATE" and not _bare_number_date(token):
                 continue
-            count = parse_number(token)
+            count = parse_number(token if low is None else low)
             if count is None:
                 continue
-            judged = _kind_for(token)
+            judged = _kind_for(token) or (_kind_for(low) if low is not None else None)
             if judged is None or _already_counted(token, judged[1]):
                 continue
-            found.append((token, count, judged[0], judged[1]))
+            found.append((token if low is None else low, count, judged[0], judged[1]))
         counted = {c.i for _, _, _, c in found}
         for token in sent:
             if token.i in counted or token.pos_ != "NOUN":
@@ -477,7 +490,8 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             claim = CasualtyClaim(
                 iri=iris.node("claim", doc_id, ctx.offset + token.idx, count, kind),
                 count=count, kind=kind, evidence=evidence,
-                population=_population(counted_word, sent), qualifier=_qualifier(token), side=side,
+                population=_population(counted_word, sent), side=side,
+                qualifier="at least" if token.i in lows else _qualifier(token),
                 claimed_by=(by,) if by else (),
                 date=ctx.date_in(sent), background=background,
                 confidence=(0.65 if inherited and by == claimant else 0.75) if by else 0.6,
@@ -489,6 +503,19 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
     return sorted(claims, key=lambda c: c.evidence.begin)
 
 
+def _range_low(number: Token) -> Token | None:
+    """The lower bound of a range of which ``number`` is the upper ("10 to 15", "between 10 and 15",
+    "10-15"): the count is the lower bound, "at least"; not "rose by five to 32"."""
+    doc, i = number.doc, number.i
+    if i < 2 or doc[i - 1].lower_ not in ("to", "and", "-", "–") or not doc[i - 2].like_num:
+        return None
+    before = doc[i - 3].lower_ if i >= 3 else ""
+    if before == "by" or (doc[i - 1].lower_ == "and" and before != "between"):
+        return None
+    low = doc[i - 2]
+    return low if parse_number(low) is not None and (parse_number(number) or 0) > (parse_number(low) or 0) else None
+
+
 def _bare_number_date(token: Token) -> bool:
     """A number the model tagged as a date with no date word beside it ("risen to over 27")."""
     if re.fullmatch(r"1[89]\d\d|20\d\d", token.text):
@@ -496,5 +523,5 @@ def _bare_number_date(token: Token) -> bool:
     ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
     if ent is None:
         return True
-    return all(t.like_num or t.lower_ in ("over", "about", "around", "nearly", "some", "than", "more", "almost")
-               for t in ent)
+    return all(t.like_num or t.lower_ in ("over", "about", "around", "nearly", "some", "than", "more", "almost",
+                                          "between", "and", "to", "-", "–", "from") for t in ent)
