@@ -125,7 +125,8 @@ def test_what_the_sentence_before_announced_is_not_reported_speech(extractor: Ex
 @pytest.mark.parametrize("text", ["Between 12 and 20 people were killed in the raid.",
                                   "From 12 to 20 soldiers died in the raid.", "The raid killed 12-20 people."])
 def test_a_range_is_its_lower_bound(extractor: Extractor, text: str) -> None:
-    assert [(c.count, c.kind, c.qualifier) for c in run(extractor, text).casualty_claims] == [(12, "Killed", "at least")]
+    claims = run(extractor, text).casualty_claims
+    assert [(c.count, c.kind, c.qualifier) for c in claims] == [(12, "Killed", "at least")]
 
 
 def test_a_part_of_those_counted_is_not_counted_again(extractor: Extractor) -> None:
