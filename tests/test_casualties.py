@@ -65,6 +65,7 @@ def test_numbers_that_count_casualties(extractor: Extractor, text: str, expected
 @pytest.mark.parametrize("text", [
     "Dozens of people were killed and hundreds wounded in the fighting.",  # no number
     "Thirty people were killed or injured in the attack on the depot.",  # no kind says which
+    "The shelling killed and wounded 40 people in the market.",
     "In Barda, one of the oldest towns of the region, many people have been killed.",  # a place's appositive
     "The rebels said 15 fighters were neutralised in the counter-attack.",  # killed or captured
     "The army lost three tanks and two helicopters in the battle.",  # "lose" counts people only

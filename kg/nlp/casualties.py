@@ -113,10 +113,19 @@ def _verb_kind(verb: Token) -> str | None:
 
 
 def _either_or(verb: Token) -> bool:
-    """"killed or injured": a count no kind states."""
+    """"killed or injured", "were killed and wounded": one count for both, which no kind states
+    (unlike "killed four and wounded 19", where each verb has its number)."""
     linked = [c for c in verb.children if c.dep_ == "conj"] + ([verb.head] if verb.dep_ == "conj" else [])
-    return any(_lemma(c) in _CASUALTY_VERBS | _KILLED_NOUNS | _WOUNDED_NOUNS and _verb_kind(c) != _verb_kind(verb)
-               and any(t.lower_ == "or" for t in verb.doc[min(c.i, verb.i):max(c.i, verb.i)]) for c in linked)
+    for other in linked:
+        if _lemma(other) not in _CASUALTY_VERBS | _KILLED_NOUNS | _WOUNDED_NOUNS or \
+                (_verb_kind(other) or _casualty_word(other)) == (_verb_kind(verb) or _casualty_word(verb)):
+            continue
+        between = verb.doc[min(other.i, verb.i) + 1:max(other.i, verb.i)]
+        if all(t.dep_ in ("cc", "punct", "aux", "auxpass") for t in between):
+            return True  # side by side: "killed and wounded 30 people", "were killed or injured"
+        if any(t.lower_ == "or" for t in between) and not any(c.like_num for c in other.subtree):
+            return True
+    return False
 
 
 def _toll_of(noun: Token, depth: int = 0) -> str | None:
