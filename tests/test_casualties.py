@@ -113,8 +113,14 @@ def test_a_number_in_a_quotation_is_claimed_by_its_speaker(extractor: Extractor)
 
 def test_the_speaker_of_the_sentence_before(extractor: Extractor) -> None:
     ex = run(extractor, "Lena Kovac, the mayor, said the market was hit at dawn. Four people were killed.\n\n"
-                        "Nine more were wounded in a second strike.")
+                        "The market reopened on Monday.\n\nNine people were wounded in a second strike.")
     assert claimants(ex) == [(4, "Killed", "lena-kovac"), (9, "Wounded", None)]
+
+
+def test_a_casualty_report_going_on_in_the_next_paragraph(extractor: Extractor) -> None:
+    ex = run(extractor, "Five people were killed in Barda on Sunday, Azerbaijan said.\n\n"
+                        "Twelve more were wounded in a second strike on the town.")
+    assert claimants(ex) == [(5, "Killed", "azerbaijan"), (12, "Wounded", "azerbaijan")]
 
 
 def test_what_the_sentence_before_announced_is_not_reported_speech(extractor: Extractor) -> None:

@@ -404,6 +404,14 @@ def _own_source(ctx: Context, sent: SpacySpan) -> bool:
     return False
 
 
+def _previous(ctx: Context, index: int) -> int:
+    """The index of the sentence before, skipping empty ones."""
+    j = index - 1
+    while j >= 0 and not ctx.sents[j].text.strip():
+        j -= 1
+    return j
+
+
 def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -> str | None:
     """Who the sentence or two before (in the paragraph, or at the end of the one before) attributes
     what it says to ("The governor said the market was hit. Four people were killed.")."""
@@ -448,6 +456,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
     inside a quotation is claimed by the quotation's speaker)."""
     claims: list[CasualtyClaim] = []
     headline_claims: list[CasualtyClaim] = []
+    last_report: tuple[int, str] | None = None  # (sentence index, claimant) of the last sentence with claims
     for index, sent in enumerate(ctx.sents):
         headline = _is_headline(ctx, sent)
         background = is_background(sent.text, year)
@@ -486,7 +495,11 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         inherited = False
         if claimant is None and not headline and not _own_source(ctx, sent):
             claimant = _speaker_before(ctx, index, statements)
+            if claimant is None and last_report is not None and last_report[0] == _previous(ctx, index):
+                claimant = last_report[1]  # the casualty report goes on in the next paragraph
             inherited = claimant is not None
+        if claimant is not None and not headline:
+            last_report = (index, claimant)
         evidence = ctx.sentence_span(sent, text)
         for token, count, kind, counted_word in found:
             by = claimant
