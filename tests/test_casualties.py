@@ -138,3 +138,9 @@ def test_a_range_is_its_lower_bound(extractor: Extractor, text: str) -> None:
 
 def test_a_part_of_those_counted_is_not_counted_again(extractor: Extractor) -> None:
     assert counts(run(extractor, "The blast wounded eleven, four of them seriously.")) == [(11, "Wounded")]
+
+
+def test_a_source_named_before_an_aside(extractor: Extractor) -> None:
+    ex = run(extractor, "Nine people were killed in the raid on Barda, the Voice of Freedonia radio, run by the rebel "
+                        "movement, reported.")
+    assert claimants(ex) == [(9, "Killed", "voice-of-freedonia")]
