@@ -144,3 +144,20 @@ def test_a_source_named_before_an_aside(extractor: Extractor) -> None:
     ex = run(extractor, "Nine people were killed in the raid on Barda, the Voice of Freedonia radio, run by the rebel "
                         "movement, reported.")
     assert claimants(ex) == [(9, "Killed", "voice-of-freedonia")]
+
+
+def test_of_two_subjects_the_one_next_to_the_verb_speaks(extractor: Extractor) -> None:
+    """A dateline the parser took for a second subject ("Barda, the Health Ministry has announced …")."""
+    from spacy.tokens import Doc
+
+    from kg.nlp.attribution import subject_of
+    from kg.nlp.discourse import Context
+
+    words = ["Barda", ",", "the", "Ministry", "has", "announced", "losses", "."]
+    doc = Doc(extractor.nlp.vocab, words=words, heads=[5, 5, 3, 5, 5, 5, 5, 5],
+              deps=["nsubj", "punct", "det", "nsubj", "aux", "ROOT", "dobj", "punct"],
+              pos=["PROPN", "PUNCT", "DET", "PROPN", "AUX", "VERB", "NOUN", "PUNCT"])
+    ctx = Context(doc=doc, offset=0, mentions=[], curated={}, new={}, quotes=[], anchor=None,
+                  anchor_is_publication=False)
+    subject = subject_of(ctx, doc[5])
+    assert subject is not None and subject.text == "Ministry"

@@ -58,14 +58,17 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
     for _ in range(4):
         if current is None:
             return None
-        for child in current.children:
-            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and passive_ok):
-                if not ctx.token_in_quote(child):
-                    if current.lemma_.lower() == "quote":
-                        quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
-                        if quoted is not None:
-                            return quoted
-                    return child
+        # two subjects (a dateline misparsed: "Tripoli, the Health Ministry has announced"): the nearer
+        subjects = [c for c in current.children if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and passive_ok)]
+        if len(subjects) > 1 and all(c.i < current.i for c in subjects):
+            subjects.reverse()
+        for child in subjects:
+            if not ctx.token_in_quote(child):
+                if current.lemma_.lower() == "quote":
+                    quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
+                    if quoted is not None:
+                        return quoted
+                return child
         if current.lemma_.lower() in SPEECH_VERBS:
             after = next((c for c in current.children if c.dep_ in ("dobj", "attr", "nsubj")
                           and c.i > current.i and not ctx.token_in_quote(c)
