@@ -161,3 +161,8 @@ def test_of_two_subjects_the_one_next_to_the_verb_speaks(extractor: Extractor) -
                   anchor_is_publication=False)
     subject = subject_of(ctx, doc[5])
     assert subject is not None and subject.text == "Ministry"
+
+
+def test_a_qualifier_is_right_before_the_number_in_its_sentence(extractor: Extractor) -> None:
+    ex = run(extractor, "There was no news about the wounded. 9 soldiers died in the raid. Up to 12 people were hurt.")
+    assert [(c.count, c.qualifier) for c in ex.casualty_claims] == [(9, None), (12, "up to")]

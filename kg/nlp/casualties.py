@@ -309,10 +309,11 @@ def _population(counted: Token, sent: SpacySpan) -> str:
     return "UnknownPopulation"
 
 
-def _qualifier(number: Token) -> str | None:
-    before = number.doc[max(0, number.i - 3):number.i].text.lower()
+def _qualifier(number: Token, sent: SpacySpan) -> str | None:
+    """"at least", "more than" … right before the number, in its sentence."""
+    before = number.doc[max(sent.start, number.i - 3):number.i].text.lower()
     for q in _QUALIFIERS:
-        if before.endswith(q) or f" {q} " in f" {before} ":
+        if before == q or before.endswith(" " + q):
             return q.removeprefix("an ")
     return None
 
@@ -513,7 +514,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
                 iri=iris.node("claim", doc_id, ctx.offset + token.idx, count, kind),
                 count=count, kind=kind, evidence=evidence,
                 population=_population(counted_word, sent), side=side,
-                qualifier="at least" if token.i in lows else _qualifier(token),
+                qualifier="at least" if token.i in lows else _qualifier(token, sent),
                 claimed_by=(by,) if by else (),
                 date=ctx.date_in(sent), background=background,
                 confidence=(0.65 if inherited and by == claimant else 0.75) if by else 0.6,
