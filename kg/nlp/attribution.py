@@ -58,14 +58,17 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
     for _ in range(4):
         if current is None:
             return None
-        for child in current.children:
-            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and passive_ok):
-                if not ctx.token_in_quote(child):
-                    if current.lemma_.lower() == "quote":
-                        quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
-                        if quoted is not None:
-                            return quoted
-                    return child
+        # two subjects (a dateline misparsed: "Tripoli, the Health Ministry has announced"): the nearer
+        subjects = [c for c in current.children if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and passive_ok)]
+        if len(subjects) > 1 and all(c.i < current.i for c in subjects):
+            subjects.reverse()
+        for child in subjects:
+            if not ctx.token_in_quote(child):
+                if current.lemma_.lower() == "quote":
+                    quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
+                    if quoted is not None:
+                        return quoted
+                return child
         if current.lemma_.lower() in SPEECH_VERBS:
             after = next((c for c in current.children if c.dep_ in ("dobj", "attr", "nsubj")
                           and c.i > current.i and not ctx.token_in_quote(c)
@@ -366,6 +369,11 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
         if subject is None:
             continue
         speaker, body = resolve_np(ctx, subject)
+        if speaker is None and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            left = _left_of(ctx, verb)  # "…, Al-Masirah channel, affiliated with …, reported": not the
+            if left is not None:  # subject of the clause the parser hung the verb on
+                subject = left
+                speaker, body = resolve_np(ctx, subject)
         if speaker is None:
             continue
         found = Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=verb,
@@ -429,6 +437,7 @@ def _left_of(ctx: Context, verb: Token) -> Token | None:
     i = verb.i - 1
     while i >= 0 and (ctx.doc[i].pos_ in ("AUX", "ADV", "PART") or ctx.doc[i].dep_ in ("aux", "neg")):
         i -= 1
+    i = _before_aside(ctx, i)  # "…, Al-Masirah channel, affiliated with the movement, reported"
     stop = max(-1, i - 8)
     found: Token | None = None
     while i > stop:  # the leftmost name of the phrase: its head ("the office in Baku")
@@ -440,6 +449,20 @@ def _left_of(ctx: Context, verb: Token) -> Token | None:
             found = token
         i -= 1
     return found
+
+
+def _before_aside(ctx: Context, i: int) -> int:
+    """Where the name before an aside ends: ``i`` is the comma closing ", affiliated with X," or ",
+    which runs Y,"; else ``i`` itself."""
+    if i < 0 or ctx.doc[i].text != ",":
+        return i
+    for j in range(i - 1, max(-1, i - 12), -1):
+        if ctx.doc[j].text == ",":
+            first = ctx.doc[j + 1] if j + 1 < i else None
+            if first is not None and (first.tag_ in ("VBN", "VBG") or first.lower_ in ("which", "who")):
+                return j - 1
+            return i
+    return i
 
 
 def _reported_inside(token: Token, verb: Token) -> bool:

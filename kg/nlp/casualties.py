@@ -1,25 +1,32 @@
 """Casualty claims: every number of killed or wounded people, whose losses, who says so.
 
 Called by :mod:`kg.nlp.extract` per parsed chunk. A number is a casualty count when it
-counts a casualty noun ("158 military deaths", "claimed 30,000 lives"), or counts people
-("troops", "civilians", "people", "others", "women"…) who are killed, wounded or lost by a
-verb of the clause ("14 civilians have been killed", "killing nine people", "Azerbaijan had
-lost 130 troops", "another 200 were wounded"). The population comes from the counted noun,
-the side from a demonym or named force in the phrase ("Karabakh separatist troops") or from
-the subject of "lose", else the claimant's own side when it reports its own losses, and the
-claimant from the sentence's speech verb. History ("a war that killed 30,000 in the 1990s")
-is kept, flagged ``ckg:isBackground``.
+counts a casualty noun ("158 military deaths", "claimed 30,000 lives", "left five dead and 33
+injured"), counts people (or anyone: "300 Lebanese") who are killed, wounded or lost by a verb
+of the clause ("14 civilians have been killed", "killing nine people", "Azerbaijan had lost
+130 troops", "another 200 were wounded", "two people were reported dead"), is what a toll
+amounts to ("the death toll has risen to 27", "brings the tally of deaths to 33", "the number
+of wounded reached 15", "the toll was four soldiers"), or counts the people of "the deaths of
+14 individuals". "a resident died" counts one. Not counted: vague amounts ("dozens",
+"hundreds"), people already counted ("the two civilians killed were …"), "killed or injured"
+(no kind says which), "neutralised". The population comes from the counted noun, the side from
+a demonym or named force in the phrase ("Karabakh separatist troops") or from the subject of
+"lose", else the claimant's own side when it reports its own losses, and the claimant from the
+sentence's speech verb — inside a quotation, the quotation's speaker. Headlines repeat the
+story's numbers: a headline's number is a claim only when the body does not give it. History
+("a war that killed 30,000 in the 1990s") is kept, flagged ``ckg:isBackground``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.ids import Iris
-from kg.model import CasualtyClaim
+from kg.model import CasualtyClaim, Statement
 from kg.nlp.attribution import attribute, resolve_np
 from kg.nlp.discourse import Context
 from kg.nlp.events import is_background
@@ -30,31 +37,42 @@ __all__ = ["extract_casualties", "parse_number"]
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
           "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-          "hundred": 100, "a dozen": 12, "dozen": 12}
-_TENS = {w: n for w, n in _WORDS.items() if n in (20, 30, 40, 50)} | {"sixty": 60, "seventy": 70, "eighty": 80,
-                                                                     "ninety": 90}
+          "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+_TENS = {w: n for w, n in _WORDS.items() if n in (20, 30, 40, 50, 60, 70, 80, 90)}
 _UNITS = {w: n for w, n in _WORDS.items() if 1 <= n <= 9}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
 _W = rules().words
 _KILLED_NOUNS = _W["killed_noun"]
 _WOUNDED_NOUNS = _W["wounded_noun"]
 _KILL_VERBS = _W["kill_verb"]
 _WOUND_VERBS = _W["wound_verb"]
+_PEOPLE_ONLY = _W["people_only_verb"]
+_TOLL_NOUNS = _W["toll_noun"]
 _MILITARY = _W["military_noun"]
 _CIVILIAN = _W["civilian_noun"]
 _PEOPLE = _W["people_noun"] | _MILITARY | _CIVILIAN
 _QUALIFIERS = tuple(sorted(_W["count_qualifier"], key=lambda q: (-len(q), q)))
+_CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
+_SPEECH = _W["speech"]
+_NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
+_TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
+                "to", "with", "after", "amid", "near", "vs"}
 
 
 def parse_number(token: Token) -> int | None:
-    """The integer a number token (with a following scale word) stands for: "2,300", "nine", "30 thousand"."""
+    """The integer a number token (with a following scale word) stands for: "2,300", "nine",
+    "30 thousand", "two dozen", "a dozen"; None for what is no count ("dozens")."""
     text = token.text.lower().replace(",", "")
     value: float | None = None
     doc = token.doc
     if text in _TENS and token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–") \
             and doc[token.i + 2].lower_ in _UNITS:
         return None  # the "twenty" of "twenty-three": counted with its units
-    if re.fullmatch(r"\d+(\.\d+)?", text):
+    if text == "dozen":
+        if token.i == 0 or doc[token.i - 1].lower_ not in ("a", "one"):
+            return None  # "two dozen" is counted by its "two"
+        value = 12
+    elif re.fullmatch(r"\d+(\.\d+)?", text):
         value = float(text)
     elif text in _WORDS:
         value = _WORDS[text]
@@ -64,7 +82,7 @@ def parse_number(token: Token) -> int | None:
         return None
     if text in _UNITS and token.i >= 2 and doc[token.i - 1].text in ("-", "–") and doc[token.i - 2].lower_ in _TENS:
         value += _TENS[doc[token.i - 2].lower_]
-    if token.i + 1 < len(token.doc) and token.nbor(1).lower_ in _SCALES:
+    if token.i + 1 < len(token.doc) and token.nbor(1).lower_ in _SCALES and text != "dozen":
         value *= _SCALES[token.nbor(1).lower_]
     if value != int(value) or value <= 0 or value > 10_000_000:
         return None
@@ -75,9 +93,111 @@ def _lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
+def _casualty_word(word: Token) -> str | None:
+    """"Killed"|"Wounded" for a word that names the dead or the wounded ("deaths", "injured")."""
+    lemma = _lemma(word)
+    if lemma in _WOUNDED_NOUNS or word.lower_ in _WOUNDED_NOUNS:
+        return "Wounded"
+    if lemma in _KILLED_NOUNS or word.lower_ in _KILLED_NOUNS:
+        return "Killed"
+    return None
+
+
+def _verb_kind(verb: Token) -> str | None:
+    lemma = _lemma(verb)
+    if lemma in _WOUND_VERBS:
+        return "Wounded"
+    if lemma in _KILL_VERBS:
+        return "Killed"
+    return None
+
+
+def _either_or(verb: Token) -> bool:
+    """"killed or injured", "were killed and wounded": one count for both, which no kind states
+    (unlike "killed four and wounded 19", where each verb has its number)."""
+    linked = [c for c in verb.children if c.dep_ == "conj"] + ([verb.head] if verb.dep_ == "conj" else [])
+    for other in linked:
+        if _lemma(other) not in _CASUALTY_VERBS | _KILLED_NOUNS | _WOUNDED_NOUNS or \
+                (_verb_kind(other) or _casualty_word(other)) == (_verb_kind(verb) or _casualty_word(verb)):
+            continue
+        between = verb.doc[min(other.i, verb.i) + 1:max(other.i, verb.i)]
+        if all(t.dep_ in ("cc", "punct", "aux", "auxpass") for t in between):
+            return True  # side by side: "killed and wounded 30 people", "were killed or injured"
+        if any(t.lower_ == "or" for t in between) and not any(c.like_num for c in other.subtree):
+            return True
+    return False
+
+
+def _toll_of(noun: Token, depth: int = 0) -> str | None:
+    """The kind a toll phrase counts: "the death toll", "the tally of Palestinian deaths", "the
+    number of wounded", "the number of people who were killed", "casualty figures"."""
+    if depth > 3:
+        return None
+    kind = _casualty_word(noun)
+    if kind is not None and _lemma(noun) not in ("life", "casualty"):
+        return kind  # "casualties" may be dead or wounded: "the casualties included five children" says neither
+    for child in noun.children:
+        if child.dep_ in ("compound", "amod", "nmod") and child.i < noun.i and _lemma(noun) in _TOLL_NOUNS:
+            kind = _casualty_word(child)
+            if kind is not None:
+                return kind
+        if child.dep_ == "appos":
+            kind = _toll_of(child, depth + 1)
+            if kind is not None:
+                return kind
+        if child.dep_ == "prep" and child.lower_ == "of" and _lemma(noun) in _TOLL_NOUNS:
+            for obj in child.children:
+                if obj.dep_ != "pobj":
+                    continue
+                kind = _toll_of(obj, depth + 1)
+                if kind is not None:
+                    return kind
+                for sub in obj.children:  # "the number of people who were killed"
+                    if sub.dep_ in ("relcl", "acl") and _verb_kind(sub):
+                        return _verb_kind(sub)
+    return None
+
+
+def _first_conjunct(token: Token) -> Token:
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return token
+
+
+def _as_toll(phrase: Token) -> str | None:
+    """"the toll has risen to 27", "brings the tally of deaths to 33", "the number of martyrs reached
+    300", "the previous toll was four soldiers and two civilians": what the toll amounts to."""
+    phrase = _first_conjunct(phrase)
+    by_to = phrase.head.lower_ == "by" and any(c.lower_ == "to" for c in phrase.children)  # "rose by five to 32"
+    if phrase.dep_ == "pobj" and (phrase.head.lower_ in ("to", "at") or by_to):
+        # the verb the preposition belongs to (the parser may hang it on a noun between them)
+        verb = next((a for a in list(phrase.head.ancestors)[:4] if a.pos_ in ("VERB", "AUX")), None)
+        if verb is None:
+            return None
+    elif phrase.dep_ in ("dobj", "attr") and phrase.head.pos_ in ("VERB", "AUX"):
+        verb = phrase.head
+    else:
+        return None
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child is not phrase:
+            kind = _toll_of(child)
+            if kind is not None:
+                return kind
+    return None
+
+
 def _kind_for(number: Token) -> tuple[str, Token] | None:
     """("Killed"|"Wounded", the counted word) when the number counts casualties."""
-    head = number.head if number.dep_ in ("nummod", "quantmod", "compound", "amod") else number
+    head = number.head if number.dep_ in _NUMBER_DEPS else number
+    if head.lower_ in _SCALES and head is not number and head.dep_ in _NUMBER_DEPS:
+        head = head.head  # "two dozen people"
+    if number.i + 1 < len(number.doc):
+        # "left five dead and 33 injured", "24 injured": the word right after the number
+        kind = _casualty_word(number.nbor(1))
+        if kind is not None and not (_lemma(number.nbor(1)) == "life" and number.nbor(1) is not head):
+            if _either_or(number.nbor(1)):
+                return None
+            return kind, head
     # "158 military deaths", "30,000 lives", "100 people dead"
     following = []
     for word in head.doc[head.i + 1:head.i + 3]:
@@ -85,68 +205,135 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             break  # "killed four people and wounded 19": "wounded" counts the next number
         following.append(word)
     for word in [head, *following]:
-        lemma = _lemma(word)
-        if lemma in _WOUNDED_NOUNS or word.lower_ in _WOUNDED_NOUNS:
-            return "Wounded", head
-        if (lemma in _KILLED_NOUNS or word.lower_ in _KILLED_NOUNS) and not (lemma == "life" and number.i > word.i):
-            return "Killed", head
-    # "23 civilians killed": a participle hanging off the counted noun
+        kind = _casualty_word(word)
+        if kind == "Killed" and _lemma(word) == "life" and number.i > word.i:
+            continue
+        if kind is not None:
+            return kind, head
+    # "the deaths of 14 individuals", "the martyrdom of about ten Palestinians"
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and _casualty_word(head.head.head) \
+            and head.head.head.pos_ == "NOUN":
+        return _casualty_word(head.head.head), head  # type: ignore[return-value]
+    toll = _as_toll(head)
+    if toll is not None:
+        return toll, head
+    # "23 civilians killed", "the soldiers who died": a participle or clause after the counted noun
     for child in head.children:
-        if child.dep_ in ("acl", "relcl", "amod") and _lemma(child) in _KILL_VERBS | _WOUND_VERBS:
-            return ("Wounded" if _lemma(child) in _WOUND_VERBS else "Killed"), head
+        if child.dep_ in ("acl", "relcl", "amod") and child.i > head.i and _verb_kind(child):
+            if _either_or(child):
+                return None
+            return _verb_kind(child), head  # type: ignore[return-value]
     # the number counts people; look for the verb that kills or wounds them
-    if _lemma(head) in _PEOPLE or head is number or head.ent_type_ == "NORP":  # "ten Palestinians"
-        verb = head.head
-        for child in verb.children:  # "one person was reported killed"
-            if child.dep_ in ("xcomp", "oprd", "acomp") and _lemma(child) in _KILL_VERBS | _WOUND_VERBS:
-                return ("Wounded" if _lemma(child) in _WOUND_VERBS else "Killed"), head
-        for _ in range(3):
-            lemma = _lemma(verb)
-            if lemma in _WOUND_VERBS:
-                return "Wounded", head
-            if lemma in _KILL_VERBS:
-                return "Killed", head
-            if verb.dep_ == "conj" and verb.pos_ == "VERB":
-                break  # "… were killed and 100,000 residents have fled": another predicate
-            if lemma in ("include", "among") or verb.dep_ in ("prep", "appos", "conj") or verb.pos_ in ("ADP", "NOUN"):
-                verb = verb.head
-                continue
+    # people: a people noun, a bare number ("killing nine"), a demonym or name ("300 Lebanese")
+    people = _lemma(head) in _PEOPLE or head is number or head.ent_type_ in ("NORP", "GPE") or head.pos_ == "PROPN"
+    anchor = head
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and _lemma(head.head.head) in _TOLL_NOUNS:
+        anchor = head.head.head  # "a total of 30 people were killed"
+    verb = anchor.head
+    for child in verb.children:  # "one person was reported killed", "two people were reported dead"
+        if child.dep_ in ("xcomp", "oprd", "acomp") and (_verb_kind(child) or _casualty_word(child)):
+            if people:
+                return (_verb_kind(child) or _casualty_word(child)), head  # type: ignore[return-value]
+    for _ in range(3):
+        kind = _verb_kind(verb)
+        if kind is not None:
+            if _either_or(verb):
+                return None
+            if _lemma(verb) in _PEOPLE_ONLY and not (_lemma(head) in _PEOPLE or head.ent_type_ == "NORP"):
+                return None  # "lost three tanks", "claimed two attacks"
+            return (kind, head) if people else None
+        if verb.dep_ == "conj" and verb.pos_ == "VERB":
+            break  # "… were killed and 100,000 residents have fled": another predicate
+        if _lemma(verb) in ("include", "among", "between") or verb.dep_ in ("appos", "conj") \
+                or verb.pos_ == "NOUN":
+            verb = verb.head
+            continue
+        break
+    if not people:
+        return None
+    # "N others, among them …, were wounded": the clause's verb further up (not through a place:
+    # "In Burkina, one of the poorest countries, thousands … were killed")
+    for anc in head.ancestors:
+        if anc.pos_ == "ADP" and _lemma(anc) not in ("among", "include", "including"):
             break
-        # "N others, among them …, were wounded": the clause's verb further up
-        for anc in head.ancestors:
-            lemma = _lemma(anc)
-            if lemma in _WOUND_VERBS:
-                return "Wounded", head
-            if lemma in _KILL_VERBS and anc.pos_ == "VERB":
-                return "Killed", head
-            if anc.pos_ == "VERB" and lemma not in ("include", "be"):
-                break
+        kind = _verb_kind(anc)
+        if kind == "Wounded" or (kind == "Killed" and anc.pos_ == "VERB"):
+            return None if _either_or(anc) else (kind, head)
+        if anc.pos_ == "VERB" and _lemma(anc) not in ("include", "be"):
+            break
     return None
 
 
+def _singular(noun: Token) -> tuple[str, Token] | None:
+    """"A resident died", "an officer was wounded": one person, counted once."""
+    if _lemma(noun) not in _PEOPLE or noun.tag_ not in ("NN", "NNP"):
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+        return None
+    if any(c.like_num for c in noun.children):
+        return None
+    verb = noun.head
+    if noun.dep_ not in ("nsubj", "nsubjpass", "dobj") or verb.pos_ != "VERB":
+        return None
+    kind = _verb_kind(verb)
+    if kind is None or _lemma(verb) in _PEOPLE_ONLY or _either_or(verb):
+        return None
+    if noun.dep_ == "nsubj" and _lemma(verb) not in ("die", "perish"):
+        return None  # "a soldier killed two civilians": the soldier is the killer
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None
+    return kind, noun
+
+
+def _already_counted(number: Token, counted: Token) -> bool:
+    """"the two civilians killed were …", "the 23 soldiers who died", "wounded nine, three of them
+    seriously": people counted before."""
+    partitive = any(c.dep_ == "prep" and c.lower_ == "of" and any(o.lower_ in ("them", "whom", "those")
+                                                                  for o in c.children) for c in number.children)
+    if partitive and not (number.dep_ in ("nsubj", "nsubjpass") and _verb_kind(number.head)):
+        return True
+    det = [c for c in counted.children if c.dep_ in ("det", "poss") and c.i < number.i]
+    return bool(det) and det[0].lower_ in ("the", "these", "those") and counted is not number
+
+
 def _population(counted: Token, sent: SpacySpan) -> str:
-    words = {_lemma(counted), counted.lower_} | {_lemma(c) for c in counted.children}
+    words = {_lemma(counted), counted.lower_} | {_lemma(c) for c in counted.children if c.dep_ != "conj"}
     if words & _CIVILIAN:
         return "Civilian"
     if words & _MILITARY:
         return "Military"
-    if any(t.lower_ in ("including", "includes") for t in counted.subtree) or \
-            "civilian" in {_lemma(t) for t in counted.subtree}:
+    others = {t.i for c in counted.children if c.dep_ == "conj" for t in c.subtree}
+    inner = [t for t in counted.subtree if t.i not in others]
+    if any(t.lower_ in ("including", "includes") for t in inner) or "civilian" in {_lemma(t) for t in inner}:
         return "MixedPopulation"
     return "UnknownPopulation"
 
 
-def _qualifier(number: Token) -> str | None:
-    before = number.doc[max(0, number.i - 3):number.i].text.lower()
+def _qualifier(number: Token, sent: SpacySpan) -> str | None:
+    """"at least", "more than" … right before the number, in its sentence."""
+    before = number.doc[max(sent.start, number.i - 3):number.i].text.lower()
     for q in _QUALIFIERS:
-        if before.endswith(q) or f" {q} " in f" {before} ":
+        if before == q or before.endswith(" " + q):
             return q.removeprefix("an ")
     return None
 
 
+def _phrase_tokens(counted: Token) -> list[Token]:
+    """The counted phrase without its clauses, other conjuncts and prepositions of place ("killed in
+    X"): its modifiers and its "of" phrase ("members of the Front")."""
+    out = [counted]
+    for child in counted.children:
+        if child.dep_ in ("conj", "cc", "relcl", "acl", "punct", "appos"):
+            continue
+        if child.dep_ == "prep" and child.lower_ != "of":
+            continue
+        out.extend(child.subtree)
+    return sorted(out, key=lambda t: t.i)
+
+
 def _side(ctx: Context, counted: Token, sent: SpacySpan) -> str | None:
     # a force or a state named in the counted phrase ("Karabakh separatist troops", "Azeri civilians")
-    for token in counted.subtree:
+    for token in _phrase_tokens(counted):
         mention = ctx.mention_at(token)
         if mention is not None:
             actor = ctx.as_actor(mention.entity)
@@ -168,42 +355,196 @@ def _side(ctx: Context, counted: Token, sent: SpacySpan) -> str | None:
     return None
 
 
-def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: int | None) -> list[CasualtyClaim]:
-    """Casualty claims of one chunk."""
+def _title_case(sent: SpacySpan) -> bool:
+    """"Ministry Of Health: Tripoli Clashes Left Five Dead And 33 Injured.": a headline by its capitals."""
+    words = [t for t in sent if t.is_alpha]
+    big = [t for t in words if t.lower_ not in _TITLE_SMALL]
+    return len(big) >= 4 and all(t.text[0].isupper() for t in big)
+
+
+def _is_headline(ctx: Context, sent: SpacySpan) -> bool:
+    if ctx.is_headline(sent):
+        return True
+    begin = ctx.text.rfind("\n", 0, sent.start_char) + 1
+    end = ctx.text.find("\n", sent.start_char)
+    end = end if end >= 0 else len(ctx.text)
+    return _title_case(ctx.doc.char_span(begin, end, alignment_mode="expand") or sent)
+
+
+def _headline_credit(ctx: Context, sent: SpacySpan) -> str | None:
+    """Who a headline credits after a dash ("… rises to 27 - Health Ministry", "… – Army"): the
+    actor named there, else the first actor of the text whose name ends with the credit's noun."""
+    begin = ctx.text.rfind("\n", 0, sent.start_char) + 1
+    end = ctx.text.find("\n", sent.start_char)
+    line = ctx.text[begin:end if end >= 0 else len(ctx.text)]
+    m = re.search(r"\s[-–—]\s+([^-–—:]{2,40})$", line.rstrip(" ."))
+    if m is None:
+        return None
+    b, e = ctx.offset + begin + m.start(1), ctx.offset + begin + m.end(1)
+    for mention in ctx.mentions_in(b, e):
+        actor = ctx.as_actor(mention.entity)
+        if actor:
+            return actor
+    noun = m.group(1).split()[-1].lower()
+    for mention in ctx.mentions:
+        if mention.span.text.lower().split()[-1:] == [noun] and ctx.as_actor(mention.entity):
+            return ctx.as_actor(mention.entity)
+    return None
+
+
+def _own_source(ctx: Context, sent: SpacySpan) -> bool:
+    """Whether the sentence names a source of its own, resolvable or not ("state media said",
+    "according to witnesses")."""
+    for t in sent:
+        if ctx.token_in_quote(t):
+            continue
+        if t.pos_ == "VERB" and _lemma(t) in _SPEECH:
+            return True
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "to":
+            return True
+    return False
+
+
+def _previous(ctx: Context, index: int) -> int:
+    """The index of the sentence before, skipping empty ones."""
+    j = index - 1
+    while j >= 0 and not ctx.sents[j].text.strip():
+        j -= 1
+    return j
+
+
+def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -> str | None:
+    """Who the sentence or two before (in the paragraph, or at the end of the one before) attributes
+    what it says to ("The governor said the market was hit. Four people were killed.")."""
+    sent = ctx.sents[index]
+    for j in (index - 1, index - 2):
+        if j < 0:
+            return None
+        prev = ctx.sents[j]
+        if "\n" in ctx.text[prev.start_char + len(prev.text.rstrip()):sent.start_char] or _is_headline(ctx, prev):
+            return None  # another paragraph
+        attribution = attribute(ctx, list(prev), focus=ctx.offset + prev.start_char, claims=True)
+        if attribution is not None and attribution.speaker and (attribution.verb is None or any(
+                c.dep_ == "ccomp" for c in attribution.verb.children)):
+            return attribution.speaker  # what it reports goes on ("X said the market was hit"), not
+            # what it announced ("X announced air raid alerts")
+        quoted = next((t for t in prev if ctx.token_in_quote(t)), None)
+        if quoted is not None:
+            speaker = _quote_speaker(ctx, ctx.offset + quoted.idx, statements)
+            if speaker:
+                return speaker
+        if _own_source(ctx, prev):
+            return None  # what the sentence before reports is someone else's, not resolved
+        sent = prev
+    return None
+
+
+def _quote_speaker(ctx: Context, char: int, statements: Sequence[Statement]) -> str | None:
+    """The speaker of the quotation around ``char`` (absolute offset), as the statements layer found it."""
+    quote = next((q for q in ctx.quotes if q.begin <= char < q.end), None)
+    if quote is None:
+        return None
+    for st in statements:
+        if st.quote and st.speaker and st.evidence.begin <= quote.begin <= st.evidence.end \
+                and quote.text.startswith(st.quote[:40]):
+            return st.speaker
+    return None
+
+
+def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: int | None,
+                       statements: Sequence[Statement] = ()) -> list[CasualtyClaim]:
+    """Casualty claims of one chunk. ``statements``: the document's statements so far (a number
+    inside a quotation is claimed by the quotation's speaker)."""
     claims: list[CasualtyClaim] = []
-    for sent in ctx.sents:
-        if ctx.is_headline(sent):
-            continue  # a headline repeats the story's numbers
+    headline_claims: list[CasualtyClaim] = []
+    last_report: tuple[int, str] | None = None  # (sentence index, claimant) of the last sentence with claims
+    for index, sent in enumerate(ctx.sents):
+        headline = _is_headline(ctx, sent)
         background = is_background(sent.text, year)
         found: list[tuple[Token, int, str, Token]] = []
+        lows = {_range_low(t).i: t for t in sent if t.like_num and _range_low(t) is not None}  # type: ignore[union-attr]
         for token in sent:
-            if not token.like_num or token.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"):
+            if token.i in lows or (token.dep_ == "quantmod" and token.head.like_num):
+                continue  # the lower bound of a range, counted with its upper bound; "by five to 32"
+            low = _range_low(token) if token.like_num else None
+            if not (token.like_num or token.lower_ == "dozen") or token.ent_type_ in ("TIME", "MONEY", "PERCENT",
+                                                                                      "ORDINAL"):
                 continue
-            count = parse_number(token)
+            if token.ent_type_ == "DATE" and not _bare_number_date(token):
+                continue
+            count = parse_number(token if low is None else low)
             if count is None:
                 continue
-            judged = _kind_for(token)
-            if judged is None:
+            judged = _kind_for(token) or (_kind_for(low) if low is not None else None)
+            if judged is None or _already_counted(token, judged[1]):
                 continue
-            found.append((token, count, judged[0], judged[1]))
+            found.append((token if low is None else low, count, judged[0], judged[1]))
+        counted = {c.i for _, _, _, c in found}
+        for token in sent:
+            if token.i in counted or token.pos_ != "NOUN":
+                continue
+            judged = _singular(token)
+            if judged is not None:
+                found.append((token, 1, judged[0], judged[1]))
         if not found:
             continue
+        found.sort(key=lambda f: f[0].i)
         attribution = attribute(ctx, list(sent), focus=ctx.offset + found[0][0].idx, claims=True)
         claimant = attribution.speaker if attribution else None
+        if claimant is None and headline:
+            claimant = _headline_credit(ctx, sent)
+        inherited = False
+        if claimant is None and not headline and not _own_source(ctx, sent):
+            claimant = _speaker_before(ctx, index, statements)
+            if claimant is None and last_report is not None and last_report[0] == _previous(ctx, index):
+                claimant = last_report[1]  # the casualty report goes on in the next paragraph
+            inherited = claimant is not None
+        if claimant is not None and not headline:
+            last_report = (index, claimant)
         evidence = ctx.sentence_span(sent, text)
-        for token, count, kind, counted in found:
-            side = _side(ctx, counted, sent)
-            if side is None and claimant and attribution and attribution.verb is not None and \
-                    _lemma(attribution.verb) in ("report", "record", "confirm", "say"):
-                own = ctx.state_of(claimant) or (claimant if "State" in ctx.types(claimant) else None)
-                if own and _lemma(attribution.verb) in ("report", "record"):
-                    side = own
-            claims.append(CasualtyClaim(
+        for token, count, kind, counted_word in found:
+            by = claimant
+            if ctx.token_in_quote(token):
+                by = _quote_speaker(ctx, ctx.offset + token.idx, statements) or claimant
+            side = _side(ctx, counted_word, sent)
+            if side is None and by and attribution and attribution.verb is not None and by == claimant and \
+                    _lemma(attribution.verb) in ("report", "record"):
+                side = ctx.state_of(by) or (by if "State" in ctx.types(by) else None)
+            claim = CasualtyClaim(
                 iri=iris.node("claim", doc_id, ctx.offset + token.idx, count, kind),
                 count=count, kind=kind, evidence=evidence,
-                population=_population(counted, sent), qualifier=_qualifier(token), side=side,
-                claimed_by=(claimant,) if claimant else (),
+                population=_population(counted_word, sent), side=side,
+                qualifier="at least" if token.i in lows else _qualifier(token, sent),
+                claimed_by=(by,) if by else (),
                 date=ctx.date_in(sent), background=background,
-                confidence=0.75 if claimant else 0.6,
-            ))
-    return claims
+                confidence=(0.65 if inherited and by == claimant else 0.75) if by else 0.6,
+            )
+            (headline_claims if headline else claims).append(claim)
+    # a headline repeats the story's numbers; one the body does not give is a claim of its own
+    given = {(c.count, c.kind) for c in claims}
+    claims += [c for c in headline_claims if (c.count, c.kind) not in given]
+    return sorted(claims, key=lambda c: c.evidence.begin)
+
+
+def _range_low(number: Token) -> Token | None:
+    """The lower bound of a range of which ``number`` is the upper ("10 to 15", "between 10 and 15",
+    "10-15"): the count is the lower bound, "at least"; not "rose by five to 32"."""
+    doc, i = number.doc, number.i
+    if i < 2 or doc[i - 1].lower_ not in ("to", "and", "-", "–") or not doc[i - 2].like_num:
+        return None
+    before = doc[i - 3].lower_ if i >= 3 else ""
+    if before == "by" or (doc[i - 1].lower_ == "and" and before != "between"):
+        return None
+    low = doc[i - 2]
+    return low if parse_number(low) is not None and (parse_number(number) or 0) > (parse_number(low) or 0) else None
+
+
+def _bare_number_date(token: Token) -> bool:
+    """A number the model tagged as a date with no date word beside it ("risen to over 27")."""
+    if re.fullmatch(r"1[89]\d\d|20\d\d", token.text):
+        return False
+    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    if ent is None:
+        return True
+    return all(t.like_num or t.lower_ in ("over", "about", "around", "nearly", "some", "than", "more", "almost",
+                                          "between", "and", "to", "-", "–", "from") for t in ent)

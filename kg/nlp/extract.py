@@ -132,4 +132,5 @@ class Extractor:
         extraction.events.extend(
             extract_events(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year))
         extraction.casualty_claims.extend(
-            extract_casualties(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year))
+            extract_casualties(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year,
+                               statements=extraction.statements))

@@ -43,6 +43,7 @@ WORD_SETS = (
     "city_noun", "area_noun", "owned_noun", "generic_trigger", "killed_noun", "wounded_noun", "kill_verb",
     "wound_verb", "military_noun", "civilian_noun", "people_noun", "count_qualifier", "statement_noun",
     "agency_credit", "reported_prep", "topic_prep", "relaying",
+    "people_only_verb", "toll_noun",
 )
 
 

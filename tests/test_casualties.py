@@ -1,0 +1,168 @@
+"""Casualty claims on unseen text: one hand-written sentence per failure class found on the
+tuning half of the development corpus (corpus/), none taken from an article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.build import make_extractor
+from kg.model import DocumentExtraction, SourceDocument
+from kg.nlp.extract import Extractor
+from kg.settings import Settings
+from tests.conftest import PACK
+
+ENT = "https://w3id.org/conflict-kg/id/entity/"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return make_extractor(Settings(), packs=[PACK])
+
+
+def run(extractor: Extractor, text: str) -> DocumentExtraction:
+    return extractor.extract(SourceDocument(doc_id="t", text=text, path="<test>", date=dt.date(2020, 10, 11)))
+
+
+def counts(ex: DocumentExtraction) -> list[tuple[int, str]]:
+    return sorted((c.count, c.kind) for c in ex.casualty_claims)
+
+
+def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
+    return sorted((c.count, c.kind, c.claimed_by[0].removeprefix(ENT) if c.claimed_by else None)
+                  for c in ex.casualty_claims)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a casualty word right after the number, each number its own
+    ("The city hospital received three dead and two injured on Sunday.", [(2, "Wounded"), (3, "Killed")]),
+    ("The shelling left one dead and 14 injured, 4 of whom are in intensive care.", [(1, "Killed"), (14, "Wounded")]),
+    ("The raid killed three and injured 12 in Barda.", [(3, "Killed"), (12, "Wounded")]),
+    # a toll and what it amounts to
+    ("The death toll from the fighting in Barda has risen to over 40, with more than 90 injured.",
+     [(40, "Killed"), (90, "Wounded")]),
+    ("This brings the tally of civilian deaths in the district since Friday to 58.", [(58, "Killed")]),
+    ("The number of wounded in the city reached 23 on Sunday.", [(23, "Wounded")]),
+    ("The earlier toll was six soldiers and three civilians.", [(3, "Killed"), (6, "Killed")]),
+    # the people of a casualty noun, "reported dead", anyone a killing verb takes
+    ("The shelling resulted in the deaths of 11 individuals in Barda.", [(11, "Killed")]),
+    ("Four people were reported dead after the strike on the bridge.", [(4, "Killed")]),
+    ("Some 45 Chadians have been killed in the unrest since May.", [(45, "Killed")]),
+    ("Two militia members were killed in the ambush.", [(2, "Killed")]),
+    # number words
+    ("Two dozen people died in the blast and a dozen were hurt.", [(12, "Wounded"), (24, "Killed")]),
+    ("A total of 31 people were killed in the two raids.", [(31, "Killed")]),
+    # a cumulative toll is the number it reaches, not its increase
+    ("The toll rose by six to 48 on Monday.", [(48, "Killed")]),
+    # one person, by an indefinite noun
+    ("A shepherd died when his flock crossed the minefield.", [(1, "Killed")]),
+])
+def test_numbers_that_count_casualties(extractor: Extractor, text: str, expected: list[tuple[int, str]]) -> None:
+    assert counts(run(extractor, text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Dozens of people were killed and hundreds wounded in the fighting.",  # no number
+    "Thirty people were killed or injured in the attack on the depot.",  # no kind says which
+    "The shelling killed and wounded 40 people in the market.",
+    "In Barda, one of the oldest towns of the region, many people have been killed.",  # a place's appositive
+    "The rebels said 15 fighters were neutralised in the counter-attack.",  # killed or captured
+    "The army lost three tanks and two helicopters in the battle.",  # "lose" counts people only
+    "A soldier killed two deer near the camp.",  # the killer is not counted
+])
+def test_numbers_that_are_no_casualty_claim(extractor: Extractor, text: str) -> None:
+    assert counts(run(extractor, text)) == []
+
+
+def test_people_already_counted_are_not_counted_again(extractor: Extractor) -> None:
+    ex = run(extractor, "Five soldiers and two civilians were killed in Barda on Sunday. "
+                        "The two civilians killed were teachers. In addition to the five soldiers who died, "
+                        "a further 17 were wounded.")
+    assert counts(ex) == [(2, "Killed"), (5, "Killed"), (17, "Wounded")]
+
+
+def test_population_of_each_conjunct(extractor: Extractor) -> None:
+    ex = run(extractor, "At least 17 soldiers and four civilians were killed in Barda on Sunday.")
+    assert sorted((c.count, c.population) for c in ex.casualty_claims) == [(4, "Civilian"), (17, "Military")]
+
+
+def test_a_place_after_the_counted_word_is_not_the_side(extractor: Extractor) -> None:
+    ex = run(extractor, "More than eight people were wounded in the shelling of Ganja.")
+    assert [(c.count, c.side) for c in ex.casualty_claims] == [(8, None)]
+
+
+def test_a_title_case_headline_repeats_the_body(extractor: Extractor) -> None:
+    ex = run(extractor, "Ministry: Clashes In Barda Left Five Dead And 33 Injured.\n\n"
+                        "Five people were killed and 33 injured in Barda, Azerbaijan said.")
+    assert claimants(ex) == [(5, "Killed", "azerbaijan"), (33, "Wounded", "azerbaijan")]
+
+
+def test_a_headline_number_the_body_does_not_give_is_a_claim_of_its_credit(extractor: Extractor) -> None:
+    ex = run(extractor, "Gunmen kill at least 21 near Barda – Military\n\n"
+                        "At least 17 soldiers and four civilians were killed on Sunday, Azerbaijan's military said.")
+    assert claimants(ex) == [(4, "Killed", "azerbaijani-armed-forces"), (17, "Killed", "azerbaijani-armed-forces"),
+                             (21, "Killed", "azerbaijani-armed-forces")]
+
+
+def test_a_number_in_a_quotation_is_claimed_by_its_speaker(extractor: Extractor) -> None:
+    ex = run(extractor, "The mayor, Lena Kovac, wrote on her Facebook page on Monday:\n\n"
+                        "“Four people were killed and 12 wounded in the night. The number of wounded may rise.”")
+    assert claimants(ex) == [(4, "Killed", "lena-kovac"), (12, "Wounded", "lena-kovac")]
+
+
+def test_the_speaker_of_the_sentence_before(extractor: Extractor) -> None:
+    ex = run(extractor, "Lena Kovac, the mayor, said the market was hit at dawn. Four people were killed.\n\n"
+                        "The market reopened on Monday.\n\nNine people were wounded in a second strike.")
+    assert claimants(ex) == [(4, "Killed", "lena-kovac"), (9, "Wounded", None)]
+
+
+def test_a_casualty_report_going_on_in_the_next_paragraph(extractor: Extractor) -> None:
+    ex = run(extractor, "Five people were killed in Barda on Sunday, Azerbaijan said.\n\n"
+                        "Twelve more were wounded in a second strike on the town.")
+    assert claimants(ex) == [(5, "Killed", "azerbaijan"), (12, "Wounded", "azerbaijan")]
+
+
+def test_what_the_sentence_before_announced_is_not_reported_speech(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan announced air raid alerts on Sunday. A missile strike a day earlier had "
+                        "killed five people.")
+    assert claimants(ex) == [(5, "Killed", None)]
+
+
+@pytest.mark.parametrize("text", ["Between 12 and 20 people were killed in the raid.",
+                                  "From 12 to 20 soldiers died in the raid.", "The raid killed 12-20 people."])
+def test_a_range_is_its_lower_bound(extractor: Extractor, text: str) -> None:
+    claims = run(extractor, text).casualty_claims
+    assert [(c.count, c.kind, c.qualifier) for c in claims] == [(12, "Killed", "at least")]
+
+
+def test_a_part_of_those_counted_is_not_counted_again(extractor: Extractor) -> None:
+    assert counts(run(extractor, "The blast wounded eleven, four of them seriously.")) == [(11, "Wounded")]
+
+
+def test_a_source_named_before_an_aside(extractor: Extractor) -> None:
+    ex = run(extractor, "Nine people were killed in the raid on Barda, the Voice of Freedonia radio, run by the rebel "
+                        "movement, reported.")
+    assert claimants(ex) == [(9, "Killed", "voice-of-freedonia")]
+
+
+def test_of_two_subjects_the_one_next_to_the_verb_speaks(extractor: Extractor) -> None:
+    """A dateline the parser took for a second subject ("Barda, the Health Ministry has announced …")."""
+    from spacy.tokens import Doc
+
+    from kg.nlp.attribution import subject_of
+    from kg.nlp.discourse import Context
+
+    words = ["Barda", ",", "the", "Ministry", "has", "announced", "losses", "."]
+    doc = Doc(extractor.nlp.vocab, words=words, heads=[5, 5, 3, 5, 5, 5, 5, 5],
+              deps=["nsubj", "punct", "det", "nsubj", "aux", "ROOT", "dobj", "punct"],
+              pos=["PROPN", "PUNCT", "DET", "PROPN", "AUX", "VERB", "NOUN", "PUNCT"])
+    ctx = Context(doc=doc, offset=0, mentions=[], curated={}, new={}, quotes=[], anchor=None,
+                  anchor_is_publication=False)
+    subject = subject_of(ctx, doc[5])
+    assert subject is not None and subject.text == "Ministry"
+
+
+def test_a_qualifier_is_right_before_the_number_in_its_sentence(extractor: Extractor) -> None:
+    ex = run(extractor, "There was no news about the wounded. 9 soldiers died in the raid. Up to 12 people were hurt.")
+    assert [(c.count, c.qualifier) for c in ex.casualty_claims] == [(9, None), (12, "up to")]
