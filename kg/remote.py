@@ -40,7 +40,7 @@ from kg.results import QueryTimeoutError
 from kg.store import BaseStore, GraphWrite, QueryResult, Term, graph_quads, update_text
 from kg.vocab import PREFIXES, XSD
 
-__all__ = ["RemoteStore", "RemoteStoreError", "is_remote", "remote_endpoints"]
+__all__ = ["RemoteStore", "RemoteStoreError", "is_remote", "query_form", "remote_endpoints"]
 
 _RESULTS_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
                    "application/sparql-results+xml;q=0.5")
@@ -134,6 +134,37 @@ def _canonical_literals(literals: Sequence[ox.Literal]) -> list[ox.Literal]:
         assert isinstance(q.object, ox.Literal)
         out[int(q.subject.value[4:])] = q.object
     return out
+
+
+_FORMS = ("select", "ask", "construct", "describe")
+
+
+def query_form(sparql: str) -> str | None:
+    """``select``, ``ask``, ``construct`` or ``describe``: the first keyword after the prologue
+    (``PREFIX``/``BASE`` declarations and comments), None when there is none to be seen."""
+    i, n = 0, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            end = sparql.find("\n", i)
+            i = n if end < 0 else end + 1
+        else:
+            word = ""
+            while i < n and (sparql[i].isalpha() or sparql[i] == ":"):
+                word += sparql[i]
+                i += 1
+            word = word.lower()
+            if word in _FORMS:
+                return word
+            if word not in ("prefix", "base"):
+                return None
+            end = sparql.find(">", i)  # the declaration ends with its IRI
+            if end < 0:
+                return None
+            i = end + 1
+    return None
 
 
 def _virtuoso_solutions(body: bytes) -> bytes:
@@ -309,7 +340,11 @@ class RemoteStore(BaseStore):
             form["default-graph-uri"] = list(default_graph)
         if named_graphs:
             form["named-graph-uri"] = list(named_graphs)
-        response = self._post(self.query_url, data=form, headers={"Accept": _RESULTS_ACCEPT})
+        accept = _RESULTS_ACCEPT
+        if self.engine == "virtuoso":  # it answers the first type a client accepts, whatever the query's form
+            accept = ("application/n-triples" if query_form(sparql) in ("construct", "describe")
+                      else "application/sparql-results+json")
+        response = self._post(self.query_url, data=form, headers={"Accept": accept})
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         body = response.content
         if media in ("application/sparql-results+json", "application/json"):
