@@ -42,12 +42,19 @@ $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 
 install: $(STAMP) $(TOOLS_STAMP)
 
-# Debian tools the tests use: rapper (raptor2-utils) on our dumps, chromium for the pages.
+# Debian tools the tests use: rapper (raptor2-utils) on our dumps, chromium for the pages, OpenLink
+# Virtuoso (virtuoso-opensource: virtuoso-t) as a remote store. The tests start their own Virtuoso;
+# the package's own service is not needed (its debconf DBA password question is answered with a
+# random password nobody knows).
 system-deps:
-	@{ command -v rapper && command -v chromium; } >/dev/null 2>&1 || { \
-	  echo "installing raptor2-utils and chromium with apt-get"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils chromium) >/dev/null \
-	  || { echo "could not install raptor2-utils and chromium: install them and rerun"; exit 1; }; }
+	@{ command -v rapper && command -v chromium && command -v virtuoso-t; } >/dev/null 2>&1 || { \
+	  echo "installing raptor2-utils, chromium and virtuoso-opensource with apt-get"; \
+	  (pw=$$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n'); \
+	   printf '%s\n' "virtuoso-opensource-7 virtuoso-opensource-7/dba-password password $$pw" \
+	    "virtuoso-opensource-7 virtuoso-opensource-7/dba-password-again password $$pw" | debconf-set-selections; \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils chromium \
+	   virtuoso-opensource) >/dev/null \
+	  || { echo "could not install raptor2-utils, chromium and virtuoso-opensource: install them and rerun"; exit 1; }; }
 
 lint: install
 	$(BIN)/ruff check kg api tests
