@@ -90,12 +90,15 @@ fuzz: install
 	CKG_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q -rP tests/test_fuzz_api.py
 
 # make bench: the comparison against peers (bench/compare.py; peers in their own venv,
-# bench/.peers, pinned in bench/peers.txt), then the load benchmark and the fuzz run.
+# bench/.peers, pinned in bench/peers.txt), then the load benchmark, the store engines side by side
+# (bench/engines.py) and the fuzz run.
 # make bench-quick: the comparison only, small sizes, about two minutes. BENCH_ARGS is passed on.
 .PHONY: bench-quick
 PEERS := bench/.peers
 PEERS_STAMP := $(PEERS)/.installed
 BENCH_ARGS ?=
+# bench/engines.py: the embedded store, oxigraph serve and Virtuoso side by side on this many documents
+ENGINES_DOCS ?= 10000
 $(PEERS_STAMP): bench/peers.txt
 	@test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
 	$(PEERS)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/peers.txt
@@ -106,6 +109,7 @@ bench: install build $(PEERS_STAMP)
 	$(BIN)/python bench/world.py --docs 200 --rebuild
 	$(BIN)/python bench/load.py --store $(CKG_STORE)
 	$(BIN)/python bench/limits.py --store $(CKG_STORE)
+	nice -n 10 $(BIN)/python bench/engines.py --docs $(ENGINES_DOCS)
 	$(BIN)/python bench/kill_loop.py
 	$(MAKE) --no-print-directory fuzz
 
