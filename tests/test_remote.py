@@ -228,9 +228,12 @@ def test_what_virtuoso_does_differently(engine: Engine) -> None:
         for refused, message in ((ox.BlankNode("b1"), "Blank node"),
                                  (ox.Literal("12345678901234567890", datatype=ox.NamedNode(XSD + "integer")),
                                   "Invalid integer")):
-            with pytest.raises(RemoteStoreError, match=message):
-                remote.write([GraphWrite(graph=graph, quads=[ox.Quad(s, p, refused, g)], provenance=(),
+            first = ox.Quad(s, p, ox.Literal("written first"), ox.NamedNode(graph + "-first"))
+            with pytest.raises(RemoteStoreError, match=message):  # and the whole request is undone
+                remote.write([GraphWrite(graph=graph + "-first", quads=[first], provenance=(), provenance_subjects=()),
+                              GraphWrite(graph=graph, quads=[ox.Quad(s, p, refused, g)], provenance=(),
                                          provenance_subjects=())])
+            assert not remote.has_graph(graph + "-first")
         wkt = ox.Literal("POINT(46.75 39.81)", datatype=ox.NamedNode("http://www.opengis.net/ont/geosparql#wktLiteral"))
         remote.write([GraphWrite(graph=graph, quads=[ox.Quad(s, p, wkt, g)], provenance=(), provenance_subjects=())])
         [stored] = remote.graph_quads(graph)
