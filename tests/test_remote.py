@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.ids import Iris
-from kg.remote import RemoteStore, RemoteStoreError, remote_endpoints
+from kg.remote import RemoteStore, RemoteStoreError, query_form, remote_endpoints
 from kg.store import GraphWrite, KGStore
 from tests.conftest import SEEDS, free_port, run_kg, start_server, stop_server
 from tests.engines import OXIGRAPH, Engine, start_oxigraph, start_virtuoso
@@ -242,3 +242,25 @@ def test_what_virtuoso_does_differently(engine: Engine) -> None:
     finally:
         remote.write([GraphWrite(graph=graph, quads=(), provenance=(), provenance_subjects=())])
         remote.close()
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://h:8890/sparql", ("http://h:8890/sparql", "http://h:8890/sparql", "http://h:8890/sparql-graph-crud")),
+    ("http://h:8890/sparql-auth/",
+     ("http://h:8890/sparql-auth", "http://h:8890/sparql-auth", "http://h:8890/sparql-graph-crud-auth")),
+    ("http://h:8890", ("http://h:8890/sparql", "http://h:8890/sparql", "http://h:8890/sparql-graph-crud")),
+])
+def test_virtuoso_endpoints_follow_from_one_url(url: str, expected: tuple[str, str, str]) -> None:
+    assert remote_endpoints(url, engine="virtuoso") == expected
+
+
+@pytest.mark.parametrize(("query", "form"), [
+    ("SELECT * WHERE { ?s ?p ?o }", "select"),
+    ("PREFIX ex: <http://example.org/x#y> # a comment\nBASE <http://example.org/>\nconstruct WHERE { ?s ?p ?o }",
+     "construct"),
+    ("# ASK in a comment\nDESCRIBE <http://example.org/x>", "describe"),
+    ("PREFIX : <http://example.org/> ASK { :a :b :c }", "ask"),
+    ("INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }", None),
+])
+def test_the_form_of_a_query_is_read_after_its_prologue(query: str, form: str | None) -> None:
+    assert query_form(query) == form
