@@ -264,3 +264,17 @@ def test_virtuoso_endpoints_follow_from_one_url(url: str, expected: tuple[str, s
 ])
 def test_the_form_of_a_query_is_read_after_its_prologue(query: str, form: str | None) -> None:
     assert query_form(query) == form
+
+
+def test_a_result_virtuoso_cut_at_its_row_limit_is_refused(tmp_path: Path) -> None:
+    """Virtuoso answers 200 with the first ResultSetMaxRows rows of a larger result (here 100;
+    Debian's default is 10,000): the store refuses it rather than return part of the answer."""
+    server = start_virtuoso(tmp_path / "db", max_rows=100)
+    try:
+        store = RemoteStore(server.query_url)
+        assert len(list(store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 99"))) == 99  # type: ignore[arg-type]
+        with pytest.raises(RemoteStoreError, match="ResultSetMaxRows"):
+            store.query("SELECT * WHERE { ?s ?p ?o }")  # its own system graphs hold thousands of triples
+        store.close()
+    finally:
+        server.stop()
