@@ -42,12 +42,19 @@ $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 
 install: $(STAMP) $(TOOLS_STAMP)
 
-# Debian tools the tests use: rapper (raptor2-utils) on our dumps, chromium for the pages.
+# Debian tools the tests use: rapper (raptor2-utils) on our dumps, chromium for the pages, OpenLink
+# Virtuoso (virtuoso-opensource: virtuoso-t) as a remote store. The tests start their own Virtuoso;
+# the package's own service is not needed (its debconf DBA password question is answered with a
+# random password nobody knows).
 system-deps:
-	@{ command -v rapper && command -v chromium; } >/dev/null 2>&1 || { \
-	  echo "installing raptor2-utils and chromium with apt-get"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils chromium) >/dev/null \
-	  || { echo "could not install raptor2-utils and chromium: install them and rerun"; exit 1; }; }
+	@{ command -v rapper && command -v chromium && command -v virtuoso-t; } >/dev/null 2>&1 || { \
+	  echo "installing raptor2-utils, chromium and virtuoso-opensource with apt-get"; \
+	  (pw=$$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n'); \
+	   printf '%s\n' "virtuoso-opensource-7 virtuoso-opensource-7/dba-password password $$pw" \
+	    "virtuoso-opensource-7 virtuoso-opensource-7/dba-password-again password $$pw" | debconf-set-selections; \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils chromium \
+	   virtuoso-opensource) >/dev/null \
+	  || { echo "could not install raptor2-utils, chromium and virtuoso-opensource: install them and rerun"; exit 1; }; }
 
 lint: install
 	$(BIN)/ruff check kg api tests
@@ -83,12 +90,15 @@ fuzz: install
 	CKG_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q -rP tests/test_fuzz_api.py
 
 # make bench: the comparison against peers (bench/compare.py; peers in their own venv,
-# bench/.peers, pinned in bench/peers.txt), then the load benchmark and the fuzz run.
+# bench/.peers, pinned in bench/peers.txt), then the load benchmark, the store engines side by side
+# (bench/engines.py) and the fuzz run.
 # make bench-quick: the comparison only, small sizes, about two minutes. BENCH_ARGS is passed on.
 .PHONY: bench-quick
 PEERS := bench/.peers
 PEERS_STAMP := $(PEERS)/.installed
 BENCH_ARGS ?=
+# bench/engines.py: the embedded store, oxigraph serve and Virtuoso side by side on this many documents
+ENGINES_DOCS ?= 10000
 $(PEERS_STAMP): bench/peers.txt
 	@test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
 	$(PEERS)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/peers.txt
@@ -99,6 +109,7 @@ bench: install build $(PEERS_STAMP)
 	$(BIN)/python bench/world.py --docs 200 --rebuild
 	$(BIN)/python bench/load.py --store $(CKG_STORE)
 	$(BIN)/python bench/limits.py --store $(CKG_STORE)
+	nice -n 10 $(BIN)/python bench/engines.py --docs $(ENGINES_DOCS)
 	$(BIN)/python bench/kill_loop.py
 	$(MAKE) --no-print-directory fuzz
 

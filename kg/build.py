@@ -103,6 +103,8 @@ def open_store(settings: Settings, *, read_only: bool = False, bulk: bool = Fals
 
         store = RemoteStore(settings.store, iris=iris, update_url=settings.store_update_url,
                             graph_store_url=settings.store_graph_store_url,
+                            user=settings.store_user,
+                            password=settings.store_password.get_secret_value() if settings.store_password else None,
                             timeout=max(60.0, settings.query_timeout + 5))
         store.check()
         return store

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     )
     store_update_url: str | None = Field(default=None, description="SPARQL Update URL of a remote store.")
     store_graph_store_url: str | None = Field(default=None, description="Graph Store Protocol URL of a remote store.")
+    store_user: str | None = Field(default=None, description="User of a remote store that asks for one "
+                                   "(HTTP digest or basic, as the server asks; Virtuoso's /sparql-auth).")
+    store_password: SecretStr | None = Field(default=None, description="Password of CKG_STORE_USER.")
     base_iri: str = Field(
         default="https://w3id.org/conflict-kg/id/",
         description="Namespace of instance data (res:). Must end with '/' or '#'.",
