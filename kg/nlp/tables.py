@@ -43,6 +43,7 @@ WORD_SETS = (
     "city_noun", "area_noun", "owned_noun", "generic_trigger", "killed_noun", "wounded_noun", "kill_verb",
     "wound_verb", "military_noun", "civilian_noun", "people_noun", "count_qualifier", "statement_noun",
     "agency_credit", "reported_prep", "topic_prep", "relaying",
+    "materiel_noun", "party_noun", "party_participle",  # events: what is captured, whose side a place is named for
 )
 
 
@@ -74,6 +75,7 @@ class Rules:
     policies: dict[str, frozenset[str]]  # event class -> its policies, inherited
     acled: dict[str, tuple[str, str]]  # event class -> (event type, sub-event type), inherited
     problems: list[str] = field(default_factory=list)
+    instruments: dict[str, str] = field(default_factory=dict)  # weapon or platform word -> the attack class it makes
 
     def subclasses(self, cls: str) -> frozenset[str]:
         """``cls`` and every class below it in the ontology."""
@@ -196,6 +198,17 @@ def load(lexicon_dir: Path = LEXICON_DIR, ontology: Path | None = None) -> Rules
             if f != "label" and f not in superclasses:
                 problems.append(f"roles.tsv:{n}: {f!r} is not a class of the ontology")
         roles[row["noun"].lower()] = Role(row["noun"].lower(), row.get("kind", ""), fits)
+    instruments: dict[str, str] = {}
+    for n, row in _rows(lexicon_dir / "instruments.tsv"):
+        cls = row.get("class", "")
+        if cls not in events:
+            problems.append(f"instruments.tsv:{n}: {cls!r} is not an event class of the ontology")
+        for word in row.get("words", "").lower().split():
+            names = equipment.get(word[1:], set()) if word.startswith("@") else {_phrase(word)}
+            if word.startswith("@") and word[1:] not in equipment:
+                problems.append(f"instruments.tsv:{n}: no equipment group {word[1:]!r}")
+            for name in sorted(names):
+                instruments.setdefault(name, cls)
     triggers: list[Trigger] = []
     for n, row in _rows(lexicon_dir / "triggers.tsv"):
         cls = row.get("class", "")
@@ -217,7 +230,7 @@ def load(lexicon_dir: Path = LEXICON_DIR, ontology: Path | None = None) -> Rules
     return Rules(
         triggers=tuple(triggers), words={k: frozenset(v) for k, v in words.items()}, roles=roles,
         equipment={k: frozenset(v) for k, v in equipment.items()}, superclasses=superclasses,
-        policies=policies, acled=acled, problems=problems,
+        policies=policies, acled=acled, problems=problems, instruments=instruments,
     )
 
 
