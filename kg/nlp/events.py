@@ -225,9 +225,14 @@ def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
     return any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end))
 
 
-def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> str | None:
+def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str],
+                     own: Sequence[Token] = ()) -> str | None:
     """The event type of the trigger closest above a place in the parse ("talks on a ceasefire in
-    Gaza": Gaza is where the ceasefire would hold, not where the talks are)."""
+    Gaza": Gaza is where the ceasefire would hold, not where the talks are). A trigger coordinated
+    with one of ``own`` shares its places ("airstrikes and shelling in X": both are in X)."""
+    linked = ("conj", "acl", "appos")  # "airstrikes and [artillery] shelling in X" (parsed either way)
+    mine = {t.i for t in own} | {c.i for t in own for c in t.children if c.dep_ in linked} | {
+        t.head.i for t in own if t.dep_ in linked}
     for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
         if m.entity != place:
             continue
@@ -236,7 +241,7 @@ def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[i
             continue
         for token in span.root.ancestors:
             if token.i in triggers:
-                return triggers[token.i]
+                return None if token.i in mine else triggers[token.i]
     return None
 
 
@@ -246,8 +251,8 @@ def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[st
     for token in sent:
         lemma = token.lemma_.lower()
         det = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
-        if det is None or token.pos_ != "NOUN":
-            continue
+        if det is None or token.pos_ != "NOUN" or any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+            continue  # "the border towns of X and Y" name their places
         if det.lower_ == "the" and lemma in _CITY_NOUNS:
             before = ctx.offset + sent.start_char
             for m in ctx.mentions_before(before):
@@ -274,7 +279,7 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
             continue
         token = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
         origin = False
-        if token is not None and (_acts(token.root) or _sided(token.root)):
+        if token is not None and (_acts(token.root) or _sided(token.root) or _reference_point(token.root)):
             continue  # "Yerevan said", "Ankara denied": a capital standing for its state, not a place
         if token is not None:
             roots.setdefault(m.entity, []).append(token.root)
@@ -458,6 +463,16 @@ def _sided(token: Token) -> bool:
     return False
 
 
+_DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
+
+
+def _reference_point(token: Token) -> bool:
+    """A place that only measures where the event was: "150 km south of X"."""
+    head = token.head
+    return token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _DIRECTIONS and any(
+        c.dep_ in ("npadvmod", "nummod", "advmod") for c in head.head.children)
+
+
 def _container(ctx: Context, root: Token, place: str, others: set[str]) -> bool:
     """Whether a place is named only as where another place lies ("the village of X in the Y
     district", "X area in the countryside of Y", "Y's X")."""
@@ -477,6 +492,19 @@ def _container(ctx: Context, root: Token, place: str, others: set[str]) -> bool:
         if current.head is current:
             return False
     return False
+
+
+def _names_topic(ctx: Context, place: str, sent: SpacySpan, triggers: list[Token]) -> bool:
+    """Whether a place is named only as a modifier of talks or a call ("the Gaza ceasefire talks")."""
+    heads = {t.i for tok in triggers for t in (tok, _noun_head(tok))}
+    roots = []
+    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+        if m.entity == place:
+            span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+            if span is not None:
+                roots.append(span.root)
+    return bool(roots) and all(r.dep_ in ("compound", "amod", "nmod", "poss") and
+                               (r.head.i in heads or _noun_head(r.head).i in heads) for r in roots)
 
 
 def _compatible(antecedent: _Mention, mention: _Mention) -> bool:
@@ -607,11 +635,13 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         for event_type, tokens_ in sorted(by_type.items()):
             agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok)))
             places = _places(ctx, sent, set(agents) | set(claimed), datelines)
+            if event_type in _HAS_TOPIC:  # "the Gaza ceasefire talks": about Gaza, not held there
+                places = [p for p in places if not _names_topic(ctx, p, sent, tokens_)]
             if topic_tokens:  # "a truce in X": X is where the truce would be, not where the talks are
                 places = [p for p in places if _nearest_trigger(ctx, p, sent, topic_tokens) is None]
             if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
                 places = [p for p in places if any(_governs(ctx, tok, p, sent) for tok in tokens_)
-                          and _nearest_trigger(ctx, p, sent, trigger_tokens) in (None, event_type)]
+                          and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type)]
             event_date = date
             own_date = date is not None
             if any(_habitual(tok) for tok in tokens_) and not (own_date or places):
