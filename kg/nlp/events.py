@@ -359,11 +359,25 @@ def _instrument(token: Token) -> str | None:
         if c.dep_ == "agent":
             near += [g for g in c.children if g.dep_ == "pobj"]
         near += [g for g in c.children if g.dep_ in ("compound", "amod")]
-    for c in near:
-        for word in (_lemma(c), c.lower_):
-            if word in _INSTRUMENTS:
-                return _INSTRUMENTS[word]
-    return None
+    found = {_INSTRUMENTS[w] for c in near for w in (_lemma(c), c.lower_) if w in _INSTRUMENTS}
+    # the most specific: "pilotless aircraft" is a drone
+    return max(sorted(found), key=lambda c: len(_R.superclasses.get(c, ())), default=None)
+
+
+def _weapon_hit(trigger: Trigger, token: Token) -> bool:
+    """A weapon named as what was hit ("targeted missiles ready for launch"), not as the attack."""
+    return len(trigger.lemmas) == 1 and _lemma(token) in _INSTRUMENTS and token.dep_ in ("dobj", "nsubjpass") \
+        and _lemma(token.head) in _ATTACK_VERBS | {"destroy", "intercept"}
+
+
+def _civil_target(token: Token) -> bool:
+    """Whether an attack is on ships, cars, houses or civilians rather than on a force."""
+    head = _noun_head(token)
+    objects = [c for c in head.children if c.dep_ == "dobj"] if head.pos_ == "VERB" else []
+    objects += [g for t in {token, head} for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "against")
+                for g in c.children if g.dep_ == "pobj"]
+    return any(_lemma(o) in _W["civil_target"] or any(_lemma(x) in _W["civil_target"] for x in _conjuncts(o))
+               for o in objects)
 
 
 def _captives(ctx: Context, token: Token) -> bool:
@@ -395,6 +409,8 @@ def _retype(ctx: Context, event_type: str, token: Token) -> str:
         found = _instrument(token)
         if found is not None:
             return found
+        if event_type == "ArmedClash" and _civil_target(token):
+            return "Attack"  # "attacks on merchant ships": no clash between forces
     if event_type == "TerritorialCapture" and _captives(ctx, token):
         return "ArmedClash"
     return event_type
@@ -476,6 +492,9 @@ def _reference_point(token: Token) -> bool:
 def _container(ctx: Context, root: Token, place: str, others: set[str]) -> bool:
     """Whether a place is named only as where another place lies ("the village of X in the Y
     district", "X area in the countryside of Y", "Y's X")."""
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and _lemma(root.head.head) in _W["surround_noun"] \
+            and others - {place}:
+        return True  # "Sahl al-Rouj in the countryside of Idlib"
     current = root
     for _ in range(8):
         if current.dep_ not in _CONTAINER_DEPS and not (current.dep_ == "relcl" and current.lemma_ == "be"):
@@ -516,7 +535,7 @@ def _compatible(antecedent: _Mention, mention: _Mention) -> bool:
         pass  # "the attack" after an air strike
     elif not (a in _GENERIC_TYPES and b in _VIOLENT and mention.anaphoric):
         return False  # "the drone strike" after "the attack": the same; a shelling after fighting: not
-    if antecedent.date is not None and mention.date is not None and antecedent.date != mention.date:
+    if antecedent.own_date and mention.own_date and antecedent.date != mention.date:
         return False
     return not (antecedent.agents and mention.agents and not set(antecedent.agents) & set(mention.agents))
 
@@ -554,7 +573,7 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
             target.places = list(m.places)
         if target.event_type in _GENERIC_TYPES and m.event_type not in _GENERIC_TYPES:
             target.event_type = m.event_type
-        if target.date is None and m.date is not None:
+        if m.date is not None and (target.date is None or (m.own_date and not target.own_date)):
             target.date, target.own_date = m.date, m.own_date
         target.agents = tuple(dict.fromkeys([*target.agents, *m.agents]))
         target.extra_claimed += [c for c in m.claimed if c not in target.claimed]
@@ -606,7 +625,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
         triggers = [(t, tok) for t, tok in _find_triggers(sent) if not _negated(tok) and not _hypothetical(tok)
-                    and not _attributive(t, tok)
+                    and not _attributive(t, tok) and not _weapon_hit(t, tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
         topics = {i for t, tok in triggers if t.event_type in _HAS_TOPIC
                   for i in (tok.i, tok.head.i if tok.dep_ == "compound" else tok.i)}
@@ -648,7 +667,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 continue  # "it shells civilian areas": what a side does, not an event
             if event_date is None and ctx.anchor_is_publication and any(_present(tok) for tok in tokens_):
                 event_date = ctx.anchor  # "are shelling", "the shelling … is a provocation": as it is reported
-            if event_date is None and event_type in last_dated and number - last_dated[event_type][0] <= 3:
+            if event_date is None and event_type in last_dated and number - last_dated[event_type][0] <= 3 \
+                    and not any(t.ent_type_ == "DATE" for t in sent):  # "last year": not the day told before
                 event_date = last_dated[event_type][1]  # the story goes on
             if event_date is not None:
                 last_dated[event_type] = (number, event_date)

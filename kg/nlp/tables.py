@@ -43,7 +43,8 @@ WORD_SETS = (
     "city_noun", "area_noun", "owned_noun", "generic_trigger", "killed_noun", "wounded_noun", "kill_verb",
     "wound_verb", "military_noun", "civilian_noun", "people_noun", "count_qualifier", "statement_noun",
     "agency_credit", "reported_prep", "topic_prep", "relaying",
-    "materiel_noun", "party_noun", "party_participle",  # events: what is captured, whose side a place is named for
+    # events: what is captured, whose side a place is named for, what an attack hits, where a place lies
+    "materiel_noun", "party_noun", "party_participle", "civil_target", "surround_noun",
 )
 
 
