@@ -298,6 +298,8 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
     fine = [p for p, origin, coarse in places if not coarse and not origin]
     named = set(fine)
     fine = [p for p in fine if not (roots.get(p) and all(_container(ctx, r, p, named) for r in roots[p]))] or fine
+    # "villages in the X and Y districts … Z": the town, not the areas around it
+    fine = [p for p in fine if not (roots.get(p) and all(_admin_area(ctx, r, p) for r in roots[p]))] or fine
     if fine:
         # "Stepanakert, the main city of Nagorno-Karabakh": the most specific place only
         inner = [p for p in fine if not any(q != p and _within(ctx, q, p) for q in fine)]
@@ -486,7 +488,20 @@ def _reference_point(token: Token) -> bool:
     """A place that only measures where the event was: "150 km south of X"."""
     head = token.head
     return token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _DIRECTIONS and any(
-        c.dep_ in ("npadvmod", "nummod", "advmod") for c in head.head.children)
+        c.like_num or any(g.like_num for g in c.children) for c in head.head.children)
+
+
+def _admin_area(ctx: Context, root: Token, place: str) -> bool:
+    """A place named as an administrative area: "the Shebekinsky district", "the Terter and Fuzuli districts"."""
+    if ctx.types(place) & _REGION:
+        return True
+    for t in (root, root.head, *(c for c in root.children if c.dep_ in ("compound", "appos"))):
+        if _lemma(t) in _W["admin_noun"] or t.lower_ in _W["admin_noun"]:
+            return True
+    head = root
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head  # "the Terter, Jabrail and Fuzuli districts": the last one carries the noun
+    return head is not root and _lemma(head.head) in _W["admin_noun"]
 
 
 def _container(ctx: Context, root: Token, place: str, others: set[str]) -> bool:
@@ -559,6 +574,9 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
                 continue
             if not m.places and (m.anaphoric or m.event_type in _VIOLENT):
                 target = c  # a claim of talks or of aid, told again by another party, is another claim
+            elif m.event_type == c.event_type and set(m.places) == set(c.places) and m.number - last[id(c)] <= 2 \
+                    and not (m.dated and c.dated):
+                target = c  # "X was shelled", then "the army shelled X": told twice
             elif m.anaphoric and m.number - last[id(c)] <= 4 and (
                     not c.places or _coarse(ctx, c.places) or set(m.places) <= set(c.places)
                     or all(any(_within(ctx, p, q) for q in c.places) for p in m.places)):
@@ -606,6 +624,7 @@ class _Mention:
     about: tuple[str, ...]
     number: int  # the sentence's number in the chunk
     anaphoric: bool  # "the attack", "this strike": names an event told before
+    dated: bool = False  # the sentence has a date phrase of its own (resolved or not: "late last month")
     extra_claimed: list[str] = field(default_factory=list)
 
 
@@ -687,7 +706,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             mentions.append(_Mention(
                 event_type=event_type, tokens=list(tokens_), places=list(places), date=event_date,
                 own_date=own_date, agents=agents, claimed=claimed, denied=denied, evidence=evidence,
-                about=about, number=number, anaphoric=all(_anaphoric(tok) for tok in tokens_)))
+                about=about, number=number, anaphoric=all(_anaphoric(tok) for tok in tokens_),
+                dated=any(t.ent_type_ == "DATE" and not ctx.token_in_quote(t) for t in sent)))
     events: dict[str, Event] = {}
     for m in _corefer(ctx, mentions):
         places = m.places
