@@ -493,8 +493,6 @@ def _reference_point(token: Token) -> bool:
 
 def _admin_area(ctx: Context, root: Token, place: str) -> bool:
     """A place named as an administrative area: "the Shebekinsky district", "the Terter and Fuzuli districts"."""
-    if ctx.types(place) & _REGION:
-        return True
     for t in (root, root.head, *(c for c in root.children if c.dep_ in ("compound", "appos"))):
         if _lemma(t) in _W["admin_noun"] or t.lower_ in _W["admin_noun"]:
             return True
@@ -574,7 +572,8 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
                 continue
             if not m.places and (m.anaphoric or m.event_type in _VIOLENT):
                 target = c  # a claim of talks or of aid, told again by another party, is another claim
-            elif m.event_type == c.event_type and set(m.places) == set(c.places) and m.number - last[id(c)] <= 2 \
+            elif m.places and m.event_type == c.event_type and set(m.places) == set(c.places) \
+                    and m.number - last[id(c)] <= 2 \
                     and not (m.dated and c.dated):
                 target = c  # "X was shelled", then "the army shelled X": told twice
             elif m.anaphoric and m.number - last[id(c)] <= 4 and (
