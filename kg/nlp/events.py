@@ -25,6 +25,7 @@ from spacy.tokens import Token
 from kg.ids import Iris
 from kg.model import Event, Span
 from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
+from kg.nlp.dates import resolve_date
 from kg.nlp.discourse import Context
 from kg.nlp.tables import Trigger, rules
 
@@ -35,6 +36,7 @@ _R = rules()
 TRIGGERS: tuple[Trigger, ...] = _R.triggers
 _W = _R.words
 _DENY = _W["denial"]
+_SPEECH = _W["speech"]
 _FROM_PREPS = _W["from_prep"]
 _PLACE_NOUNS = _W["place_noun"]
 _PARTY_PREPS = _W["party_prep"]
@@ -59,6 +61,8 @@ _VIOLENT = _R.subclasses("Attack") | _R.subclasses("ArmedClash") | _R.subclasses
 _INSTRUMENTS = _R.instruments
 _ANAPHORIC_DETS = frozenset({"the", "this", "that", "these", "those", "its", "their", "such"})
 _CAPTIVE_NOUNS = _W["military_noun"] | _W["civilian_noun"] | _W["people_noun"] | _W["materiel_noun"]
+_PLACEISH = _W["city_noun"] | _W["place_noun"] | _W["area_noun"] | _W["admin_noun"] | frozenset(
+    {"location", "locations", "area", "areas", "neighbourhood", "neighborhood", "camp", "outpost", "base"})
 _CONTAINER_DEPS = frozenset({"pobj", "prep", "compound", "poss", "appos", "amod"})
 
 
@@ -279,7 +283,8 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
             continue
         token = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
         origin = False
-        if token is not None and (_acts(token.root) or _sided(token.root) or _reference_point(token.root)):
+        if token is not None and ((_acts(token.root) and not _between_places(ctx, token.root, m.entity))
+                                  or _sided(token.root) or _reference_point(token.root)):
             continue  # "Yerevan said", "Ankara denied": a capital standing for its state, not a place
         if token is not None:
             roots.setdefault(m.entity, []).append(token.root)
@@ -338,6 +343,26 @@ def _hypothetical(trigger: Token) -> bool:
                 or c.lemma_.lower() in ("readiness", "willingness") for c in tok.children):
             return True
     return False
+
+
+def _event_date(ctx: Context, sent: SpacySpan) -> tuple[dt.date | None, bool]:
+    """The date a sentence gives an event, and whether it is only the date something was said
+    ("Saba reported Friday that … Wednesday night": Wednesday; "X said on Monday": Monday, as said)."""
+    said: dt.date | None = None
+    for ent in sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        resolved = resolve_date(ent.text, ctx.anchor, anchor_is_publication=ctx.anchor_is_publication)
+        if resolved is None:
+            continue
+        head = ent.root.head
+        if head.dep_ == "prep" and head.head is not head:
+            head = head.head
+        if _lemma(head) in _SPEECH:
+            said = said or resolved
+            continue
+        return resolved, False
+    return said, said is not None
 
 
 def _noun_head(token: Token) -> Token:
@@ -472,13 +497,31 @@ def _datelines(ctx: Context) -> list[tuple[int, int]]:
 
 
 def _sided(token: Token) -> bool:
-    """A place named as a side: "in support of X", "X-backed forces"."""
+    """A place named as a side: "in support of X", "solidarity with Palestinians in X", "X-backed forces"."""
     head = token.head
     if token.dep_ in ("npadvmod", "compound", "amod", "nmod") and head.lower_ in _W["party_participle"]:
         return True
-    if token.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in _W["party_noun"]:
-        return True
+    current = token
+    for _ in range(3):
+        if current.dep_ != "pobj" or current.head.dep_ != "prep" or current.head.head is current.head:
+            return False
+        current = current.head.head
+        if _lemma(current) in _W["party_noun"]:
+            return True
     return False
+
+
+def _between_places(ctx: Context, token: Token, entity: str) -> bool:
+    """"between X and Y" where X and Y are towns, not sides: a stretch of ground."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ == "between" and not ctx.is_actor(entity) \
+        and not ctx.types(entity) & _COUNTRY_TYPES
+
+
+def _iterative(token: Token) -> bool:
+    """A trigger noun told as a pattern ("repeated attacks", "daily shelling"), not one event."""
+    return token.pos_ == "NOUN" and any(c.dep_ == "amod" and _lemma(c) in _W["iterative"] for c in token.children)
 
 
 _DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
@@ -515,8 +558,9 @@ def _container(ctx: Context, root: Token, place: str, others: set[str]) -> bool:
         current = current.head
         if current.pos_ in ("VERB", "AUX") and current.lemma_ != "be":
             return False
-        for t in [current, *(c for c in current.children if c.dep_ in ("compound", "appos") or
-                                 (c.dep_ == "prep" and c.lower_ == "of"))]:
+        placeish = _lemma(current) in _PLACEISH  # "Kinda area in Y", "the village of X in Y"
+        for t in [current, *(c for c in current.children if placeish and (c.dep_ in ("compound", "appos") or
+                                 (c.dep_ == "prep" and c.lower_ == "of")))]:
             for u in ([t] if t.dep_ != "prep" else [g for g in t.children if g.dep_ == "pobj"]):
                 m = ctx.mention_at(u)
                 if m is not None and m.entity != place and m.entity in others:
@@ -527,16 +571,15 @@ def _container(ctx: Context, root: Token, place: str, others: set[str]) -> bool:
 
 
 def _names_topic(ctx: Context, place: str, sent: SpacySpan, triggers: list[Token]) -> bool:
-    """Whether a place is named only as a modifier of talks or a call ("the Gaza ceasefire talks")."""
-    heads = {t.i for tok in triggers for t in (tok, _noun_head(tok))}
+    """Whether a place is named only as a modifier ("the Gaza ceasefire talks", "a Gaza truce
+    proposal"): talks are where they are held, and that is said with a preposition."""
     roots = []
     for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
         if m.entity == place:
             span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
             if span is not None:
                 roots.append(span.root)
-    return bool(roots) and all(r.dep_ in ("compound", "amod", "nmod", "poss") and
-                               (r.head.i in heads or _noun_head(r.head).i in heads) for r in roots)
+    return bool(roots) and all(r.dep_ in ("compound", "amod", "nmod", "poss") for r in roots)
 
 
 def _compatible(antecedent: _Mention, mention: _Mention) -> bool:
@@ -634,7 +677,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
     region = _main_region(ctx)
     datelines = _datelines(ctx)
     for number, sent in enumerate(ctx.sents):
-        date = ctx.date_in(sent, outside_quotes=False)
+        date, said_date = _event_date(ctx, sent)
         current = date is not None and (year is None or date.year >= year)
         if is_background(sent.text, year) and not current:
             continue
@@ -643,7 +686,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
         triggers = [(t, tok) for t, tok in _find_triggers(sent) if not _negated(tok) and not _hypothetical(tok)
-                    and not _attributive(t, tok) and not _weapon_hit(t, tok)
+                    and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
         topics = {i for t, tok in triggers if t.event_type in _HAS_TOPIC
                   for i in (tok.i, tok.head.i if tok.dep_ == "compound" else tok.i)}
@@ -677,10 +720,12 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             if topic_tokens:  # "a truce in X": X is where the truce would be, not where the talks are
                 places = [p for p in places if _nearest_trigger(ctx, p, sent, topic_tokens) is None]
             if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
-                places = [p for p in places if any(_governs(ctx, tok, p, sent) for tok in tokens_)
-                          and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type)]
+                places = [p for p in places if (any(_governs(ctx, tok, p, sent) for tok in tokens_)
+                          and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type))
+                          or not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)]
+                # a place no trigger governs ("troops in X repelled an attack … with shell fire") is all of theirs
             event_date = date
-            own_date = date is not None
+            own_date = date is not None and not said_date
             if any(_habitual(tok) for tok in tokens_) and not (own_date or places):
                 continue  # "it shells civilian areas": what a side does, not an event
             if event_date is None and ctx.anchor_is_publication and any(_present(tok) for tok in tokens_):
