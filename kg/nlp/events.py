@@ -445,7 +445,8 @@ def _retype(ctx: Context, event_type: str, token: Token) -> str:
 
 def _attributive(trigger: Trigger, token: Token) -> bool:
     """A one-word trigger used as an adjective ("the besieged enclave"): it describes, it does not report."""
-    return len(trigger.lemmas) == 1 and token.dep_ == "amod" and token.tag_ in ("VBN", "VBD", "JJ")
+    return len(trigger.lemmas) == 1 and token.dep_ == "amod" and (
+        token.tag_ in ("VBN", "VBD") or token.lower_.endswith("ed"))  # "besieged"; "offensive operations" report
 
 
 def _habitual(token: Token) -> bool:
@@ -587,7 +588,7 @@ def _compatible(antecedent: _Mention, mention: _Mention) -> bool:
     a, b = antecedent.event_type, mention.event_type
     if a == b:
         pass
-    elif b in _GENERIC_TYPES and a in _VIOLENT:
+    elif b in _GENERIC_TYPES and a in _VIOLENT and mention.anaphoric:
         pass  # "the attack" after an air strike
     elif not (a in _GENERIC_TYPES and b in _VIOLENT and mention.anaphoric):
         return False  # "the drone strike" after "the attack": the same; a shelling after fighting: not
