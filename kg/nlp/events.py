@@ -378,10 +378,14 @@ def _instrument(token: Token) -> str | None:
     "drones attacked the town", "attacked the port with missiles", "an attack by warplanes"."""
     head = _noun_head(token)
     near: list[Token] = []
-    for t in {token, head}:
+    scope = {token, head}
+    scope |= {c for t in list(scope) for c in t.children if c.dep_ in ("relcl", "acl", "advcl")}  # "… that hit X with"
+    for t in scope:
         near += [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "nsubj", "agent")]
         for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "by", "from")):
             near += [c for c in prep.children if c.dep_ == "pobj"]
+        if t.lemma_.lower() == "use":  # "shelled the village using rocket launchers"
+            near += [c for c in t.children if c.dep_ == "dobj"]
     for c in list(near):
         if c.dep_ == "agent":
             near += [g for g in c.children if g.dep_ == "pobj"]
@@ -502,6 +506,8 @@ def _sided(token: Token) -> bool:
     head = token.head
     if token.dep_ in ("npadvmod", "compound", "amod", "nmod") and head.lower_ in _W["party_participle"]:
         return True
+    if token.dep_ == "pobj" and head.dep_ == "prep" and head.head.lower_ in _W["base_participle"]:
+        return True  # "Islamists based in X"
     current = token
     for _ in range(3):
         if current.dep_ != "pobj" or current.head.dep_ != "prep" or current.head.head is current.head:
@@ -686,7 +692,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if ctx.is_headline(sent) or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
-        triggers = [(t, tok) for t, tok in _find_triggers(sent) if not _negated(tok) and not _hypothetical(tok)
+        found = _find_triggers(sent)
+        triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok)
                     and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
         topics = {i for t, tok in triggers if t.event_type in _HAS_TOPIC
@@ -696,6 +703,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 or not (any(a.i in topics for a in tok.ancestors)
                         or (tok.dep_ == "pobj" and tok.head.lower_ in _TOPIC_PREPS))]
         topic_tokens = {tok.i: "topic" for t, tok in triggers if (t, tok) not in kept}
+        # "to deter them from attacking ships in X": X is where the event that did not happen would be
+        topic_tokens |= {tok.i: "dropped" for t, tok in found if (t, tok) not in triggers and tok.pos_ == "VERB"}
         triggers = kept
         if not triggers:
             continue
