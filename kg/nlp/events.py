@@ -528,7 +528,8 @@ def _between_places(ctx: Context, token: Token, entity: str) -> bool:
 
 def _iterative(token: Token) -> bool:
     """A trigger noun told as a pattern ("repeated attacks", "daily shelling"), not one event."""
-    return token.pos_ == "NOUN" and any(c.dep_ == "amod" and _lemma(c) in _W["iterative"] for c in token.children)
+    return token.pos_ == "NOUN" and any(
+        c.dep_ == "amod" and (_lemma(c) in _W["iterative"] or c.lower_ in _W["iterative"]) for c in token.children)
 
 
 _DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())

@@ -40,8 +40,10 @@ _PLACE_HEADS = _W["city_noun"] | _W["place_noun"]
 
 
 def _named_as_place(span: SpacySpan) -> bool:
-    """Whether a name is given as the name of a place: "the town of X", "the villages of Y and Z"."""
+    """Whether a name is given as the name of a place: "the town of X", "the villages of Y and Z", "X town"."""
     token = span.root
+    if token.dep_ == "compound" and token.head.lemma_.lower() in _PLACE_HEADS and token.head.i == span.end:
+        return True  # "Jarjanaz town", "Moe Tarr Lay village"
     for _ in range(6):
         if token.dep_ != "conj" or token.head is token:
             break
