@@ -23,7 +23,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.ids import Iris
-from kg.model import Event, Span
+from kg.model import EntityMention, Event, Span
 from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
 from kg.nlp.dates import resolve_date
 from kg.nlp.discourse import Context
@@ -59,7 +59,7 @@ _KINDS_OF_ATTACK = _R.subclasses("Attack") - {"Attack"}
 _GENERIC_TYPES = frozenset({"Attack", "ArmedClash"})  # the classes of a bare "attack", "strike", "raid"
 _VIOLENT = _R.subclasses("Attack") | _R.subclasses("ArmedClash") | _R.subclasses("Shootdown")
 _INSTRUMENTS = _R.instruments
-_ANAPHORIC_DETS = frozenset({"the", "this", "that", "these", "those", "its", "their", "such"})
+_ANAPHORIC_DETS = frozenset({"the", "this", "that", "these", "those", "such"})  # "its offensive": its agent's
 _CAPTIVE_NOUNS = _W["military_noun"] | _W["civilian_noun"] | _W["people_noun"] | _W["materiel_noun"]
 _PLACEISH = _W["city_noun"] | _W["place_noun"] | _W["area_noun"] | _W["admin_noun"] | frozenset(
     {"location", "locations", "area", "areas", "neighbourhood", "neighborhood", "camp", "outpost", "base"})
@@ -118,7 +118,9 @@ def _find_triggers(sent: SpacySpan) -> list[tuple[Trigger, Token]]:
             if i + n > len(lemmas):
                 break
             window = range(i, i + n)
-            if all(lemmas[j] == trigger.lemmas[k] or lowers[j] == trigger.lemmas[k] for k, j in enumerate(window)):
+            if all((lemmas[j] == trigger.lemmas[k] or lowers[j] == trigger.lemmas[k])
+                   and not (trigger.pos and trigger.pos[k] and sent[j].pos_ != trigger.pos[k])
+                   for k, j in enumerate(window)):
                 if any(j in taken for j in window):
                     continue
                 taken.update(window)
@@ -264,11 +266,21 @@ def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[st
                     return [m.entity]
         if det.lower_ == "the" and lemma in _AREA_NOUNS and region is not None:
             return [region]
+        if det.lower_ == "the" and lemma == "country":  # "an Israeli strike on the country's south"
+            for m in ctx.mentions_before(ctx.offset + token.idx):
+                if ctx.types(m.entity) & _COUNTRY_TYPES and not _acts_at(ctx, m):
+                    return [m.entity]
         if det.lower_ in ("its", "their") and lemma in _OWNED_NOUNS:
             for m in reversed(ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + token.idx)):
                 if "State" in ctx.types(m.entity) and "Country" in ctx.types(m.entity):
                     return [m.entity]
     return []
+
+
+def _acts_at(ctx: Context, m: EntityMention) -> bool:
+    """Whether a state's mention is an agent or a demonym's, not the country as a place."""
+    span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+    return span is not None and (_acts(span.root) or span.root.dep_ in ("amod", "compound"))
 
 
 def _places(ctx: Context, sent: SpacySpan, actors: set[str],

@@ -36,7 +36,7 @@ _WEEKDAYS_MONTHS = {
 
 
 _W = rules().words
-_PLACE_HEADS = _W["city_noun"] | _W["place_noun"]
+_PLACE_HEADS = _W["city_noun"] | _W["place_noun"] | _W["site_noun"]
 
 
 def _named_as_place(span: SpacySpan) -> bool:

@@ -45,7 +45,7 @@ WORD_SETS = (
     "agency_credit", "reported_prep", "topic_prep", "relaying",
     # events: what is captured, whose side a place is named for, what an attack hits, where a place lies
     "materiel_noun", "party_noun", "party_participle", "civil_target", "surround_noun", "admin_noun",
-    "iterative", "base_participle",
+    "iterative", "base_participle", "site_noun",
 )
 
 
@@ -58,6 +58,7 @@ class Trigger:
     requires: tuple[tuple[str, ...], ...] = ()  # each: one of these words must be in the sentence
     forbids: tuple[str, ...] = ()  # words that veto this trigger in the sentence
     line: int = 0
+    pos: tuple[str, ...] = ()  # per word: the part of speech it must have ("bomb/VERB"), or ""
 
 
 @dataclass(frozen=True)
@@ -224,11 +225,14 @@ def load(lexicon_dir: Path = LEXICON_DIR, ontology: Path | None = None) -> Rules
                 requires.append(tuple(sorted(w for w in equipment.get(word[1:], ()) if " " not in w)))
             else:
                 requires.append(tuple(w for w in word.lower().split("|") if w))
-        lemmas = tuple(row.get("words", "").lower().split())
+        parts = [w.partition("/") for w in row.get("words", "").split()]
+        lemmas = tuple(w.lower() for w, _, _ in parts)
+        pos = tuple(p.upper() for _, _, p in parts)
         if not lemmas:
             problems.append(f"triggers.tsv:{n}: no words")
             continue
-        triggers.append(Trigger(cls, lemmas, tuple(requires), tuple(row.get("forbids", "").lower().split()), n))
+        triggers.append(Trigger(cls, lemmas, tuple(requires), tuple(row.get("forbids", "").lower().split()), n,
+                                pos if any(pos) else ()))
     return Rules(
         triggers=tuple(triggers), words={k: frozenset(v) for k, v in words.items()}, roles=roles,
         equipment={k: frozenset(v) for k, v in equipment.items()}, superclasses=superclasses,
