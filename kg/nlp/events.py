@@ -709,6 +709,9 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok)
                     and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
+        objects = {tok.head.i for _, tok in triggers if tok.dep_ == "dobj"}
+        triggers = [(t, tok) for t, tok in triggers if tok.i not in objects or t.event_type in _HAS_TOPIC]
+        # "repelled an attack": the attack is the event, not a second one
         topics = {i for t, tok in triggers if t.event_type in _HAS_TOPIC
                   for i in (tok.i, tok.head.i if tok.dep_ == "compound" else tok.i)}
         # "talks on a truce": the truce is what the talks are about, not an event of its own
