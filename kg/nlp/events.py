@@ -709,6 +709,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok)
                     and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
+        # "to deter them from attacking ships in X": X is where the event that did not happen would be
+        dropped = {tok.i: "dropped" for t, tok in found if (t, tok) not in triggers and tok.pos_ == "VERB"}
         objects = {tok.head.i for _, tok in triggers if tok.dep_ == "dobj"}
         triggers = [(t, tok) for t, tok in triggers if tok.i not in objects or t.event_type in _HAS_TOPIC]
         # "repelled an attack": the attack is the event, not a second one
@@ -719,8 +721,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 or not (any(a.i in topics for a in tok.ancestors)
                         or (tok.dep_ == "pobj" and tok.head.lower_ in _TOPIC_PREPS))]
         topic_tokens = {tok.i: "topic" for t, tok in triggers if (t, tok) not in kept}
-        # "to deter them from attacking ships in X": X is where the event that did not happen would be
-        topic_tokens |= {tok.i: "dropped" for t, tok in found if (t, tok) not in triggers and tok.pos_ == "VERB"}
+        topic_tokens |= dropped
         triggers = kept
         if not triggers:
             continue
