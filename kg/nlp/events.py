@@ -482,8 +482,8 @@ def _anaphoric(token: Token) -> bool:
     return any(c.dep_ in ("det", "poss") and c.lower_ in _ANAPHORIC_DETS for c in head.children)
 
 
-_DATELINE_END = re.compile(r"\s[-\u2013\u2014]{1,2}\s|:\s|/\.?\s")
-_DATELINE_WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*|\d+")
+_DATELINE_END = re.compile(r"\s[-–—]{1,2}\s|:\s|/\.?\s")
+_DATELINE_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
 _MONTH_WORDS = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
                          "july august september october november december".split())
 
