@@ -126,6 +126,7 @@ def test_a_place_keeps_the_spelling_the_text_uses() -> None:
     ("Troops attacked Barda with ballistic missiles on Saturday.", "MissileStrike"),
     ("Rebels repelled an attack that targeted their base in Barda with mortar fire on Saturday.", "Shelling"),
     ("Warplanes bombed Barda on Saturday.", "AirStrike"),
+    ("Nine people died after aerial bombardment on areas in Barda on Saturday.", "AirStrike"),
     ("Gunmen attacked merchant ships near Barda on Saturday.", "Attack"),
     ("Rebels captured two officers alive in Barda on Saturday.", "ArmedClash"),
     ("The rebels regained control of Barda on Saturday.", "TerritorialCapture"),

@@ -448,7 +448,7 @@ def _retype(ctx: Context, event_type: str, token: Token) -> str:
     """The class of a mention once its words are read in context: a generic attack carried out
     with aircraft, drones, missiles or guns is that kind of attack; people or weapons captured
     are fighting, not ground taken."""
-    if event_type in _GENERIC_TYPES:
+    if event_type in _GENERIC_TYPES or _lemma(token) in _W["instrument_typed"]:
         found = _instrument(token)
         if found is not None:
             return found

@@ -45,7 +45,7 @@ WORD_SETS = (
     "agency_credit", "reported_prep", "topic_prep", "relaying",
     # events: what is captured, whose side a place is named for, what an attack hits, where a place lies
     "materiel_noun", "party_noun", "party_participle", "civil_target", "surround_noun", "admin_noun",
-    "iterative", "base_participle", "site_noun",
+    "iterative", "base_participle", "site_noun", "instrument_typed",
 )
 
 
