@@ -14,15 +14,18 @@ own claim about it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.ids import Iris
-from kg.model import Event
+from kg.model import EntityMention, Event, Span
 from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
+from kg.nlp.dates import resolve_date
 from kg.nlp.discourse import Context
 from kg.nlp.tables import Trigger, rules
 
@@ -33,6 +36,7 @@ _R = rules()
 TRIGGERS: tuple[Trigger, ...] = _R.triggers
 _W = _R.words
 _DENY = _W["denial"]
+_SPEECH = _W["speech"]
 _FROM_PREPS = _W["from_prep"]
 _PLACE_NOUNS = _W["place_noun"]
 _PARTY_PREPS = _W["party_prep"]
@@ -51,6 +55,15 @@ _GENERIC = _W["generic_trigger"]
 _COUNTRY_TYPES = _R.subclasses("Country") | _R.subclasses("State")
 _SETTLEMENT = _R.subclasses("Settlement")
 _REGION = _R.subclasses("Region")
+_KINDS_OF_ATTACK = _R.subclasses("Attack") - {"Attack"}
+_GENERIC_TYPES = frozenset({"Attack", "ArmedClash"})  # the classes of a bare "attack", "strike", "raid"
+_VIOLENT = _R.subclasses("Attack") | _R.subclasses("ArmedClash") | _R.subclasses("Shootdown")
+_INSTRUMENTS = _R.instruments
+_ANAPHORIC_DETS = frozenset({"the", "this", "that", "these", "those", "such"})  # "its offensive": its agent's
+_CAPTIVE_NOUNS = _W["military_noun"] | _W["civilian_noun"] | _W["people_noun"] | _W["materiel_noun"]
+_PLACEISH = _W["city_noun"] | _W["place_noun"] | _W["area_noun"] | _W["admin_noun"] | frozenset(
+    {"location", "locations", "area", "areas", "neighbourhood", "neighborhood", "camp", "outpost", "base"})
+_CONTAINER_DEPS = frozenset({"pobj", "prep", "compound", "poss", "appos", "amod"})
 
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)(s?)\b(?!\s*(?:-|–)\s*\d)(\s+[a-z]+)?")
@@ -105,7 +118,9 @@ def _find_triggers(sent: SpacySpan) -> list[tuple[Trigger, Token]]:
             if i + n > len(lemmas):
                 break
             window = range(i, i + n)
-            if all(lemmas[j] == trigger.lemmas[k] or lowers[j] == trigger.lemmas[k] for k, j in enumerate(window)):
+            if all((lemmas[j] == trigger.lemmas[k] or lowers[j] == trigger.lemmas[k])
+                   and not (trigger.pos and trigger.pos[k] and sent[j].pos_ != trigger.pos[k])
+                   for k, j in enumerate(window)):
                 if any(j in taken for j in window):
                     continue
                 taken.update(window)
@@ -216,9 +231,14 @@ def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
     return any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end))
 
 
-def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> str | None:
+def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str],
+                     own: Sequence[Token] = ()) -> str | None:
     """The event type of the trigger closest above a place in the parse ("talks on a ceasefire in
-    Gaza": Gaza is where the ceasefire would hold, not where the talks are)."""
+    Gaza": Gaza is where the ceasefire would hold, not where the talks are). A trigger coordinated
+    with one of ``own`` shares its places ("airstrikes and shelling in X": both are in X)."""
+    linked = ("conj", "acl", "appos")  # "airstrikes and [artillery] shelling in X" (parsed either way)
+    mine = {t.i for t in own} | {c.i for t in own for c in t.children if c.dep_ in linked} | {
+        t.head.i for t in own if t.dep_ in linked}
     for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
         if m.entity != place:
             continue
@@ -227,7 +247,7 @@ def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[i
             continue
         for token in span.root.ancestors:
             if token.i in triggers:
-                return triggers[token.i]
+                return None if token.i in mine else triggers[token.i]
     return None
 
 
@@ -237,8 +257,8 @@ def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[st
     for token in sent:
         lemma = token.lemma_.lower()
         det = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
-        if det is None or token.pos_ != "NOUN":
-            continue
+        if det is None or token.pos_ != "NOUN" or any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+            continue  # "the border towns of X and Y" name their places
         if det.lower_ == "the" and lemma in _CITY_NOUNS:
             before = ctx.offset + sent.start_char
             for m in ctx.mentions_before(before):
@@ -246,6 +266,10 @@ def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[st
                     return [m.entity]
         if det.lower_ == "the" and lemma in _AREA_NOUNS and region is not None:
             return [region]
+        if det.lower_ == "the" and lemma == "country":  # "an Israeli strike on the country's south"
+            for m in ctx.mentions_before(ctx.offset + token.idx):
+                if ctx.types(m.entity) & _COUNTRY_TYPES and not _acts_at(ctx, m):
+                    return [m.entity]
         if det.lower_ in ("its", "their") and lemma in _OWNED_NOUNS:
             for m in reversed(ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + token.idx)):
                 if "State" in ctx.types(m.entity) and "Country" in ctx.types(m.entity):
@@ -253,17 +277,29 @@ def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[st
     return []
 
 
-def _places(ctx: Context, sent: SpacySpan, actors: set[str]) -> list[str]:
-    """The most specific places the sentence names (not origins of "from" phrases)."""
+def _acts_at(ctx: Context, m: EntityMention) -> bool:
+    """Whether a state's mention is an agent or a demonym's, not the country as a place."""
+    span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+    return span is not None and (_acts(span.root) or span.root.dep_ in ("amod", "compound"))
+
+
+def _places(ctx: Context, sent: SpacySpan, actors: set[str],
+            datelines: Sequence[tuple[int, int]] = ()) -> list[str]:
+    """The most specific places the sentence names (not origins of "from" phrases, not the
+    dateline's, not a place only named as where another one lies)."""
     mentions = ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char)
     places: list[tuple[str, bool, bool]] = []  # iri, is origin, is coarse (a state or country)
+    roots: dict[str, list[Token]] = {}
     for m in mentions:
-        if not ctx.is_place(m.entity):
+        if not ctx.is_place(m.entity) or any(b <= m.span.begin < e for b, e in datelines):
             continue
         token = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
         origin = False
-        if token is not None and _acts(token.root):
+        if token is not None and ((_acts(token.root) and not _between_places(ctx, token.root, m.entity))
+                                  or _sided(token.root) or _reference_point(token.root)):
             continue  # "Yerevan said", "Ankara denied": a capital standing for its state, not a place
+        if token is not None:
+            roots.setdefault(m.entity, []).append(token.root)
         if token is not None:
             preps = [a for a in token.root.ancestors if a.dep_ == "prep"][:2]
             origin = any(p.lower_ in _FROM_PREPS for p in preps)
@@ -277,6 +313,10 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str]) -> list[str]:
                 continue
         places.append((m.entity, origin, coarse))
     fine = [p for p, origin, coarse in places if not coarse and not origin]
+    named = set(fine)
+    fine = [p for p in fine if not (roots.get(p) and all(_container(ctx, r, p, named) for r in roots[p]))] or fine
+    # "villages in the X and Y districts … Z": the town, not the areas around it
+    fine = [p for p in fine if not (roots.get(p) and all(_admin_area(ctx, r, p) for r in roots[p]))] or fine
     if fine:
         # "Stepanakert, the main city of Nagorno-Karabakh": the most specific place only
         inner = [p for p in fine if not any(q != p and _within(ctx, q, p) for q in fine)]
@@ -317,6 +357,310 @@ def _hypothetical(trigger: Token) -> bool:
     return False
 
 
+def _event_date(ctx: Context, sent: SpacySpan) -> tuple[dt.date | None, bool]:
+    """The date a sentence gives an event, and whether it is only the date something was said
+    ("Saba reported Friday that … Wednesday night": Wednesday; "X said on Monday": Monday, as said)."""
+    said: dt.date | None = None
+    for ent in sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        resolved = resolve_date(ent.text, ctx.anchor, anchor_is_publication=ctx.anchor_is_publication)
+        if resolved is None:
+            continue
+        head = ent.root.head
+        if head.dep_ == "prep" and head.head is not head:
+            head = head.head
+        if _lemma(head) in _SPEECH:
+            said = said or resolved
+            continue
+        return resolved, False
+    return said, said is not None
+
+
+def _noun_head(token: Token) -> Token:
+    """The head of the phrase a trigger word sits in ("drone" in "drone strike": "strike")."""
+    head = token
+    while head.dep_ in ("amod", "compound", "nmod") and head.head is not head and head.head.pos_ in ("NOUN", "PROPN"):
+        head = head.head
+    return head
+
+
+def _instrument(token: Token) -> str | None:
+    """The class a generic attack takes from what it was carried out with: "helicopters' attack",
+    "drones attacked the town", "attacked the port with missiles", "an attack by warplanes"."""
+    head = _noun_head(token)
+    near: list[Token] = []
+    scope = {token, head}
+    scope |= {c for t in list(scope) for c in t.children if c.dep_ in ("relcl", "acl", "advcl")}  # "… that hit X with"
+    for t in scope:
+        near += [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "nsubj", "agent")]
+        for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "by", "from")):
+            near += [c for c in prep.children if c.dep_ == "pobj"]
+        if t.lemma_.lower() == "use":  # "shelled the village using rocket launchers"
+            near += [c for c in t.children if c.dep_ == "dobj"]
+    for c in list(near):
+        if c.dep_ == "agent":
+            near += [g for g in c.children if g.dep_ == "pobj"]
+        near += [g for g in c.children if g.dep_ in ("compound", "amod")]
+    found = {_INSTRUMENTS[w] for c in near for w in (_lemma(c), c.lower_) if w in _INSTRUMENTS}
+    # the most specific: "pilotless aircraft" is a drone
+    return max(sorted(found), key=lambda c: len(_R.superclasses.get(c, ())), default=None)
+
+
+def _weapon_hit(trigger: Trigger, token: Token) -> bool:
+    """A weapon named as what was hit ("targeted missiles ready for launch"), not as the attack."""
+    return len(trigger.lemmas) == 1 and _lemma(token) in _INSTRUMENTS and token.dep_ in ("dobj", "nsubjpass") \
+        and _lemma(token.head) in _ATTACK_VERBS | {"destroy", "intercept"}
+
+
+def _civil_target(token: Token) -> bool:
+    """Whether an attack is on ships, cars, houses or civilians rather than on a force."""
+    head = _noun_head(token)
+    objects = [c for c in head.children if c.dep_ == "dobj"] if head.pos_ == "VERB" else []
+    objects += [g for t in {token, head} for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "against")
+                for g in c.children if g.dep_ == "pobj"]
+    return any(_lemma(o) in _W["civil_target"] or any(_lemma(x) in _W["civil_target"] for x in _conjuncts(o))
+               for o in objects)
+
+
+def _captives(ctx: Context, token: Token) -> bool:
+    """Whether what a capture verb takes is people or materiel ("captured two officers alive",
+    "seized a cache of weapons"), not ground."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "oprd", "acomp")]
+    if token.pos_ == "NOUN":
+        objects += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children if g.dep_ == "pobj"]
+    if not objects:
+        return False
+    for obj in objects:
+        for t in [obj, *(c for c in obj.children if c.dep_ in ("prep", "conj"))]:
+            targets = [t] if t.dep_ != "prep" else [g for g in t.children if g.dep_ == "pobj"]
+            for x in targets:
+                m = ctx.mention_at(x)
+                if m is not None and ctx.is_place(m.entity):
+                    return False
+                if (m is not None and ctx.is_person(m.entity)) or _lemma(x) in _CAPTIVE_NOUNS:
+                    return True
+    return False
+
+
+def _retype(ctx: Context, event_type: str, token: Token) -> str:
+    """The class of a mention once its words are read in context: a generic attack carried out
+    with aircraft, drones, missiles or guns is that kind of attack; people or weapons captured
+    are fighting, not ground taken."""
+    if event_type in _GENERIC_TYPES or _lemma(token) in _W["instrument_typed"]:
+        found = _instrument(token)
+        if found is not None:
+            return found
+        if event_type == "ArmedClash" and _civil_target(token):
+            return "Attack"  # "attacks on merchant ships": no clash between forces
+    if event_type == "TerritorialCapture" and _captives(ctx, token):
+        return "ArmedClash"
+    return event_type
+
+
+def _attributive(trigger: Trigger, token: Token) -> bool:
+    """A one-word trigger used as an adjective ("the besieged enclave"): it describes, it does not report."""
+    return len(trigger.lemmas) == 1 and token.dep_ == "amod" and (
+        token.tag_ in ("VBN", "VBD") or token.lower_.endswith("ed"))  # "besieged"; "offensive operations" report
+
+
+def _habitual(token: Token) -> bool:
+    """A trigger in the simple present ("it shells civilian areas", "carries out strikes"): what a
+    side does, not an event."""
+    verb = token if token.pos_ == "VERB" else (token.head if token.dep_ == "dobj" else None)
+    if verb is None or verb.tag_ not in ("VBZ", "VBP"):
+        return False
+    return not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+
+
+def _anaphoric(token: Token) -> bool:
+    """A trigger noun that names an event already told ("the attack", "these strikes", "its offensive")."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = _noun_head(token)
+    return any(c.dep_ in ("det", "poss") and c.lower_ in _ANAPHORIC_DETS for c in head.children)
+
+
+_DATELINE_END = re.compile(r"\s[-–—]{1,2}\s|:\s|/\.?\s")
+_DATELINE_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
+_MONTH_WORDS = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
+                         "july august september october november december".split())
+
+
+def _datelines(ctx: Context) -> list[tuple[int, int]]:
+    """Where the text names where it was filed ("CAIRO (Sputnik) -", "Sanaa, July 13:", "KYIV,
+    Ukraine, June 22 —"): a place there is the reporter's, not the event's."""
+    out: list[tuple[int, int]] = []
+    if ctx.offset:
+        return out
+    begin = 0
+    for _ in range(4):
+        while begin < len(ctx.text) and ctx.text[begin].isspace():
+            begin += 1
+        if begin >= len(ctx.text):
+            break
+        head = ctx.text[begin:begin + 80].split("\n", 1)[0]
+        m = _DATELINE_END.search(head)
+        if m is not None and head[:1].isupper():
+            words = _DATELINE_WORD.findall(head[:m.start()])
+            if 0 < len(words) <= 8 and all(w[0].isupper() or w.isdigit() or w.lower() in _MONTH_WORDS for w in words):
+                out.append((ctx.offset + begin, ctx.offset + begin + m.start()))
+        nl = ctx.text.find("\n", begin)
+        if nl < 0:
+            break
+        begin = nl
+    return out
+
+
+def _sided(token: Token) -> bool:
+    """A place named as a side: "in support of X", "solidarity with Palestinians in X", "X-backed forces"."""
+    head = token.head
+    if token.dep_ in ("npadvmod", "compound", "amod", "nmod") and head.lower_ in _W["party_participle"]:
+        return True
+    if token.dep_ == "pobj" and head.dep_ == "prep" and head.head.lower_ in _W["base_participle"]:
+        return True  # "Islamists based in X"
+    current = token
+    for _ in range(3):
+        if current.dep_ != "pobj" or current.head.dep_ != "prep" or current.head.head is current.head:
+            return False
+        current = current.head.head
+        if _lemma(current) in _W["party_noun"]:
+            return True
+    return False
+
+
+def _between_places(ctx: Context, token: Token, entity: str) -> bool:
+    """"between X and Y" where X and Y are towns, not sides: a stretch of ground."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ == "between" and not ctx.is_actor(entity) \
+        and not ctx.types(entity) & _COUNTRY_TYPES
+
+
+def _iterative(token: Token) -> bool:
+    """A trigger noun told as a pattern ("repeated attacks", "daily shelling"), not one event."""
+    return token.pos_ == "NOUN" and any(
+        c.dep_ == "amod" and (_lemma(c) in _W["iterative"] or c.lower_ in _W["iterative"]) for c in token.children)
+
+
+_DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
+
+
+def _reference_point(token: Token) -> bool:
+    """A place that only measures where the event was: "150 km south of X"."""
+    head = token.head
+    return token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _DIRECTIONS and any(
+        c.like_num or any(g.like_num for g in c.children) for c in head.head.children)
+
+
+def _admin_area(ctx: Context, root: Token, place: str) -> bool:
+    """A place named as an administrative area: "the Shebekinsky district", "the Terter and Fuzuli districts"."""
+    for t in (root, root.head, *(c for c in root.children if c.dep_ in ("compound", "appos"))):
+        if _lemma(t) in _W["admin_noun"] or t.lower_ in _W["admin_noun"]:
+            return True
+    head = root
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head  # "the Terter, Jabrail and Fuzuli districts": the last one carries the noun
+    return head is not root and _lemma(head.head) in _W["admin_noun"]
+
+
+def _container(ctx: Context, root: Token, place: str, others: set[str]) -> bool:
+    """Whether a place is named only as where another place lies ("the village of X in the Y
+    district", "X area in the countryside of Y", "Y's X")."""
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and _lemma(root.head.head) in _W["surround_noun"] \
+            and others - {place}:
+        return True  # "Sahl al-Rouj in the countryside of Idlib"
+    current = root
+    for _ in range(8):
+        if current.dep_ not in _CONTAINER_DEPS and not (current.dep_ == "relcl" and current.lemma_ == "be"):
+            return False
+        current = current.head
+        if current.pos_ in ("VERB", "AUX") and current.lemma_ != "be":
+            return False
+        placeish = _lemma(current) in _PLACEISH  # "Kinda area in Y", "the village of X in Y"
+        for t in [current, *(c for c in current.children if placeish and (c.dep_ in ("compound", "appos") or
+                                 (c.dep_ == "prep" and c.lower_ == "of")))]:
+            for u in ([t] if t.dep_ != "prep" else [g for g in t.children if g.dep_ == "pobj"]):
+                m = ctx.mention_at(u)
+                if m is not None and m.entity != place and m.entity in others:
+                    return True
+        if current.head is current:
+            return False
+    return False
+
+
+def _names_topic(ctx: Context, place: str, sent: SpacySpan, triggers: list[Token]) -> bool:
+    """Whether a place is named only as a modifier ("the Gaza ceasefire talks", "a Gaza truce
+    proposal"): talks are where they are held, and that is said with a preposition."""
+    roots = []
+    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+        if m.entity == place:
+            span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+            if span is not None:
+                roots.append(span.root)
+    return bool(roots) and all(r.dep_ in ("compound", "amod", "nmod", "poss") for r in roots)
+
+
+def _compatible(antecedent: _Mention, mention: _Mention) -> bool:
+    """Whether a later mention can name the same event as an earlier one."""
+    a, b = antecedent.event_type, mention.event_type
+    if a == b:
+        pass
+    elif b in _GENERIC_TYPES and a in _VIOLENT and mention.anaphoric:
+        pass  # "the attack" after an air strike
+    elif not (a in _GENERIC_TYPES and b in _VIOLENT and mention.anaphoric):
+        return False  # "the drone strike" after "the attack": the same; a shelling after fighting: not
+    if antecedent.own_date and mention.own_date and antecedent.date != mention.date:
+        return False
+    return not (antecedent.agents and mention.agents and not set(antecedent.agents) & set(mention.agents))
+
+
+def _coarse(ctx: Context, places: list[str]) -> bool:
+    return all(ctx.types(p) & (_COUNTRY_TYPES | _REGION) for p in places)
+
+
+def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
+    """One event per cluster of mentions: a mention with no place of its own ("134 families fled the
+    clashes", "the militaries confirmed the strikes"), or a definite one ("the attack took place in
+    X", "the strike hit X") that places an event told before, is that event: it adds its place
+    (where the first gave none, or only a country or region), date, claimants and a more
+    specific class ("the attack" told first, "the drone struck" after)."""
+    out: list[_Mention] = []
+    last: dict[int, int] = {}  # id of a cluster -> number of its last sentence
+    for m in mentions:
+        target: _Mention | None = None
+        for c in reversed(out):
+            if not _compatible(c, m):
+                continue
+            if not m.places and (m.anaphoric or m.event_type in _VIOLENT):
+                target = c  # a claim of talks or of aid, told again by another party, is another claim
+            elif m.places and m.event_type == c.event_type and set(m.places) == set(c.places) \
+                    and m.number - last[id(c)] <= 2 \
+                    and not (m.dated and c.dated):
+                target = c  # "X was shelled", then "the army shelled X": told twice
+            elif m.anaphoric and m.number - last[id(c)] <= 4 and (
+                    not c.places or _coarse(ctx, c.places) or set(m.places) <= set(c.places)
+                    or all(any(_within(ctx, p, q) for q in c.places) for p in m.places)):
+                target = c
+            break  # the nearest compatible event only
+        if target is None:
+            out.append(m)
+            last[id(m)] = m.number
+            continue
+        last[id(target)] = m.number
+        if m.places and (not target.places or (_coarse(ctx, target.places) and not _coarse(ctx, m.places))):
+            target.places = list(m.places)
+        if target.event_type in _GENERIC_TYPES and m.event_type not in _GENERIC_TYPES:
+            target.event_type = m.event_type
+        if m.date is not None and (target.date is None or (m.own_date and not target.own_date)):
+            target.date, target.own_date = m.date, m.own_date
+        target.agents = tuple(dict.fromkeys([*target.agents, *m.agents]))
+        target.extra_claimed += [c for c in m.claimed if c not in target.claimed]
+        target.denied = tuple(dict.fromkeys([*target.denied, *m.denied]))
+    return out
+
+
 def _main_region(ctx: Context) -> str | None:
     """The region the document names most: where unplaced fighting is (the war's theatre)."""
     counts: dict[str, int] = {}
@@ -326,13 +670,34 @@ def _main_region(ctx: Context) -> str | None:
     return max(sorted(counts), key=lambda k: counts[k]) if counts else None
 
 
+@dataclass
+class _Mention:
+    """One kind of event named in one sentence, before mentions of one event are joined."""
+
+    event_type: str
+    tokens: list[Token]
+    places: list[str]
+    date: dt.date | None
+    own_date: bool  # the sentence gives the date (not the story going on, nor the report's date)
+    agents: tuple[str, ...]
+    claimed: tuple[str, ...]
+    denied: tuple[str, ...]
+    evidence: Span
+    about: tuple[str, ...]
+    number: int  # the sentence's number in the chunk
+    anaphoric: bool  # "the attack", "this strike": names an event told before
+    dated: bool = False  # the sentence has a date phrase of its own (resolved or not: "late last month")
+    extra_claimed: list[str] = field(default_factory=list)
+
+
 def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: int | None) -> list[Event]:
     """Events reported or alleged in one chunk."""
-    events: dict[str, Event] = {}
-    last_dated: dict[str, tuple[int, object]] = {}  # event type -> (sentence number, date)
+    mentions: list[_Mention] = []
+    last_dated: dict[str, tuple[int, dt.date]] = {}  # event type -> (sentence number, date)
     region = _main_region(ctx)
+    datelines = _datelines(ctx)
     for number, sent in enumerate(ctx.sents):
-        date = ctx.date_in(sent, outside_quotes=False)
+        date, said_date = _event_date(ctx, sent)
         current = date is not None and (year is None or date.year >= year)
         if is_background(sent.text, year) and not current:
             continue
@@ -340,8 +705,15 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if ctx.is_headline(sent) or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
-        triggers = [(t, tok) for t, tok in _find_triggers(sent) if not _negated(tok) and not _hypothetical(tok)
+        found = _find_triggers(sent)
+        triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok)
+                    and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
+        # "to deter them from attacking ships in X": X is where the event that did not happen would be
+        dropped = {tok.i: "dropped" for t, tok in found if (t, tok) not in triggers and tok.pos_ == "VERB"}
+        objects = {tok.head.i for _, tok in triggers if tok.dep_ == "dobj"}
+        triggers = [(t, tok) for t, tok in triggers if tok.i not in objects or t.event_type in _HAS_TOPIC]
+        # "repelled an attack": the attack is the event, not a second one
         topics = {i for t, tok in triggers if t.event_type in _HAS_TOPIC
                   for i in (tok.i, tok.head.i if tok.dep_ == "compound" else tok.i)}
         # "talks on a truce": the truce is what the talks are about, not an event of its own
@@ -349,6 +721,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 or not (any(a.i in topics for a in tok.ancestors)
                         or (tok.dep_ == "pobj" and tok.head.lower_ in _TOPIC_PREPS))]
         topic_tokens = {tok.i: "topic" for t, tok in triggers if (t, tok) not in kept}
+        topic_tokens |= dropped
         triggers = kept
         if not triggers:
             continue
@@ -360,23 +733,33 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         b, e = evidence.begin, evidence.end
         by_type: dict[str, list[Token]] = {}
         for trigger, token in triggers:
-            by_type.setdefault(trigger.event_type, []).append(token)
+            by_type.setdefault(_retype(ctx, trigger.event_type, token), []).append(token)
         if set(by_type) & _STRIKES:
             by_type.pop("ArmedClash", None)  # "the attack" that is the strike itself
+        if set(by_type) & _KINDS_OF_ATTACK:
+            by_type.pop("Attack", None)  # "the strike" that is the air strike named beside it
         trigger_tokens = {tok.i: kind for kind, toks in by_type.items() for tok in toks}
         for event_type, tokens_ in sorted(by_type.items()):
             agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok)))
-            places = _places(ctx, sent, set(agents) | set(claimed))
+            places = _places(ctx, sent, set(agents) | set(claimed), datelines)
+            if event_type in _HAS_TOPIC:  # "the Gaza ceasefire talks": about Gaza, not held there
+                places = [p for p in places if not _names_topic(ctx, p, sent, tokens_)]
             if topic_tokens:  # "a truce in X": X is where the truce would be, not where the talks are
                 places = [p for p in places if _nearest_trigger(ctx, p, sent, topic_tokens) is None]
             if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
-                places = [p for p in places if any(_governs(ctx, tok, p, sent) for tok in tokens_)
-                          and _nearest_trigger(ctx, p, sent, trigger_tokens) in (None, event_type)]
+                places = [p for p in places if (any(_governs(ctx, tok, p, sent) for tok in tokens_)
+                          and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type))
+                          or not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)]
+                # a place no trigger governs ("troops in X repelled an attack … with shell fire") is all of theirs
             event_date = date
+            own_date = date is not None and not said_date
+            if any(_habitual(tok) for tok in tokens_) and not (own_date or places):
+                continue  # "it shells civilian areas": what a side does, not an event
             if event_date is None and ctx.anchor_is_publication and any(_present(tok) for tok in tokens_):
                 event_date = ctx.anchor  # "are shelling", "the shelling … is a provocation": as it is reported
-            if event_date is None and event_type in last_dated and number - last_dated[event_type][0] <= 3:
-                event_date = last_dated[event_type][1]  # type: ignore[assignment]  # the story goes on
+            if event_date is None and event_type in last_dated and number - last_dated[event_type][0] <= 3 \
+                    and not any(t.ent_type_ == "DATE" for t in sent):  # "last year": not the day told before
+                event_date = last_dated[event_type][1]  # the story goes on
             if event_date is not None:
                 last_dated[event_type] = (number, event_date)
             if not places and event_type in _SELF_PLACED:
@@ -390,23 +773,32 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             generic = all(_lemma(tok) in _GENERIC for tok in tokens_)
             if event_type == "ArmedClash" and not (places or event_date or (agents and not generic)):
                 continue  # "there had been heavy fighting": the war going on, not an event one can place
-            if not places and event_type == "ArmedClash" and region is not None:
-                places = [region]
-            targets = tuple(p for p in places if event_type in _TAKES_TARGET)
             about = tuple(sorted({m.entity for m in ctx.mentions_in(b, e)}))
-            place_list: list[str | None] = [*places] or [None]
-            for place in place_list:
-                if place is not None and event_date is not None:
-                    iri = iris.node("event", event_type, place, event_date.isoformat())
-                else:
-                    iri = iris.node("event", doc_id, b, event_type, place or "")
-                confidence = 0.55 + (0.1 if place else 0) + (0.1 if event_date else 0) + (0.1 if agents else 0)
-                events[iri] = Event(
-                    iri=iri, types=(event_type,), evidence=evidence, agent=agents,
-                    target=(place,) if place and place in targets else (), place=(place,) if place else (),
-                    date=event_date, claimed_by=claimed, denied_by=denied, about=about,
-                    confidence=round(min(confidence, 0.9), 2),
-                )
+            mentions.append(_Mention(
+                event_type=event_type, tokens=list(tokens_), places=list(places), date=event_date,
+                own_date=own_date, agents=agents, claimed=claimed, denied=denied, evidence=evidence,
+                about=about, number=number, anaphoric=all(_anaphoric(tok) for tok in tokens_),
+                dated=any(t.ent_type_ == "DATE" and not ctx.token_in_quote(t) for t in sent)))
+    events: dict[str, Event] = {}
+    for m in _corefer(ctx, mentions):
+        places = m.places
+        if not places and m.event_type == "ArmedClash" and region is not None:
+            places = [region]
+        targets = tuple(p for p in places if m.event_type in _TAKES_TARGET)
+        claimants = tuple(dict.fromkeys([*m.claimed, *m.extra_claimed]))
+        place_list: list[str | None] = [*places] or [None]
+        for place in place_list:
+            if place is not None and m.date is not None:
+                iri = iris.node("event", m.event_type, place, m.date.isoformat())
+            else:
+                iri = iris.node("event", doc_id, m.evidence.begin, m.event_type, place or "")
+            confidence = 0.55 + (0.1 if place else 0) + (0.1 if m.date else 0) + (0.1 if m.agents else 0)
+            events[iri] = Event(
+                iri=iri, types=(m.event_type,), evidence=m.evidence, agent=m.agents,
+                target=(place,) if place and place in targets else (), place=(place,) if place else (),
+                date=m.date, claimed_by=claimants, denied_by=m.denied, about=m.about,
+                confidence=round(min(confidence, 0.9), 2),
+            )
     return _merge_once(list(events.values()))
 
 

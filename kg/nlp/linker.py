@@ -35,6 +35,21 @@ _WEEKDAYS_MONTHS = {
 
 
 
+_W = rules().words
+_PLACE_HEADS = _W["city_noun"] | _W["place_noun"] | _W["site_noun"]
+
+
+def _named_as_place(span: SpacySpan) -> bool:
+    """Whether a name is given as the name of a place: "the town of X", "the villages of Y and Z", "X town"."""
+    token = span.root
+    if token.dep_ == "compound" and token.head.lemma_.lower() in _PLACE_HEADS and token.head.i == span.end:
+        return True  # "Jarjanaz town", "Moe Tarr Lay village"
+    for _ in range(6):
+        if token.dep_ != "conj" or token.head is token:
+            break
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lemma_.lower() in _PLACE_HEADS
+
 
 class NameIndex:
     """Curated entities by normalised name and by slug, for linking what the model found."""
@@ -112,6 +127,8 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         if ent.label_ == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")
     for cleaned, label in pending:
+        if label in ("PERSON", "ORG") and _named_as_place(cleaned):
+            label = "GPE"  # "the town of Shakshuk", "the border towns of Houla, Shiheen and …"
         text = cleaned.text
         span = _char_span(cleaned, offset)
         curated = index.lookup(text)

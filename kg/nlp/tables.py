@@ -44,6 +44,9 @@ WORD_SETS = (
     "wound_verb", "military_noun", "civilian_noun", "people_noun", "count_qualifier", "statement_noun",
     "agency_credit", "reported_prep", "topic_prep", "relaying",
     "people_only_verb", "toll_noun",
+    # events: what is captured, whose side a place is named for, what an attack hits, where a place lies
+    "materiel_noun", "party_noun", "party_participle", "civil_target", "surround_noun", "admin_noun",
+    "iterative", "base_participle", "site_noun", "instrument_typed",
 )
 
 
@@ -56,6 +59,7 @@ class Trigger:
     requires: tuple[tuple[str, ...], ...] = ()  # each: one of these words must be in the sentence
     forbids: tuple[str, ...] = ()  # words that veto this trigger in the sentence
     line: int = 0
+    pos: tuple[str, ...] = ()  # per word: the part of speech it must have ("bomb/VERB"), or ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Rules:
     policies: dict[str, frozenset[str]]  # event class -> its policies, inherited
     acled: dict[str, tuple[str, str]]  # event class -> (event type, sub-event type), inherited
     problems: list[str] = field(default_factory=list)
+    instruments: dict[str, str] = field(default_factory=dict)  # weapon or platform word -> the attack class it makes
 
     def subclasses(self, cls: str) -> frozenset[str]:
         """``cls`` and every class below it in the ontology."""
@@ -197,6 +202,17 @@ def load(lexicon_dir: Path = LEXICON_DIR, ontology: Path | None = None) -> Rules
             if f != "label" and f not in superclasses:
                 problems.append(f"roles.tsv:{n}: {f!r} is not a class of the ontology")
         roles[row["noun"].lower()] = Role(row["noun"].lower(), row.get("kind", ""), fits)
+    instruments: dict[str, str] = {}
+    for n, row in _rows(lexicon_dir / "instruments.tsv"):
+        cls = row.get("class", "")
+        if cls not in events:
+            problems.append(f"instruments.tsv:{n}: {cls!r} is not an event class of the ontology")
+        for word in row.get("words", "").lower().split():
+            names = equipment.get(word[1:], set()) if word.startswith("@") else {_phrase(word)}
+            if word.startswith("@") and word[1:] not in equipment:
+                problems.append(f"instruments.tsv:{n}: no equipment group {word[1:]!r}")
+            for name in sorted(names):
+                instruments.setdefault(name, cls)
     triggers: list[Trigger] = []
     for n, row in _rows(lexicon_dir / "triggers.tsv"):
         cls = row.get("class", "")
@@ -210,15 +226,18 @@ def load(lexicon_dir: Path = LEXICON_DIR, ontology: Path | None = None) -> Rules
                 requires.append(tuple(sorted(w for w in equipment.get(word[1:], ()) if " " not in w)))
             else:
                 requires.append(tuple(w for w in word.lower().split("|") if w))
-        lemmas = tuple(row.get("words", "").lower().split())
+        parts = [w.partition("/") for w in row.get("words", "").split()]
+        lemmas = tuple(w.lower() for w, _, _ in parts)
+        pos = tuple(p.upper() for _, _, p in parts)
         if not lemmas:
             problems.append(f"triggers.tsv:{n}: no words")
             continue
-        triggers.append(Trigger(cls, lemmas, tuple(requires), tuple(row.get("forbids", "").lower().split()), n))
+        triggers.append(Trigger(cls, lemmas, tuple(requires), tuple(row.get("forbids", "").lower().split()), n,
+                                pos if any(pos) else ()))
     return Rules(
         triggers=tuple(triggers), words={k: frozenset(v) for k, v in words.items()}, roles=roles,
         equipment={k: frozenset(v) for k, v in equipment.items()}, superclasses=superclasses,
-        policies=policies, acled=acled, problems=problems,
+        policies=policies, acled=acled, problems=problems, instruments=instruments,
     )
 
 
