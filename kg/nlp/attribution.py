@@ -107,6 +107,13 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         return _last_speaker(ctx, head) or _recent(ctx, head, person=False), None
     if head.lemma_.lower() in _STATEMENT_NOUNS:
         return _issuer(ctx, head)
+    if head.lemma_.lower() in _PERSON_NOUNS and head.i + 1 < len(ctx.doc):
+        # "the group's leader Maria Lopez said", parsed as two subjects: the name after the role
+        after = ctx.mention_at(ctx.doc[head.i + 1])
+        if after is not None and ctx.is_person(after.entity) and not ctx.token_in_quote(head):
+            body = next((ctx.as_actor(m.entity) for t in head.subtree if (m := ctx.mention_at(t)) is not None
+                         and ctx.as_actor(m.entity) and not ctx.is_person(m.entity)), None)
+            return after.entity, body
     candidates: list[tuple[float, int, str]] = []
     skipped = _not_the_phrase(ctx, head)
     for token in head.subtree:

@@ -33,9 +33,17 @@ _R = rules()
 _PERSON = _R.subclasses("Person")
 _STATE = _R.subclasses("State")
 _PLACE = _R.subclasses("Location")
+_ARMED = _R.subclasses("ArmedForce")
 _BODY_NOUNS = frozenset(r.noun for r in _R.roles.values() if r.kind == "body")
 _SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "al", "el", "on", "in", "&"}
 _ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,6}|[A-Z]{2,8})\s*\)")
+
+
+def _noun_of(token: Token) -> str:
+    """The role-table key of a noun: its own form where the table has it ("forces", "troops"),
+    else its lemma ("ministries" -> "ministry")."""
+    lower = token.lower_
+    return lower if lower in _R.roles else token.lemma_.lower()
 
 
 def _types(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> frozenset[str]:
@@ -130,13 +138,14 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             if target is not None and target != m.entity:
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
+    out = _untagged_speakers(doc, offset, out, everything, curated, new, iris)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
     capitalised: list[Token] = []
     body_tokens: list[Token] = []
     for token in doc:  # one pass over the tokens for the rules below
         if token.text[:1].isupper():
             capitalised.append(token)
-        if token.lemma_.lower() in _BODY_NOUNS:
+        if _noun_of(token) in _BODY_NOUNS:
             body_tokens.append(token)
     if body_tokens:
         out = _bodies_of_demonyms(doc, offset, out, new, iris)
@@ -157,6 +166,64 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         taken.append((begin, end))
     out.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
     return out
+
+
+def _abbreviates(acronym: str, label: str) -> bool:
+    """Whether an acronym is made of the first letters of the words of a name, or of their first
+    syllables ("CENTCOM": Central Command; "FAMa", "NATO")."""
+    words = [w.lower() for w in re.split(r"[\s\-–]+", label) if w and w.lower() not in _SMALL_WORDS]
+    target = acronym.lower()
+
+    def fits(i: int, k: int) -> bool:  # target[i:] from words[k:], each word giving a non-empty prefix
+        if k == len(words):
+            return i == len(target)
+        return any(target.startswith(words[k][:n], i) and fits(i + n, k + 1)
+                   for n in range(min(len(words[k]), len(target) - i), 0, -1))
+
+    return len(words) > 1 and fits(0, 0)
+
+
+def _untagged_speakers(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                       curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                       iris: Iris) -> list[EntityMention]:
+    """A body the model did not tag, named as the subject of a speech verb: an acronym ("CENTCOM
+    said": the body named before that it abbreviates, else a new organisation) or a capitalised
+    name ending in a body noun ("the Emergency Medicine and Support Center said", "the General
+    Staff added")."""
+    speech = _R.words["speech"]
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    added: list[EntityMention] = []
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.head.lemma_.lower() not in speech or \
+                token.pos_ != "PROPN" or not token.text[:1].isupper():
+            continue
+        words = [t for t in doc[token.left_edge.i:token.i + 1] if t.dep_ not in ("det", "poss", "punct")]
+        words = words[next((k for k, t in enumerate(words) if t.text[:1].isupper()), len(words)):]
+        if not words or any(not (t.text[:1].isupper() or t.lower_ in _SMALL_WORDS) or t.like_num for t in words):
+            continue
+        begin, end = offset + words[0].idx, offset + token.idx + len(token.text)
+        left = offset + token.left_edge.idx
+        if any(b < end and left < e for b, e in taken):
+            continue  # a name in the phrase ("Freedonia's Foreign Ministry"): the rules for bodies decide
+        phrase = doc.text[words[0].idx:token.idx + len(token.text)]
+        acronym = len(words) == 1 and token.text.isupper() and len(token.text) >= 3
+        noun = _noun_of(token)
+        if not acronym and (len(words) < 2 or noun not in _BODY_NOUNS):
+            continue
+        target: str | None = None
+        if acronym:
+            target = next((m.entity for m in reversed([*everything, *mentions]) if m.span.begin < begin
+                           and not _types(m.entity, curated, new) & (_PERSON | _STATE | _PLACE)
+                           and _abbreviates(token.text, _label(m.entity, curated, new))), None)
+        if target is None:
+            role = _R.roles.get(noun)
+            kind = next((f for f in role.fits if f != "label"), "Organization") if role else "Organization"
+            target = iris.entity(slugify(phrase))
+            new.setdefault(target, NewEntity(iri=target, label=phrase, type=kind, confidence=0.5))
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=target, confidence=0.5,
+                                   curated=target in curated))
+        taken.append((begin, end))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
 
 
 def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
@@ -182,16 +249,16 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
             i += 1
         j = i
         while j < len(doc) and j - i < 3 and doc[j].pos_ in ("ADJ", "NOUN", "PROPN") and \
-                doc[j].lemma_.lower() not in body_nouns:
+                _noun_of(doc[j]) not in body_nouns:
             j += 1
-        if j >= len(doc) or doc[j].lemma_.lower() not in body_nouns or doc[j].dep_ == "compound":
+        if j >= len(doc) or _noun_of(doc[j]) not in body_nouns or doc[j].dep_ == "compound":
             out.append(m)
             continue
         end = offset + doc[j].idx + len(doc[j].text)
         if any(o is not m and m.span.end <= o.span.begin < end for o in mentions):
             out.append(m)
             continue
-        noun = doc[j].lemma_.lower()
+        noun = _noun_of(doc[j])
         qualifiers = {t.lower_ for t in doc[i:j]}
         candidates = [e.entity for e in everything if e.entity != state and _fits(noun, e.entity, curated, new)
                       and (_state_of(e.entity, curated) == state or
@@ -199,8 +266,12 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         if not candidates:
             candidates = sorted(iri for iri in bodies.get(state, []) if _fits(noun, iri, curated, new))
         # "the defence ministry": of the country's ministries, the one whose label has "defence"
-        candidates = [c for c in dict.fromkeys(candidates)
+        every = list(dict.fromkeys(candidates))
+        candidates = [c for c in every
                       if not qualifiers or qualifiers & set(re.findall(r"\w+", _label(c, curated, new).lower()))]
+        if not candidates and len(every) == 1 and _types(every[0], curated, new) & _ARMED and \
+                not any(t.text[:1].isupper() for t in doc[i:j + 1]):
+            candidates = every  # "Freedonian occupation forces", "Freedonian ground troops": its armed forces
         if not candidates and (m.entity in curated or doc[span.end].lower_ in ("'s", "’s")):
             phrase = doc.text[m.span.begin - offset:end - offset]
             kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
@@ -229,17 +300,17 @@ def _bodies_of_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], ne
         if ent.label_ != "NORP" or ent.end >= len(doc):
             continue
         token, j = ent[0], ent.end
-        if j < len(doc) and doc[j].lemma_.lower() not in body_nouns and doc[j].pos_ in ("NOUN", "ADJ") and \
-                j + 1 < len(doc) and doc[j + 1].lemma_.lower() in body_nouns:
+        if j < len(doc) and _noun_of(doc[j]) not in body_nouns and doc[j].pos_ in ("NOUN", "ADJ") and \
+                j + 1 < len(doc) and _noun_of(doc[j + 1]) in body_nouns:
             j += 1  # "Freedonian defence ministry"
-        if j >= len(doc) or doc[j].lemma_.lower() not in body_nouns or doc[j].pos_ != "NOUN" or \
+        if j >= len(doc) or _noun_of(doc[j]) not in body_nouns or doc[j].pos_ != "NOUN" or \
                 (j + 1 < len(doc) and doc[j + 1].pos_ in ("NOUN", "PROPN")):
             continue  # "Freedonian army officers": the officers, not the army
         begin, end = offset + token.idx, offset + doc[j].idx + len(doc[j].text)
         if any(b < end and begin < e for b, e in taken):
             continue
         phrase = doc.text[token.idx:doc[j].idx + len(doc[j].text)]
-        noun = doc[j].lemma_.lower()
+        noun = _noun_of(doc[j])
         kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
         iri = iris.entity(slugify(phrase))
         new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.55))
@@ -276,7 +347,7 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
     if country is None:
         return mentions
     for token in body_tokens:
-        noun = token.lemma_.lower()
+        noun = _noun_of(token)
         role = _R.roles.get(noun)
         if role is None or role.kind != "body" or token.pos_ not in ("NOUN", "PROPN") or \
                 token.dep_ not in ("nsubj", "nsubjpass") or token.head.lemma_.lower() not in reporting:

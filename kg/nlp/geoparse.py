@@ -23,7 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -312,7 +312,12 @@ class Geoparser:
         for res in self.resolve(doc):
             recs = self.world.place_records(res.place)
             iri = self.world.iri_of(res.place)
+            name = doc[res.start:res.end].text.strip()
             for r in recs:
+                r = records.get(r.iri, r)
+                if r.iri == iri and name_key(name) != name_key(r.label) and name not in r.alt_labels:
+                    # the spelling the text uses is a name of the feature ("Hodeidah" for Al Ḩudaydah)
+                    r = replace(r, alt_labels=tuple(sorted({*r.alt_labels, name})))
                 records[r.iri] = r
             label = "LOC" if res.place.kind == "region" else "GPE"
             # the confidence travels in the span's id, which survives serialization between processes

@@ -21,12 +21,15 @@ from kg.nlp.gazetteer import KIND_CONFIDENCE
 from kg.nlp.geoparse import GEO_KIND
 from kg.nlp.tables import rules
 
-__all__ = ["NameIndex", "link_entities"]
+__all__ = ["NameIndex", "is_credit", "link_entities"]
 
 _MODEL_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Location", "LOC": "Location", "FAC": "Location"}
 _MODEL_CONFIDENCE = {"PERSON": 0.7, "ORG": 0.6, "GPE": 0.6, "LOC": 0.55, "FAC": 0.5}
 _LEADING = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our"}
+_DANGLING = {"of", "and", "the", "for", "in", "on", "at", "to", "by", "with", "from"}  # a name cut short
 _TRAILING = {"'s", "’s", "'", "’"}
+_PLACES = rules().place_types
+_CREDIT_LABELS = sorted(rules().words["credit_label"], key=lambda w: -len(w))
 _WEEKDAYS_MONTHS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -59,14 +62,15 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
     doc = span.doc
     while start < end and (doc[start].lower_ in _LEADING or doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].text in _TRAILING or doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (doc[end - 1].text in _TRAILING or doc[end - 1].is_punct or doc[end - 1].is_space
+                           or doc[end - 1].lower_ in _DANGLING):
         end -= 1
     if end <= start:
         return None
     cleaned = doc[start:end]
     text = cleaned.text
     letters = [c for c in text if c.isalpha()]
-    if len(letters) < 2 or not any(c.isupper() for c in letters) or "\n" in text:
+    if len(letters) < 2 or not any(c.isupper() for c in letters) or "\n" in text or "[" in text or "]" in text:
         return None
     if text[0].isdigit() or len(cleaned) > 6:
         return None
@@ -79,6 +83,31 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
     if cleaned[-1].tag_ in ("JJ", "JJR", "JJS") or cleaned[-1].pos_ == "ADJ":
         return None  # an adjective ("Middle Eastern"), not a name
     return cleaned
+
+
+_DASHES = ("-", "--", "—", "–", "―")
+
+
+def is_credit(text: str, begin: int, end: int) -> bool:
+    """Whether the name at ``text[begin:end]`` credits who reported the story rather than naming an
+    actor: a line opened by a credit label ("Source: Xinhua", "Reporting by …", ``credit_label``
+    in lexicon.tsv), a bracket after a dateline ("CAIRO (Sputnik) -", "BEIRUT, May 2 (KUNA) --"),
+    a bracket or a dash that ends its paragraph ("… — AFP", "… (AFP)")."""
+    para_begin = text.rfind("\n", 0, begin) + 1
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    before, after = text[para_begin:begin], text[end:para_end]
+    lead = re.sub(r"[^\w\s]", " ", before).lower().split()
+    for label in _CREDIT_LABELS:
+        words = label.split()
+        if lead[:len(words)] == words and before.lstrip(" (").lower().startswith(label):
+            return True
+    stripped_after = after.strip()
+    if before.rstrip().endswith("(") and stripped_after.startswith(")"):
+        rest = stripped_after[1:].strip()
+        if not rest.strip(".") or (len(before) < 80 and rest.startswith((*_DASHES, ":"))):
+            return True
+    return before.rstrip().endswith(_DASHES) and not stripped_after.strip(".)")
 
 
 def _char_span(span: SpacySpan, offset: int) -> Span:
@@ -96,7 +125,11 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
     mentions: list[EntityMention] = []
     persons: dict[str, str] = {}  # surname (lower) -> IRI of a person named in full by the model
     pending: list[tuple[SpacySpan, str]] = []
+    text = doc.text
     for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC") and is_credit(text, ent.start_char, ent.end_char) and not (
+                ent.kb_id_ in index.entities and set(index.entities[ent.kb_id_].types) & _PLACES):
+            continue  # "Source: Xinhua", "CAIRO (Sputnik) -": who reported it, not who is in it
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
             kind, _, value = ent.id_.partition(":")
@@ -111,7 +144,15 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         pending.append((cleaned, ent.label_))
         if ent.label_ == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")
+    # the model may type one name differently in two sentences ("Hagari" a person here, an
+    # organisation there): the name keeps the type it gets most, a person on a tie
+    votes: dict[str, dict[str, int]] = {}
     for cleaned, label in pending:
+        tally = votes.setdefault(slugify(cleaned.text), {})
+        tally[label] = tally.get(label, 0) + 1
+    for cleaned, label in pending:
+        tally = votes[slugify(cleaned.text)]
+        label = max(tally, key=lambda k: (tally[k], k == "PERSON", k))
         text = cleaned.text
         span = _char_span(cleaned, offset)
         curated = index.lookup(text)
