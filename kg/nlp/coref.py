@@ -19,6 +19,7 @@ surname or an acronym alone is resolved only within the document that expands it
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Doc, Token
@@ -44,6 +45,14 @@ def _noun_of(token: Token) -> str:
     else its lemma ("ministries" -> "ministry")."""
     lower = token.lower_
     return lower if lower in _R.roles else token.lemma_.lower()
+
+
+def _stem(label: str) -> str:
+    """A name without an article or a plural "s" ("Al Houthis" -> "houthi")."""
+    words = label.lower().replace("al-", "al ").split()
+    if len(words) > 1 and words[0] in ("al", "el", "the"):
+        words = words[1:]
+    return " ".join(words).removesuffix("s") if words else ""
 
 
 def _types(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> frozenset[str]:
@@ -126,11 +135,33 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             for surname in _surnames(m.entity, curated, new):
                 surnames.setdefault(surname, set()).add(m.entity)
     by_surname = {s: next(iter(e)) for s, e in surnames.items() if len(e) == 1}
+    # other short forms of a body or place named before: its last word ("the Strip" after "Gaza
+    # Strip"); one word with or without a plural "s" or an article ("Houthi", "Houthis", "Al Houthis")
+    short_forms: dict[str, set[str]] = {}
+    first_seen: dict[str, int] = {}
+    for m in everything:
+        first_seen.setdefault(m.entity, m.span.begin)
+        if _types(m.entity, curated, new) & _PERSON and m.entity not in new:
+            continue
+        label = _label(m.entity, curated, new)
+        words = label.split()
+        if len(words) > 1 and words[-1][:1].isupper() and not _types(m.entity, curated, new) & _PERSON:
+            short_forms.setdefault(words[-1].lower(), set()).add(m.entity)
+        if m.entity in new and len(_stem(label).split()) == 1:
+            short_forms.setdefault("=" + _stem(label), set()).add(m.entity)
+    by_short = {s: min(e, key=lambda x: (first_seen[x], x)) for s, e in short_forms.items()
+                if len(e) == 1 or s.startswith("=")}
     out: list[EntityMention] = []
     for m in mentions:
         label = _label(m.entity, curated, new)
         if m.entity in new and not m.curated:
             target = acronyms.get(m.span.text) or acronyms.get(label)
+            if target is None and (not _types(m.entity, curated, new) & _PERSON or label.endswith("s")):
+                for short in (by_short.get("=" + _stem(label)), by_short.get(label.lower())):  # "Houthis" after "Houthi"
+                    if short is not None and short != m.entity and \
+                            first_seen.get(short, m.span.begin) <= first_seen.get(m.entity, m.span.begin):
+                        target = short
+                        break
             if target is None and _types(m.entity, curated, new) & _PERSON and len(label.split()) == 1:
                 target = by_surname.get(label.lower().removesuffix("'s").removesuffix("’s"))
             if target is None and len(label.split()) == 1:
@@ -164,7 +195,39 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         out.append(EntityMention(span=Span(begin, end, token.text), entity=target, confidence=0.6,
                                  curated=target in curated))
         taken.append((begin, end))
+    out = _capitals_as_states(doc, offset, out, curated)
     out.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
+    return out
+
+
+_PERSON_ROLES = frozenset(r.noun for r in _R.roles.values() if r.kind == "person")
+
+
+def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
+                        curated: Mapping[str, CuratedEntity]) -> list[EntityMention]:
+    """A capital that acts is its state ("Moscow said", "Washington's envoy", "talks with Kyiv",
+    "Tehran-backed forces"); a capital where something happens stays the city."""
+    participles = _R.words["actor_participle"]
+    parties = _R.words["party_prep"] - {"for", "about"}
+    out = []
+    for m in mentions:
+        entity = curated.get(m.entity)
+        if entity is None or not entity.capital_of or m.kind == "demonym":
+            out.append(m)
+            continue
+        span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+        token = span[-1] if span is not None and len(span) else None
+        line_start = doc.text.rfind("\n", 0, m.span.begin - offset) + 1
+        after = doc.text[m.span.end - offset:m.span.end - offset + 2].lstrip(" ")[:1]
+        if token is not None and (token.is_upper or (not doc.text[line_start:m.span.begin - offset].strip()
+                                                     and after in (",", "(", "-", "—", "–", ":"))):
+            token = None  # a dateline ("KYIV, May 2 -", "Sanaa, July 13:")
+        acts = token is not None and (
+            (token.dep_ == "nsubj" and token.head.pos_ in ("VERB", "AUX") and token.head.lemma_ != "be")
+            or (token.dep_ == "poss" and _noun_of(token.head) in _PERSON_ROLES)
+            or (token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–") and doc[token.i + 2].lower_ in participles)
+            or (token.dep_ == "pobj" and token.head.lower_ in parties and token.head.head.pos_ == "NOUN"))
+        out.append(replace(m, entity=entity.capital_of[0], curated=True) if acts else m)
     return out
 
 
@@ -251,6 +314,9 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         while j < len(doc) and j - i < 3 and doc[j].pos_ in ("ADJ", "NOUN", "PROPN") and \
                 _noun_of(doc[j]) not in body_nouns:
             j += 1
+        if j + 1 < len(doc) and _noun_of(doc[j]) in body_nouns and doc[j].dep_ == "compound" and doc[j].is_lower and \
+                _noun_of(doc[j + 1]) in body_nouns:
+            j += 1  # "occupation forces"
         if j >= len(doc) or _noun_of(doc[j]) not in body_nouns or doc[j].dep_ == "compound":
             out.append(m)
             continue

@@ -101,12 +101,12 @@ class Extractor:
         linked = (replace(e, wikidata=self.links.get(normalise_name(e.label))) for e in new.values()
                   if e.iri not in places and e.iri in named)
         extraction.new_entities = sorted(linked, key=lambda e: e.iri)
-        places_by_iri: dict[str, CuratedEntity] = {}
-        for p in extraction.places:  # the names each chunk saw, together
-            seen = places_by_iri.get(p.iri)
-            places_by_iri[p.iri] = p if seen is None else replace(
-                p, alt_labels=tuple(sorted({*seen.alt_labels, *p.alt_labels})))
-        extraction.places = sorted(places_by_iri.values(), key=lambda p: p.iri)
+        by_iri: dict[str, CuratedEntity] = {}
+        for p in extraction.places:  # one record per place, with the spellings of every chunk
+            known = by_iri.get(p.iri)
+            by_iri[p.iri] = p if known is None else replace(
+                known, alt_labels=tuple(sorted({*known.alt_labels, *p.alt_labels})))
+        extraction.places = sorted(by_iri.values(), key=lambda p: p.iri)
         return extraction
 
     def _chunk(self, doc: Doc, offset: int, document: SourceDocument, extraction: DocumentExtraction,

@@ -312,13 +312,12 @@ class Geoparser:
         for res in self.resolve(doc):
             recs = self.world.place_records(res.place)
             iri = self.world.iri_of(res.place)
-            name = doc[res.start:res.end].text.strip()
+            surface = doc[res.start:res.end].text
             for r in recs:
-                r = records.get(r.iri, r)
-                if r.iri == iri and name_key(name) != name_key(r.label) and name not in r.alt_labels:
-                    # the spelling the text uses is a name of the feature ("Hodeidah" for Al Ḩudaydah)
-                    r = replace(r, alt_labels=tuple(sorted({*r.alt_labels, name})))
-                records[r.iri] = r
+                known = records.get(r.iri, r)
+                if r.iri == iri and name_key(surface) != name_key(r.label) and surface not in known.alt_labels:
+                    known = replace(known, alt_labels=tuple(sorted({*known.alt_labels, surface})))
+                records[r.iri] = known  # the spelling the text uses is a name of the place ("Hodeidah")
             label = "LOC" if res.place.kind == "region" else "GPE"
             # the confidence travels in the span's id, which survives serialization between processes
             spans.append(Span(doc, res.start, res.end, label=label, kb_id=iri, span_id=f"{GEO_KIND}:{res.confidence}"))

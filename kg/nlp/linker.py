@@ -78,7 +78,7 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
         return None
     # weapon systems and platforms (kg/nlp/lexicon/equipment.tsv, group "system") are equipment, not
     # actors or places, though the model tags them as names ("Smerch", "Bayraktar")
-    if normalise_name(text) in _WEEKDAYS_MONTHS or normalise_name(text) in rules().equipment.get("system", ()):
+    if normalise_name(text) in _WEEKDAYS_MONTHS or _equipment(cleaned):
         return None
     if cleaned[-1].tag_ in ("JJ", "JJR", "JJS") or cleaned[-1].pos_ == "ADJ":
         return None  # an adjective ("Middle Eastern"), not a name
@@ -108,6 +108,38 @@ def is_credit(text: str, begin: int, end: int) -> bool:
         if not rest.strip(".") or (len(before) < 80 and rest.startswith((*_DASHES, ":"))):
             return True
     return before.rstrip().endswith(_DASHES) and not stripped_after.strip(".)")
+
+
+def _one_type_per_name(pending: list[tuple[SpacySpan, str]]) -> list[tuple[SpacySpan, str]]:
+    """The model may type one name differently in two sentences ("Hagari" a person here, an
+    organisation there): the name keeps the type it gets most, a person on a tie."""
+    votes: dict[str, dict[str, int]] = {}
+    for cleaned, label in pending:
+        tally = votes.setdefault(slugify(cleaned.text), {})
+        tally[label] = tally.get(label, 0) + 1
+    out = []
+    for cleaned, label in pending:
+        tally = votes[slugify(cleaned.text)]
+        out.append((cleaned, max(tally, key=lambda k: (tally[k], k == "PERSON", k))))
+    return out
+
+
+def _equipment(span: SpacySpan) -> bool:
+    """A weapon system or a service, not an actor or a place, though the model tags it as a name
+    (kg/nlp/lexicon/equipment.tsv): a listed system ("Smerch") or platform ("Telegram"), a name
+    ending in a weapon noun ("X ballistic missiles"), a coded name before one ("X-9 missiles")."""
+    equipment = rules().equipment
+    name = normalise_name(span.text)
+    if name in equipment.get("system", ()) or name in equipment.get("platform", ()):
+        return True
+    nouns = equipment.get("noun", frozenset())
+    if span[-1].lower_ in nouns:
+        return True
+    doc, i = span.doc, span.end
+    while i < len(doc) and doc[i].pos_ == "ADJ":
+        i += 1
+    coded = any(c.isdigit() for c in span.text) or "-" in span.text
+    return coded and i < len(doc) and doc[i].lower_ in nouns
 
 
 def _char_span(span: SpacySpan, offset: int) -> Span:
@@ -144,15 +176,8 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         pending.append((cleaned, ent.label_))
         if ent.label_ == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")
-    # the model may type one name differently in two sentences ("Hagari" a person here, an
-    # organisation there): the name keeps the type it gets most, a person on a tie
-    votes: dict[str, dict[str, int]] = {}
+    pending = _one_type_per_name(pending)
     for cleaned, label in pending:
-        tally = votes.setdefault(slugify(cleaned.text), {})
-        tally[label] = tally.get(label, 0) + 1
-    for cleaned, label in pending:
-        tally = votes[slugify(cleaned.text)]
-        label = max(tally, key=lambda k: (tally[k], k == "PERSON", k))
         text = cleaned.text
         span = _char_span(cleaned, offset)
         curated = index.lookup(text)
