@@ -149,3 +149,9 @@ def test_the_name_after_a_role_noun_is_the_speaker(extractor: Extractor) -> None
     ex = run(extractor, "Rebel leader Abdul Karim Mansour said in a speech on Monday that his group had hit "
                         "“a total of 90 targets across the region”.")
     assert speakers(ex) == {"a total of 90 targets across the region": "Abdul Karim Mansour"}
+
+
+def test_a_longer_proper_name_after_a_demonym_is_not_the_countrys_government(extractor: Extractor) -> None:
+    ex = run(extractor, "The Freedonian Government of National Unity said talks would resume.\n"
+                        "Source: Libya News Agency")
+    assert not any(e.label in ("Freedonian Government", "Libya News Agency") for e in ex.new_entities)

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Token
 
 from kg.ids import Iris, slugify
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
+from kg.nlp.linker import is_credit
 from kg.nlp.tables import rules
 
 __all__ = ["bodies_by_state", "corefer"]
@@ -147,6 +148,8 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         words = label.split()
         if len(words) > 1 and words[-1][:1].isupper() and not _types(m.entity, curated, new) & _PERSON:
             short_forms.setdefault(words[-1].lower(), set()).add(m.entity)
+            if _types(m.entity, curated, new) & _PLACE:  # "Burkina" for Burkina Faso
+                short_forms.setdefault(words[0].lower(), set()).add(m.entity)
         if m.entity in new and len(_stem(label).split()) == 1:
             short_forms.setdefault("=" + _stem(label), set()).add(m.entity)
     by_short = {s: min(e, key=lambda x: (first_seen[x], x)) for s, e in short_forms.items()
@@ -229,6 +232,12 @@ def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
             or (token.dep_ == "pobj" and token.head.lower_ in parties and token.head.head.pos_ == "NOUN"))
         out.append(replace(m, entity=entity.capital_of[0], curated=True) if acts else m)
     return out
+
+
+def _proper_name_goes_on(doc: Doc, j: int) -> bool:
+    """Whether the body noun at ``j`` starts a longer name ("Government of National Unity")."""
+    return doc[j].text[:1].isupper() and j + 2 < len(doc) and doc[j + 1].lower_ == "of" and \
+        doc[j + 2].text[:1].isupper() and doc[j + 2].lower_ != "the"
 
 
 def _abbreviates(acronym: str, label: str) -> bool:
@@ -321,6 +330,9 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
             out.append(m)
             continue
         end = offset + doc[j].idx + len(doc[j].text)
+        if _proper_name_goes_on(doc, j) or is_credit(doc.text, m.span.begin - offset, end - offset):
+            out.append(m)  # "the Freedonian Government of National Unity", "Source: Freedonia News Agency"
+            continue
         if any(o is not m and m.span.end <= o.span.begin < end for o in mentions):
             out.append(m)
             continue
@@ -373,7 +385,7 @@ def _bodies_of_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], ne
                 (j + 1 < len(doc) and doc[j + 1].pos_ in ("NOUN", "PROPN")):
             continue  # "Freedonian army officers": the officers, not the army
         begin, end = offset + token.idx, offset + doc[j].idx + len(doc[j].text)
-        if any(b < end and begin < e for b, e in taken):
+        if any(b < end and begin < e for b, e in taken) or _proper_name_goes_on(doc, j):
             continue
         phrase = doc.text[token.idx:doc[j].idx + len(doc[j].text)]
         noun = _noun_of(doc[j])
