@@ -155,3 +155,9 @@ def test_a_longer_proper_name_after_a_demonym_is_not_the_countrys_government(ext
     ex = run(extractor, "The Freedonian Government of National Unity said talks would resume.\n"
                         "Source: Libya News Agency")
     assert not any(e.label in ("Freedonian Government", "Libya News Agency") for e in ex.new_entities)
+
+
+def test_an_unnamed_military_source_speaks_for_the_countrys_armed_forces(extractor: Extractor) -> None:
+    ex = run(extractor, "Jets struck near Damascus overnight, Syria said. State television quoted a military source "
+                        "saying the air defences had repelled “a hostile attack” on the capital.")
+    assert speakers(ex) == {"a hostile attack": "syrian-armed-forces"}

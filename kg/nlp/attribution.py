@@ -34,6 +34,8 @@ _VIA = _R.words["agency_credit"]
 _REPORTED_PREPS = _R.words["reported_prep"]
 _MEDIA = _R.subclasses("MediaOutlet")
 _RELAYING = _R.words["relaying"]
+_STATES = _R.subclasses("State")
+_SOURCE_NOUNS = _R.words["source_noun"]
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,12 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         return speaker, body
     if head.lemma_.lower() in _PERSON_NOUNS:
         return _person_with_role(ctx, head) or _recent(ctx, head, person=True), None
+    if head.lemma_.lower() in _SOURCE_NOUNS:
+        # an unnamed source of a body ("a military source", "a ministry source"): that body
+        for child in head.children:
+            noun = child.lower_ if child.lower_ in _BODY_NOUNS else child.lemma_.lower()
+            if child.dep_ in ("amod", "compound") and noun in _BODY_NOUNS:
+                return _recent(ctx, child, person=False, noun=noun) or _body_of_main_state(ctx, noun), None
     if head.lemma_.lower() in _BODY_NOUNS:
         return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
     return None, None
@@ -295,6 +303,19 @@ def _recent(ctx: Context, token: Token, *, person: bool, noun: str | None = None
             return actor
         fallback = fallback or actor  # "the center": a body called a center first, else one of its kind
     return fallback
+
+
+def _body_of_main_state(ctx: Context, noun: str) -> str | None:
+    """The curated body of that kind ("military") of the state the chunk names most."""
+    counts: dict[str, int] = {}
+    for m in ctx.mentions:
+        if ctx.types(m.entity) & _STATES:
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+    if not counts:
+        return None
+    state = min(counts, key=lambda k: (-counts[k], k))
+    found = sorted(iri for iri, e in ctx.curated.items() if state in e.part_of and _noun_fits(ctx, iri, noun))
+    return found[0] if len(found) == 1 else None
 
 
 def _named_so(ctx: Context, char: int, noun: str) -> bool:
