@@ -19,8 +19,8 @@ surname or an acronym alone is resolved only within the document that expands it
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
@@ -160,7 +160,8 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         if m.entity in new and not m.curated:
             target = acronyms.get(m.span.text) or acronyms.get(label)
             if target is None and (not _types(m.entity, curated, new) & _PERSON or label.endswith("s")):
-                for short in (by_short.get("=" + _stem(label)), by_short.get(label.lower())):  # "Houthis" after "Houthi"
+                # "Houthis" after "Houthi", "the Strip" after "Gaza Strip"
+                for short in (by_short.get("=" + _stem(label)), by_short.get(label.lower())):
                     if short is not None and short != m.entity and \
                             first_seen.get(short, m.span.begin) <= first_seen.get(m.entity, m.span.begin):
                         target = short
@@ -228,7 +229,8 @@ def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
         acts = token is not None and (
             (token.dep_ == "nsubj" and token.head.pos_ in ("VERB", "AUX") and token.head.lemma_ != "be")
             or (token.dep_ == "poss" and _noun_of(token.head) in _PERSON_ROLES)
-            or (token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–") and doc[token.i + 2].lower_ in participles)
+            or (token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–")
+                and doc[token.i + 2].lower_ in participles)
             or (token.dep_ == "pobj" and token.head.lower_ in parties and token.head.head.pos_ == "NOUN"))
         out.append(replace(m, entity=entity.capital_of[0], curated=True) if acts else m)
     return out

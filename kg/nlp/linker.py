@@ -118,7 +118,7 @@ def _one_type_per_name(pending: list[tuple[SpacySpan, str]]) -> list[tuple[Spacy
         tally = votes.setdefault(slugify(cleaned.text), {})
         tally[label] = tally.get(label, 0) + 1
     out = []
-    for cleaned, label in pending:
+    for cleaned, _label in pending:
         tally = votes[slugify(cleaned.text)]
         out.append((cleaned, max(tally, key=lambda k: (tally[k], k == "PERSON", k))))
     return out
