@@ -161,3 +161,10 @@ def test_an_unnamed_military_source_speaks_for_the_countrys_armed_forces(extract
     ex = run(extractor, "Jets struck near Damascus overnight, Syria said. State television quoted a military source "
                         "saying the air defences had repelled “a hostile attack” on the capital.")
     assert speakers(ex) == {"a hostile attack": "syrian-armed-forces"}
+
+
+def test_a_unit_named_by_its_number_is_an_armed_force(extractor: Extractor) -> None:
+    ex = run(extractor, "The 3rd Assault Brigade held the line near Border Guard Battalion 5, the commander said.")
+    kinds = {e.label: e.type for e in ex.new_entities}
+    assert kinds.get("3rd Assault Brigade") == "ArmedForce"
+    assert "Border Guard Battalion 5" in kinds

@@ -157,7 +157,7 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         for child in head.children:
             noun = child.lower_ if child.lower_ in _BODY_NOUNS else child.lemma_.lower()
             if child.dep_ in ("amod", "compound") and noun in _BODY_NOUNS:
-                return _recent(ctx, child, person=False, noun=noun) or _body_of_main_state(ctx, noun), None
+                return _body_of_main_state(ctx, noun) or _recent(ctx, child, person=False, noun=noun), None
     if head.lemma_.lower() in _BODY_NOUNS:
         return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
     return None, None

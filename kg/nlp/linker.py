@@ -28,6 +28,9 @@ _MODEL_CONFIDENCE = {"PERSON": 0.7, "ORG": 0.6, "GPE": 0.6, "LOC": 0.55, "FAC": 
 _LEADING = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our"}
 _DANGLING = {"of", "and", "the", "for", "in", "on", "at", "to", "by", "with", "from"}  # a name cut short
 _TRAILING = {"'s", "’s", "'", "’"}
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_UNITS = frozenset(r.noun for r in rules().roles.values() if r.kind == "body" and "ArmedForce" in r.fits
+                   and "label" in r.fits)  # brigade, battalion, division, ... (roles.tsv)
 _PLACES = rules().place_types
 _CREDIT_LABELS = sorted(rules().words["credit_label"], key=lambda w: -len(w))
 _WEEKDAYS_MONTHS = {
@@ -67,12 +70,19 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
         end -= 1
     if end <= start:
         return None
+    # a unit named by its number: "the 92nd brigade", "Border Guard Battalion 5"
+    if end < len(doc) and _ORDINAL.match(doc[end - 1].text) and doc[end].lower_ in _UNITS:
+        end += 1
+    elif end < len(doc) and doc[end - 1].lower_ in _UNITS and doc[end].like_num and doc[end].text.isdigit():
+        end += 1
     cleaned = doc[start:end]
     text = cleaned.text
     letters = [c for c in text if c.isalpha()]
-    if len(letters) < 2 or not any(c.isupper() for c in letters) or "\n" in text or "[" in text or "]" in text:
+    numbered = bool(_ORDINAL.match(cleaned[0].text)) and cleaned[-1].lower_ in _UNITS  # "the 92nd brigade"
+    if len(letters) < 2 or not (numbered or any(c.isupper() for c in letters)) or "\n" in text or "[" in text \
+            or "]" in text:
         return None
-    if text[0].isdigit() or len(cleaned) > 6:
+    if (text[0].isdigit() and not (_ORDINAL.match(cleaned[0].text) and len(cleaned) > 1)) or len(cleaned) > 6:
         return None
     if text.isupper() and len(letters) > 5:  # shouted headers and datelines ("READ MORE")
         return None
@@ -189,7 +199,10 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         else:
             iri = iris.entity(slugify(text))
         if iri not in new:
-            new[iri] = NewEntity(iri=iri, label=text, type=_MODEL_TYPES[label], confidence=_MODEL_CONFIDENCE[label])
+            kind = _MODEL_TYPES[label]
+            if label == "ORG" and cleaned[-1].lower_.removesuffix("s") in _UNITS:
+                kind = "ArmedForce"  # "the 3rd Assault Brigade", "Border Guard Battalion 5"
+            new[iri] = NewEntity(iri=iri, label=text, type=kind, confidence=_MODEL_CONFIDENCE[label])
         if label == "PERSON" and len(cleaned) > 1:
             persons[cleaned[-1].lower_] = iri
         mentions.append(EntityMention(span=span, entity=iri, confidence=_MODEL_CONFIDENCE[label], curated=False))
