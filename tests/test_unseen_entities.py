@@ -168,3 +168,9 @@ def test_a_unit_named_by_its_number_is_an_armed_force(extractor: Extractor) -> N
     kinds = {e.label: e.type for e in ex.new_entities}
     assert kinds.get("3rd Assault Brigade") == "ArmedForce"
     assert "Border Guard Battalion 5" in kinds
+
+
+def test_an_unnamed_source_belongs_to_the_state_of_who_quotes_it(extractor: Extractor) -> None:
+    ex = run(extractor, "Israel struck targets in Israel's north and in Syria, Israel said. Syrian state media "
+                        "quoted a military source saying the air defences had repelled “a hostile attack”.")
+    assert speakers(ex) == {"a hostile attack": "syrian-armed-forces"}

@@ -157,7 +157,8 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         for child in head.children:
             noun = child.lower_ if child.lower_ in _BODY_NOUNS else child.lemma_.lower()
             if child.dep_ in ("amod", "compound") and noun in _BODY_NOUNS:
-                return _body_of_main_state(ctx, noun) or _recent(ctx, child, person=False, noun=noun), None
+                return (_body_of_state(ctx, _state_of_quoter(ctx, head), noun) or _body_of_main_state(ctx, noun)
+                        or _recent(ctx, child, person=False, noun=noun)), None
     if head.lemma_.lower() in _BODY_NOUNS:
         return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
     return None, None
@@ -305,6 +306,29 @@ def _recent(ctx: Context, token: Token, *, person: bool, noun: str | None = None
     return fallback
 
 
+def _state_of_quoter(ctx: Context, source: Token) -> str | None:
+    """The state of whoever quotes an unnamed source ("Syrian state media quoted a military
+    source"): a state or a demonym in the subject of the verb the source is the object of."""
+    if source.dep_ != "dobj":
+        return None
+    subject = next((c for c in source.head.children if c.dep_ == "nsubj"), None)
+    for t in subject.subtree if subject is not None else ():
+        mention = ctx.mention_at(t)
+        if mention is not None and ctx.types(mention.entity) & _STATES:
+            return mention.entity
+        if ctx.demonym(t.text) is not None:
+            return ctx.demonym(t.text)
+    return None
+
+
+def _body_of_state(ctx: Context, state: str | None, noun: str) -> str | None:
+    """The curated body of that kind ("military") of a state, when it has exactly one."""
+    if state is None:
+        return None
+    found = sorted(iri for iri, e in ctx.curated.items() if state in e.part_of and _noun_fits(ctx, iri, noun))
+    return found[0] if len(found) == 1 else None
+
+
 def _body_of_main_state(ctx: Context, noun: str) -> str | None:
     """The curated body of that kind ("military") of the state the chunk names most."""
     counts: dict[str, int] = {}
@@ -313,9 +337,7 @@ def _body_of_main_state(ctx: Context, noun: str) -> str | None:
             counts[m.entity] = counts.get(m.entity, 0) + 1
     if not counts:
         return None
-    state = min(counts, key=lambda k: (-counts[k], k))
-    found = sorted(iri for iri, e in ctx.curated.items() if state in e.part_of and _noun_fits(ctx, iri, noun))
-    return found[0] if len(found) == 1 else None
+    return _body_of_state(ctx, min(counts, key=lambda k: (-counts[k], k)), noun)
 
 
 def _named_so(ctx: Context, char: int, noun: str) -> bool:
