@@ -174,3 +174,12 @@ def test_an_unnamed_source_belongs_to_the_state_of_who_quotes_it(extractor: Extr
     ex = run(extractor, "Israel struck targets in Israel's north and in Syria, Israel said. Syrian state media "
                         "quoted a military source saying the air defences had repelled “a hostile attack”.")
     assert speakers(ex) == {"a hostile attack": "syrian-armed-forces"}
+
+
+def test_a_mark_opening_the_next_sentence_inside_a_quotation_starts_a_new_one() -> None:
+    from kg.nlp.quotes import find_quotes
+
+    text = 'According to the mayor, "shells fell on the market. A man died. "We will rebuild," he wrote.'
+    assert [q.text for q in find_quotes(text)] == ["shells fell on the market. A man died.", "We will rebuild,"]
+    assert [q.text for q in find_quotes('"We hold the line. We will not retreat," she said.')] == \
+        ["We hold the line. We will not retreat,"]
