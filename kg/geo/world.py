@@ -4,7 +4,8 @@ main international bodies, and the IRI of any GeoNames feature.
 States come from the world gazetteer (GeoNames countries: id, name, a representative point)
 and pycountry (official names), completed by ``ontology/world/states.tsv`` (Wikipedia labels,
 spelling variants, demonyms and Wikidata ids, each checked; see ``ontology/world/README.md``).
-International bodies come from ``ontology/world/organizations.tsv``. What is specific to one war
+International bodies come from ``ontology/world/organizations.tsv``, national armed forces
+from ``forces.tsv``. What is specific to one war
 (its leaders, ministries, armed groups, villages, standing mediators) is not here: it is in a
 conflict pack (:mod:`kg.packs`).
 
@@ -63,7 +64,8 @@ class WorldEntities:
     def load(cls, gazetteer: WorldGazetteer, iris: Iris, data_dir: Path) -> WorldEntities:
         world = cls(gazetteer=gazetteer, iris=iris, data_dir=data_dir)
         states = world._states()
-        world.entities = sorted(states + world._organizations() + world._features(states), key=lambda e: e.iri)
+        world.entities = sorted(states + world._organizations() + world._forces(states) + world._features(states),
+                                key=lambda e: e.iri)
         world.add_curated(world.entities)
         return world
 
@@ -155,6 +157,21 @@ class WorldEntities:
             out.append(CuratedEntity(
                 iri=self.iris.entity(row["slug"]), slug=row["slug"], label=row["label"], types=(kind,),
                 alt_labels=_split(row.get("alt_labels")), wikidata=row.get("qid") or None))
+        return out
+
+    def _forces(self, states: list[CuratedEntity]) -> list[CuratedEntity]:
+        """The national armed forces of ``forces.tsv``, each part of its state (so that "the
+        Freedonian army", "Freedonia's troops" are that one body)."""
+        by_code = {e.iso_code: e.iri for e in states if "State" in e.types and e.iso_code}
+        out = []
+        for row in _read_tsv(self.data_dir / "forces.tsv"):
+            state = by_code.get(row.get("state", ""))
+            if state is None or not row.get("label"):
+                continue
+            slug = slugify(row["label"])
+            out.append(CuratedEntity(
+                iri=self.iris.entity(slug), slug=slug, label=row["label"], types=("ArmedForce",),
+                alt_labels=_split(row.get("alt_labels")), part_of=(state,), wikidata=row.get("qid") or None))
         return out
 
     # -- any gazetteer feature ----------------------------------------------------------------

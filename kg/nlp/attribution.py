@@ -34,6 +34,8 @@ _VIA = _R.words["agency_credit"]
 _REPORTED_PREPS = _R.words["reported_prep"]
 _MEDIA = _R.subclasses("MediaOutlet")
 _RELAYING = _R.words["relaying"]
+_STATES = _R.subclasses("State")
+_SOURCE_NOUNS = _R.words["source_noun"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,13 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         return _last_speaker(ctx, head) or _recent(ctx, head, person=False), None
     if head.lemma_.lower() in _STATEMENT_NOUNS:
         return _issuer(ctx, head)
+    if head.lemma_.lower() in _PERSON_NOUNS and head.i + 1 < len(ctx.doc):
+        # "the group's leader Maria Lopez said", parsed as two subjects: the name after the role
+        after = ctx.mention_at(ctx.doc[head.i + 1])
+        if after is not None and ctx.is_person(after.entity) and not ctx.token_in_quote(head):
+            body = next((ctx.as_actor(m.entity) for t in head.subtree if (m := ctx.mention_at(t)) is not None
+                         and ctx.as_actor(m.entity) and not ctx.is_person(m.entity)), None)
+            return after.entity, body
     candidates: list[tuple[float, int, str]] = []
     skipped = _not_the_phrase(ctx, head)
     for token in head.subtree:
@@ -146,6 +155,13 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         return speaker, body
     if head.lemma_.lower() in _PERSON_NOUNS:
         return _person_with_role(ctx, head) or _recent(ctx, head, person=True), None
+    if head.lemma_.lower() in _SOURCE_NOUNS:
+        # an unnamed source of a body ("a military source", "a ministry source"): that body
+        for child in head.children:
+            noun = child.lower_ if child.lower_ in _BODY_NOUNS else child.lemma_.lower()
+            if child.dep_ in ("amod", "compound") and noun in _BODY_NOUNS:
+                return (_body_of_state(ctx, _state_of_quoter(ctx, head), noun) or _body_of_main_state(ctx, noun)
+                        or _recent(ctx, child, person=False, noun=noun)), None
     if head.lemma_.lower() in _BODY_NOUNS:
         return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
     return None, None
@@ -291,6 +307,40 @@ def _recent(ctx: Context, token: Token, *, person: bool, noun: str | None = None
             return actor
         fallback = fallback or actor  # "the center": a body called a center first, else one of its kind
     return fallback
+
+
+def _state_of_quoter(ctx: Context, source: Token) -> str | None:
+    """The state of whoever quotes an unnamed source ("Syrian state media quoted a military
+    source"): a state or a demonym in the subject of the verb the source is the object of."""
+    if source.dep_ != "dobj":
+        return None
+    subject = next((c for c in source.head.children if c.dep_ == "nsubj"), None)
+    for t in subject.subtree if subject is not None else ():
+        mention = ctx.mention_at(t)
+        if mention is not None and ctx.types(mention.entity) & _STATES:
+            return mention.entity
+        if ctx.demonym(t.text) is not None:
+            return ctx.demonym(t.text)
+    return None
+
+
+def _body_of_state(ctx: Context, state: str | None, noun: str) -> str | None:
+    """The curated body of that kind ("military") of a state, when it has exactly one."""
+    if state is None:
+        return None
+    found = sorted(iri for iri, e in ctx.curated.items() if state in e.part_of and _noun_fits(ctx, iri, noun))
+    return found[0] if len(found) == 1 else None
+
+
+def _body_of_main_state(ctx: Context, noun: str) -> str | None:
+    """The curated body of that kind ("military") of the state the chunk names most."""
+    counts: dict[str, int] = {}
+    for m in ctx.mentions:
+        if ctx.types(m.entity) & _STATES:
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+    if not counts:
+        return None
+    return _body_of_state(ctx, min(counts, key=lambda k: (-counts[k], k)), noun)
 
 
 def _named_so(ctx: Context, char: int, noun: str) -> bool:

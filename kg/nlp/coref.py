@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
 from kg.ids import Iris, slugify
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
+from kg.nlp.linker import is_credit
 from kg.nlp.tables import rules
 
 __all__ = ["bodies_by_state", "corefer"]
@@ -33,9 +35,25 @@ _R = rules()
 _PERSON = _R.subclasses("Person")
 _STATE = _R.subclasses("State")
 _PLACE = _R.subclasses("Location")
+_ARMED = _R.subclasses("ArmedForce")
 _BODY_NOUNS = frozenset(r.noun for r in _R.roles.values() if r.kind == "body")
 _SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "al", "el", "on", "in", "&"}
 _ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,6}|[A-Z]{2,8})\s*\)")
+
+
+def _noun_of(token: Token) -> str:
+    """The role-table key of a noun: its own form where the table has it ("forces", "troops"),
+    else its lemma ("ministries" -> "ministry")."""
+    lower = token.lower_
+    return lower if lower in _R.roles else token.lemma_.lower()
+
+
+def _stem(label: str) -> str:
+    """A name without an article or a plural "s" ("Al Houthis" -> "houthi")."""
+    words = label.lower().replace("al-", "al ").split()
+    if len(words) > 1 and words[0] in ("al", "el", "the"):
+        words = words[1:]
+    return " ".join(words).removesuffix("s") if words else ""
 
 
 def _types(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> frozenset[str]:
@@ -118,11 +136,36 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             for surname in _surnames(m.entity, curated, new):
                 surnames.setdefault(surname, set()).add(m.entity)
     by_surname = {s: next(iter(e)) for s, e in surnames.items() if len(e) == 1}
+    # other short forms of a body or place named before: its last word ("the Strip" after "Gaza
+    # Strip"); one word with or without a plural "s" or an article ("Houthi", "Houthis", "Al Houthis")
+    short_forms: dict[str, set[str]] = {}
+    first_seen: dict[str, int] = {}
+    for m in everything:
+        first_seen.setdefault(m.entity, m.span.begin)
+        if _types(m.entity, curated, new) & _PERSON and m.entity not in new:
+            continue
+        label = _label(m.entity, curated, new)
+        words = label.split()
+        if len(words) > 1 and words[-1][:1].isupper() and not _types(m.entity, curated, new) & _PERSON:
+            short_forms.setdefault(words[-1].lower(), set()).add(m.entity)
+            if _types(m.entity, curated, new) & _PLACE:  # "Burkina" for Burkina Faso
+                short_forms.setdefault(words[0].lower(), set()).add(m.entity)
+        if m.entity in new and len(_stem(label).split()) == 1:
+            short_forms.setdefault("=" + _stem(label), set()).add(m.entity)
+    by_short = {s: min(e, key=lambda x: (first_seen[x], x)) for s, e in short_forms.items()
+                if len(e) == 1 or s.startswith("=")}
     out: list[EntityMention] = []
     for m in mentions:
         label = _label(m.entity, curated, new)
         if m.entity in new and not m.curated:
             target = acronyms.get(m.span.text) or acronyms.get(label)
+            if target is None and (not _types(m.entity, curated, new) & _PERSON or label.endswith("s")):
+                # "Houthis" after "Houthi", "the Strip" after "Gaza Strip"
+                for short in (by_short.get("=" + _stem(label)), by_short.get(label.lower())):
+                    if short is not None and short != m.entity and \
+                            first_seen.get(short, m.span.begin) <= first_seen.get(m.entity, m.span.begin):
+                        target = short
+                        break
             if target is None and _types(m.entity, curated, new) & _PERSON and len(label.split()) == 1:
                 target = by_surname.get(label.lower().removesuffix("'s").removesuffix("’s"))
             if target is None and len(label.split()) == 1:
@@ -130,13 +173,14 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             if target is not None and target != m.entity:
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
+    out = _untagged_speakers(doc, offset, out, everything, curated, new, iris)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
     capitalised: list[Token] = []
     body_tokens: list[Token] = []
     for token in doc:  # one pass over the tokens for the rules below
         if token.text[:1].isupper():
             capitalised.append(token)
-        if token.lemma_.lower() in _BODY_NOUNS:
+        if _noun_of(token) in _BODY_NOUNS:
             body_tokens.append(token)
     if body_tokens:
         out = _bodies_of_demonyms(doc, offset, out, new, iris)
@@ -155,8 +199,105 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         out.append(EntityMention(span=Span(begin, end, token.text), entity=target, confidence=0.6,
                                  curated=target in curated))
         taken.append((begin, end))
+    out = _capitals_as_states(doc, offset, out, curated)
     out.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
     return out
+
+
+_PERSON_ROLES = frozenset(r.noun for r in _R.roles.values() if r.kind == "person")
+
+
+def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
+                        curated: Mapping[str, CuratedEntity]) -> list[EntityMention]:
+    """A capital that acts is its state ("Moscow said", "Washington's envoy", "talks with Kyiv",
+    "Tehran-backed forces"); a capital where something happens stays the city."""
+    participles = _R.words["actor_participle"]
+    parties = _R.words["party_prep"] - {"for", "about"}
+    out = []
+    for m in mentions:
+        entity = curated.get(m.entity)
+        if entity is None or not entity.capital_of or m.kind == "demonym":
+            out.append(m)
+            continue
+        span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+        token = span[-1] if span is not None and len(span) else None
+        line_start = doc.text.rfind("\n", 0, m.span.begin - offset) + 1
+        after = doc.text[m.span.end - offset:m.span.end - offset + 2].lstrip(" ")[:1]
+        if token is not None and (token.is_upper or (not doc.text[line_start:m.span.begin - offset].strip()
+                                                     and after in (",", "(", "-", "—", "–", ":"))):
+            token = None  # a dateline ("KYIV, May 2 -", "Sanaa, July 13:")
+        acts = token is not None and (
+            (token.dep_ == "nsubj" and token.head.pos_ in ("VERB", "AUX") and token.head.lemma_ != "be")
+            or (token.dep_ == "poss" and _noun_of(token.head) in _PERSON_ROLES)
+            or (token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–")
+                and doc[token.i + 2].lower_ in participles)
+            or (token.dep_ == "pobj" and token.head.lower_ in parties and token.head.head.pos_ == "NOUN"))
+        out.append(replace(m, entity=entity.capital_of[0], curated=True) if acts else m)
+    return out
+
+
+def _proper_name_goes_on(doc: Doc, j: int) -> bool:
+    """Whether the body noun at ``j`` starts a longer name ("Government of National Unity")."""
+    return doc[j].text[:1].isupper() and j + 2 < len(doc) and doc[j + 1].lower_ == "of" and \
+        doc[j + 2].text[:1].isupper() and doc[j + 2].lower_ != "the"
+
+
+def _abbreviates(acronym: str, label: str) -> bool:
+    """Whether an acronym is made of the first letters of the words of a name, or of their first
+    syllables ("CENTCOM": Central Command; "FAMa", "NATO")."""
+    words = [w.lower() for w in re.split(r"[\s\-–]+", label) if w and w.lower() not in _SMALL_WORDS]
+    target = acronym.lower()
+
+    def fits(i: int, k: int) -> bool:  # target[i:] from words[k:], each word giving a non-empty prefix
+        if k == len(words):
+            return i == len(target)
+        return any(target.startswith(words[k][:n], i) and fits(i + n, k + 1)
+                   for n in range(min(len(words[k]), len(target) - i), 0, -1))
+
+    return len(words) > 1 and fits(0, 0)
+
+
+def _untagged_speakers(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                       curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                       iris: Iris) -> list[EntityMention]:
+    """A body the model did not tag, named as the subject of a speech verb: an acronym ("CENTCOM
+    said": the body named before that it abbreviates, else a new organisation) or a capitalised
+    name ending in a body noun ("the Emergency Medicine and Support Center said", "the General
+    Staff added")."""
+    speech = _R.words["speech"]
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    added: list[EntityMention] = []
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.head.lemma_.lower() not in speech or \
+                token.pos_ != "PROPN" or not token.text[:1].isupper():
+            continue
+        words = [t for t in doc[token.left_edge.i:token.i + 1] if t.dep_ not in ("det", "poss", "punct")]
+        words = words[next((k for k, t in enumerate(words) if t.text[:1].isupper()), len(words)):]
+        if not words or any(not (t.text[:1].isupper() or t.lower_ in _SMALL_WORDS) or t.like_num for t in words):
+            continue
+        begin, end = offset + words[0].idx, offset + token.idx + len(token.text)
+        left = offset + token.left_edge.idx
+        if any(b < end and left < e for b, e in taken):
+            continue  # a name in the phrase ("Freedonia's Foreign Ministry"): the rules for bodies decide
+        phrase = doc.text[words[0].idx:token.idx + len(token.text)]
+        acronym = len(words) == 1 and token.text.isupper() and len(token.text) >= 3
+        noun = _noun_of(token)
+        if not acronym and (len(words) < 2 or noun not in _BODY_NOUNS):
+            continue
+        target: str | None = None
+        if acronym:
+            target = next((m.entity for m in reversed([*everything, *mentions]) if m.span.begin < begin
+                           and not _types(m.entity, curated, new) & (_PERSON | _STATE | _PLACE)
+                           and _abbreviates(token.text, _label(m.entity, curated, new))), None)
+        if target is None:
+            role = _R.roles.get(noun)
+            kind = next((f for f in role.fits if f != "label"), "Organization") if role else "Organization"
+            target = iris.entity(slugify(phrase))
+            new.setdefault(target, NewEntity(iri=target, label=phrase, type=kind, confidence=0.5))
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=target, confidence=0.5,
+                                   curated=target in curated))
+        taken.append((begin, end))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
 
 
 def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
@@ -182,16 +323,22 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
             i += 1
         j = i
         while j < len(doc) and j - i < 3 and doc[j].pos_ in ("ADJ", "NOUN", "PROPN") and \
-                doc[j].lemma_.lower() not in body_nouns:
+                _noun_of(doc[j]) not in body_nouns:
             j += 1
-        if j >= len(doc) or doc[j].lemma_.lower() not in body_nouns or doc[j].dep_ == "compound":
+        if j + 1 < len(doc) and _noun_of(doc[j]) in body_nouns and doc[j].dep_ == "compound" and doc[j].is_lower and \
+                _noun_of(doc[j + 1]) in body_nouns:
+            j += 1  # "occupation forces"
+        if j >= len(doc) or _noun_of(doc[j]) not in body_nouns or doc[j].dep_ == "compound":
             out.append(m)
             continue
         end = offset + doc[j].idx + len(doc[j].text)
+        if _proper_name_goes_on(doc, j) or is_credit(doc.text, m.span.begin - offset, end - offset):
+            out.append(m)  # "the Freedonian Government of National Unity", "Source: Freedonia News Agency"
+            continue
         if any(o is not m and m.span.end <= o.span.begin < end for o in mentions):
             out.append(m)
             continue
-        noun = doc[j].lemma_.lower()
+        noun = _noun_of(doc[j])
         qualifiers = {t.lower_ for t in doc[i:j]}
         candidates = [e.entity for e in everything if e.entity != state and _fits(noun, e.entity, curated, new)
                       and (_state_of(e.entity, curated) == state or
@@ -199,8 +346,12 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         if not candidates:
             candidates = sorted(iri for iri in bodies.get(state, []) if _fits(noun, iri, curated, new))
         # "the defence ministry": of the country's ministries, the one whose label has "defence"
-        candidates = [c for c in dict.fromkeys(candidates)
+        every = list(dict.fromkeys(candidates))
+        candidates = [c for c in every
                       if not qualifiers or qualifiers & set(re.findall(r"\w+", _label(c, curated, new).lower()))]
+        if not candidates and len(every) == 1 and _types(every[0], curated, new) & _ARMED and \
+                not any(t.text[:1].isupper() for t in doc[i:j + 1]):
+            candidates = every  # "Freedonian occupation forces", "Freedonian ground troops": its armed forces
         if not candidates and (m.entity in curated or doc[span.end].lower_ in ("'s", "’s")):
             phrase = doc.text[m.span.begin - offset:end - offset]
             kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
@@ -229,17 +380,17 @@ def _bodies_of_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], ne
         if ent.label_ != "NORP" or ent.end >= len(doc):
             continue
         token, j = ent[0], ent.end
-        if j < len(doc) and doc[j].lemma_.lower() not in body_nouns and doc[j].pos_ in ("NOUN", "ADJ") and \
-                j + 1 < len(doc) and doc[j + 1].lemma_.lower() in body_nouns:
+        if j < len(doc) and _noun_of(doc[j]) not in body_nouns and doc[j].pos_ in ("NOUN", "ADJ") and \
+                j + 1 < len(doc) and _noun_of(doc[j + 1]) in body_nouns:
             j += 1  # "Freedonian defence ministry"
-        if j >= len(doc) or doc[j].lemma_.lower() not in body_nouns or doc[j].pos_ != "NOUN" or \
+        if j >= len(doc) or _noun_of(doc[j]) not in body_nouns or doc[j].pos_ != "NOUN" or \
                 (j + 1 < len(doc) and doc[j + 1].pos_ in ("NOUN", "PROPN")):
             continue  # "Freedonian army officers": the officers, not the army
         begin, end = offset + token.idx, offset + doc[j].idx + len(doc[j].text)
-        if any(b < end and begin < e for b, e in taken):
+        if any(b < end and begin < e for b, e in taken) or _proper_name_goes_on(doc, j):
             continue
         phrase = doc.text[token.idx:doc[j].idx + len(doc[j].text)]
-        noun = doc[j].lemma_.lower()
+        noun = _noun_of(doc[j])
         kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
         iri = iris.entity(slugify(phrase))
         new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.55))
@@ -276,7 +427,7 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
     if country is None:
         return mentions
     for token in body_tokens:
-        noun = token.lemma_.lower()
+        noun = _noun_of(token)
         role = _R.roles.get(noun)
         if role is None or role.kind != "body" or token.pos_ not in ("NOUN", "PROPN") or \
                 token.dep_ not in ("nsubj", "nsubjpass") or token.head.lemma_.lower() not in reporting:

@@ -28,6 +28,8 @@ __all__ = ["KIND_CONFIDENCE", "Gazetteer", "spacy_label"]
 
 # How much a match of each kind of name is trusted, and which wins a tie.
 KIND_CONFIDENCE = {"label": 0.95, "alt": 0.9, "role": 0.8, "family": 0.85, "demonym": 0.7}
+# a state or a place named inside a longer name is still that state or place ("Ukraine" in "X of Ukraine")
+_NOT_BODIES = frozenset({"State", "Country", "Region", "Settlement", "Location", "Person"})
 _KIND_RANK = {"label": 0, "alt": 1, "role": 2, "family": 3, "demonym": 4}
 
 _SPACY_LABELS = (
@@ -141,10 +143,26 @@ class Gazetteer:
             chosen.append(span)
         chosen = filter_spans(chosen)
         if self.overwrite_ents:
+            chosen = [c for c in chosen if not self._inside_a_longer_name(doc, c)]
             taken = {i for span in chosen for i in range(span.start, span.end)}
             kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
             doc.ents = sorted(filter_spans(chosen + kept), key=lambda s: s.start)
         return doc
+
+    def _inside_a_longer_name(self, doc: Doc, span: Span) -> bool:
+        """A body's name inside a longer name the model found ("the IDF Intelligence Directorate",
+        "the General Staff of the Armed Forces of X", "the UN Interim Force"): the longer name is
+        another body, which keeps its span."""
+        if span.id_ not in ("label", "alt") or set(self.entities[span.kb_id_].types) & _NOT_BODIES:
+            return False
+        for ent in doc.ents:
+            if ent.label_ != "ORG" or ent.kb_id_ or ent.start > span.start or ent.end < span.end \
+                    or ent.end - ent.start <= span.end - span.start:
+                continue
+            extra = [t for t in ent if not span.start <= t.i < span.end]
+            if any(t.text[:1].isupper() and t.lower_ != "the" for t in extra):
+                return True
+        return False
 
     def _resolve_surname(self, surname: str, named: dict[str, tuple[int, int]]) -> str | None:
         """The person a lone surname means, or None when it is ambiguous.

@@ -21,12 +21,18 @@ from kg.nlp.gazetteer import KIND_CONFIDENCE
 from kg.nlp.geoparse import GEO_KIND
 from kg.nlp.tables import rules
 
-__all__ = ["NameIndex", "link_entities"]
+__all__ = ["NameIndex", "is_credit", "link_entities"]
 
 _MODEL_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Location", "LOC": "Location", "FAC": "Location"}
 _MODEL_CONFIDENCE = {"PERSON": 0.7, "ORG": 0.6, "GPE": 0.6, "LOC": 0.55, "FAC": 0.5}
 _LEADING = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our"}
+_DANGLING = {"of", "and", "the", "for", "in", "on", "at", "to", "by", "with", "from"}  # a name cut short
 _TRAILING = {"'s", "’s", "'", "’"}
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_UNITS = frozenset(r.noun for r in rules().roles.values() if r.kind == "body" and "ArmedForce" in r.fits
+                   and "label" in r.fits)  # brigade, battalion, division, ... (roles.tsv)
+_PLACES = rules().place_types
+_CREDIT_LABELS = sorted(rules().words["credit_label"], key=lambda w: -len(w))
 _WEEKDAYS_MONTHS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -74,26 +80,91 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
     doc = span.doc
     while start < end and (doc[start].lower_ in _LEADING or doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].text in _TRAILING or doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (doc[end - 1].text in _TRAILING or doc[end - 1].is_punct or doc[end - 1].is_space
+                           or doc[end - 1].lower_ in _DANGLING):
         end -= 1
     if end <= start:
         return None
+    # a unit named by its number: "the 92nd brigade", "Border Guard Battalion 5"
+    if end < len(doc) and _ORDINAL.match(doc[end - 1].text) and doc[end].lower_ in _UNITS:
+        end += 1
+    elif end < len(doc) and doc[end - 1].lower_ in _UNITS and doc[end].like_num and doc[end].text.isdigit():
+        end += 1
     cleaned = doc[start:end]
     text = cleaned.text
     letters = [c for c in text if c.isalpha()]
-    if len(letters) < 2 or not any(c.isupper() for c in letters) or "\n" in text:
+    numbered = bool(_ORDINAL.match(cleaned[0].text)) and cleaned[-1].lower_ in _UNITS  # "the 92nd brigade"
+    if len(letters) < 2 or not (numbered or any(c.isupper() for c in letters)) or "\n" in text or "[" in text \
+            or "]" in text:
         return None
-    if text[0].isdigit() or len(cleaned) > 6:
+    if (text[0].isdigit() and not (_ORDINAL.match(cleaned[0].text) and len(cleaned) > 1)) or len(cleaned) > 6:
         return None
     if text.isupper() and len(letters) > 5:  # shouted headers and datelines ("READ MORE")
         return None
     # weapon systems and platforms (kg/nlp/lexicon/equipment.tsv, group "system") are equipment, not
     # actors or places, though the model tags them as names ("Smerch", "Bayraktar")
-    if normalise_name(text) in _WEEKDAYS_MONTHS or normalise_name(text) in rules().equipment.get("system", ()):
+    if normalise_name(text) in _WEEKDAYS_MONTHS or _equipment(cleaned):
         return None
     if cleaned[-1].tag_ in ("JJ", "JJR", "JJS") or cleaned[-1].pos_ == "ADJ":
         return None  # an adjective ("Middle Eastern"), not a name
     return cleaned
+
+
+_DASHES = ("-", "--", "—", "–", "―")
+
+
+def is_credit(text: str, begin: int, end: int) -> bool:
+    """Whether the name at ``text[begin:end]`` credits who reported the story rather than naming an
+    actor: a line opened by a credit label ("Source: Xinhua", "Reporting by …", ``credit_label``
+    in lexicon.tsv), a bracket after a dateline ("CAIRO (Sputnik) -", "BEIRUT, May 2 (KUNA) --"),
+    a bracket or a dash that ends its paragraph ("… — AFP", "… (AFP)")."""
+    para_begin = text.rfind("\n", 0, begin) + 1
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    before, after = text[para_begin:begin], text[end:para_end]
+    lead = re.sub(r"[^\w\s]", " ", before).lower().split()
+    for label in _CREDIT_LABELS:
+        words = label.split()
+        if lead[:len(words)] == words and before.lstrip(" (").lower().startswith(label):
+            return True
+    stripped_after = after.strip()
+    if before.rstrip().endswith("(") and stripped_after.startswith(")"):
+        rest = stripped_after[1:].strip()
+        if not rest.strip(".") or (len(before) < 80 and rest.startswith((*_DASHES, ":"))):
+            return True
+    return before.rstrip().endswith(_DASHES) and not stripped_after.strip(".)")
+
+
+def _one_type_per_name(pending: list[tuple[SpacySpan, str]]) -> list[tuple[SpacySpan, str]]:
+    """The model may type one name differently in two sentences ("Hagari" a person here, an
+    organisation there): the name keeps the type it gets most, a person on a tie."""
+    votes: dict[str, dict[str, int]] = {}
+    for cleaned, label in pending:
+        tally = votes.setdefault(slugify(cleaned.text), {})
+        tally[label] = tally.get(label, 0) + 1
+    out = []
+    for cleaned, _label in pending:
+        tally = votes[slugify(cleaned.text)]
+        out.append((cleaned, max(tally, key=lambda k: (tally[k], k == "PERSON", k))))
+    return out
+
+
+def _equipment(span: SpacySpan) -> bool:
+    """A weapon system or a service, not an actor or a place, though the model tags it as a name
+    (kg/nlp/lexicon/equipment.tsv): a listed system ("Smerch") or platform ("Telegram"), a name
+    ending in a weapon noun ("X ballistic missiles"), a coded name before one ("X-9 missiles")."""
+    equipment = rules().equipment
+    name = normalise_name(span.text)
+    if name in equipment.get("system", ()) or name in equipment.get("platform", ()):
+        return True
+    nouns = equipment.get("noun", frozenset())
+    if span[-1].lower_ in nouns:
+        return True
+    doc, i = span.doc, span.end
+    while i < len(doc) and doc[i].pos_ == "ADJ":
+        i += 1
+    coded = any(c.isdigit() for c in span.text) or "-" in span.text
+    return coded and i < len(doc) and doc[i].lower_ in nouns
 
 
 def _char_span(span: SpacySpan, offset: int) -> Span:
@@ -111,7 +182,11 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
     mentions: list[EntityMention] = []
     persons: dict[str, str] = {}  # surname (lower) -> IRI of a person named in full by the model
     pending: list[tuple[SpacySpan, str]] = []
+    text = doc.text
     for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC") and is_credit(text, ent.start_char, ent.end_char) and not (
+                ent.kb_id_ in index.entities and set(index.entities[ent.kb_id_].types) & _PLACES):
+            continue  # "Source: Xinhua", "CAIRO (Sputnik) -": who reported it, not who is in it
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
             kind, _, value = ent.id_.partition(":")
@@ -126,6 +201,7 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         pending.append((cleaned, ent.label_))
         if ent.label_ == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")
+    pending = _one_type_per_name(pending)
     for cleaned, label in pending:
         if label in ("PERSON", "ORG") and _named_as_place(cleaned):
             label = "GPE"  # "the town of Shakshuk", "the border towns of Houla, Shiheen and …"
@@ -140,7 +216,10 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         else:
             iri = iris.entity(slugify(text))
         if iri not in new:
-            new[iri] = NewEntity(iri=iri, label=text, type=_MODEL_TYPES[label], confidence=_MODEL_CONFIDENCE[label])
+            kind = _MODEL_TYPES[label]
+            if label == "ORG" and cleaned[-1].lower_.removesuffix("s") in _UNITS:
+                kind = "ArmedForce"  # "the 3rd Assault Brigade", "Border Guard Battalion 5"
+            new[iri] = NewEntity(iri=iri, label=text, type=kind, confidence=_MODEL_CONFIDENCE[label])
         if label == "PERSON" and len(cleaned) > 1:
             persons[cleaned[-1].lower_] = iri
         mentions.append(EntityMention(span=span, entity=iri, confidence=_MODEL_CONFIDENCE[label], curated=False))

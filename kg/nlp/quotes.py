@@ -95,6 +95,14 @@ def find_quotes(text: str, *, min_chars: int = 2) -> list[Quote]:
                     open_at, open_family = i + 1, _family(ch)
                 elif role == "open" and carried_from is not None and i == _first_char(text, p_begin, p_end):
                     open_at = i + 1  # the continuation mark of a multi-paragraph quote
+                elif role == "open" and open_at is not None and carried_from is None and _family(ch) == "double" \
+                        and open_family == "double" and text[open_at:i].rstrip().endswith((".", "!", "?")) \
+                        and text[i - 1].isspace():
+                    # a mark that opens the next sentence inside an open quotation ('… was found. "Russia
+                    # has …," he wrote'): the first quotation ended there, its closing mark lost or
+                    # misplaced, and the next one begins
+                    _add(quotes, text, open_at, i, min_chars, closed=False)
+                    open_at = i + 1
                 elif role == "close" and open_at is not None and _family(ch) == open_family:
                     begin = carried_from if carried_from is not None else open_at
                     _add(quotes, text, begin, i, min_chars, closed=True)

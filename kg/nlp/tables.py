@@ -38,6 +38,7 @@ _OWL_CLASS = OWL.Class
 POLICIES = ("takesTarget", "strike", "oncePerDocument", "oncePerPlace", "placedByAgent", "hasTopic")
 # the word sets the code reads (lexicon.tsv rows name one of these)
 WORD_SETS = (
+    "credit_label", "actor_participle", "source_noun",  # credits ("Source: X"), "X-backed", "a military source"
     "speech", "reporting", "reported_speech", "denial", "hypothetical", "modal", "pronoun_person",
     "pronoun_thing", "from_prep", "party_prep", "locative_prep", "place_noun", "attack_verb", "light_verb",
     "city_noun", "area_noun", "owned_noun", "generic_trigger", "killed_noun", "wounded_noun", "kill_verb",
