@@ -74,6 +74,7 @@ _WRITE_POLL = 0.5  # seconds between looks at KGStore.version, for a checkpoint 
 _EVALUATED = "evaluated"  # a worker sends this when the evaluation is over, then the answer
 _SLOW_CPU = 1.0  # CPU seconds: a worker whose query has used more no longer counts against the active budget
 _SLOW_WALL = 5.0  # seconds: nor one busy for longer (waiting on something other than the CPU)
+_PATIENCE = 1.0  # seconds: a query that has waited this long (or a quarter of its time limit) starts a worker
 _IDLE_RETIRE = 30.0  # seconds: an idle worker beyond the warm ones is stopped after this long
 
 
@@ -612,7 +613,10 @@ class QueryPool:
 
     def _checkout(self, generation: int, deadline: float) -> _Worker:
         """An idle worker (preferably with this snapshot open), else a new one while fewer than
-        ``active_workers`` are busy with young queries, else wait for either (TimeoutError)."""
+        ``active_workers`` are busy with young queries, or once this query has waited a quarter of
+        its time for a worker (at most 1 s), else wait for either (TimeoutError)."""
+        waiting_since = time.monotonic()
+        patience = min(_PATIENCE, (deadline - waiting_since) / 4)
         with self._cond:
             while True:
                 if self._closed:
@@ -634,14 +638,15 @@ class QueryPool:
                     return worker
                 now = time.monotonic()
                 if len(self._all) + self._starting < self.max_workers \
-                        and self._young(now) + self._starting < self.active_workers:
+                        and (now - waiting_since >= patience
+                             or self._young(now) + self._starting < self.active_workers):
                     self._starting += 1
                     break
                 remaining = deadline - now
                 if remaining <= 0:
                     raise TimeoutError
                 # wake when a worker is checked in; look again soon, as a busy one may turn slow
-                self._cond.wait(min(remaining, 0.1))
+                self._cond.wait(max(0.001, min(remaining, 0.1, waiting_since + patience - now)))
         started = self._start_reserved()
         if started is None:
             raise _PoolClosedError
