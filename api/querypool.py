@@ -75,7 +75,7 @@ _EVALUATED = "evaluated"  # a worker sends this when the evaluation is over, the
 _SLOW_CPU = 1.0  # CPU seconds: a worker whose query has used more no longer counts against the active budget
 _SLOW_WALL = 5.0  # seconds: nor one busy for longer (waiting on something other than the CPU)
 _PATIENCE = 1.0  # seconds: a query that has waited this long (or a quarter of its time limit) starts a worker
-_IDLE_RETIRE = 30.0  # seconds: an idle worker beyond the warm ones is stopped after this long
+_IDLE_RETIRE = 10.0  # seconds: an idle worker beyond the warm ones is stopped after this long
 
 
 # -- the messages between the server and a worker ----------------------------------------------
@@ -614,7 +614,8 @@ class QueryPool:
     def _checkout(self, generation: int, deadline: float) -> _Worker:
         """An idle worker (preferably with this snapshot open), else a new one while fewer than
         ``active_workers`` are busy with young queries, or once this query has waited a quarter of
-        its time for a worker (at most 1 s), else wait for either (TimeoutError)."""
+        its time for a worker (at most 1 s) while a busy worker has been on one query that long,
+        else wait for either (TimeoutError)."""
         waiting_since = time.monotonic()
         patience = min(_PATIENCE, (deadline - waiting_since) / 4)
         with self._cond:
@@ -638,8 +639,8 @@ class QueryPool:
                     return worker
                 now = time.monotonic()
                 if len(self._all) + self._starting < self.max_workers \
-                        and (now - waiting_since >= patience
-                             or self._young(now) + self._starting < self.active_workers):
+                        and (self._young(now) + self._starting < self.active_workers
+                             or (now - waiting_since >= patience and self._stuck(now, patience))):
                     self._starting += 1
                     break
                 remaining = deadline - now
@@ -653,6 +654,11 @@ class QueryPool:
         started.checked_out()
         self._maintain.set()
         return started
+
+    def _stuck(self, now: float, seconds: float) -> bool:
+        """A busy worker has been on one query for ``seconds`` (under ``_cond``): a slow query holds
+        it, rather than a queue of quick ones (which a new worker would not serve sooner)."""
+        return any(now - w.since >= seconds for w in self._all.values() if id(w) in self._busy)
 
     def _young(self, now: float) -> int:
         """Busy workers whose queries are not slow (under ``_cond``)."""
