@@ -74,7 +74,7 @@ _WRITE_POLL = 0.5  # seconds between looks at KGStore.version, for a checkpoint 
 _EVALUATED = "evaluated"  # a worker sends this when the evaluation is over, then the answer
 _SLOW_CPU = 1.0  # CPU seconds: a worker whose query has used more no longer counts against the active budget
 _SLOW_WALL = 5.0  # seconds: nor one busy for longer (waiting on something other than the CPU)
-_PATIENCE = 1.0  # seconds: a query that has waited this long (or a quarter of its time limit) starts a worker
+_PATIENCE = 2.5  # seconds: a query that has waited this long (or a quarter of its time limit) starts a worker
 _IDLE_RETIRE = 10.0  # seconds: an idle worker beyond the warm ones is stopped after this long
 
 
@@ -614,7 +614,7 @@ class QueryPool:
     def _checkout(self, generation: int, deadline: float) -> _Worker:
         """An idle worker (preferably with this snapshot open), else a new one while fewer than
         ``active_workers`` are busy with young queries, or once this query has waited a quarter of
-        its time for a worker (at most 1 s) while a busy worker has been on one query that long,
+        its time for a worker (at most 2.5 s) while a busy worker has been on one query that long,
         else wait for either (TimeoutError)."""
         waiting_since = time.monotonic()
         patience = min(_PATIENCE, (deadline - waiting_since) / 4)
