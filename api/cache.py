@@ -3,7 +3,9 @@
 Every write through the server's store bumps ``BaseStore.version`` (``POST /documents``,
 ``DELETE``; the server is the only writer of a local store while it runs), so an entry is
 keyed on the store and its version: the first request after a write computes afresh, and the
-entries of older versions are dropped at once. Used for what a page costs many queries to
+entries of older versions are dropped at once. Only a store of our own (:class:`KGStore`) is
+cached: a remote SPARQL store may be written by others, whose writes its version does not count.
+Used for what a page costs many queries to
 build (the landing page's counts and ledger, entity pages, ``/claims``, ``/map``,
 ``/timeline``) and for ``/search``'s scan of every label. Bounded by count and by bytes.
 """
@@ -20,7 +22,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from kg.store import BaseStore
+from kg.store import BaseStore, KGStore
 
 __all__ = ["RESPONSES", "SCANS", "StoreCache", "cached_response"]
 
@@ -108,6 +110,8 @@ async def cached_response(request: Request, store: BaseStore, work: Callable[[],
     """``work()`` (run in a thread) for this URL and ``variant`` (the negotiated format), or its
     body kept from an earlier request at the same store version (answered without a thread).
     Only 200 and 400 answers with a body are kept; an error raised by ``work`` is not."""
+    if not isinstance(store, KGStore):  # written by others too (a remote store): always afresh
+        return await run_in_threadpool(work)
     key = (str(request.url), variant)
     hit = RESPONSES.get(store, key)
     if hit is not None:

@@ -26,7 +26,7 @@ from api.conneg import choose
 from api.deps import StoreDep
 from api.errors import APIError
 from api.render import render
-from kg.store import BaseStore
+from kg.store import BaseStore, KGStore
 from kg.vocab import CKG, GEO, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD, dump_prefixes
 
 __all__ = ["router"]
@@ -341,7 +341,9 @@ async def search(request: Request, store: StoreDep,
 
     def work() -> Response:
         hits: dict[str, dict[str, Any]] = {}
-        for iri, name, label, folded in SCANS.get_or_compute(store, "search-labels", lambda: _search_labels(store)):
+        labels = SCANS.get_or_compute(store, "search-labels", lambda: _search_labels(store)) \
+            if isinstance(store, KGStore) else _search_labels(store)  # a remote store may be written by others
+        for iri, name, label, folded in labels:
             if folded.startswith(needle) or any(w.startswith(needle) for w in folded.split()):
                 hit = hits.setdefault(iri, {"iri": iri, "label": label or name, "matched": name,
                                             "page": local_path(iri, store.iris.base)})
