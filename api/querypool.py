@@ -647,7 +647,8 @@ class QueryPool:
                 if remaining <= 0:
                     raise TimeoutError
                 # wake when a worker is checked in; look again soon, as a busy one may turn slow
-                self._cond.wait(max(0.001, min(remaining, 0.1, waiting_since + patience - now)))
+                until_patient = waiting_since + patience - now
+                self._cond.wait(min(remaining, 0.1, until_patient) if until_patient > 0.001 else min(remaining, 0.1))
         started = self._start_reserved()
         if started is None:
             raise _PoolClosedError
