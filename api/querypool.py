@@ -330,6 +330,7 @@ class QueryPool:
         self._busy: set[int] = set()  # ids of checked-out workers
         self._all: dict[int, _Worker] = {}
         self._starting = 0
+        self._last_checkin = 0.0  # time.monotonic() when a worker last came free
         self._closed = False
         self._snap_lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
@@ -614,8 +615,9 @@ class QueryPool:
     def _checkout(self, generation: int, deadline: float) -> _Worker:
         """An idle worker (preferably with this snapshot open), else a new one while fewer than
         ``active_workers`` are busy with young queries, or once this query has waited a quarter of
-        its time for a worker (at most 2.5 s) while a busy worker has been on one query that long,
-        else wait for either (TimeoutError)."""
+        its time for a worker (at most 2.5 s) while no worker has come free for that long (slow
+        queries hold them, or they are still starting; under a queue of quick queries workers come
+        free all the time, and a new one would not answer sooner), else wait (TimeoutError)."""
         waiting_since = time.monotonic()
         patience = min(_PATIENCE, (deadline - waiting_since) / 4)
         with self._cond:
@@ -640,7 +642,7 @@ class QueryPool:
                 now = time.monotonic()
                 if len(self._all) + self._starting < self.max_workers \
                         and (self._young(now) + self._starting < self.active_workers
-                             or (now - waiting_since >= patience and self._stuck(now, patience))):
+                             or (now - waiting_since >= patience and now - self._last_checkin >= patience)):
                     self._starting += 1
                     break
                 remaining = deadline - now
@@ -655,11 +657,6 @@ class QueryPool:
         started.checked_out()
         self._maintain.set()
         return started
-
-    def _stuck(self, now: float, seconds: float) -> bool:
-        """A busy worker has been on one query for ``seconds`` (under ``_cond``): a slow query holds
-        it, rather than a queue of quick ones (which a new worker would not serve sooner)."""
-        return any(now - w.since >= seconds for w in self._all.values() if id(w) in self._busy)
 
     def _young(self, now: float) -> int:
         """Busy workers whose queries are not slow (under ``_cond``)."""
@@ -687,7 +684,7 @@ class QueryPool:
             self._busy.discard(id(worker))
             if self._closed or id(worker) not in self._all:
                 return
-            worker.since = time.monotonic()
+            worker.since = self._last_checkin = time.monotonic()
             self._idle.append(worker)
             self._cond.notify()
         self._maintain.set()  # its old snapshot may now be unused

@@ -95,8 +95,8 @@ class Settings(BaseSettings):
         default=0, ge=0,
         description="Query workers that evaluate at once before a query waits for one (0: the number of CPUs, "
                     "at least 2). A worker whose query has used 1 s of CPU (or run 5 s) no longer counts, and a "
-                    "query that has waited 2.5 s (or a quarter of its time limit) behind a worker busy that long "
-                    "starts one, so runaways get workers of their own, up to CKG_QUERY_WORKERS.",
+                    "query that has waited 2.5 s (or a quarter of its time limit) while no worker came free starts "
+                    "one, so runaways get workers of their own, up to CKG_QUERY_WORKERS.",
     )
     query_engine_results: bool = Field(
         default=True,
