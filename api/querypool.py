@@ -8,9 +8,13 @@ the query and frees its memory at once, and the client gets 503. The server's ow
 queries (canned queries, entity pages, dumps) keep running in-process.
 
 * Workers are forked by multiprocessing's *forkserver* (itself a fresh interpreter that
-  never opens the store), never from the server, which has RocksDB and threads open. They
-  are started on demand up to ``CKG_QUERY_WORKERS``; ``CKG_QUERY_WARM_WORKERS`` idle ones
-  are kept ready, so a killed worker is replaced before the next query needs it.
+  never opens the store), never from the server, which has RocksDB and threads open.
+  ``CKG_QUERY_WARM_WORKERS`` idle ones are kept ready, so a killed worker is replaced before
+  the next query needs it. At most ``CKG_QUERY_ACTIVE_WORKERS`` (the CPUs) evaluate quick
+  queries at once, the others wait; a worker whose query has used 1 s of CPU or run 5 s no
+  longer counts, and a query that has waited a quarter of its time limit (at most 2.5 s) with
+  no worker coming free starts one, up to ``CKG_QUERY_WORKERS`` (decision 0007). Idle workers
+  beyond the warm ones are stopped after 10 s.
 * Workers never open the live store (the server holds it read-write, and a second reader of
   a RocksDB directory that is being written is undefined behaviour in pyoxigraph). The
   server takes a RocksDB checkpoint (``Store.backup``: hard links, a few milliseconds) into
@@ -18,11 +22,16 @@ queries (canned queries, entity pages, dumps) keep running in-process.
   changed since the last one (every write bumps it), before the next ad-hoc query. Workers
   open the newest checkpoint read-only; each job names its generation, and a worker reopens
   when it changes. A checkpoint is deleted once no worker has it open.
-* A worker runs the query with :func:`kg.query.execute_query` (what a query means lives
-  there, shared with the in-thread path and ``kg query``; this module is only the pool), which
-  materializes the rows capped at ``CKG_RESULT_LIMIT``, and sends the response body already
-  serialized in the negotiated format, as bytes; the deadline covers the evaluation, not the
-  serialization of the (capped) result.
+* A SELECT is evaluated and serialized by pyoxigraph in the worker, with the row cap
+  (``CKG_RESULT_LIMIT``) as a ``LIMIT`` added to the query (:func:`kg.sparqltext.limit_select`).
+  Anything else runs with :func:`kg.query.execute_query` (what a query means lives there,
+  shared with the in-thread path and ``kg query``; this module is only the pool), which
+  materializes the rows capped at ``CKG_RESULT_LIMIT``; the worker sends the response body
+  already serialized in the negotiated format, as bytes; the deadline covers the evaluation,
+  not the serialization of the (capped) result.
+* When an idle worker has the current snapshot open, the event loop sends it the query and
+  waits for its pipe (no thread); otherwise a pool thread waits for a worker, starts one or
+  takes a checkpoint first.
 
 See docs/decisions/0004-query-worker-processes.md.
 """
