@@ -66,7 +66,8 @@ def _start_query_pool(store: BaseStore, settings: Settings) -> QueryPool | None:
     if settings.query_workers <= 0 or not isinstance(store, KGStore) or store.path is None:
         return None
     pool = QueryPool(store, max_workers=settings.query_workers, warm_workers=settings.query_warm_workers,
-                     snapshot_root=settings.query_snapshots, memory_mb=settings.query_memory_mb)
+                     snapshot_root=settings.query_snapshots, memory_mb=settings.query_memory_mb,
+                     active_workers=settings.query_active_workers, engine_results=settings.query_engine_results)
     try:
         pool.start()
     except OSError as exc:

@@ -17,10 +17,15 @@ def get_store(request: Request) -> BaseStore:
     return store
 
 
-def _settings(request: Request) -> Settings:
+async def _store(request: Request) -> BaseStore:
+    # async: FastAPI runs a plain ``def`` dependency in a worker thread, two thread hops a request
+    return get_store(request)
+
+
+async def _settings(request: Request) -> Settings:
     settings: Settings = getattr(request.app.state, "settings", None) or get_settings()
     return settings
 
 
-StoreDep = Annotated[BaseStore, Depends(get_store)]
+StoreDep = Annotated[BaseStore, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
+from api.cache import cached_response
 from api.deps import StoreDep
 from api.render import render
 from api.sparql import examples
@@ -41,5 +41,7 @@ async def index(request: Request, store: StoreDep) -> HTMLResponse:
         return {"counts": [(label, stats[key]) for key, label in _COUNT_NAMES.items()], "ledger": rows,
                 "casualties": [c for c in casualties(store, Filters(), limit) if c["background"] != "true"]}
 
-    page = await run_in_threadpool(work)
-    return HTMLResponse(render("index.html", request=request, examples=examples(store.iris.base), **page))
+    def respond() -> HTMLResponse:
+        return HTMLResponse(render("index.html", request=request, examples=examples(store.iris.base), **work()))
+
+    return await cached_response(request, store, respond)  # type: ignore[return-value]

@@ -21,11 +21,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.cache import SCANS, cached_response
 from api.conneg import choose
 from api.deps import StoreDep
 from api.errors import APIError
 from api.render import render
-from kg.store import BaseStore
+from kg.store import BaseStore, KGStore
 from kg.vocab import CKG, GEO, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD, dump_prefixes
 
 __all__ = ["router"]
@@ -268,7 +269,7 @@ async def resource(path: str, request: Request, store: StoreDep) -> Response:
         triples = sorted({*_describe(store, iri), *_incoming(store, iri)}, key=str)
         return Response(_serialize(triples, fmt, store.iris.base), media_type=fmt.media_type, headers=headers)
 
-    return await run_in_threadpool(work)
+    return await cached_response(request, store, work, variant=wanted, headers=headers)
 
 
 def _html(store: BaseStore, iri: str, request: Request, formats: list[tuple[str, str, str]]) -> str:
@@ -338,27 +339,35 @@ async def search(request: Request, store: StoreDep,
         raise APIError(406, "search results are JSON or HTML", headers=_VARY)
     needle = _fold(q.strip())
 
-    def work() -> list[dict[str, Any]]:
+    def work() -> Response:
         hits: dict[str, dict[str, Any]] = {}
-        rows = _select(store, """SELECT ?e ?name ?label WHERE {
-            { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } UNION { ?e ckg:roleLabel ?name }
-            ?m ckg:refersTo ?e . OPTIONAL { ?e rdfs:label ?label } }""")
-        for row in rows:
-            name = _v(row["name"]) or ""
-            folded = _fold(name)
+        labels = SCANS.get_or_compute(store, "search-labels", lambda: _search_labels(store)) \
+            if isinstance(store, KGStore) else _search_labels(store)  # a remote store may be written by others
+        for iri, name, label, folded in labels:
             if folded.startswith(needle) or any(w.startswith(needle) for w in folded.split()):
-                iri = _v(row["e"]) or ""
-                hit = hits.setdefault(iri, {"iri": iri, "label": _v(row.get("label")) or name, "matched": name,
+                hit = hits.setdefault(iri, {"iri": iri, "label": label or name, "matched": name,
                                             "page": local_path(iri, store.iris.base)})
                 if folded.startswith(needle) and not _fold(hit["matched"]).startswith(needle):
                     hit["matched"] = name
         ranked = sorted(hits.values(), key=lambda h: (not _fold(h["matched"]).startswith(needle), h["label"]))
-        return ranked[:limit]
+        if wanted == "text/html":
+            return HTMLResponse(render("search.html", request=request, q=q, hits=ranked[:limit]), headers=_VARY)
+        return JSONResponse({"query": q, "results": ranked[:limit]}, headers=_VARY)
 
-    hits = await run_in_threadpool(work)
-    if wanted == "text/html":
-        return HTMLResponse(render("search.html", request=request, q=q, hits=hits), headers=_VARY)
-    return JSONResponse({"query": q, "results": hits}, headers=_VARY)
+    return await cached_response(request, store, work, variant=wanted, headers=_VARY)
+
+
+def _search_labels(store: BaseStore) -> list[tuple[str, str, str | None, str]]:
+    """Every (entity, name, label, folded name) that /search looks through: one scan of the store per
+    store version (:data:`api.cache.SCANS`)."""
+    rows = _select(store, """SELECT ?e ?name ?label WHERE {
+        { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } UNION { ?e ckg:roleLabel ?name }
+        ?m ckg:refersTo ?e . OPTIONAL { ?e rdfs:label ?label } }""")
+    out = []
+    for row in rows:
+        name = _v(row["name"]) or ""
+        out.append((_v(row["e"]) or "", name, _v(row.get("label")), _fold(name)))
+    return out
 
 
 @router.get("/ontology", summary="The conflict-kg ontology (Turtle or HTML)", response_class=Response)

@@ -23,6 +23,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.cache import cached_response
 from api.deps import StoreDep
 from api.errors import APIError
 from api.queries import QUERIES, run_query
@@ -386,9 +387,12 @@ async def _page(request: Request, store: BaseStore, view: str) -> HTMLResponse:
             page.update(ledger=ledger(store, items), casualties=found, data=to_json(_chart(found)))
         return page
 
-    page = await run_in_threadpool(work)
-    status = 400 if page["filters"].errors else 200
-    return HTMLResponse(render(f"{view}.html", request=request, view=view, **page), status_code=status)
+    def respond() -> HTMLResponse:
+        page = work()
+        status = 400 if page["filters"].errors else 200
+        return HTMLResponse(render(f"{view}.html", request=request, view=view, **page), status_code=status)
+
+    return await cached_response(request, store, respond)  # type: ignore[return-value]
 
 
 @router.get("/map", response_class=HTMLResponse, summary="Events on a map (Natural Earth basemap, clustered)")

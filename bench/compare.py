@@ -1,6 +1,6 @@
 """Comparison benchmark (not a test): conflict-kg against peers measured in the same run.
 
-    python bench/compare.py [--sizes 10,100,1000,10000] [--workers 2] [--seconds 20] [--clients 16] [--quick]
+    python bench/compare.py [--sizes 10,100,1000,10000] [--workers 2] [--seconds 20] [--clients 8,16] [--quick]
 
 Absolute times on a small shared machine are noisy, so every headline number is a ratio
 against a peer run on the same machine, in the same run, on the same input:
@@ -10,7 +10,9 @@ a. build: ``kg build corpus.jsonl --workers W`` vs the bare spaCy pipeline (``nl
 b. store writes: ``KGStore.write`` one document per call vs ``pyoxigraph.Store.bulk_load`` of
    the same N-Quads (``bench/store_writes.py``);
 c. endpoint: ``kg serve`` vs ``oxigraph serve`` vs rdflib-endpoint over the same data, driven
-   by the same query mix from K concurrent httpx clients for S seconds each;
+   by the same query mix from K concurrent httpx clients (8 and 16) for S seconds each, in
+   interleaved phases (every server started at once, driven in turn, the order reversed each
+   round), at N = 1,000 and 10,000 (quick: the largest built N);
 d. memory: peak RSS of the build (whole process tree) and of each server, per million quads.
 
 Prints a table (metric | ours | peer | ratio | goal | met?) and writes every raw number to
@@ -59,7 +61,9 @@ PACK = ROOT / "ontology" / "packs" / "nagorno-karabakh-2020.ttl"  # the seeds' w
 # Goals: ratio ours/peer (higher is better), except growth (lower is better).
 GOAL_BUILD = 0.8
 GOAL_WRITES = 0.5
-GOAL_OXIGRAPH = 0.5
+GOAL_OXIGRAPH = 0.9  # req/s at every client count
+GOAL_P99 = 1.2  # p99 latency, ours/oxigraph (lower is better)
+GOAL_MEMORY = 2.0  # PSS of the server's process tree, ours/oxigraph (lower is better)
 GOAL_RDFLIB = 10.0
 GOAL_GROWTH = 1.2  # our own bar for "linear": per-document cost within 20 % from small to large N
 
@@ -459,7 +463,7 @@ async def drive(url: str, clients: int, seconds: float, pid: int) -> dict[str, A
         "client_cpu_share": client_cpu / elapsed,
         "per_query": {name: {"n": len(v), "p50_ms": 1000 * pct(v, 0.5), "p99_ms": 1000 * pct(v, 0.99),
                              "rows": sorted(counts[name])} for name, v in latencies.items()},
-        "rss_kb_samples": rss,
+        "rss_kb_samples": rss, "latencies": every,
     }
 
 
@@ -478,8 +482,12 @@ def peer_versions(peers: Path) -> dict[str, str]:
     return out
 
 
-def bench_endpoint(store: Path, n: int, work: Path, peers: Path, clients: int, seconds: float,
-                   only: set[str]) -> dict[str, Any]:
+def bench_endpoint(store: Path, n: int, work: Path, peers: Path, client_counts: list[int], seconds: float,
+                   only: set[str], rounds: int = 2) -> dict[str, Any]:
+    """The servers over the same data, all started at once, then driven in turn: for each client
+    count, ``rounds`` phases of ``seconds / rounds`` per server, the order reversed every round, so
+    that load from elsewhere on the machine falls on every server alike. A server not being driven
+    is idle (it costs memory, no CPU)."""
     dump = work / f"dump-{n}.nq"
     dump_info = dump_nq(store, dump)
     quads = store_len(store)
@@ -502,58 +510,82 @@ def bench_endpoint(store: Path, n: int, work: Path, peers: Path, clients: int, s
     port = free_port()
     servers.append(Server("rdflib-endpoint", [str(peers / "bin" / "python"), str(BENCH / "rdflib_endpoint_server.py"),
                                               str(dump), "--port", str(port)], f"http://127.0.0.1:{port}/sparql"))
-    results: dict[str, Any] = {"n": n, "quads": quads, "dump": dump_info, "clients": clients, "seconds": seconds,
-                               "oxigraph_load_s": load["wall_s"], "servers": {}}
-    for server in servers:
-        if only and server.name not in only:
-            continue
-        log(f"endpoint: starting {server.name}")
-        server.start(work)
-        try:
-            assert server.proc is not None
+    servers = [s for s in servers if not only or s.name in only]
+    results: dict[str, Any] = {"n": n, "quads": quads, "dump": dump_info, "client_counts": client_counts,
+                               "seconds": seconds, "rounds": rounds, "oxigraph_load_s": load["wall_s"],
+                               "by_clients": {}}
+    warm: dict[str, dict[str, int]] = {}
+    phase = seconds / rounds
+    try:
+        for server in servers:
+            log(f"endpoint: starting {server.name}")
+            server.start(work)
             # One pass of the mix first: warms caches, and gives each query's row count.
-            warm: dict[str, int] = {}
+            warm[server.name] = {}
             for name, query in QUERY_MIX:
                 r = httpx.get(server.query_url, params={"query": query}, headers={"Accept": ACCEPT}, timeout=300)
                 if r.status_code != 200:
                     log(f"WARNING: {server.name}: {name} answered {r.status_code}: {r.text[:200]}")
-                    warm[name] = -1
+                    warm[server.name][name] = -1
                 else:
-                    warm[name] = rows_of(r.content)
-            log(f"endpoint: {server.name} ready in {server.ready_s:.1f} s; driving {clients} clients for "
-                f"{seconds:g} s")
-            cpu0 = cpu_seconds(server.proc.pid)
-            d = asyncio.run(drive(server.query_url, clients, seconds, server.proc.pid))
-            d["server_cpu_s"] = cpu_seconds(server.proc.pid) - cpu0
-            d["req_per_server_cpu_s"] = d["requests"] / d["server_cpu_s"] if d["server_cpu_s"] else None
-            d["rss_kb_after"] = tree_pss_kb(server.proc.pid)  # the whole tree: our query workers too
-            d["peak_rss_kb"] = _status_kb(server.proc.pid, "VmHWM:")
-            d["rss_mb_per_mquad"] = d["rss_kb_after"] / 1024 / (quads / 1e6)
-            d["ready_s"] = server.ready_s
-            d["warm_rows"] = warm
-            results["servers"][server.name] = d
-            log(f"endpoint: {server.name}: {d['req_per_s']:.1f} req/s, p50 {d['p50_ms']:.1f} ms, p99 "
-                f"{d['p99_ms']:.1f} ms, {d['errors']} errors, memory (PSS, tree) {d['rss_kb_after'] // 1024} MB, "
-                f"client CPU "
-                f"{100 * d['client_cpu_share']:.0f} %")
-            if d["errors"]:
-                log(f"WARNING: {server.name}: {d['errors']} failed requests, e.g. {d['error_examples'][:2]}")
-        finally:
+                    warm[server.name][name] = rows_of(r.content)
+            log(f"endpoint: {server.name} ready in {server.ready_s:.1f} s")
+        for clients in client_counts:
+            phases: dict[str, list[dict[str, Any]]] = {s.name: [] for s in servers}
+            for r in range(rounds):
+                for server in (servers if r % 2 == 0 else servers[::-1]):
+                    assert server.proc is not None
+                    cpu0 = cpu_seconds(server.proc.pid)
+                    d = asyncio.run(drive(server.query_url, clients, phase, server.proc.pid))
+                    d["server_cpu_s"] = cpu_seconds(server.proc.pid) - cpu0
+                    d["pss_kb_after"] = tree_pss_kb(server.proc.pid)  # the whole tree: our query workers too
+                    d["processes"] = len(tree_pids(server.proc.pid))
+                    phases[server.name].append(d)
+                    log(f"endpoint: N={n} {clients} clients, round {r + 1}/{rounds}, {server.name}: "
+                        f"{d['req_per_s']:.1f} req/s, p50 {d['p50_ms']:.1f} ms, p99 {d['p99_ms']:.1f} ms, "
+                        f"{d['errors']} errors, memory (PSS, tree) {d['pss_kb_after'] // 1024} MB, "
+                        f"{d['processes']} processes")
+                    if d["errors"]:
+                        log(f"WARNING: {server.name}: {d['errors']} failed requests, e.g. {d['error_examples'][:2]}")
+            results["by_clients"][str(clients)] = {name: _merge_phases(ds, quads, server_warm=warm[name])
+                                                   for name, ds in phases.items()}
+    finally:
+        for server in servers:
             server.stop()
     # Row counts must agree: within a server across the run, and across servers.
     warnings = []
-    for name, _ in QUERY_MIX:
-        seen = {s: sorted({v["warm_rows"][name], *v["per_query"][name]["rows"]})
-                for s, v in results["servers"].items()}
-        if any(len(v) != 1 for v in seen.values()) or len({tuple(v) for v in seen.values()}) > 1:
-            warnings.append(f"row counts for {name} disagree: {seen}")
+    for by in results["by_clients"].values():
+        for name, _ in QUERY_MIX:
+            seen = {s: sorted({v["warm_rows"][name], *v["per_query"][name]["rows"]}) for s, v in by.items()}
+            if any(len(v) != 1 for v in seen.values()) or len({tuple(v) for v in seen.values()}) > 1:
+                warnings.append(f"row counts for {name} disagree: {seen}")
     for w in warnings:
         log(f"WARNING: {w}")
     results["row_count_warnings"] = warnings
-    results["rows_per_query"] = {name: results["servers"][next(iter(results["servers"]))]["warm_rows"][name]
-                                 for name, _ in QUERY_MIX} if results["servers"] else {}
+    results["rows_per_query"] = next(iter(warm.values()), {})
     shutil.rmtree(served)
     return results
+
+
+def _merge_phases(phases: list[dict[str, Any]], quads: int, *, server_warm: dict[str, int]) -> dict[str, Any]:
+    """One server's phases at one client count as one measurement: requests over the summed time;
+    p50 and p99 over every latency; memory the largest seen at the end of a phase."""
+    latencies = [x for d in phases for x in d.pop("latencies")]
+    requests = sum(d["requests"] for d in phases)
+    elapsed = sum(d["elapsed_s"] for d in phases)
+    cpu = sum(d["server_cpu_s"] for d in phases)
+    pss = max(d["pss_kb_after"] for d in phases)
+    per_query = {}
+    for name, _ in QUERY_MIX:
+        per_query[name] = {"n": sum(d["per_query"][name]["n"] for d in phases),
+                           "rows": sorted({r for d in phases for r in d["per_query"][name]["rows"]}),
+                           "p50_ms_by_phase": [d["per_query"][name]["p50_ms"] for d in phases]}
+    return {"requests": requests, "errors": sum(d["errors"] for d in phases), "elapsed_s": elapsed,
+            "req_per_s": requests / elapsed if elapsed else 0.0, "p50_ms": 1000 * pct(latencies, 0.5),
+            "p99_ms": 1000 * pct(latencies, 0.99), "server_cpu_s": cpu,
+            "req_per_server_cpu_s": requests / cpu if cpu else None, "pss_kb": pss,
+            "pss_mb_per_mquad": pss / 1024 / (quads / 1e6), "processes": max(d["processes"] for d in phases),
+            "warm_rows": server_warm, "per_query": per_query, "phases": phases}
 
 
 # -- the table -----------------------------------------------------------------------------------
@@ -608,25 +640,39 @@ def table(result: dict[str, Any]) -> list[dict[str, str]]:
         add(f"store writes quads/s, N={writes['n']} (KGStore.write vs bulk_load)",
             fmt(writes["ours"]["quads_per_s"]), fmt(writes["bulk_load"]["quads_per_s"]), r,
             f">= {GOAL_WRITES}", r >= GOAL_WRITES)
-    ep = result.get("endpoint")
-    if ep and "ours" in ep["servers"]:
-        ours = ep["servers"]["ours"]
-        for peer, goal in (("oxigraph", GOAL_OXIGRAPH), ("rdflib-endpoint", GOAL_RDFLIB)):
-            if peer not in ep["servers"]:
+    for ep in result.get("endpoint") or []:
+        worst_memory: tuple[float, dict[str, Any], dict[str, Any]] | None = None
+        for clients, by in ep["by_clients"].items():
+            ours = by.get("ours")
+            if ours is None:
                 continue
-            p = ep["servers"][peer]
-            r = ours["req_per_s"] / p["req_per_s"] if p["req_per_s"] else None
-            add(f"endpoint req/s, N={ep['n']}, {ep['clients']} clients (vs {peer})", fmt(ours["req_per_s"]),
-                fmt(p["req_per_s"]), r, f">= {goal:g}", None if r is None else r >= goal)
-            if ours.get("req_per_server_cpu_s") and p.get("req_per_server_cpu_s"):
-                add(f"endpoint req per server CPU-second (vs {peer})", fmt(ours["req_per_server_cpu_s"]),
-                    fmt(p["req_per_server_cpu_s"]), ours["req_per_server_cpu_s"] / p["req_per_server_cpu_s"])
-            add(f"endpoint p50 ms, lower is better (vs {peer})", fmt(ours["p50_ms"]), fmt(p["p50_ms"]),
-                ours["p50_ms"] / p["p50_ms"] if p["p50_ms"] else None)
-            add(f"endpoint p99 ms, lower is better (vs {peer})", fmt(ours["p99_ms"]), fmt(p["p99_ms"]),
-                ours["p99_ms"] / p["p99_ms"] if p["p99_ms"] else None)
-            add(f"server memory MB per Mquad, PSS of tree (vs {peer})", fmt(ours["rss_mb_per_mquad"]),
-                fmt(p["rss_mb_per_mquad"]), ours["rss_mb_per_mquad"] / p["rss_mb_per_mquad"])
+            for peer, goal in (("oxigraph", GOAL_OXIGRAPH), ("rdflib-endpoint", GOAL_RDFLIB)):
+                if peer not in by:
+                    continue
+                p = by[peer]
+                r = ours["req_per_s"] / p["req_per_s"] if p["req_per_s"] else None
+                add(f"endpoint req/s, N={ep['n']}, {clients} clients (vs {peer})", fmt(ours["req_per_s"]),
+                    fmt(p["req_per_s"]), r, f">= {goal:g}", None if r is None else r >= goal)
+                if peer != "oxigraph":
+                    continue
+                if ours.get("req_per_server_cpu_s") and p.get("req_per_server_cpu_s"):
+                    add(f"endpoint req per server CPU-second, N={ep['n']}, {clients} clients (vs {peer})",
+                        fmt(ours["req_per_server_cpu_s"]), fmt(p["req_per_server_cpu_s"]),
+                        ours["req_per_server_cpu_s"] / p["req_per_server_cpu_s"])
+                add(f"endpoint p50 ms, N={ep['n']}, {clients} clients, lower is better (vs {peer})",
+                    fmt(ours["p50_ms"]), fmt(p["p50_ms"]), ours["p50_ms"] / p["p50_ms"] if p["p50_ms"] else None)
+                r99 = ours["p99_ms"] / p["p99_ms"] if p["p99_ms"] else None
+                add(f"endpoint p99 ms, N={ep['n']}, {clients} clients, lower is better (vs {peer})",
+                    fmt(ours["p99_ms"]), fmt(p["p99_ms"]), r99, f"<= {GOAL_P99:g}",
+                    None if r99 is None else r99 <= GOAL_P99)
+                ratio = ours["pss_kb"] / p["pss_kb"] if p["pss_kb"] else float("inf")
+                if worst_memory is None or ratio > worst_memory[0]:
+                    worst_memory = (ratio, ours, p)
+        if worst_memory is not None:
+            ratio, ours, p = worst_memory
+            add(f"server memory MB, PSS of the process tree, N={ep['n']} (vs oxigraph; MB per Mquad "
+                f"{fmt(ours['pss_mb_per_mquad'])} vs {fmt(p['pss_mb_per_mquad'])})", fmt(ours["pss_kb"] / 1024),
+                fmt(p["pss_kb"] / 1024), ratio, f"<= {GOAL_MEMORY:g}", ratio <= GOAL_MEMORY)
     return rows
 
 
@@ -647,14 +693,16 @@ def main() -> int:
     ap.add_argument("--sizes", default="10,100,1000,10000", help="corpus sizes N, comma-separated (10..10000)")
     ap.add_argument("--workers", type=int, default=2, help="spaCy processes for both builds")
     ap.add_argument("--seconds", type=float, default=20, help="drive time per server")
-    ap.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients")
-    ap.add_argument("--endpoint-size", type=int, default=1000,
-                    help="serve the store of this N (or the largest built size below it)")
+    ap.add_argument("--clients", default="8,16", help="concurrent HTTP clients, comma-separated (each is measured)")
+    ap.add_argument("--rounds", type=int, default=2,
+                    help="endpoint phases per server and client count (order reversed each round)")
+    ap.add_argument("--endpoint-sizes", default="1000,10000",
+                    help="serve the stores of these N (each, or the largest built size below it)")
     ap.add_argument("--bare-batch-size", type=int, default=16,
                     help="nlp.pipe batch_size of the bare floor (16: what kg build uses)")
     ap.add_argument("--startup-runs", type=int, default=3)
     ap.add_argument("--quick", action="store_true",
-                    help="about two minutes: sizes 10,50,200, 8 s per server, 8 clients")
+                    help="about two minutes: sizes 10,50,200, 8 s per server and client count")
     ap.add_argument("--only", default="build,writes,endpoint", help="sections to run")
     ap.add_argument("--servers", default="", help="endpoint servers to run (default: all three)")
     ap.add_argument("--peers", type=Path, default=BENCH / ".peers", help="venv holding oxigraph and rdflib-endpoint")
@@ -666,8 +714,6 @@ def main() -> int:
             args.sizes = "10,50,200"
         if args.seconds == ap.get_default("seconds"):
             args.seconds = 8
-        if args.clients == ap.get_default("clients"):
-            args.clients = 8
         args.startup_runs = min(args.startup_runs, 2)
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     if not sizes or sizes[0] < 1 or sizes[-1] > 10_000:
@@ -708,10 +754,12 @@ def main() -> int:
             n = max(built)
             result["store_writes"] = bench_store_writes(built[n], n, work)
         if "endpoint" in sections:
-            candidates = [n for n in built if n <= args.endpoint_size] or [min(built)]
-            n = max(candidates)
             only = {s.strip() for s in args.servers.split(",") if s.strip()}
-            result["endpoint"] = bench_endpoint(built[n], n, work, peers, args.clients, args.seconds, only)
+            clients = [int(c) for c in args.clients.split(",") if c.strip()]
+            serve = sorted({max([n for n in built if n <= int(e)] or [min(built)])
+                            for e in args.endpoint_sizes.split(",") if e.strip()})
+            result["endpoint"] = [bench_endpoint(built[n], n, work, peers, clients, args.seconds, only, args.rounds)
+                                  for n in serve]
     finally:
         if work_tmp:
             shutil.rmtree(work_tmp, ignore_errors=True)
@@ -729,7 +777,7 @@ def main() -> int:
         print("build by N (net ms/doc ours | bare | ratio ours/bare docs/s): " + ";  ".join(
             f"{r['n']}: {r['ours']['ms_per_doc']:.1f} | {r['bare']['ms_per_doc']:.1f} | {r['ratio_docs_per_s']:.2f}"
             for r in result["build"]["sizes"]))
-    if result.get("endpoint", {}).get("row_count_warnings"):
+    if any(ep.get("row_count_warnings") for ep in result.get("endpoint") or []):
         print("WARNING: row counts disagree across servers: see endpoint.row_count_warnings in the JSON")
     print(f"raw numbers: {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
     return 0

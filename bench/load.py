@@ -2,9 +2,10 @@
 
     python bench/load.py --store kg-store [--clients 50] [--seconds 60]
 
-Mixes canned queries, entity pages and ad-hoc SPARQL from ``--clients`` concurrent httpx
-clients on loopback for ``--seconds`` seconds; prints throughput, p50/p99 latency per kind
-and the server's resident memory sampled over the run (it should not grow), and writes
+Mixes canned queries, entity pages, ``/claims``, ``/map``, ``/search`` and ad-hoc SPARQL from
+``--clients`` concurrent httpx clients on loopback for ``--seconds`` seconds; prints throughput,
+p50/p99 latency per kind, each page kind's latency against the canned queries' (goal: within
+2×) and the server's memory sampled over the run (it should not grow), and writes
 ``bench/results/load.json``. Bounded in time and in count; loopback only.
 """
 
@@ -36,6 +37,11 @@ MIX = [
     ("page", "/id/entity/stepanakert", {"Accept": "text/html"}),
     ("page", "/id/entity/nikol-pashinyan", {"Accept": "text/html"}),
     ("page", "/id/entity/armenia", {"Accept": "application/ld+json"}),
+    ("claims", "/claims", {"Accept": "text/html"}),
+    ("claims", "/claims?actor=azerbaijan", {"Accept": "text/html"}),
+    ("map", "/map", {"Accept": "text/html"}),
+    ("search", "/search?q=step", {"Accept": "application/json"}),
+    ("search", "/search?q=ar", {"Accept": "text/html"}),
     ("sparql", "/sparql?query=" + httpx.QueryParams({"q": "SELECT ?e (COUNT(?m) AS ?n) WHERE { ?m ckg:refersTo ?e } "
                                                           "GROUP BY ?e ORDER BY DESC(?n) LIMIT 10"})["q"], {}),
     ("sparql", "/sparql?query=" + httpx.QueryParams({"q": "SELECT ?s ?q WHERE { ?s ckg:quote ?q } LIMIT 50"})["q"], {}),
@@ -118,6 +124,17 @@ async def main() -> int:
     print(f"{'kind':8} {'n':>7} {'p50 ms':>8} {'p99 ms':>8}")
     for kind, stats in result["latency_ms"].items():  # type: ignore[union-attr]
         print(f"{kind:8} {stats['n']:7d} {stats['p50']:8.1f} {stats['p99']:8.1f}")
+    canned = result["latency_ms"].get("canned")  # type: ignore[union-attr]
+    if canned:
+        goals = {}
+        for kind in ("page", "claims", "map", "search"):
+            stats = result["latency_ms"].get(kind)  # type: ignore[union-attr]
+            if stats:
+                r50, r99 = stats["p50"] / canned["p50"], stats["p99"] / canned["p99"]
+                goals[kind] = {"p50_ratio": round(r50, 2), "p99_ratio": round(r99, 2), "met": r50 <= 2 and r99 <= 2}
+                print(f"{kind:8} vs canned queries: p50 {r50:.2f}x, p99 {r99:.2f}x (goal <= 2x): "
+                      f"{'met' if goals[kind]['met'] else 'NOT met'}")
+        result["pages_vs_canned"] = goals
     if memory:
         print("server memory (PSS of the server and its query workers): "
               f"first {memory[0][1] // 1024} MB, last {memory[-1][1] // 1024} MB, "

@@ -94,6 +94,18 @@ class Settings(BaseSettings):
         description="A query worker whose resident memory passes this many MB is killed (503); 0: no limit.",
     )
     query_warm_workers: int = Field(default=2, ge=0, description="Idle query worker processes kept ready.")
+    query_active_workers: int = Field(
+        default=0, ge=0,
+        description="Query workers that evaluate at once before a query waits for one (0: the number of CPUs, "
+                    "at least 2). A worker whose query has used 1 s of CPU (or run 5 s) no longer counts, and a "
+                    "query that has waited 2.5 s (or a quarter of its time limit) while no worker came free starts "
+                    "one, so runaways get workers of their own, up to CKG_QUERY_WORKERS.",
+    )
+    query_engine_results: bool = Field(
+        default=True,
+        description="SELECT results serialized by pyoxigraph in the worker, the row cap enforced by a LIMIT added "
+                    "to the query; false: rows collected and serialized in Python (for comparison).",
+    )
     query_snapshots: Path | None = Field(
         default=None,
         description="Directory for the store checkpoints the query workers read (default: "

@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 
 __all__ = ["MAX_BLANK_NODE_DEPTH", "MAX_DEPTH", "MAX_OPERATORS", "complexity_problem", "explain_syntax_error",
-           "has_dataset_clause", "uses_service"]
+           "has_dataset_clause", "limit_select", "uses_service"]
 
 _SKIP = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
@@ -175,3 +175,96 @@ def explain_syntax_error(query: str, message: str, *, declared: Mapping[str, str
         if close:
             return f"SPARQL syntax error: unknown keyword {word}; did you mean {close[0]}? (parser: {parser})"
     return f"SPARQL syntax error: {parser}"
+
+
+_LEX = re.compile(
+    r'(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*)"
+    r"|(?P<word>[?$]\w+|(?:[^\W\d]\w*(?:[.-]+\w+)*)?:(?:[\w:%-]|\\.|\.(?=[\w:%-]))*|[^\W\d]\w*|\d+)"
+    r"|(?P<punct>[{}()\[\]])",
+    re.DOTALL,
+)
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_MODIFIERS = {"GROUP", "BY", "HAVING", "ORDER", "ASC", "DESC", "LIMIT", "OFFSET"}
+
+
+def limit_select(query: str, cap: int) -> str | None:
+    """``query`` with its result bounded at ``cap + 1`` rows by the engine, or None when it is
+    not a ``SELECT`` this lexer understands (the caller then counts rows itself).
+
+    A top-level ``LIMIT n`` with ``n <= cap`` is kept as it is; a larger one becomes ``cap + 1``;
+    without one, ``LIMIT cap + 1`` is added after the solution modifiers (before a trailing
+    ``VALUES``). The caller answers "too many rows" when ``cap + 1`` come back, so the cap stays
+    exact while the engine stops after ``cap + 1`` rows.
+
+    >>> limit_select("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 9 } }", 5)
+    'SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 9 } }\\nLIMIT 6\\n'
+    >>> limit_select("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 50 OFFSET 2", 10)
+    'SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 11 OFFSET 2'
+    >>> limit_select("ASK { ?s ?p ?o }", 10) is None
+    True
+    """
+    braces = parens = 0
+    form: str | None = None
+    group_end: int | None = None  # where the top-level group pattern closes
+    values_at: int | None = None
+    limit: re.Match[str] | None = None
+    expect_limit = False
+    for m in _LEX.finditer(query):
+        if m.group("skip") is not None:
+            if group_end is not None and values_at is None and parens == 0 and not m.group().startswith("#"):
+                return None  # a string or IRI among the solution modifiers, outside an expression
+            continue
+        lexeme = m.group()
+        if expect_limit:
+            expect_limit = False
+            if not lexeme.isdigit():
+                return None
+            limit = m
+            continue
+        if lexeme in "{}()[]":
+            if lexeme == "(":
+                parens += 1
+            elif lexeme == ")":
+                parens -= 1
+            elif lexeme == "{":
+                if group_end is not None and values_at is None and parens == 0:
+                    return None  # a second group: not a query this lexer understands
+                braces += 1
+            elif lexeme == "}":
+                braces -= 1
+                if braces == 0 and parens == 0 and group_end is None and form is not None:
+                    group_end = m.end()
+            if braces < 0 or parens < 0:
+                return None
+            continue
+        word = lexeme.upper()
+        if form is None:
+            if braces == 0 and parens == 0 and word in _FORMS:
+                form = word
+                if form != "SELECT":
+                    return None
+            continue
+        if group_end is None or values_at is not None or parens > 0:
+            continue
+        if word == "VALUES":
+            values_at = m.start()
+        elif word == "LIMIT":
+            if limit is not None:
+                return None
+            expect_limit = True
+        elif not (word in _MODIFIERS or word in KEYWORDS or lexeme[0] in "?$" or ":" in lexeme or lexeme.isdigit()):
+            return None  # a function call (ORDER BY STR(?x)) is a keyword or a prefixed name
+    if form != "SELECT" or group_end is None or braces != 0 or parens != 0 or expect_limit:
+        return None
+    if limit is not None:
+        if int(limit.group()) <= cap:
+            return query
+        return query[:limit.start()] + str(cap + 1) + query[limit.end():]
+    if values_at is not None:
+        return query[:values_at] + f"LIMIT {cap + 1}\n" + query[values_at:]
+    return query + f"\nLIMIT {cap + 1}\n"
