@@ -10,6 +10,8 @@ number format or a dropped triple fails with the triples only in one of the two 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from string import Template
@@ -39,7 +41,7 @@ from kg.rdf import (
     provenance_quads,
     static_provenance_quads,
 )
-from kg.vocab import CKG, RDF
+from kg.vocab import CKG, RDF, RDFS
 
 IRIS = Iris()
 R = DEFAULT_BASE
@@ -284,7 +286,17 @@ def test_the_same_extraction_gives_the_same_quads_in_the_same_order() -> None:
 VERSIONS = Versions(extractor="1.2.3", model_name="en_test_model", model_version="3.8.0", spacy_version="3.8.7")
 
 
-def test_provenance_of_a_document_graph() -> None:
+@pytest.fixture
+def far_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process in a time zone nine hours east of UTC (times must still be written in UTC)."""
+    monkeypatch.setenv("TZ", "JST-9")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_provenance_of_a_document_graph(far_east: None) -> None:
     when = dt.datetime(2024, 3, 5, 12, 30, 15, 999, tzinfo=dt.timezone(dt.timedelta(hours=2)))  # 10:30:15 UTC
     quads = provenance_quads("hand made", iris=IRIS, fingerprint="abc123", generated=when, versions=VERSIONS)
     assert_graph(quads, IRIS.provenance_graph, turtle("""
@@ -393,8 +405,13 @@ def test_only_named_typed_labelled_entities_are_curated() -> None:
         entity:no-label a ckg:Person .
         <https://w3id.org/conflict-kg/id/place/not-an-entity> a ckg:Location ; rdfs:label "Elsewhere"@en .
         [] a ckg:Person ; rdfs:label "Blank"@en .
-        entity:bad-geonames a ckg:Location ; rdfs:label "B"@en ; owl:sameAs <https://sws.geonames.org/12x/> .
+        entity:bad-geonames a ckg:Location ; rdfs:label "B"@en ; owl:sameAs <https://sws.geonames.org/12x/>,
+            <https://sws.geonames.org/X77/> .
+        entity:untyped rdfs:label "Untyped"@en .
         """)]
+    # a statement about a triple (RDF-star, which a remote store could hold) is no name
+    quads.append(ox.Quad(ox.NamedNode(IRIS.entity("two-labels")), ox.NamedNode(RDFS.label),
+                         ox.Triple(ox.NamedNode(IRIS.entity("x")), ox.NamedNode(RDFS.label), ox.Literal("A")), g))
     assert curated_entities(quads) == [
         CuratedEntity(iri=IRIS.entity("bad-geonames"), slug="bad-geonames", label="B", types=("Location",)),
         CuratedEntity(iri=IRIS.entity("two-labels"), slug="two-labels", label="Ada", types=("Person",),
