@@ -350,15 +350,15 @@ def test_a_turtle_file_becomes_a_graph_without_blank_nodes(tmp_path: Path) -> No
     assert load_static_graph(path, graph) == quads  # the same labels every time
 
     other = "https://kg.example/id/"
-    moved = load_static_graph(path, f"{other}graph/pack/demo", base=other)
-    assert_graph(moved, f"{other}graph/pack/demo", turtle(f"""
+    moved = load_static_graph(path, f"{other}graph/pack/demo-X", base=other)
+    assert_graph(moved, f"{other}graph/pack/demo-X", turtle(f"""
         @prefix ex: <https://example.org/> .
         @prefix new: <{other}entity/> .
         @prefix newid: <{other}.well-known/genid/> .
-        new:x ex:p newid:demo-0, newid:demo-1 .
-        newid:demo-0 ex:q "v" .
-        newid:demo-1 ex:r new:y ; ex:s newid:demo-2 .
-        newid:demo-2 ex:t 7 .
+        new:x ex:p newid:demo-X-0, newid:demo-X-1 .
+        newid:demo-X-0 ex:q "v" .
+        newid:demo-X-1 ex:r new:y ; ex:s newid:demo-X-2 .
+        newid:demo-X-2 ex:t 7 .
         ex:a ex:b "kept"@en, <$rel> .
         """, rel=(tmp_path / "relative").resolve().as_uri()))
 
@@ -417,3 +417,7 @@ def test_only_named_typed_labelled_entities_are_curated() -> None:
         CuratedEntity(iri=IRIS.entity("two-labels"), slug="two-labels", label="Ada", types=("Person",),
                       wikidata="Q42", geonames=77)]
     assert curated_entities([]) == []
+    # a base that itself holds "/entity/": the slug is what follows the last one
+    odd = "https://kg.example/entity/id/entity/x-y"
+    assert [e.slug for e in curated_entities([ox.Quad(ox.NamedNode(odd), ox.NamedNode(p), o, g) for p, o in (
+        (RDF.type, ox.NamedNode(CKG.Person)), (RDFS.label, ox.Literal("X", language="en")))])] == ["x-y"]
