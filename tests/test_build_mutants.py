@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import BuildReport, Builder, merge_entities, open_store, read_documents
+from kg.build import Builder, BuildReport, merge_entities, open_store, read_documents
 from kg.errors import InputError
 from kg.ids import Iris
 from kg.model import CuratedEntity, SourceDocument

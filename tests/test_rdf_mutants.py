@@ -299,16 +299,18 @@ def far_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_provenance_of_a_document_graph(far_east: None) -> None:
     when = dt.datetime(2024, 3, 5, 12, 30, 15, 999, tzinfo=dt.timezone(dt.timedelta(hours=2)))  # 10:30:15 UTC
     quads = provenance_quads("hand made", iris=IRIS, fingerprint="abc123", generated=when, versions=VERSIONS)
-    assert_graph(quads, IRIS.provenance_graph, turtle("""
+    assert_graph(quads, IRIS.provenance_graph, turtle(f"""
+        @prefix sw: <{R}agent/conflict-kg/> .
+        @prefix model: <{R}agent/model/en_test_model/> .
         docgraph:hand%20made a prov:Entity, ckg:DocumentGraph ;
             prov:wasDerivedFrom doc:hand%20made ; prov:wasGeneratedBy extract:hand%20made ;
             prov:generatedAtTime "2024-03-05T10:30:15Z"^^xsd:dateTime ; ckg:fingerprint "abc123" .
         extract:hand%20made a prov:Activity, ckg:Extraction ; prov:used doc:hand%20made ;
-            prov:wasAssociatedWith <https://w3id.org/conflict-kg/id/agent/conflict-kg/1.2.3>, <https://w3id.org/conflict-kg/id/agent/model/en_test_model/3.8.0> ;
+            prov:wasAssociatedWith sw:1.2.3, model:3.8.0 ;
             prov:endedAtTime "2024-03-05T10:30:15Z"^^xsd:dateTime .
-        <https://w3id.org/conflict-kg/id/agent/conflict-kg/1.2.3> a prov:SoftwareAgent ; rdfs:label "conflict-kg 1.2.3" ;
+        sw:1.2.3 a prov:SoftwareAgent ; rdfs:label "conflict-kg 1.2.3" ;
             ckg:softwareVersion "1.2.3" .
-        <https://w3id.org/conflict-kg/id/agent/model/en_test_model/3.8.0> a prov:SoftwareAgent ;
+        model:3.8.0 a prov:SoftwareAgent ;
             rdfs:label "spaCy model en_test_model 3.8.0" ; ckg:modelName "en_test_model" ;
             ckg:softwareVersion "3.8.0" ; ckg:spacyVersion "3.8.7" .
         """))
