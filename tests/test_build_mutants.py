@@ -23,7 +23,7 @@ from kg.model import CuratedEntity, SourceDocument
 from kg.rdf import Versions, curated_entities
 from kg.settings import Settings
 from kg.store import KGStore, StoreLockedError
-from tests.conftest import EPOCH, PACK, ROOT
+from tests.conftest import EPOCH, PACK, ROOT, free_port
 
 IRIS = Iris()
 ONTOLOGY = ROOT / "ontology"
@@ -271,3 +271,7 @@ def test_open_store_for_writing_reading_and_bulk(tmp_path: Path) -> None:
     reader.close()
     plain = open_store(Settings(store=tmp_path / "t", base_iri="https://kg.example/id/"))
     assert isinstance(plain, KGStore) and not plain.bulk and plain.iris.base == "https://kg.example/id/"
+    # an http(s) store is a remote endpoint, checked before it is used
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    with pytest.raises(OSError, match=f"cannot reach the remote store {url}"):
+        open_store(Settings(store=url))
