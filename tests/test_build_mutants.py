@@ -254,8 +254,9 @@ def test_duplicate_document_ids_name_both_files(tmp_path: Path) -> None:
     docs = read_documents([tmp_path / "a.txt"])
     assert [(d.doc_id, d.text) for d in docs] == [("a", "One article.")]
     (tmp_path / "b.jsonl").write_text('{"id": "a", "text": "Another."}\n', encoding="utf-8")
-    with pytest.raises(InputError, match=f"document id 'a' is also used by {tmp_path / 'a.txt'}"):
+    with pytest.raises(InputError, match=f"document id 'a' is also used by {tmp_path / 'a.txt'}") as twice:
         read_documents([tmp_path / "a.txt", tmp_path / "b.jsonl"])
+    assert str(twice.value).startswith(str(tmp_path / "b.jsonl"))  # the file that repeats the id comes first
 
 
 def test_open_store_for_writing_reading_and_bulk(tmp_path: Path) -> None:
