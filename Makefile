@@ -118,17 +118,19 @@ bench-quick: install $(PEERS_STAMP)
 	$(BIN)/python bench/world.py --docs 40 --rounds 1
 
 # make mutate: mutation testing (mutmut, the 'mutate' extra) of kg/store.py, kg/build.py, kg/rdf.py,
-# api/sparql.py and api/conneg.py against the fast in-process tests (tests/test_core.py,
-# tests/test_golden.py); not part of make test. Surviving mutants: docs/testing.md.
+# api/sparql.py and api/conneg.py against the fast in-process tests (tests/test_rdf_mutants.py,
+# tests/test_build_mutants.py, tests/test_core.py, tests/test_golden.py); not part of make test.
+# MUTANTS narrows the run (make mutate MUTANTS='kg.rdf*'). Surviving mutants: docs/testing.md.
 MUTATE_STAMP := $(VENV)/.mutate-installed
 MUTATE_CHILDREN ?= 2
+MUTANTS ?=
 $(MUTATE_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,model,mutate]'
 	@touch $(MUTATE_STAMP)
 
 mutate: install $(MUTATE_STAMP)
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN)
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
 	$(BIN)/mutmut results
 
 clean:

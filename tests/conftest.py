@@ -135,3 +135,15 @@ def writable_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory)
     proc, base = start_server(store, {"CKG_API_TOKEN": TOKEN})
     yield base, store
     stop_server(proc)
+
+
+# Under `make mutate` (mutmut sets MUTANT_UNDER_TEST and stops at a mutant's first failing test):
+# the tests that need no spaCy model run first, those with a blank pipeline next, and those that
+# load the statistical model last, so that a mutant the quick tests kill never pays for the model.
+_MODEL_TIER = {"blank_model": 1, "blank_builder": 1, "extractor": 2, "built": 2}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        items.sort(key=lambda item: max((_MODEL_TIER.get(f, 0) for f in getattr(item, "fixturenames", ())),
+                                        default=0))

@@ -9,6 +9,7 @@ import datetime as dt
 import gc
 import io
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,17 @@ from kg.errors import InputError
 from kg.ids import Iris
 from kg.model import SourceDocument
 from kg.settings import Settings
-from kg.store import BULK_BYTES, DUMP_FORMATS, GraphWrite, KGStore, StoreLockedError, nquads_payload, update_text
+from kg.store import (
+    BULK_BYTES,
+    DUMP_FORMATS,
+    GraphWrite,
+    KGStore,
+    StoreLockedError,
+    default_snapshot_root,
+    nquads_payload,
+    open_for_reading,
+    update_text,
+)
 from kg.vocab import CKG
 from tests.conftest import PACK, SEEDS
 
@@ -193,6 +204,31 @@ def test_queries_see_the_union_unless_told() -> None:
     assert sorted(r["s"].value for r in rows) == [EX + "a", EX + "b"]  # type: ignore[union-attr,index]
     with pytest.raises(SyntaxError):
         store.query("SELECT WHERE {")
+
+
+def test_a_store_a_server_holds_is_read_from_its_newest_snapshot(tmp_path: Path) -> None:
+    """``kg query``/``dump`` while ``kg serve`` holds the store: the newest checkpoint, hard-linked
+    into a private copy that goes when the reader closes; other files in the folder are ignored."""
+    path = tmp_path / "s"
+    writer = KGStore(path, iris=IRIS)
+    writer.write([_doc_write("old")])
+    root = default_snapshot_root(path)
+    assert root == tmp_path / ".s-snapshots"
+    root.mkdir()
+    writer.store.backup(str(root / "9"))
+    writer.write([_doc_write("new", "x")])
+    writer.store.backup(str(root / "12"))  # newer, though "12" < "9" as text
+    (root / "reader-1-9").mkdir()  # another reader's copy: not a checkpoint
+    reader = open_for_reading(path, iris=IRIS)
+    assert reader.document_ids() == ["new", "old"] and reader.iris is IRIS
+    assert reader.location == f"{path} (the running server's snapshot 12)"
+    private = root / f"reader-{os.getpid()}-12"
+    assert private.is_dir()
+    with pytest.raises(RuntimeError, match="read-write"):  # opened read-only
+        reader.store.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    reader.close()
+    assert not private.exists() and sorted(p.name for p in root.iterdir()) == ["12", "9", "reader-1-9"]
+    assert writer.document_ids() == ["new", "old"]
 
 
 # -- the builder (the real spaCy model, in this process) -------------------------------------
