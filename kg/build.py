@@ -210,8 +210,10 @@ class Builder:
                             _sha256_file(pack.path)))
         pack_quads: list[Any] = [q for pack in given.values() for q in pack.quads]
         prefix = f"{self.iris.base}graph/pack/"
+        stored_packs = []  # fingerprints of the packs the store holds and this run was not given
         for graph in sorted(g for g in self.store.graphs() if g.startswith(prefix) and g not in given):
             pack_quads.extend(self.store.graph_quads(graph))
+            stored_packs.append(self.store.fingerprint(graph) or "")
         self.packs = sorted({g[len(prefix):] for g in given} | {g[len(prefix):] for g in self.store.graphs()
                                                                  if g.startswith(prefix)})
         writes = []
@@ -231,8 +233,11 @@ class Builder:
         from kg.links import read_links
 
         self.links = read_links(self.settings.links)
+        # the world and every pack in use, given now or held by the store (a later build without
+        # --pack uses the same entities, so its documents are unchanged)
+        in_use = [fingerprints[1], *sorted([*fingerprints[2:], *stored_packs])]
         self._entities_fingerprint = hashlib.sha256(
-            json.dumps([fingerprints[1:], self.packs, sorted(self.links.items())]).encode()).hexdigest()
+            json.dumps([in_use, self.packs, sorted(self.links.items())]).encode()).hexdigest()
         self._gazetteer = str(gazetteer.path)
         self._world_dir = str(onto_dir / WORLD_DIR)
         return self.entities

@@ -209,6 +209,9 @@ def test_the_store_remembers_its_pack(tmp_path: Path) -> None:
     rows = run_kg("query", """SELECT DISTINCT ?e WHERE { ?m ckg:inDocument ?d ; ckg:refersTo ?e .
         ?d dcterms:identifier "001_36c1d242395cb763" }""", "--format", "csv", store=store).stdout
     assert "/entity/nikol-pashinyan" in rows  # a pack entity, linked in the document added later
+    # a later build without --pack uses the same entities: nothing is extracted again
+    out = run_kg("build", str(ROOT / "seeds" / "000_8e1aa165a3142573.txt"), store=store, env={"CKG_PACKS": ""})
+    assert "0 added, 0 replaced" in out.stdout + out.stderr
 
 
 # Names of places, persons and conflicts that must not be constants in code (they belong in packs
