@@ -66,7 +66,9 @@ def _env(store: Path, src: Path | None) -> dict[str, str]:
 
 def _kg(src: Path | None) -> list[str]:
     # the same venv; with PYTHONPATH=src, the kg package of that checkout is imported first
-    return [str(KG)] if src is None else [sys.executable, "-c", "from kg.cli import main; raise SystemExit(main())"]
+    # (-P: not the one in the working directory, which is this checkout)
+    return [str(KG)] if src is None else [sys.executable, "-P", "-c",
+                                          "from kg.cli import main; raise SystemExit(main())"]
 
 
 def first_document(corpus: Path, store: Path, workers: int, src: Path | None) -> float:
