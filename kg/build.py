@@ -315,6 +315,7 @@ class Builder:
         done_results: list[ExtractedDocument] = []
         done_bytes = 0
         written = 0  # N-Quads bytes this build has written
+        grow = bool(getattr(self.store, "bulk", False))
         since = time.monotonic()
 
         def commit() -> None:
@@ -336,9 +337,10 @@ class Builder:
                 done_results.extend(results)
                 done_bytes += sum(len(r.nquads) for r in results)
                 # Writes are cheaper in bigger pieces (fewer SST ingestions to compact), the more so
-                # the bigger the store: a few MB at first, then an eighth of what was written, or
-                # whatever came back in a time that grows alike.
-                limit = min(MAX_WRITE_BYTES, max(WRITE_BYTES, written // 8))
+                # the bigger the store: a few MB at first, then (bulk writes of the command line;
+                # not the server's transactions, nor a remote store's requests) an eighth of what
+                # was written, or whatever came back in a time that grows alike.
+                limit = min(MAX_WRITE_BYTES, max(WRITE_BYTES, written // 8)) if grow else WRITE_BYTES
                 if done_bytes >= limit or \
                         time.monotonic() - since > min(MAX_WRITE_SECONDS, WRITE_SECONDS * limit / WRITE_BYTES):
                     commit()
