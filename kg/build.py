@@ -316,6 +316,8 @@ class Builder:
         done_bytes = 0
         written = 0  # N-Quads bytes this build has written
         grow = bool(getattr(self.store, "bulk", False))
+        stored = len(known)  # documents in the store already (a resumed or incremental build)
+        seen_bytes = seen_docs = 0
         since = time.monotonic()
 
         def commit() -> None:
@@ -335,14 +337,20 @@ class Builder:
             for batch, results in runner.map(self.spec(), batches()):
                 done_docs.extend(batch)
                 done_results.extend(results)
-                done_bytes += sum(len(r.nquads) for r in results)
+                new_bytes = sum(len(r.nquads) for r in results)
+                done_bytes += new_bytes
+                seen_bytes, seen_docs = seen_bytes + new_bytes, seen_docs + len(results)
                 # Writes are cheaper in bigger pieces (fewer SST ingestions to compact), the more so
                 # the bigger the store: a few MB at first, then (bulk writes of the command line;
                 # not the server's transactions, nor a remote store's requests) an eighth of what
-                # was written, or whatever came back in a time that grows alike.
-                limit = min(MAX_WRITE_BYTES, max(WRITE_BYTES, written // 8)) if grow else WRITE_BYTES
-                if done_bytes >= limit or \
-                        time.monotonic() - since > min(MAX_WRITE_SECONDS, WRITE_SECONDS * limit / WRITE_BYTES):
+                # was written (the store's documents counted at this build's mean size), or whatever
+                # came back in a time that grows alike with what this build wrote (so a resumed
+                # build reports its first documents as soon as a fresh one).
+                size = written + stored * seen_bytes // max(1, seen_docs)
+                limit = min(MAX_WRITE_BYTES, max(WRITE_BYTES, size // 8)) if grow else WRITE_BYTES
+                patience = min(MAX_WRITE_SECONDS, WRITE_SECONDS * max(WRITE_BYTES, written // 8) / WRITE_BYTES) \
+                    if grow else WRITE_SECONDS
+                if done_bytes >= limit or time.monotonic() - since > patience:
                     commit()
                     written += done_bytes
                     done_bytes, since = 0, time.monotonic()
