@@ -40,7 +40,7 @@ BULK_BYTES = 256 * 1024  # below this a transactional load is as fast as the bul
 # oxigraph's bulk loader ingests at most this many quads at once (DEFAULT_BULK_LOAD_BATCH_SIZE);
 # a bigger load would be several ingestions, not atomic: such a write is a transaction instead
 BULK_MAX_QUADS = 1_000_000
-COMPACTION_NICENESS = 19  # RocksDB's background threads, while a bulk writer builds (see _compaction_priority)
+COMPACTION_NICENESS = 19  # RocksDB's compaction threads, while a bulk writer builds (see _compaction_priority)
 # ... unless the compactions fall this far behind: SST files smaller than SMALL_SST_BYTES (the
 # ingested ones: compactions write 64 MB files) above the high mark, until back below the low one
 SMALL_SST_BYTES = 16 * 1024 * 1024
@@ -407,8 +407,10 @@ class KGStore(BaseStore):
 
 
 def _compaction_priority(niceness: int | None) -> None:
-    """Set the nice value of RocksDB's background threads (flushes, compactions) in this process
-    (``None``: back to the process's own, where allowed).
+    """Set the nice value of RocksDB's compaction threads (its low-priority pool, ``rocksdb:low``)
+    in this process (``None``: back to the process's own, where allowed). Not the flush thread
+    (``rocksdb:high``): the writer waits for flushes (a niced flush thread delayed the first
+    document reported done by seconds on a loaded machine).
 
     A build's writer ingests one SST file per column family and write; RocksDB merges them into
     the store in its background threads, at a cost that grows with the store, on the cores the
@@ -421,7 +423,7 @@ def _compaction_priority(niceness: int | None) -> None:
         value = os.getpriority(os.PRIO_PROCESS, 0) if niceness is None else niceness
         for task in tasks.iterdir():
             try:
-                if (task / "comm").read_text().startswith("rocksdb:"):
+                if (task / "comm").read_text().startswith("rocksdb:low"):
                     os.setpriority(os.PRIO_PROCESS, int(task.name), value)
             except (OSError, ValueError):
                 continue

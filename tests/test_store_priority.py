@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="pe
 def _rocksdb_nice() -> set[int]:
     out = set()
     for task in Path("/proc/self/task").iterdir():
-        if (task / "comm").read_text().startswith("rocksdb:"):
+        if (task / "comm").read_text().startswith("rocksdb:low"):
             out.add(os.getpriority(os.PRIO_PROCESS, int(task.name)))
     return out
 
