@@ -106,6 +106,7 @@ $(PEERS_STAMP): bench/peers.txt
 
 bench: install build $(PEERS_STAMP)
 	$(BIN)/python bench/compare.py --peers $(PEERS) $(BENCH_ARGS)
+	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/world.py --docs 200 --rebuild
 	$(BIN)/python bench/load.py --store $(CKG_STORE)
 	$(BIN)/python bench/limits.py --store $(CKG_STORE)

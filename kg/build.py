@@ -46,7 +46,13 @@ __all__ = [
 ]
 
 ONTOLOGY_FILE = "conflict-kg.ttl"
-WRITE_BYTES = 4 * 1024 * 1024  # N-Quads per store write (well under oxigraph's bulk-load batch)
+WRITE_BYTES = 4 * 1024 * 1024  # N-Quads per store write at the start of a build
+# As the store grows, each write (one RocksDB ingestion) costs a compaction that rewrites more of
+# it: writes grow with what the build wrote (an eighth of it), up to this (about 150k quads, well
+# under the million quads that oxigraph's bulk loader ingests at once; docs/performance.md).
+MAX_WRITE_BYTES = 32 * 1024 * 1024
+WRITE_SECONDS = 2.0  # ... or whatever came back in this time, scaled like the size, at most MAX_WRITE_SECONDS
+MAX_WRITE_SECONDS = 30.0
 WORLD_DIR = "world"  # ontology/world: checked data on states and international bodies
 PACK_SHAPES = "pack-shapes.ttl"
 
@@ -315,6 +321,10 @@ class Builder:
         done_docs: list[SourceDocument] = []
         done_results: list[ExtractedDocument] = []
         done_bytes = 0
+        written = 0  # N-Quads bytes this build has written
+        grow = bool(getattr(self.store, "bulk", False))
+        stored = len(known)  # documents in the store already (a resumed or incremental build)
+        seen_bytes = seen_docs = 0
         since = time.monotonic()
 
         def commit() -> None:
@@ -334,11 +344,22 @@ class Builder:
             for batch, results in runner.map(self.spec(), batches()):
                 done_docs.extend(batch)
                 done_results.extend(results)
-                done_bytes += sum(len(r.nquads) for r in results)
-                # Writes are cheaper in bigger pieces (fewer SST ingestions to compact): a few MB at
-                # a time, or whatever came back in the last two seconds.
-                if done_bytes >= WRITE_BYTES or time.monotonic() - since > 2.0:
+                new_bytes = sum(len(r.nquads) for r in results)
+                done_bytes += new_bytes
+                seen_bytes, seen_docs = seen_bytes + new_bytes, seen_docs + len(results)
+                # Writes are cheaper in bigger pieces (fewer SST ingestions to compact), the more so
+                # the bigger the store: a few MB at first, then (bulk writes of the command line;
+                # not the server's transactions, nor a remote store's requests) an eighth of what
+                # was written (the store's documents counted at this build's mean size), or whatever
+                # came back in a time that grows alike with what this build wrote (so a resumed
+                # build reports its first documents as soon as a fresh one).
+                size = written + stored * seen_bytes // max(1, seen_docs)
+                limit = min(MAX_WRITE_BYTES, max(WRITE_BYTES, size // 8)) if grow else WRITE_BYTES
+                patience = min(MAX_WRITE_SECONDS, WRITE_SECONDS * max(WRITE_BYTES, written // 8) / WRITE_BYTES) \
+                    if grow else WRITE_SECONDS
+                if done_bytes >= limit or time.monotonic() - since > patience:
                     commit()
+                    written += done_bytes
                     done_bytes, since = 0, time.monotonic()
             commit()
         finally:
