@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from kg.procs import free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -59,12 +58,6 @@ def store_copy(seeds_store: Path, tmp_path: Path) -> Path:
     return target
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
     """Start ``kg serve`` (uvicorn) on a free port over ``store``; return the process and base URL."""
     port = free_port()
@@ -74,36 +67,9 @@ def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subpro
         proc = subprocess.Popen([*KG, "serve", "--port", str(port)], env=full_env, cwd=ROOT,
                                 stdout=out, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/sparql", headers={"Accept": "text/turtle"}, timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError(f"server did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
-
-
-def processes_of(store: Path | str) -> list[int]:
-    """Live processes of a run on ``store``: every process (but this one) whose environment or
-    command line names it; ``kg``, its extraction and query workers and multiprocessing's helper
-    processes all inherit ``CKG_STORE``."""
-    marks = (f"CKG_STORE={store}".encode(), str(store).encode())
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if marks[0] in environ or any(marks[1] in part for part in cmdline):
-            found.append(int(entry.name))
-    return sorted(found)
+    if not wait_for_http(base + "/sparql", proc, headers={"Accept": "text/turtle"}):
+        raise AssertionError(f"server did not start:\n{log.read_text()[-3000:]}")
+    return proc, base
 
 
 def stop_server(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:

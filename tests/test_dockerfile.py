@@ -15,7 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, free_port
+from kg.procs import free_port
+from tests.conftest import ROOT
 
 DOCKERFILE = ROOT / "Dockerfile"
 

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from api.app import _start_query_pool
+from kg.procs import alive, descendants, stat, total_rss_mb
 from kg.settings import Settings
 from kg.store import KGStore
 from tests.conftest import TOKEN, start_server, stop_server
@@ -31,54 +32,9 @@ NORMAL = "SELECT ?label WHERE { ?e a ckg:State ; rdfs:label ?label } ORDER BY ?l
 WARM = 2
 
 
-# -- /proc ---------------------------------------------------------------------------------------
-
-
-def _stat(pid: int) -> tuple[str, str, int] | None:
-    """(comm, state, ppid) of a live process, None when it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    comm = text[text.index("(") + 1:text.rindex(")")]
-    state, ppid = text[text.rindex(")") + 2:].split()[:2]
-    return comm, state, int(ppid)
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (stat := _stat(int(entry))) is not None:
-            children.setdefault(stat[2], []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        kids = children.get(todo.pop(), [])
-        out += kids
-        todo += kids
-    return out
-
-
 def workers(pid: int) -> list[int]:
     """The server's query workers (named ckg-query), zombies excluded."""
-    return [p for p in descendants(pid) if (s := _stat(p)) is not None and s[0] == "ckg-query" and s[1] != "Z"]
-
-
-def alive(pid: int) -> bool:
-    stat = _stat(pid)
-    return stat is not None and stat[1] != "Z"
-
-
-def total_rss_mb(pid: int) -> float:
-    """Resident memory of the server and every process under it."""
-    total = 0
-    for p in [pid, *descendants(pid)]:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    return [p for p in descendants(pid) if (s := stat(p)) is not None and s[0] == "ckg-query" and s[1] != "Z"]
 
 
 def wait_until(predicate: object, timeout: float = 20) -> bool:
@@ -240,7 +196,7 @@ def test_no_worker_outlives_the_server(store_copy: Path, sig: signal.Signals) ->
     proc.wait(timeout=30)
     busy.join(timeout=30)
     assert wait_until(lambda: not any(alive(p) for p in family), timeout=10), \
-        [(p, _stat(p)) for p in family if alive(p)]
+        [(p, stat(p)) for p in family if alive(p)]
     if sig == signal.SIGTERM:  # a clean shutdown also deletes the checkpoints
         assert not (store_copy.parent / f".{store_copy.name}-snapshots").exists()
 

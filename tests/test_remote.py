@@ -8,15 +8,15 @@ import hashlib
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from kg.procs import free_port, wait_for_http
 from kg.remote import remote_endpoints
-from tests.conftest import SEEDS, free_port, run_kg, start_server, stop_server
+from tests.conftest import SEEDS, run_kg, start_server, stop_server
 
 ARMENIA = "<https://w3id.org/conflict-kg/id/entity/armenia>"
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
@@ -29,15 +29,9 @@ def _oxigraph(location: Path, *extra: str, command: str = "serve") -> tuple[subp
     proc = subprocess.Popen([OXIGRAPH, command, "--location", str(location), "--bind", f"127.0.0.1:{port}", *extra],
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("oxigraph serve did not start")
+    if not wait_for_http(base + "/query?query=ASK%20%7B%7D", proc, timeout=30, pause=0.1):
+        raise AssertionError(f"oxigraph serve did not start:\n{Path(log.name).read_text()[-2000:]}")
+    return proc, base
 
 
 @pytest.fixture(scope="module")
