@@ -53,8 +53,11 @@ lint: install
 	$(BIN)/ruff check kg api tests
 	$(BIN)/mypy
 
+# The suite in TEST_WORKERS processes (pytest-xdist; 0: in this one), a test file to each at a time:
+# most tests wait on a kg subprocess, a server or a browser, one core each.
+TEST_WORKERS ?= 2
 test: install system-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The seeds are news of the 2020 Nagorno-Karabakh war: built with that war's conflict pack.
 PACK ?= ontology/packs/nagorno-karabakh-2020.ttl

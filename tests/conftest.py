@@ -3,8 +3,11 @@ the real spaCy model, and a real uvicorn server for end-to-end tests."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.procs import free_port, wait_for_http
+from kg.procs import wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -58,6 +61,30 @@ def store_copy(seeds_store: Path, tmp_path: Path) -> Path:
     return target
 
 
+# Ports for the servers the tests start: below the kernel's ephemeral range (32768 up), from which
+# every client connection and every bind to port 0 draws, in a block of 1,000 of this pytest
+# process's own (one per pytest-xdist worker), starting at a point that differs between runs; so
+# no other worker's server, nor a connection, takes a port between its choice and the bind.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_BLOCK = 20_000 + 1_000 * (int(_WORKER[2:]) + 1 if _WORKER.startswith("gw") else 0)
+_PORTS = itertools.cycle(range(_BLOCK, _BLOCK + 1_000))
+for _ in range(os.getpid() % 1_000):
+    next(_PORTS)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on, from this process's block (see above)."""
+    for _ in range(1_000):
+        port = next(_PORTS)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port in {_BLOCK}-{_BLOCK + 999}")
+
+
 def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
     """Start ``kg serve`` (uvicorn) on a free port over ``store``; return the process and base URL."""
     port = free_port()
@@ -80,14 +107,24 @@ def stop_server(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
+@contextlib.contextmanager
+def served_copy(seeds_store: Path, folder: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
+    """A server (``kg serve``, with ``env``) over a fresh copy of the seeds store in ``folder``:
+    its base URL and the copy's path; stopped on leaving."""
+    store = folder / "store"
+    shutil.copytree(seeds_store, store)
+    proc, base = start_server(store, env)
+    try:
+        yield base, store
+    finally:
+        stop_server(proc)
+
+
 @pytest.fixture(scope="session")
 def server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a real uvicorn server (``kg serve``) over a copy of the seeds store (read-only use)."""
-    store = tmp_path_factory.mktemp("served") / "store"
-    shutil.copytree(seeds_store, store)
-    proc, base = start_server(store)
-    yield base
-    stop_server(proc)
+    with served_copy(seeds_store, tmp_path_factory.mktemp("served")) as (base, _):
+        yield base
 
 
 TOKEN = "s3cret-test-token"
@@ -96,8 +133,5 @@ TOKEN = "s3cret-test-token"
 @pytest.fixture(scope="module")
 def writable_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A server with a write token over its own copy of the store (tests may change it)."""
-    store = tmp_path_factory.mktemp("writable") / "store"
-    shutil.copytree(seeds_store, store)
-    proc, base = start_server(store, {"CKG_API_TOKEN": TOKEN})
-    yield base, store
-    stop_server(proc)
+    with served_copy(seeds_store, tmp_path_factory.mktemp("writable"), {"CKG_API_TOKEN": TOKEN}) as served:
+        yield served

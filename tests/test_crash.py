@@ -50,8 +50,9 @@ def test_sigkill_during_add_never_leaves_half_a_document(seeds_store: Path, tmp_
     after = _state(after_dir)
     assert before != after
     rng = random.Random(20201011)  # fixed: the same kill points on every run
-    kills, seen = 0, {"before": 0, "after": 0}
-    for _ in range(8):
+    kills, seen, tries = 0, {"before": 0, "after": 0}, 0
+    while kills < 4 and tries < 8:  # four kills that land (a run that ended first is not one)
+        tries += 1
         store = tmp_path / f"s{kills}"
         shutil.copytree(seeds_store, store)
         proc = subprocess.Popen([*KG, "add", "-q", str(changed)], env=_env(store), cwd=ROOT,
@@ -68,7 +69,7 @@ def test_sigkill_during_add_never_leaves_half_a_document(seeds_store: Path, tmp_
             subprocess.run([*KG, "add", "-q", str(changed)], env=_env(store), cwd=ROOT, check=True, timeout=300)
             assert _state(store) == after
         shutil.rmtree(store)
-    assert kills >= 4, f"the kills must land while kg add runs ({kills} of 8 did, seen {seen})"
+    assert kills >= 4, f"the kills must land while kg add runs ({kills} of {tries} did, seen {seen})"
 
 
 def _graphs(store_dir: Path) -> dict[str, str]:
@@ -103,8 +104,9 @@ def test_sigkill_during_build_loses_no_reported_document(tmp_path: Path) -> None
     duration = time.monotonic() - started
     expected = _graphs(reference)
     rng = random.Random(27092020)
-    kills, lost, reported_total = 0, 0, 0
-    for i in range(5):
+    kills, lost, reported_total, i = 0, 0, 0, -1
+    while kills < 3 and i < 4:  # three kills that land, in five runs at most
+        i += 1
         store = tmp_path / f"b{i}"
         proc = subprocess.Popen(build, env=_env(store), cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

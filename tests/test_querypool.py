@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import threading
@@ -22,7 +21,7 @@ from api.app import _start_query_pool
 from kg.procs import alive, descendants, stat, total_rss_mb
 from kg.settings import Settings
 from kg.store import KGStore
-from tests.conftest import TOKEN, start_server, stop_server
+from tests.conftest import TOKEN, served_copy, start_server, stop_server
 
 # Both do all their work before the first row: one counts (constant memory), one sorts
 # (about 400 MB a second of one core on the seeds graph).
@@ -152,11 +151,8 @@ def test_results_serialized_by_a_worker(small_limit_server: str, accept: str, st
 
 @pytest.fixture(scope="module")
 def small_limit_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("small") / "store"
-    shutil.copytree(seeds_store, store)
-    proc, base = start_server(store, {"CKG_RESULT_LIMIT": "1000"})
-    yield base
-    stop_server(proc)
+    with served_copy(seeds_store, tmp_path_factory.mktemp("small"), {"CKG_RESULT_LIMIT": "1000"}) as (base, _):
+        yield base
 
 
 def test_a_write_is_seen_by_the_next_adhoc_query(writable_server: tuple[str, Path]) -> None:

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.procs import free_port, wait_for_http
+from kg.procs import wait_for_http
 from kg.remote import remote_endpoints
-from tests.conftest import SEEDS, run_kg, start_server, stop_server
+from tests.conftest import SEEDS, free_port, run_kg, start_server, stop_server
 
 ARMENIA = "<https://w3id.org/conflict-kg/id/entity/armenia>"
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
