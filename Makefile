@@ -53,11 +53,12 @@ lint: install
 	$(BIN)/ruff check kg api tests
 	$(BIN)/mypy
 
-# The suite in TEST_WORKERS processes (pytest-xdist; 0: in this one), a test file to each at a time:
-# most tests wait on a kg subprocess, a server or a browser, one core each.
-TEST_WORKERS ?= 2
+# TEST_WORKERS=2: the suite in two pytest-xdist processes, a test file to each at a time, the longest
+# files first (tests/conftest.py); most tests use one core (a kg subprocess, a server, a browser).
+# 0 (the default until it has passed three full runs in a row): all in this process.
+TEST_WORKERS ?= 0
 test: install system-deps lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The seeds are news of the 2020 Nagorno-Karabakh war: built with that war's conflict pack.
 PACK ?= ontology/packs/nagorno-karabakh-2020.ttl

@@ -135,3 +135,16 @@ def writable_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory)
     """A server with a write token over its own copy of the store (tests may change it)."""
     with served_copy(seeds_store, tmp_path_factory.mktemp("writable"), {"CKG_API_TOKEN": TOKEN}) as served:
         yield served
+
+
+# The files that take longest, longest first, before all others: with `make test`'s workers
+# (pytest-xdist, a file to each at a time, in this order: --no-loadscope-reorder), the long ones
+# then run beside the many short ones instead of ending the run alone.
+SLOW_FIRST = ("test_faults.py", "test_crash.py", "test_build.py", "test_dockerfile.py", "test_scale.py",
+              "test_browser.py", "test_shared_store.py", "test_remote.py", "test_fetch.py", "test_querypool.py",
+              "test_watch.py", "test_fuzz_api.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file's tests keep their order
