@@ -60,8 +60,12 @@ lint: install
 	$(BIN)/ruff check kg api tests
 	$(BIN)/mypy
 
+# TEST_WORKERS=2: the suite in two pytest-xdist processes, a test file to each at a time, the longest
+# files first (tests/conftest.py); most tests use one core (a kg subprocess, a server, a browser).
+# 0: all in one process (about 1.1 of the two cores busy).
+TEST_WORKERS ?= 2
 test: install system-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The seeds are news of the 2020 Nagorno-Karabakh war: built with that war's conflict pack.
 PACK ?= ontology/packs/nagorno-karabakh-2020.ttl

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.procs import processes_of
+
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg.cli"]
 DOC_GRAPH = "https://w3id.org/conflict-kg/id/graph/doc/"
@@ -54,25 +56,6 @@ def graphs(store: Path) -> dict[str, str]:
             out.setdefault(name, []).append(str(q))
     del handle
     return {g: "\n".join(sorted(v)) for g, v in out.items()}
-
-
-def survivors(store: Path) -> list[int]:
-    """Processes of a run on ``store``: every process whose environment or command line names it
-    (the build, its extraction workers and multiprocessing's resource tracker all inherit
-    ``CKG_STORE``)."""
-    marks = (f"CKG_STORE={store}".encode(), str(store).encode())
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if marks[0] in environ or any(marks[1] in part for part in cmdline):
-            found.append(int(entry.name))
-    return sorted(found)
 
 
 def run(cmd: list[str], store: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -138,7 +121,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 err = ""
-            left = survivors(store)
+            left = processes_of(store)
             if left:
                 figures["survivors"] += len(left)
                 print(f"kill {k + 1}: processes {left} outlived the killed run", file=sys.stderr, flush=True)

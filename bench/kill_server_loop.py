@@ -24,7 +24,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,17 +38,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.corpus import write_corpus  # noqa: E402
 from bench.kill_loop import DOC_GRAPH, graphs, run  # noqa: E402
+from kg.procs import free_port, wait_for_http  # noqa: E402
 
 KG = [sys.executable, "-m", "kg.cli"]
 PROV = "https://w3id.org/conflict-kg/id/graph/provenance"
 DOCUMENT_GRAPH = "https://w3id.org/conflict-kg/ontology#DocumentGraph"
 TOKEN = "kill-loop-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start(store: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -60,18 +54,9 @@ def start(store: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
         proc = subprocess.Popen([*KG, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=out,
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/sparql", headers={"Accept": "text/turtle"}, timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.2)
-    proc.kill()
-    raise SystemExit(f"the server did not start; see {log}")
+    if not wait_for_http(base + "/sparql", proc, timeout=120, headers={"Accept": "text/turtle"}):
+        raise SystemExit(f"the server did not start; see {log}")
+    return proc, base
 
 
 def provenance_graphs(store: Path) -> set[str]:

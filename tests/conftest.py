@@ -3,17 +3,19 @@ the real spaCy model, and a real uvicorn server for end-to-end tests."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from kg.procs import wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -59,10 +61,28 @@ def store_copy(seeds_store: Path, tmp_path: Path) -> Path:
     return target
 
 
+# Ports for the servers the tests start: below the kernel's ephemeral range (32768 up), from which
+# every client connection and every bind to port 0 draws, in a block of 1,000 of this pytest
+# process's own (one per pytest-xdist worker), starting at a point that differs between runs; so
+# no other worker's server, nor a connection, takes a port between its choice and the bind.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_BLOCK = 20_000 + 1_000 * (int(_WORKER[2:]) + 1 if _WORKER.startswith("gw") else 0)
+_PORTS = itertools.cycle(range(_BLOCK, _BLOCK + 1_000))
+for _ in range(os.getpid() % 1_000):
+    next(_PORTS)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A loopback port nothing listens on, from this process's block (see above)."""
+    for _ in range(1_000):
+        port = next(_PORTS)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port in {_BLOCK}-{_BLOCK + 999}")
 
 
 def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
@@ -74,36 +94,9 @@ def start_server(store: Path, env: dict[str, str] | None = None) -> tuple[subpro
         proc = subprocess.Popen([*KG, "serve", "--port", str(port)], env=full_env, cwd=ROOT,
                                 stdout=out, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/sparql", headers={"Accept": "text/turtle"}, timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError(f"server did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
-
-
-def processes_of(store: Path | str) -> list[int]:
-    """Live processes of a run on ``store``: every process (but this one) whose environment or
-    command line names it; ``kg``, its extraction and query workers and multiprocessing's helper
-    processes all inherit ``CKG_STORE``."""
-    marks = (f"CKG_STORE={store}".encode(), str(store).encode())
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if marks[0] in environ or any(marks[1] in part for part in cmdline):
-            found.append(int(entry.name))
-    return sorted(found)
+    if not wait_for_http(base + "/sparql", proc, headers={"Accept": "text/turtle"}):
+        raise AssertionError(f"server did not start:\n{log.read_text()[-3000:]}")
+    return proc, base
 
 
 def stop_server(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
@@ -114,14 +107,24 @@ def stop_server(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
+@contextlib.contextmanager
+def served_copy(seeds_store: Path, folder: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
+    """A server (``kg serve``, with ``env``) over a fresh copy of the seeds store in ``folder``:
+    its base URL and the copy's path; stopped on leaving."""
+    store = folder / "store"
+    shutil.copytree(seeds_store, store)
+    proc, base = start_server(store, env)
+    try:
+        yield base, store
+    finally:
+        stop_server(proc)
+
+
 @pytest.fixture(scope="session")
 def server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a real uvicorn server (``kg serve``) over a copy of the seeds store (read-only use)."""
-    store = tmp_path_factory.mktemp("served") / "store"
-    shutil.copytree(seeds_store, store)
-    proc, base = start_server(store)
-    yield base
-    stop_server(proc)
+    with served_copy(seeds_store, tmp_path_factory.mktemp("served")) as (base, _):
+        yield base
 
 
 TOKEN = "s3cret-test-token"
@@ -130,11 +133,16 @@ TOKEN = "s3cret-test-token"
 @pytest.fixture(scope="module")
 def writable_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A server with a write token over its own copy of the store (tests may change it)."""
-    store = tmp_path_factory.mktemp("writable") / "store"
-    shutil.copytree(seeds_store, store)
-    proc, base = start_server(store, {"CKG_API_TOKEN": TOKEN})
-    yield base, store
-    stop_server(proc)
+    with served_copy(seeds_store, tmp_path_factory.mktemp("writable"), {"CKG_API_TOKEN": TOKEN}) as served:
+        yield served
+
+
+# The files that take longest, longest first, before all others: with `make test`'s workers
+# (pytest-xdist, a file to each at a time, in this order: --no-loadscope-reorder), the long ones
+# then run beside the many short ones instead of ending the run alone.
+SLOW_FIRST = ("test_faults.py", "test_crash.py", "test_remote.py", "test_build.py", "test_dockerfile.py",
+              "test_scale.py", "test_browser.py", "test_shared_store.py", "test_fetch.py", "test_querypool.py",
+              "test_watch.py", "test_fuzz_api.py")
 
 
 # Under `make mutate` (mutmut sets MUTANT_UNDER_TEST and stops at a mutant's first failing test):
@@ -147,3 +155,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if os.environ.get("MUTANT_UNDER_TEST"):
         items.sort(key=lambda item: max((_MODEL_TIER.get(f, 0) for f in getattr(item, "fixturenames", ())),
                                         default=0))
+        return
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file's tests keep their order

@@ -12,7 +12,6 @@ authentication, which is how conflict-kg writes to it (``CKG_STORE_USER``,
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,16 +20,12 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import free_port  # this worker's block of ports (make test runs two workers)
+
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 VIRTUOSO = shutil.which("virtuoso-t")
 VIRTUOSO_USER = "dba"
 VIRTUOSO_PASSWORD = "dba"  # a new database's dba password; the server listens on 127.0.0.1 only
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -12,7 +12,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import start_server, stop_server
+from tests.conftest import served_copy
 
 BASE = "https://w3id.org/conflict-kg/id/"
 JSON = {"Accept": "application/sparql-results+json"}
@@ -20,11 +20,8 @@ JSON = {"Accept": "application/sparql-results+json"}
 
 @pytest.fixture(scope="module")
 def threads_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("threads") / "store"
-    shutil.copytree(seeds_store, store)
-    proc, base = start_server(store, {"CKG_QUERY_WORKERS": "0"})
-    yield base
-    stop_server(proc)
+    with served_copy(seeds_store, tmp_path_factory.mktemp("threads"), {"CKG_QUERY_WORKERS": "0"}) as (base, _):
+        yield base
 
 
 @pytest.fixture(params=["workers", "threads"])

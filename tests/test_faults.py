@@ -24,7 +24,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.faults import POINTS
-from tests.conftest import EPOCH, KG, PACK, ROOT, SEEDS, TOKEN, processes_of, start_server, stop_server
+from kg.procs import processes_of
+from tests.conftest import EPOCH, KG, PACK, ROOT, SEEDS, TOKEN, start_server, stop_server
 from tests.test_remote import _oxigraph
 
 BASE = "https://w3id.org/conflict-kg/id/"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,18 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOKEN, start_server, stop_server
+from tests.conftest import TOKEN, served_copy
 
 EXAMPLES = os.environ.get("CKG_FUZZ_EXAMPLES", "25")
 
 
 @pytest.fixture(scope="module")
 def fuzz_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("fuzz") / "store"
-    shutil.copytree(seeds_store, store)
-    proc, base = start_server(store, {"CKG_API_TOKEN": TOKEN, "CKG_QUERY_TIMEOUT": "5"})
-    yield base
-    stop_server(proc)
+    env = {"CKG_API_TOKEN": TOKEN, "CKG_QUERY_TIMEOUT": "5"}
+    with served_copy(seeds_store, tmp_path_factory.mktemp("fuzz"), env) as (base, _):
+        yield base
 
 
 def test_no_generated_request_gets_a_server_error(fuzz_server: str) -> None:

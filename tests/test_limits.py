@@ -11,19 +11,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import start_server, stop_server
+from tests.conftest import served_copy, start_server, stop_server
 
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 @pytest.fixture(scope="module")
 def tight_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("tight") / "store"
-    shutil.copytree(seeds_store, store)
-    proc, base = start_server(store, {"CKG_QUERY_TIMEOUT": "1", "CKG_RESULT_LIMIT": "1000000000",
-                                      "CKG_MAX_QUERY_BYTES": "65536"})
-    yield base
-    stop_server(proc)
+    env = {"CKG_QUERY_TIMEOUT": "1", "CKG_RESULT_LIMIT": "1000000000", "CKG_MAX_QUERY_BYTES": "65536"}
+    with served_copy(seeds_store, tmp_path_factory.mktemp("tight"), env) as (base, _):
+        yield base
 
 
 def test_ten_runaway_queries_stop_and_others_keep_answering(tight_server: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import threading
@@ -19,9 +18,10 @@ import httpx
 import pytest
 
 from api.app import _start_query_pool
+from kg.procs import alive, descendants, stat, total_rss_mb
 from kg.settings import Settings
 from kg.store import KGStore
-from tests.conftest import TOKEN, start_server, stop_server
+from tests.conftest import TOKEN, served_copy, start_server, stop_server
 
 # Both do all their work before the first row: one counts (constant memory), one sorts
 # (about 400 MB a second of one core on the seeds graph).
@@ -31,54 +31,9 @@ NORMAL = "SELECT ?label WHERE { ?e a ckg:State ; rdfs:label ?label } ORDER BY ?l
 WARM = 2
 
 
-# -- /proc ---------------------------------------------------------------------------------------
-
-
-def _stat(pid: int) -> tuple[str, str, int] | None:
-    """(comm, state, ppid) of a live process, None when it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    comm = text[text.index("(") + 1:text.rindex(")")]
-    state, ppid = text[text.rindex(")") + 2:].split()[:2]
-    return comm, state, int(ppid)
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (stat := _stat(int(entry))) is not None:
-            children.setdefault(stat[2], []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        kids = children.get(todo.pop(), [])
-        out += kids
-        todo += kids
-    return out
-
-
 def workers(pid: int) -> list[int]:
     """The server's query workers (named ckg-query), zombies excluded."""
-    return [p for p in descendants(pid) if (s := _stat(p)) is not None and s[0] == "ckg-query" and s[1] != "Z"]
-
-
-def alive(pid: int) -> bool:
-    stat = _stat(pid)
-    return stat is not None and stat[1] != "Z"
-
-
-def total_rss_mb(pid: int) -> float:
-    """Resident memory of the server and every process under it."""
-    total = 0
-    for p in [pid, *descendants(pid)]:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    return [p for p in descendants(pid) if (s := stat(p)) is not None and s[0] == "ckg-query" and s[1] != "Z"]
 
 
 def wait_until(predicate: object, timeout: float = 20) -> bool:
@@ -196,11 +151,8 @@ def test_results_serialized_by_a_worker(small_limit_server: str, accept: str, st
 
 @pytest.fixture(scope="module")
 def small_limit_server(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("small") / "store"
-    shutil.copytree(seeds_store, store)
-    proc, base = start_server(store, {"CKG_RESULT_LIMIT": "1000"})
-    yield base
-    stop_server(proc)
+    with served_copy(seeds_store, tmp_path_factory.mktemp("small"), {"CKG_RESULT_LIMIT": "1000"}) as (base, _):
+        yield base
 
 
 def test_a_write_is_seen_by_the_next_adhoc_query(writable_server: tuple[str, Path]) -> None:
@@ -240,7 +192,7 @@ def test_no_worker_outlives_the_server(store_copy: Path, sig: signal.Signals) ->
     proc.wait(timeout=30)
     busy.join(timeout=30)
     assert wait_until(lambda: not any(alive(p) for p in family), timeout=10), \
-        [(p, _stat(p)) for p in family if alive(p)]
+        [(p, stat(p)) for p in family if alive(p)]
     if sig == signal.SIGTERM:  # a clean shutdown also deletes the checkpoints
         assert not (store_copy.parent / f".{store_copy.name}-snapshots").exists()
 
