@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from api.queries import QUERIES  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 from kg.ids import Iris  # noqa: E402
+from kg.procs import total_rss_mb  # noqa: E402
 from kg.remote import RemoteStore  # noqa: E402
 from kg.results import collect_rows  # noqa: E402
 from kg.store import BaseStore, GraphWrite, KGStore  # noqa: E402
@@ -102,27 +103,6 @@ def timed(fn: Callable[[], Any], rounds: int) -> tuple[float, Any]:
         result = fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times), result
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, MB."""
-    total = 0
-    for p in [pid, *_children(pid)]:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        kids = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-    return kids + [g for k in kids for g in _children(k)]
 
 
 def du_mb(path: Path) -> float:
@@ -207,7 +187,7 @@ def main() -> int:
             try:
                 print(f"{name}: loading", flush=True)
                 figures = measure(name, store, batches, args.rounds, entity)
-                figures["memory_mb"] = rss_mb(server.proc.pid) if server else None
+                figures["memory_mb"] = total_rss_mb(server.proc.pid) if server else None
                 figures["disk_mb"] = du_mb(where)
                 figures["identical_dump"] = figures["dump_sha256"] == reference
                 out["engines"][name] = figures
