@@ -60,6 +60,16 @@ def _progress(quiet: bool, total: int):  # type: ignore[no-untyped-def]
     return report
 
 
+def _executor_arg(value: str) -> str:
+    """--executor checked before the build loads (an unknown kind is a usage error at once)."""
+    from kg.executors import check_executor
+
+    try:
+        return check_executor(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "server", None):
         return _add_through_server(args)
@@ -608,7 +618,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prune", action="store_true", help="remove documents that are not among the inputs")
     p.add_argument("--workers", type=int, default=1,
                    help="extraction processes on this machine (0: one per core); the same graph")
-    p.add_argument("--executor", metavar="dask://HOST:PORT",
+    p.add_argument("--executor", metavar="dask://HOST:PORT", type=_executor_arg,
                    help="extract on a Dask cluster instead of this machine; the same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
@@ -623,7 +633,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a conflict pack to add to the store and build with; repeatable")
     p.add_argument("--workers", type=int, default=1,
                    help="extraction processes on this machine (0: one per core); the same graph")
-    p.add_argument("--executor", metavar="dask://HOST:PORT",
+    p.add_argument("--executor", metavar="dask://HOST:PORT", type=_executor_arg,
                    help="extract on a Dask cluster instead of this machine; the same graph")
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--urls", action="append", metavar="FILE",

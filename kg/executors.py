@@ -222,6 +222,14 @@ class DaskExecutor:
         self._client.close()
 
 
+def check_executor(executor: str) -> str:
+    """``executor`` if :func:`executor_for` knows its kind, else ValueError (checked on the
+    command line before anything is loaded)."""
+    if executor in ("", "local") or executor.startswith(("dask://", "tcp://")):
+        return executor
+    raise ValueError(f"unknown executor {executor!r}: use 'local' or dask://HOST:PORT")
+
+
 def executor_for(executor: str | None, workers: int) -> Executor:
     """``None``/``local`` (with ``workers`` > 1: a process pool), or ``dask://HOST:PORT``."""
     if executor in (None, "", "local"):
@@ -233,4 +241,5 @@ def executor_for(executor: str | None, workers: int) -> Executor:
         return DaskExecutor(address)
     if executor.startswith("tcp://"):
         return DaskExecutor(executor)
-    raise ValueError(f"unknown executor {executor!r}: use 'local' or dask://HOST:PORT")
+    check_executor(executor)  # raises: there is no other kind
+    raise AssertionError(executor)
