@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kg.store import BaseStore, KGStore
 
-__all__ = ["RESPONSES", "SCANS", "StoreCache", "cached_response"]
+__all__ = ["CANNED", "RESPONSES", "SCANS", "StoreCache", "cached_response"]
 
 V = TypeVar("V")
 
@@ -103,6 +103,7 @@ class _Body:
 
 RESPONSES: StoreCache[_Body] = StoreCache(1024, max_bytes=64 * 2**20, size=lambda b: len(b.body))
 SCANS: StoreCache[Any] = StoreCache(16)  # whole-store scans shared by many requests (/search's labels)
+CANNED: StoreCache[Any] = StoreCache(256)  # canned queries' rows (api.queries.run_query)
 
 
 async def cached_response(request: Request, store: BaseStore, work: Callable[[], Response], *,

@@ -14,8 +14,6 @@ import datetime as dt
 import inspect
 import keyword
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +24,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.cache import CANNED
 from api.conneg import choose
 from api.deps import get_store
 from api.errors import APIError
 from kg.results import Rows, collect_rows, serialize_rows
-from kg.store import BaseStore
+from kg.store import BaseStore, KGStore
 from kg.vocab import CKG, XSD
 
 __all__ = ["CannedQuery", "load_queries", "router"]
@@ -99,27 +98,17 @@ def _term(param: Param, value: str, base: str) -> ox.NamedNode | ox.Literal:
                         f"({'a slug like armenia or ' if param.kind == 'entity' else ''}an absolute IRI)")
 
 
-_CACHE: OrderedDict[tuple[int, int, str, tuple[tuple[str, str], ...]], Rows] = OrderedDict()
-_CACHE_SIZE = 256
-_CACHE_LOCK = threading.Lock()
-
-
 def run_query(store: BaseStore, query: CannedQuery, values: dict[str, str | None], limit: int) -> Rows:
     """Run a canned query with its parameters bound; materialized on this thread.
 
-    Results are kept (LRU, 256 entries) until the store changes: the server is the only
-    writer while it runs, and every write bumps ``store.version``.
+    Over a store of our own, results are kept until the store changes (:data:`api.cache.CANNED`,
+    keyed on the store version, which every write through the server bumps); a remote store may
+    be written by others, so its answers are always computed afresh.
     """
-    key = (id(store), store.version, query.name, tuple(sorted((k, v) for k, v in values.items() if v)))
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    rows = _run(store, query, values, limit)
-    with _CACHE_LOCK:
-        _CACHE[key] = rows
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    if not isinstance(store, KGStore):
+        return _run(store, query, values, limit)
+    key = (query.name, tuple(sorted((k, v) for k, v in values.items() if v)), limit)
+    rows: Rows = CANNED.get_or_compute(store, key, lambda: _run(store, query, values, limit))
     return rows
 
 

@@ -101,6 +101,25 @@ def test_the_api_serves_from_the_endpoint(engine: Engine, seeds_dump_nq: Path, t
         stop_server(proc)
 
 
+def test_canned_answers_follow_writes_by_others(engine: Engine, tmp_path: Path) -> None:
+    # a remote store may be written by another client while the API serves it: no stale answers
+    proc, base = start_server(tmp_path / "unused", {"CKG_STORE": engine.url, **engine.env})
+    extra = tmp_path / "other-writer.txt"
+    extra.write_text("date 2020-10-05\nArmenian forces shelled Ganja on Sunday, Azerbaijan said.\n", encoding="utf-8")
+    try:
+        def ganja() -> str:
+            r = httpx.get(base + "/queries/events-at", params={"place": "ganja"}, headers={"Accept": "text/csv"})
+            assert r.status_code == 200
+            return r.text
+
+        assert "other-writer" not in ganja()
+        _kg(engine, "add", str(extra))  # another writer than the server
+        assert "other-writer" in ganja()
+    finally:
+        _kg(engine, "remove", "other-writer", check=False)
+        stop_server(proc)
+
+
 def test_without_a_graph_store_endpoint_graphs_are_read_by_construct(engine: Engine, seeds_dump_nq: Path) -> None:
     nowhere = engine.query_url.rsplit("/", 1)[0] + "/no-such-endpoint"
     out = _kg(engine, "dump", "--format", "nq", env={"CKG_STORE_GRAPH_STORE_URL": nowhere}).stdout.encode()
