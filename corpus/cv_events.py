@@ -25,14 +25,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 SEEDS = (ROOT.parent / "shared" / "seeds", ROOT.parent / "shared" / "gold")
-CONFIGS: list[tuple[float, bool] | None] = [None] + [(t, g) for g in (False,) for t in (0.5, 0.7, 0.9)] + [(0.9, True)]
+# (threshold, gate, scope): see kg/nlp/event_classifier.py
+CONFIGS: list[tuple[float, bool, str] | None] = [None, (0.5, False, "all"), (0.7, False, "all"), (0.9, False, "all"),
+                                                 (0.9, True, "all"), (0.4, False, "generic"), (0.5, False, "generic"),
+                                                 (0.7, False, "generic")]
 
 
 def score(texts: Path, gold: Path, work: Path, env: dict[str, str]) -> dict[str, dict[str, float]]:
     store = work / "store"
     shutil.rmtree(store, ignore_errors=True)
     env = {**os.environ, "CKG_STORE": str(store), "CKG_PACKS": "", "SOURCE_DATE_EPOCH": "1700000000", **env}
-    for var in ("CKG_EVENT_CLASSIFIER", "CKG_EVENT_CLASSIFIER_THRESHOLD", "CKG_EVENT_CLASSIFIER_GATE"):
+    for var in ("CKG_EVENT_CLASSIFIER", "CKG_EVENT_CLASSIFIER_THRESHOLD", "CKG_EVENT_CLASSIFIER_GATE",
+                "CKG_EVENT_CLASSIFIER_SCOPE"):
         if var not in env or not env[var]:
             env.pop(var, None)
     subprocess.run([sys.executable, "-m", "kg.cli", "build", str(texts), "-q"], check=True, env=env, cwd=ROOT,
@@ -71,8 +75,10 @@ def main() -> int:
             for config in CONFIGS:
                 env = {} if config is None else {"CKG_EVENT_CLASSIFIER": str(model),
                                                  "CKG_EVENT_CLASSIFIER_THRESHOLD": str(config[0]),
-                                                 "CKG_EVENT_CLASSIFIER_GATE": "1" if config[1] else ""}
-                name = "rules" if config is None else f"t={config[0]} gate={'on' if config[1] else 'off'}"
+                                                 "CKG_EVENT_CLASSIFIER_GATE": "1" if config[1] else "",
+                                                 "CKG_EVENT_CLASSIFIER_SCOPE": config[2]}
+                name = "rules" if config is None else \
+                    f"t={config[0]} gate={'on' if config[1] else 'off'} scope={config[2]}"
                 ev = score(texts, gold, work, env)["events"]
                 row = totals.setdefault(name, [0, 0, 0])
                 row[0] += int(ev["tp"])

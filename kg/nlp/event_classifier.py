@@ -9,7 +9,9 @@ classifier's likeliest class of event (its probabilities over the event classes,
 out) is another one, above ``CKG_EVENT_CLASSIFIER_THRESHOLD`` (default 0.7), the classifier's
 class replaces it (a rule class that is already a kind of the predicted class is
 kept: it is more specific). With ``CKG_EVENT_CLASSIFIER_GATE=1``, a sentence the classifier
-puts in ``none`` above the threshold gives no event.
+puts in ``none`` above the threshold gives no event. With ``CKG_EVENT_CLASSIFIER_SCOPE=generic``
+only a generic rule class (a bare "attack" or "fighting", or a class the annotations count as
+"Other") is replaced: a specific trigger ("air strike", "shelled") keeps its class.
 
 The trigger rules still decide which sentences are looked at, and places, dates, agents and
 claimants: the classifier only changes the class. docs/extraction.md ("A trained event
@@ -32,12 +34,17 @@ T = TypeVar("T")
 class Classifier:
     """A loaded text classifier with its decision settings."""
 
-    def __init__(self, path: Path, threshold: float, gate: bool) -> None:
+    def __init__(self, path: Path, threshold: float, gate: bool, generic_only: bool = False) -> None:
         import spacy
 
         self.nlp = spacy.load(path)
         self.threshold = threshold
         self.gate = gate
+        self.generic_only = generic_only
+        labels = self.nlp.get_pipe("textcat").labels  # type: ignore[attr-defined]
+        # the rule classes the classifier may make specific: a bare "attack", "fighting", or a
+        # class the annotations do not list (counted as "Other")
+        self.specific = frozenset(labels) - {NONE, "Other", "ArmedClash"}
 
     def scores(self, text: str) -> dict[str, float]:
         return dict(self.nlp(text).cats)
@@ -60,6 +67,8 @@ class Classifier:
             return None
         if len(rule_types) != 1 or rule_types[0] == best:
             return None  # several kinds of event in the sentence: the rules place each
+        if self.generic_only and rule_types[0] in self.specific:
+            return None  # "air strike", "shelled": the trigger's own class stands
         from kg.nlp.tables import rules
 
         if rule_types[0] in rules().subclasses(best):
@@ -68,8 +77,8 @@ class Classifier:
 
 
 @lru_cache(maxsize=4)
-def load(path: str, threshold: float, gate: bool) -> Classifier:
-    return Classifier(Path(path), threshold, gate)
+def load(path: str, threshold: float, gate: bool, generic_only: bool = False) -> Classifier:
+    return Classifier(Path(path), threshold, gate, generic_only)
 
 
 def _active() -> Classifier | None:
@@ -78,7 +87,8 @@ def _active() -> Classifier | None:
         return None
     threshold = float(os.environ.get("CKG_EVENT_CLASSIFIER_THRESHOLD", "0.7"))
     gate = os.environ.get("CKG_EVENT_CLASSIFIER_GATE", "").strip().lower() in ("1", "true", "yes", "on")
-    return load(path, threshold, gate)
+    generic = os.environ.get("CKG_EVENT_CLASSIFIER_SCOPE", "all").strip().lower() == "generic"
+    return load(path, threshold, gate, generic)
 
 
 def override(text: str, by_type: dict[str, list[T]]) -> dict[str, list[T]]:

@@ -31,6 +31,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = ["examples_from", "main", "train"]
 
@@ -46,16 +50,15 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _splitter():  # type: ignore[no-untyped-def]
+def _splitter() -> Language:
     """The extractor's sentence splitter: the configured model with the paragraph rule."""
     from kg.nlp.pipeline import load_pipeline
     from kg.settings import Settings
 
-    nlp = load_pipeline(Settings().spacy_model, [])
-    return nlp
+    return load_pipeline(Settings().spacy_model, [])
 
 
-def examples_from(text: str, events: Sequence[dict[str, object]], nlp) -> tuple[list[tuple[str, str]], int]:  # type: ignore[no-untyped-def]
+def examples_from(text: str, events: Sequence[dict[str, object]], nlp: Language) -> tuple[list[tuple[str, str]], int]:
     """(sentence, class) pairs of one document, and how many gold events found their sentence."""
     sents = [s.text.strip() for s in nlp(text).sents if s.text.strip()]
     normed = [_norm(s) for s in sents]
@@ -108,7 +111,7 @@ def collect(pairs: Iterable[tuple[Path, Path]], *, split: str | None = None,
             n_events += len(events)
             n_found += found
     if verbose:
-        print(f"{n_docs} documents, {len(data)} sentences; {n_found}/{n_events} gold events matched a sentence",
+        print(f"{n_docs} documents, {len(data)} sentences; {n_found}/{n_events} gold events matched a sentence",  # noqa: T201
               file=sys.stderr)
     return data
 
@@ -118,7 +121,7 @@ def train(data: Sequence[tuple[str, str]], out: Path, *, epochs: int = 15, seed:
     """Train the bag-of-words classifier on (sentence, class) pairs and save it to ``out``."""
     import spacy
     from spacy.training import Example
-    from spacy.util import fix_random_seed, minibatch
+    from thinc.api import fix_random_seed
 
     fix_random_seed(seed)
     labels = sorted({label for _, label in data} | {NONE})
@@ -132,22 +135,22 @@ def train(data: Sequence[tuple[str, str]], out: Path, *, epochs: int = 15, seed:
     examples = [Example.from_dict(nlp.make_doc(text), {"cats": {lab: float(lab == label) for lab in labels}})
                 for text, label in data]
     optimizer = nlp.initialize(lambda: examples)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (the order of examples, not a secret)
     start = time.monotonic()
     for epoch in range(epochs):
         rng.shuffle(examples)
         losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=16):
-            nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+        for i in range(0, len(examples), 16):
+            nlp.update(examples[i:i + 16], sgd=optimizer, drop=0.2, losses=losses)
         if verbose:
-            print(f"epoch {epoch + 1}: loss {losses.get('textcat', 0):.3f}", file=sys.stderr)
+            print(f"epoch {epoch + 1}: loss {losses.get('textcat', 0):.3f}", file=sys.stderr)  # noqa: T201
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     # The hashed features need no word list: do not ship the words of the training texts.
     (out / "vocab" / "strings.json").write_text("[]", encoding="utf-8")
     if verbose:
         counts = Counter(label for _, label in data)
-        print(f"trained in {time.monotonic() - start:.1f} s on {len(data)} sentences {dict(sorted(counts.items()))}"
+        print(f"trained in {time.monotonic() - start:.1f} s on {len(data)} sentences {dict(sorted(counts.items()))}"  # noqa: T201
               f" -> {out}", file=sys.stderr)
     return out
 
