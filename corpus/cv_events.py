@@ -48,15 +48,46 @@ def score(texts: Path, gold: Path, work: Path, env: dict[str, str]) -> dict[str,
     return json.loads(out.stdout)
 
 
+def sentences(texts: Path, tune: list[str], folds: int) -> int:
+    """Held-out sentences of gold events: how often the classifier's likeliest event class is gold's."""
+    import spacy
+
+    from kg.nlp.train_events import collect, train
+
+    right = total = none_right = none_total = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for fold in range(folds):
+            held = {d for i, d in enumerate(tune) if i % folds == fold}
+            data = collect([(texts, ROOT / "corpus" / "gold")], split="tune", only=set(tune) - held, verbose=False)
+            data += collect([SEEDS], verbose=False)
+            nlp = spacy.load(train(data, Path(tmp) / f"m{fold}", verbose=False))
+            for text, label in collect([(texts, ROOT / "corpus" / "gold")], split="tune", only=held, verbose=False):
+                cats = nlp(text).cats
+                if label == "none":
+                    none_total += 1
+                    none_right += max(cats, key=lambda k: cats[k]) == "none"
+                    continue
+                kinds = {k: v for k, v in cats.items() if k != "none"}
+                total += 1
+                right += max(kinds, key=lambda k: kinds[k]) == label
+    print(f"held-out event sentences, likeliest event class = gold: {right}/{total} = {right / total:.3f}")
+    print(f"held-out other sentences, likeliest class none: {none_right}/{none_total} = {none_right / none_total:.3f}")
+    return 0
+
+
 def main() -> int:
     from kg.nlp.train_events import _manifest_splits, collect, train
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--texts", type=Path, default=Path(os.environ.get("CORPUS_TEXTS", ROOT / "corpus" / "texts")))
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--sentences", action="store_true",
+                    help="only the classifier on held-out sentences: is its likeliest class the gold one")
     args = ap.parse_args()
     splits = _manifest_splits()
     tune = sorted(d for d, s in splits.items() if s == "tune" and (args.texts / f"{d}.txt").is_file())
+    if args.sentences:
+        return sentences(args.texts, tune, args.folds)
     totals: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
