@@ -88,6 +88,17 @@ CORPUS_TEXTS ?= corpus/texts
 score-corpus: install
 	$(BIN)/python corpus/score.py --texts $(CORPUS_TEXTS)
 
+# The trained event classifier (kg/nlp/event_classifier.py; off by default, docs/extraction.md):
+# trained on the tuning half and the seeds into EVENT_MODEL (git-ignored); make cv-events
+# cross-validates it on the tuning half. Use it with CKG_EVENT_CLASSIFIER=$(EVENT_MODEL).
+EVENT_MODEL ?= models/event-textcat
+.PHONY: train-events cv-events
+train-events: install
+	$(BIN)/python -m kg.nlp.train_events --out $(EVENT_MODEL) --split tune \
+		--texts $(CORPUS_TEXTS) --gold corpus/gold --texts $(SHARED)/seeds --gold $(SHARED)/gold
+cv-events: install
+	$(BIN)/python corpus/cv_events.py --texts $(CORPUS_TEXTS)
+
 # The long runs: 10,000+ schemathesis requests; make bench: ratios against peers, the load benchmark,
 # the long SIGKILL loop (bench/kill_loop.py) and the fuzz run.
 fuzz: install

@@ -24,6 +24,7 @@ from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import EntityMention, Event, Span
+from kg.nlp import event_classifier
 from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
 from kg.nlp.dates import resolve_date
 from kg.nlp.discourse import Context
@@ -734,6 +735,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         by_type: dict[str, list[Token]] = {}
         for trigger, token in triggers:
             by_type.setdefault(_retype(ctx, trigger.event_type, token), []).append(token)
+        by_type = event_classifier.override(sent.text, by_type)  # CKG_EVENT_CLASSIFIER (off by default)
         if set(by_type) & _STRIKES:
             by_type.pop("ArmedClash", None)  # "the attack" that is the strike itself
         if set(by_type) & _KINDS_OF_ATTACK:
