@@ -52,7 +52,14 @@ def _explicit(text: str, year: int | None) -> dt.date | None:
 
 
 def reference_date(text: str) -> dt.date | None:
-    """The latest full date (with a year) the text gives, as a stand-in for a missing article date."""
+    """The latest full date (with a year) the text gives, as a stand-in for a missing article date;
+    with none, the latest day and month it gives, in the latest year it names.
+
+    >>> reference_date("Strikes on April 29 and on the night of April 30; attacks grew in spring 2024.")
+    datetime.date(2024, 4, 30)
+    >>> reference_date("Shelling since October 7, the worst since the 1948 war.") is None
+    True
+    """
     dates = []
     for regex, (mi, di, yi) in ((_MDY, (1, 2, 3)), (_DMY, (2, 1, 3))):
         for m in regex.finditer(text):
@@ -60,9 +67,24 @@ def reference_date(text: str) -> dt.date | None:
                 d = _safe(int(m.group(yi)), _MONTHS[m.group(mi).lower().rstrip(".")], int(m.group(di)))
                 if d and 1900 < d.year < 2100:
                     dates.append(d)
+    if dates:
+        return max(dates)
+    # "the night of April 30" in an article that gives no full date: the latest year the text
+    # names as a period ("in spring 2024", "since March 2023"); a year alone ("since the 1948
+    # war") is more often history than the story's own year
+    years = [int(m.group(1)) for m in _PERIOD_YEAR.finditer(text)]
+    if not years:
+        return None
+    year = max(years)
+    for regex, (mi, di, _) in ((_MDY, (1, 2, 3)), (_DMY, (2, 1, 3))):
+        for m in regex.finditer(text):
+            d = _safe(year, _MONTHS[m.group(mi).lower().rstrip(".")], int(m.group(di)))
+            if d:
+                dates.append(d)
     return max(dates) if dates else None
 
 
+_PERIOD_YEAR = re.compile(rf"\b(?:{_MONTH_RE}|spring|summer|autumn|fall|winter)\.?,?\s+(?:of\s+)?(20\d\d)\b", re.I)
 _YEAR_IN_TEXT = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
 
 

@@ -359,22 +359,32 @@ def _hypothetical(trigger: Token) -> bool:
 
 def _event_date(ctx: Context, sent: SpacySpan) -> tuple[dt.date | None, bool]:
     """The date a sentence gives an event, and whether it is only the date something was said
-    ("Saba reported Friday that … Wednesday night": Wednesday; "X said on Monday": Monday, as said)."""
+    ("Saba reported Friday that … Wednesday night": Wednesday; "X said on Monday": Monday, as said).
+    A day told relative to the telling ("said on Saturday it was shelled overnight", "said on
+    Monday that drones struck on Sunday") counts from the day it was said."""
     said: dt.date | None = None
-    for ent in sent.ents:
-        if ent.label_ != "DATE":
-            continue
-        resolved = resolve_date(ent.text, ctx.anchor, anchor_is_publication=ctx.anchor_is_publication)
-        if resolved is None:
-            continue
+    # a DATE or a TIME ("Tuesday night", "last night", "this morning"), and a relative word the
+    # model leaves untagged ("killed overnight", "shelled yesterday")
+    phrases: list[SpacySpan] = [ent for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
+    phrases += [sent.doc[t.i:t.i + 1] for t in sent if t.lower_ in _RELATIVE_DAY_WORDS and not t.ent_type_]
+    own: list[SpacySpan] = []
+    for ent in phrases:
         head = ent.root.head
         if head.dep_ == "prep" and head.head is not head:
             head = head.head
         if _lemma(head) in _SPEECH:
-            said = said or resolved
-            continue
-        return resolved, False
+            said = said or resolve_date(ent.text, ctx.anchor, anchor_is_publication=ctx.anchor_is_publication)
+        else:
+            own.append(ent)
+    for ent in own:
+        resolved = resolve_date(ent.text, said or ctx.anchor,
+                                anchor_is_publication=ctx.anchor_is_publication or said is not None)
+        if resolved is not None:
+            return resolved, False
     return said, said is not None
+
+
+_RELATIVE_DAY_WORDS = frozenset({"overnight", "yesterday", "today", "tonight"})
 
 
 def _noun_head(token: Token) -> Token:
@@ -461,8 +471,8 @@ def _retype(ctx: Context, event_type: str, token: Token) -> str:
 
 def _attributive(trigger: Trigger, token: Token) -> bool:
     """A one-word trigger used as an adjective ("the besieged enclave"): it describes, it does not report."""
-    return len(trigger.lemmas) == 1 and token.dep_ == "amod" and (
-        token.tag_ in ("VBN", "VBD") or token.lower_.endswith("ed"))  # "besieged"; "offensive operations" report
+    return len(trigger.lemmas) == 1 and token.dep_ == "amod" and trigger.event_type != "Shootdown" and (
+        token.tag_ in ("VBN", "VBD") or token.lower_.endswith("ed"))  # "besieged"; "offensive operations" report; "a downed drone" was shot down
 
 
 def _habitual(token: Token) -> bool:
