@@ -167,3 +167,79 @@ def test_a_date_on_the_speech_verb_gives_way_to_the_events_own(extractor: Extrac
 def test_a_date_phrase_of_its_own_does_not_take_the_date_before(extractor: Extractor) -> None:
     ex = run(extractor, "Artillery shelled Barda on Saturday.\n\nLast year, rebels shelled Ganja for weeks.")
     assert ("Shelling", "ganja", None) in events(ex)
+
+
+# -- unseen wordings (issue 12): a bare strike, weapons that hit, clashes named otherwise --------
+
+@pytest.mark.parametrize("text", [
+    "An enemy strike on Barda killed three people on Saturday.",
+    "Three civilians died in a strike on a market in Ganja on Saturday, officials said.",
+    "The army said its strikes destroyed an ammunition depot near Barda on Saturday.",
+    "Saturday's strike on Ganja was the deadliest this month.",
+])
+def test_a_bare_strike_is_an_air_strike(extractor: Extractor, text: str) -> None:
+    assert [t for t, _, _ in events(run(extractor, text))] == ["AirStrike"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("An artillery strike hit Barda on Saturday.", "Shelling"),  # what it was carried out with says more
+    ("Rebels struck a checkpoint in Barda on Saturday.", "Attack"),  # the verb alone: an attack
+    ("Rockets hit Ganja on Saturday.", "Shelling"),
+    ("Two mortar rounds landed in Barda on Saturday, the ministry said.", "Shelling"),
+    ("A drone hit an apartment block in Ganja on Saturday.", "DroneStrike"),
+    ("A missile slammed into a hotel in Barda on Saturday.", "MissileStrike"),
+    ("Debris from a downed drone damaged a school in Barda on Saturday.", "Shootdown"),
+    ("Rebels and soldiers exchanged fire in Barda on Saturday.", "ArmedClash"),
+    ("Skirmishes were reported near Barda on Saturday.", "ArmedClash"),
+    ("A firefight broke out in Ganja on Saturday.", "ArmedClash"),
+    ("Rebels ambushed an army convoy near Barda on Saturday.", "ArmedClash"),  # a force's convoy
+    ("Gunmen attacked an aid convoy near Ganja on Saturday.", "Attack"),  # a civil one
+    ("Troops overran rebel positions near Ganja on Saturday.", "TerritorialCapture"),
+    ("Barda fell to the rebels on Saturday.", "TerritorialCapture"),
+])
+def test_unseen_wordings_of_attacks(extractor: Extractor, text: str, kind: str) -> None:
+    assert [t for t, _, _ in events(run(extractor, text))] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "Barda fell to the rebels on Saturday.",
+    "Barda came under heavy fire on Saturday.",
+    "Barda came under attack on Saturday.",
+])
+def test_the_subject_that_undergoes_is_the_place(extractor: Extractor, text: str) -> None:
+    assert [(p, d) for _, p, d in events(run(extractor, text))] == [("barda", SATURDAY)]
+
+
+@pytest.mark.parametrize("text", [
+    "Teachers in Ganja went on strike on Saturday over pay.",  # a strike of workers
+    "Rebels are expected to attack Barda next week.",  # expected, not done
+    "The rebels threatened to strike Ganja.",
+    "Officials warned that drones could strike Ganja.",
+    "The army plans to launch an offensive on Barda.",
+])
+def test_no_event_unseen(extractor: Extractor, text: str) -> None:
+    assert run(extractor, text).events == []
+
+
+# -- dates relative to the article, or to the day a thing was said --------------------------------
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Artillery shelled Barda on Saturday night.", SATURDAY),  # a TIME phrase
+    ("Artillery shelled Barda last night.", SATURDAY),
+    ("Rockets hit Ganja yesterday.", SATURDAY),
+    ("Artillery shelled Barda overnight, the governor said.", SUNDAY),
+    ("Azerbaijan said on Saturday that artillery had shelled Barda overnight.", SATURDAY),  # from the telling
+    ("The ministry said on Saturday that drones attacked Barda on Friday.", dt.date(2020, 10, 9)),
+])
+def test_relative_dates(extractor: Extractor, text: str, day: dt.date) -> None:
+    assert [d for _, _, d in events(run(extractor, text))] == [day]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Artillery shelled Barda on the night of March 3. The town had been calm since winter 2021.", dt.date(2021, 3, 3)),
+    ("Drones attacked Ganja on 4 May. The town had been calm until April 2022.", dt.date(2022, 5, 4)),
+    ("Drones attacked Ganja on May 4. The town was founded in 1804.", None),  # a year of history is no anchor
+])
+def test_an_article_with_no_date_takes_the_year_of_a_period_it_names(
+        extractor: Extractor, text: str, day: dt.date | None) -> None:
+    assert [d for _, _, d in events(run(extractor, text, date=None))] == [day]

@@ -187,14 +187,17 @@ def _agent(ctx: Context, trigger: Token) -> list[str]:
     return []
 
 
+_UNDERGOING = frozenset({"be", "come", "fall", "remain", "become"})  # verbs whose subject undergoes
+
+
 def _acts(token: Token) -> bool:
     """True when a name is the active subject of a clause ("Yerevan said"), or the object of
     a preposition that makes it a party rather than a location ("support for Baku", "talks
     with Ankara", "fighting between Azerbaijan and Armenia"): it acts, it is not where."""
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
-    if token.dep_ == "nsubj":
-        return token.head.lemma_ != "be"  # "Ganja was under fire": the subject is where it happened
+    if token.dep_ == "nsubj":  # "Ganja was under fire", "X came under fire", "X fell to the rebels":
+        return token.head.lemma_ not in _UNDERGOING  # the subject is where it happened
     return token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS
 
 
@@ -429,8 +432,17 @@ def _civil_target(token: Token) -> bool:
     objects = [c for c in head.children if c.dep_ == "dobj"] if head.pos_ == "VERB" else []
     objects += [g for t in {token, head} for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "against")
                 for g in c.children if g.dep_ == "pobj"]
-    return any(_lemma(o) in _W["civil_target"] or any(_lemma(x) in _W["civil_target"] for x in _conjuncts(o))
-               for o in objects)
+    return any(_civil(x) for o in objects for x in _conjuncts(o))
+
+
+_FORCE_WORDS = _W["military_noun"] | {"army", "naval", "navy"}
+
+
+def _civil(noun: Token) -> bool:
+    """A civil target ("a car", "merchant ships"), not one a force owns ("an army convoy", "a military base")."""
+    return _lemma(noun) in _W["civil_target"] and not any(
+        c.dep_ in ("amod", "compound") and (_lemma(c) in _FORCE_WORDS or c.lower_ in _FORCE_WORDS)
+        for c in noun.children)
 
 
 def _captives(ctx: Context, token: Token) -> bool:
@@ -471,8 +483,9 @@ def _retype(ctx: Context, event_type: str, token: Token) -> str:
 
 def _attributive(trigger: Trigger, token: Token) -> bool:
     """A one-word trigger used as an adjective ("the besieged enclave"): it describes, it does not report."""
+    # "besieged"; "offensive operations" report; "a downed drone" was shot down
     return len(trigger.lemmas) == 1 and token.dep_ == "amod" and trigger.event_type != "Shootdown" and (
-        token.tag_ in ("VBN", "VBD") or token.lower_.endswith("ed"))  # "besieged"; "offensive operations" report; "a downed drone" was shot down
+        token.tag_ in ("VBN", "VBD") or token.lower_.endswith("ed"))
 
 
 def _habitual(token: Token) -> bool:
