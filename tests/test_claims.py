@@ -273,7 +273,7 @@ def test_a_denial_is_not_an_admission(extractor: Extractor) -> None:
 
 
 @pytest.mark.parametrize(("text", "kind"), [
-    ("A strike on a school in Barda killed six people on Sunday.", "Attack"),
+    ("A strike on a school in Barda killed six people on Sunday.", "AirStrike"),  # a bare strike
     ("Warplanes carried out a raid on Barda on Saturday.", "Attack"),
     ("Rebels launched an assault on Barda on Saturday.", "ArmedClash"),
     ("The siege of Barda began on Saturday.", "ArmedClash"),

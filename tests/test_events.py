@@ -243,3 +243,28 @@ def test_relative_dates(extractor: Extractor, text: str, day: dt.date) -> None:
 def test_an_article_with_no_date_takes_the_year_of_a_period_it_names(
         extractor: Extractor, text: str, day: dt.date | None) -> None:
     assert [d for _, _, d in events(run(extractor, text, date=None))] == [day]
+
+
+# -- places from the context ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Sirens sounded in Ganja on Saturday.\n\nThree people were killed when rockets hit an apartment block.", "ganja"),
+    ("Drones flew over Barda at dawn on Saturday. A drone strike killed two people, the governor said.", "barda"),
+    ("Smoke rose over Barda on Saturday. Shelling damaged the hospital, residents said.", "barda"),
+    ("GANJA, Oct 10 (Reuters) - Three people were killed when a drone hit an apartment block on Saturday.", "ganja"),
+])
+def test_an_event_the_sentence_does_not_place_takes_its_context(extractor: Extractor, text: str, place: str) -> None:
+    assert [p for _, p, _ in events(run(extractor, text))] == [place]
+
+
+def test_a_place_of_the_sentence_is_shared_by_the_event_that_governs_none(extractor: Extractor) -> None:
+    ex = run(extractor, "Troops seized a cache of weapons in the battles to retake Barda on Saturday.")
+    assert events(ex) == [("ArmedClash", "barda", SATURDAY), ("TerritorialCapture", "barda", SATURDAY)]
+
+
+@pytest.mark.parametrize("text", [
+    "The army made an attempt to capture Ganja on Saturday.",
+    "The rebels moved north in a bid to capture Barda.",
+])
+def test_an_attempt_to_capture_is_no_capture(extractor: Extractor, text: str) -> None:
+    assert "TerritorialCapture" not in [t for t, _, _ in events(run(extractor, text))]

@@ -684,6 +684,29 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
     return out
 
 
+_PLACED_BY_CONTEXT = _VIOLENT | _R.subclasses("TerritorialCapture") | _R.subclasses("CeasefireViolation")
+
+
+def _context_place(ctx: Context, number: int, actors: set[str], datelines: Sequence[tuple[int, int]]) -> list[str]:
+    """Where an event the sentence does not place happened: the place the sentence before (or the
+    one before that) names ("Drones flew over X at dawn. Two people died in the attack."), else
+    the dateline's town ("X, May 3 (Agency) - ... the strike killed two")."""
+    for before in (number - 1, number - 2):
+        if before < 0:
+            break
+        sent = ctx.sents[before]
+        if ctx.is_headline(sent):
+            break
+        found = _places(ctx, sent, actors, datelines)
+        if found:
+            return found[:1]
+    for begin, end in datelines:
+        for m in ctx.mentions_in(begin, end):
+            if ctx.types(m.entity) & _SETTLEMENT:
+                return [m.entity]
+    return []
+
+
 def _main_region(ctx: Context) -> str | None:
     """The region the document names most: where unplaced fighting is (the war's theatre)."""
     counts: dict[str, int] = {}
@@ -770,10 +793,13 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             if topic_tokens:  # "a truce in X": X is where the truce would be, not where the talks are
                 places = [p for p in places if _nearest_trigger(ctx, p, sent, topic_tokens) is None]
             if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
+                every = places
                 places = [p for p in places if (any(_governs(ctx, tok, p, sent) for tok in tokens_)
                           and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type))
                           or not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)]
                 # a place no trigger governs ("troops in X repelled an attack … with shell fire") is all of theirs
+                if not places and event_type in _PLACED_BY_CONTEXT:
+                    places = every[:1]  # "seized weapons in the battles to retake X": the battles were at X
             event_date = date
             own_date = date is not None and not said_date
             if any(_habitual(tok) for tok in tokens_) and not (own_date or places):
@@ -790,8 +816,11 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             if not places:
                 places = _implied_place(ctx, sent, region)
             quoted = all(ctx.token_in_quote(tok) for tok in tokens_)
-            if not (places or event_date or agents or claimed or denied) or (quoted and event_type == "ArmedClash"
-                                                                   and not places):
+            # "Two people died in the attack" after a sentence that names the town: placed by its context
+            placed = bool(places) or (event_type in _PLACED_BY_CONTEXT and event_type != "ArmedClash"
+                                      and bool(_context_place(ctx, number, set(agents) | set(claimed), datelines)))
+            if not (placed or event_date or agents or claimed or denied) or (quoted and event_type == "ArmedClash"
+                                                                    and not places):
                 continue  # "the fighting" in general, or in someone's words: nothing to place it
             generic = all(_lemma(tok) in _GENERIC for tok in tokens_)
             if event_type == "ArmedClash" and not (places or event_date or (agents and not generic)):
@@ -805,6 +834,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
     events: dict[str, Event] = {}
     for m in _corefer(ctx, mentions):
         places = m.places
+        if not places and m.event_type in _PLACED_BY_CONTEXT:
+            places = _context_place(ctx, m.number, set(m.agents) | set(m.claimed), datelines)
         if not places and m.event_type == "ArmedClash" and region is not None:
             places = [region]
         targets = tuple(p for p in places if m.event_type in _TAKES_TARGET)
