@@ -268,3 +268,22 @@ def test_a_place_of_the_sentence_is_shared_by_the_event_that_governs_none(extrac
 ])
 def test_an_attempt_to_capture_is_no_capture(extractor: Extractor, text: str) -> None:
     assert "TerritorialCapture" not in [t for t, _, _ in events(run(extractor, text))]
+
+
+@pytest.mark.parametrize("text", [
+    "An air strike on Barda killed two people on Saturday, and the wounded were taken to a hospital in Ganja.",
+    "Shelling hit Barda on Saturday; the bodies arrived at the hospital in Ganja.",
+    "Artillery shelled Barda on Saturday and families fled to Ganja.",
+    "Drones attacked Barda on Saturday and the injured were evacuated to Ganja.",
+])
+def test_where_the_wounded_or_the_fleeing_went_is_not_the_place(extractor: Extractor, text: str) -> None:
+    assert [p for _, p, _ in events(run(extractor, text))] == ["barda"]
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers burned houses in Barda on Saturday, residents said.\n\nAbout forty houses were burned, a farmer said.",
+    "Troops looted shops in Ganja on Saturday. Most of the shops were looted, the mayor said.",
+    "Gunmen abducted two teachers in Barda on Saturday. The teachers were abducted on their way home.",
+])
+def test_an_act_told_again_without_a_place_is_the_same_act(extractor: Extractor, text: str) -> None:
+    assert len(run(extractor, text).events) == 1

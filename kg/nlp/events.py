@@ -299,7 +299,7 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
         token = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
         origin = False
         if token is not None and ((_acts(token.root) and not _between_places(ctx, token.root, m.entity))
-                                  or _sided(token.root) or _reference_point(token.root)):
+                                  or _sided(token.root) or _reference_point(token.root) or _destination(token.root)):
             continue  # "Yerevan said", "Ankara denied": a capital standing for its state, not a place
         if token is not None:
             roots.setdefault(m.entity, []).append(token.root)
@@ -570,6 +570,24 @@ def _iterative(token: Token) -> bool:
 _DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
 
 
+_CARRY_VERBS = frozenset({"arrive", "take", "evacuate", "transfer", "rush", "bring", "transport", "carry", "admit",
+                          "flee", "airlift"})
+
+
+def _destination(token: Token) -> bool:
+    """A place named as where the wounded or the fleeing went ("taken to a hospital in X", "the
+    bodies arrived at X", "families fled to X"): not where the event was."""
+    current = token
+    for _ in range(4):
+        head = current.head
+        if current.dep_ == "pobj" and head.lower_ in ("to", "at", "into") and _lemma(head.head) in _CARRY_VERBS:
+            return True
+        if current.dep_ not in ("pobj", "prep", "compound", "appos", "conj") or head is current:
+            return False
+        current = head
+    return False
+
+
 def _reference_point(token: Token) -> bool:
     """A place that only measures where the event was: "150 km south of X"."""
     head = token.head
@@ -656,8 +674,10 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
         for c in reversed(out):
             if not _compatible(c, m):
                 continue
-            if not m.places and (m.anaphoric or m.event_type in _VIOLENT):
+            if not m.places and (m.anaphoric or m.event_type in _VIOLENT or (
+                    m.event_type in _OTHER_KINDS and {_lemma(t) for t in m.tokens} & {_lemma(t) for t in c.tokens})):
                 target = c  # a claim of talks or of aid, told again by another party, is another claim
+                # ("houses were burned", then "the village was burned down": the same burning)
             elif m.places and m.event_type == c.event_type and set(m.places) == set(c.places) \
                     and m.number - last[id(c)] <= 2 \
                     and not (m.dated and c.dated):
@@ -684,6 +704,8 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
     return out
 
 
+# acts told again in other words are one act; claims of aid or of fighters sent, told by another party, are not
+_OTHER_KINDS = _R.subclasses("Other") - _R.subclasses("MilitaryAid") - _R.subclasses("ForeignFighterDeployment")
 _PLACED_BY_CONTEXT = _VIOLENT | _R.subclasses("TerritorialCapture") | _R.subclasses("CeasefireViolation")
 
 
