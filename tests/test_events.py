@@ -196,6 +196,10 @@ def test_a_bare_strike_is_an_air_strike(extractor: Extractor, text: str) -> None
     ("Gunmen attacked an aid convoy near Ganja on Saturday.", "Attack"),  # a civil one
     ("Troops overran rebel positions near Ganja on Saturday.", "TerritorialCapture"),
     ("Barda fell to the rebels on Saturday.", "TerritorialCapture"),
+    ("Drones launched an attack on Ganja on Saturday.", "DroneStrike"),  # the subject of the light verb
+    ("Helicopters conducted strikes on Barda on Saturday.", "AirStrike"),
+    ("Rebels launched an attack on Ganja on Saturday.", "ArmedClash"),
+    ("The army carried out a raid on Barda on Saturday.", "Attack"),
 ])
 def test_unseen_wordings_of_attacks(extractor: Extractor, text: str, kind: str) -> None:
     assert [t for t, _, _ in events(run(extractor, text))] == [kind]

@@ -405,6 +405,8 @@ def _instrument(token: Token) -> str | None:
     near: list[Token] = []
     scope = {token, head}
     scope |= {c for t in list(scope) for c in t.children if c.dep_ in ("relcl", "acl", "advcl")}  # "… that hit X with"
+    if head.dep_ == "dobj" and _lemma(head.head) in _LIGHT_VERBS:  # "warplanes carried out a raid"
+        near += [c for c in head.head.children if c.dep_ in ("nsubj", "agent")]
     for t in scope:
         near += [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "nsubj", "agent")]
         for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "by", "from")):
