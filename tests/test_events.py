@@ -234,6 +234,7 @@ def test_no_event_unseen(extractor: Extractor, text: str) -> None:
     ("Artillery shelled Barda overnight, the governor said.", SUNDAY),
     ("Azerbaijan said on Saturday that artillery had shelled Barda overnight.", SATURDAY),  # from the telling
     ("The ministry said on Saturday that drones attacked Barda on Friday.", dt.date(2020, 10, 9)),
+    ("Rockets hit Ganja two days ago, the mayor said.", dt.date(2020, 10, 9)),
 ])
 def test_relative_dates(extractor: Extractor, text: str, day: dt.date) -> None:
     assert [d for _, _, d in events(run(extractor, text))] == [day]

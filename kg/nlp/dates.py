@@ -26,6 +26,9 @@ _DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?(
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WEEKDAY_RE = re.compile(r"\b(last|this|next|past)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
                          re.I)
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10}
+_DAYS_AGO = re.compile(r"\b(a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) days? ago\b")
 _RELATIVE = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
              "yesterday": -1, "last night": -1, "overnight": 0, "tomorrow": 1}
 
@@ -116,6 +119,10 @@ def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: 
     datetime.date(2020, 10, 12)
     >>> resolve_date("on October 7", dt.date(2024, 6, 7))
     datetime.date(2023, 10, 7)
+    >>> resolve_date("two days ago", dt.date(2020, 10, 11))
+    datetime.date(2020, 10, 9)
+    >>> resolve_date("the day before yesterday", dt.date(2020, 10, 11))
+    datetime.date(2020, 10, 9)
     """
     text = phrase.strip().lower()
     explicit = _explicit(phrase, anchor.year if anchor else None)
@@ -127,6 +134,13 @@ def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: 
         return explicit
     if anchor is None:
         return None
+    m = _DAYS_AGO.search(text)
+    if m:
+        n = _NUMBER_WORDS.get(m.group(1), None) if not m.group(1).isdigit() else int(m.group(1))
+        if n is not None and n < 32:
+            return anchor - dt.timedelta(days=n)
+    if re.search(r"\bthe day before yesterday\b", text):
+        return anchor - dt.timedelta(days=2)
     for word, delta in _RELATIVE.items():
         if re.search(rf"\b{word}\b", text):
             return anchor + dt.timedelta(days=delta)
