@@ -200,9 +200,23 @@ def test_a_bare_strike_is_an_air_strike(extractor: Extractor, text: str) -> None
     ("Helicopters conducted strikes on Barda on Saturday.", "AirStrike"),
     ("Rebels launched an attack on Ganja on Saturday.", "ArmedClash"),
     ("The army carried out a raid on Barda on Saturday.", "Attack"),
+    ("Air defences destroyed twelve drones over Barda on Saturday.", "Shootdown"),
+    ("Warplanes hit a market in Ganja on Saturday.", "AirStrike"),
+    ("The UN chief called for restraint in Barda on Saturday.", "CallForCeasefire"),
+    ("The envoy urged both sides to stop fighting on Saturday.", "CallForCeasefire"),
+    ("France called for de-escalation in Barda on Saturday.", "CallForCeasefire"),
 ])
 def test_unseen_wordings_of_attacks(extractor: Extractor, text: str, kind: str) -> None:
     assert [t for t, _, _ in events(run(extractor, text))] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "The attack hit a car in Barda on Saturday.",
+    "Rockets hit Ganja on Saturday.",
+    "A drone hit an apartment block in Ganja on Saturday.",
+])
+def test_a_trigger_subject_and_its_verb_are_one_event(extractor: Extractor, text: str) -> None:
+    assert len(run(extractor, text).events) == 1
 
 
 @pytest.mark.parametrize("text", [
@@ -220,6 +234,8 @@ def test_the_subject_that_undergoes_is_the_place(extractor: Extractor, text: str
     "The rebels threatened to strike Ganja.",
     "Officials warned that drones could strike Ganja.",
     "The army plans to launch an offensive on Barda.",
+    "The army said it had destroyed a drone factory in Ganja on Saturday.",  # a factory is no shootdown
+    "The new sanctions hit the economy hard.",
 ])
 def test_no_event_unseen(extractor: Extractor, text: str) -> None:
     assert run(extractor, text).events == []

@@ -784,6 +784,10 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         objects = {tok.head.i for _, tok in triggers if tok.dep_ == "dobj"}
         triggers = [(t, tok) for t, tok in triggers if tok.i not in objects or t.event_type in _HAS_TOPIC]
         # "repelled an attack": the attack is the event, not a second one
+        subjects = {tok.head.i for t, tok in triggers if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB"
+                    and t.event_type in _VIOLENT}
+        triggers = [(t, tok) for t, tok in triggers if tok.i not in subjects or t.event_type not in _VIOLENT]
+        # "the attack targeted X", "rockets hit X": the subject names the event, the verb tells what it did
         topics = {i for t, tok in triggers if t.event_type in _HAS_TOPIC
                   for i in (tok.i, tok.head.i if tok.dep_ == "compound" else tok.i)}
         # "talks on a truce": the truce is what the talks are about, not an event of its own
