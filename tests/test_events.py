@@ -236,6 +236,11 @@ def test_the_subject_that_undergoes_is_the_place(extractor: Extractor, text: str
     "The army plans to launch an offensive on Barda.",
     "The army said it had destroyed a drone factory in Ganja on Saturday.",  # a factory is no shootdown
     "The new sanctions hit the economy hard.",
+    "If the rebels attack Barda, the army will respond, the minister said on Saturday.",
+    "Any attack on Ganja will be met with force, the minister said on Saturday.",
+    "The minister warned against an offensive on Barda on Saturday.",  # warned against: not done
+    "Officials said on Saturday there had been no shelling of Barda.",  # "no shelling": none
+    "The army has not captured Barda, the ministry said on Saturday.",
 ])
 def test_no_event_unseen(extractor: Extractor, text: str) -> None:
     assert run(extractor, text).events == []

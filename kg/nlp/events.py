@@ -332,6 +332,9 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
 
 
 def _negated(trigger: Token) -> bool:
+    head = _noun_head(trigger)
+    if trigger.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
+        return True  # "there had been no shelling"
     for tok in [trigger, *trigger.ancestors][:4]:
         if any(c.dep_ == "neg" for c in tok.children) and _lemma(tok) not in _DENY:
             return True
@@ -351,7 +354,11 @@ def _present(trigger: Token) -> bool:
 
 
 def _hypothetical(trigger: Token) -> bool:
-    """A trigger under a modal or a verb of intent ("vowed to keep fighting", "could escalate")."""
+    """A trigger under a modal or a verb of intent ("vowed to keep fighting", "could escalate"),
+    or what someone warns against ("warned against an offensive")."""
+    head = _noun_head(trigger)
+    if head.dep_ == "pobj" and head.head.lower_ == "against" and _lemma(head.head.head) in ("warn", "caution"):
+        return True
     for tok in [trigger, *trigger.ancestors][:4]:
         if tok.lemma_.lower() in _HYPOTHETICAL or any(
                 (c.dep_ == "aux" and c.lower_ in _MODALS)
