@@ -313,3 +313,13 @@ def test_where_the_wounded_or_the_fleeing_went_is_not_the_place(extractor: Extra
 ])
 def test_an_act_told_again_without_a_place_is_the_same_act(extractor: Extractor, text: str) -> None:
     assert len(run(extractor, text).events) == 1
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Talks between the sides broke down in Ganja in March 2023.", True),  # last year: the story's own
+    ("Rebels shelled Barda on October 7, 2023, the ministry said.", True),
+    ("Rebels shelled Barda in 2014, during the last war.", False),  # history
+    ("The talks in Ganja in 2012 failed.", False),
+])
+def test_last_years_events_are_news_older_ones_history(extractor: Extractor, text: str, kept: bool) -> None:
+    assert bool(run(extractor, text, date=dt.date(2024, 5, 1)).events) is kept

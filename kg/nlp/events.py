@@ -72,10 +72,12 @@ _COUNTED = _W["people_noun"] | _W["military_noun"] | _W["civilian_noun"] | _W["k
 
 
 def is_background(sentence: str, year: int | None) -> bool:
-    """True for a sentence about history: it names a year (or a decade) before the article's year.
+    """True for a sentence about history: it names a year (or a decade) before the year before
+    the article's (last year's events are the story's own: "the attack of October 7, 2023" in a
+    2024 report is what the war is about; the 2014 war is history).
 
-    The cut-off is the article's own year (its date, or the latest full date its text gives);
-    with neither, only named decades ("the nineties") are history. A number that counts
+    The cut-off is relative to the article's own year (its date, or the latest full date its text
+    gives); with neither, only named decades ("the nineties") are history. A number that counts
     people ("2014 soldiers") is not a year.
     """
     if _DECADE_WORDS.search(sentence):
@@ -87,7 +89,7 @@ def is_background(sentence: str, year: int | None) -> bool:
         if following and (following in _COUNTED or following.rstrip("s") in _COUNTED):
             continue
         value = int(m.group(1))
-        if value + (9 if m.group(2) else 0) < year:
+        if value + (9 if m.group(2) else 0) < year - 1:
             return True
     return False
 
