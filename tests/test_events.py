@@ -205,6 +205,11 @@ def test_a_bare_strike_is_an_air_strike(extractor: Extractor, text: str) -> None
     ("The UN chief called for restraint in Barda on Saturday.", "CallForCeasefire"),
     ("The envoy urged both sides to stop fighting on Saturday.", "CallForCeasefire"),
     ("France called for de-escalation in Barda on Saturday.", "CallForCeasefire"),
+    ("A suicide bomber killed twelve people at a market in Barda on Saturday.", "Other"),  # no air strike
+    ("A car bomb exploded near a checkpoint in Ganja on Saturday.", "Other"),
+    ("Two soldiers died when their vehicle hit a roadside bomb near Barda on Saturday.", "Other"),
+    ("A suicide attack on an army base in Ganja killed five soldiers on Saturday.", "Other"),
+    ("A suicide drone attack hit Barda on Saturday.", "DroneStrike"),
 ])
 def test_unseen_wordings_of_attacks(extractor: Extractor, text: str, kind: str) -> None:
     assert [t for t, _, _ in events(run(extractor, text))] == [kind]
@@ -236,6 +241,7 @@ def test_the_subject_that_undergoes_is_the_place(extractor: Extractor, text: str
     "The army plans to launch an offensive on Barda.",
     "The army said it had destroyed a drone factory in Ganja on Saturday.",  # a factory is no shootdown
     "The new sanctions hit the economy hard.",
+    "Sappers defused an explosive device found near Barda on Saturday.",
     "If the rebels attack Barda, the army will respond, the minister said on Saturday.",
     "Any attack on Ganja will be met with force, the minister said on Saturday.",
     "The minister warned against an offensive on Barda on Saturday.",  # warned against: not done
