@@ -329,3 +329,22 @@ def test_an_act_told_again_without_a_place_is_the_same_act(extractor: Extractor,
 ])
 def test_last_years_events_are_news_older_ones_history(extractor: Extractor, text: str, kept: bool) -> None:
     assert bool(run(extractor, text, date=dt.date(2024, 5, 1)).events) is kept
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Negotiators will meet in Ganja next week to discuss a truce.", "ganja"),
+    ("Envoys would gather in Barda in the coming days to restart talks.", "barda"),
+    ("Russia offered on Saturday to host negotiations in Ganja.", "ganja"),
+    ("A rebel delegation arrived in Ganja on Saturday to meet the mediators.", "ganja"),
+])
+def test_planned_talks_are_talks(extractor: Extractor, text: str, place: str) -> None:
+    assert [(t, p) for t, p, _ in events(run(extractor, text))] == [("Negotiation", place)]
+
+
+@pytest.mark.parametrize("text", [
+    "The rebels refused to hold talks in Ganja on Saturday.",  # a refusal
+    "The army would attack Barda if talks failed, the minister said on Saturday.",  # a condition
+    "Moscow reaffirmed its readiness to organise a meeting in Ganja.",  # a stance
+])
+def test_talks_that_are_not_held(extractor: Extractor, text: str) -> None:
+    assert run(extractor, text).events == []

@@ -355,15 +355,27 @@ def _present(trigger: Token) -> bool:
     return False
 
 
-def _hypothetical(trigger: Token) -> bool:
+# Talks are news when they are planned: "negotiators will gather in X", "offered to host talks",
+# "a delegation will arrive to hear the results of the negotiations" (as the gold annotates them);
+# a modal or a verb of intent does not make them hypothetical, a refusal still does.
+_TALKS = _R.subclasses("Negotiation")
+_PLANNING = frozenset({"plan", "want", "hope", "seek", "prepare", "intend", "expect", "aim", "attempt", "bid",
+                       "promise", "vow"})  # not a stance: "readiness to organise a meeting" is no meeting
+
+
+def _hypothetical(trigger: Token, event_type: str = "") -> bool:
     """A trigger under a modal or a verb of intent ("vowed to keep fighting", "could escalate"),
-    or what someone warns against ("warned against an offensive")."""
+    or what someone warns against ("warned against an offensive"). Planned talks are talks."""
     head = _noun_head(trigger)
     if head.dep_ == "pobj" and head.head.lower_ == "against" and _lemma(head.head.head) in ("warn", "caution"):
         return True
+    planned = event_type in _TALKS
     for tok in [trigger, *trigger.ancestors][:4]:
-        if tok.lemma_.lower() in _HYPOTHETICAL or any(
-                (c.dep_ == "aux" and c.lower_ in _MODALS)
+        lemma = tok.lemma_.lower()
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+            return True  # "if talks fail", "unless the rebels attack"
+        if (lemma in _HYPOTHETICAL and not (planned and lemma in _PLANNING | _MODALS)) or any(
+                (c.dep_ == "aux" and c.lower_ in _MODALS and not planned)
                 or c.lemma_.lower() in ("readiness", "willingness") for c in tok.children):
             return True
     return False
@@ -785,7 +797,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
         found = _find_triggers(sent)
-        triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok)
+        triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok, t.event_type)
                     and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
         # "to deter them from attacking ships in X": X is where the event that did not happen would be
