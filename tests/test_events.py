@@ -210,6 +210,12 @@ def test_a_bare_strike_is_an_air_strike(extractor: Extractor, text: str) -> None
     ("Two soldiers died when their vehicle hit a roadside bomb near Barda on Saturday.", "Other"),
     ("A suicide attack on an army base in Ganja killed five soldiers on Saturday.", "Other"),
     ("A suicide drone attack hit Barda on Saturday.", "DroneStrike"),
+    ("The government called up 10,000 reservists in Barda on Saturday.", "Mobilization"),
+    ("The sides agreed to a cessation of hostilities in Barda on Saturday.", "Ceasefire"),
+    ("A humanitarian pause took effect in Ganja on Saturday.", "Ceasefire"),
+    ("The UN called for a cessation of hostilities on Saturday.", "CallForCeasefire"),
+    ("Rebels took over the town of Barda on Saturday.", "TerritorialCapture"),
+    ("The army imposed a curfew in Ganja on Saturday.", "Other"),
 ])
 def test_unseen_wordings_of_attacks(extractor: Extractor, text: str, kind: str) -> None:
     assert [t for t, _, _ in events(run(extractor, text))] == [kind]
@@ -242,6 +248,7 @@ def test_the_subject_that_undergoes_is_the_place(extractor: Extractor, text: str
     "The army said it had destroyed a drone factory in Ganja on Saturday.",  # a factory is no shootdown
     "The new sanctions hit the economy hard.",
     "Sappers defused an explosive device found near Barda on Saturday.",
+    "He took over as president of the Ganja council on Saturday.",
     "If the rebels attack Barda, the army will respond, the minister said on Saturday.",
     "Any attack on Ganja will be met with force, the minister said on Saturday.",
     "The minister warned against an offensive on Barda on Saturday.",  # warned against: not done
