@@ -355,3 +355,15 @@ def test_planned_talks_are_talks(extractor: Extractor, text: str, place: str) ->
 ])
 def test_talks_that_are_not_held(extractor: Extractor, text: str) -> None:
     assert run(extractor, text).events == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Drones kill eight in Barda\n\nLocal media said the attack took place in Barda. At least eight fighters "
+     "were killed in a drone strike on Saturday.", [("DroneStrike", "barda", SATURDAY)]),
+    ("Rebels hit Ganja\n\nThe attack happened in the town of Ganja, officials said. Rockets hit a school there "
+     "on Saturday.", [("Shelling", "ganja", SATURDAY)]),
+    ("The attack took place near Barda, the army said. Artillery shelled the village on Saturday.",
+     [("Shelling", "barda", SATURDAY)]),
+])
+def test_the_attack_told_first_is_what_is_told_next(extractor: Extractor, text: str, expected: list) -> None:
+    assert events(run(extractor, text)) == expected

@@ -673,8 +673,9 @@ def _compatible(antecedent: _Mention, mention: _Mention) -> bool:
         pass
     elif b in _GENERIC_TYPES and a in _VIOLENT and mention.anaphoric:
         pass  # "the attack" after an air strike
-    elif not (a in _GENERIC_TYPES and b in _VIOLENT and mention.anaphoric):
+    elif not (a in _GENERIC_TYPES and b in _VIOLENT and (mention.anaphoric or antecedent.anaphoric)):
         return False  # "the drone strike" after "the attack": the same; a shelling after fighting: not
+        # ("the attack took place in X" under the headline, then "a drone attack killed eight": the same)
     if antecedent.own_date and mention.own_date and antecedent.date != mention.date:
         return False
     return not (antecedent.agents and mention.agents and not set(antecedent.agents) & set(mention.agents))
@@ -705,6 +706,9 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
                     and m.number - last[id(c)] <= 2 \
                     and not (m.dated and c.dated):
                 target = c  # "X was shelled", then "the army shelled X": told twice
+            elif c.anaphoric and c.event_type in _GENERIC_TYPES and m.event_type not in _GENERIC_TYPES \
+                    and m.number - last[id(c)] <= 2 and (not c.places or set(m.places) <= set(c.places)):
+                target = c  # "the attack" told first, what it was told next
             elif m.anaphoric and m.number - last[id(c)] <= 4 and (
                     not c.places or _coarse(ctx, c.places) or set(m.places) <= set(c.places)
                     or all(any(_within(ctx, p, q) for q in c.places) for p in m.places)):
