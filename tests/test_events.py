@@ -210,6 +210,7 @@ def test_a_bare_strike_is_an_air_strike(extractor: Extractor, text: str) -> None
     ("Two soldiers died when their vehicle hit a roadside bomb near Barda on Saturday.", "Other"),
     ("A suicide attack on an army base in Ganja killed five soldiers on Saturday.", "Other"),
     ("A suicide drone attack hit Barda on Saturday.", "DroneStrike"),
+    ("Rebels fired missiles at Ganja on Saturday.", "MissileStrike"),  # what is fired is the attack
     ("The government called up 10,000 reservists in Barda on Saturday.", "Mobilization"),
     ("The sides agreed to a cessation of hostilities in Barda on Saturday.", "Ceasefire"),
     ("A humanitarian pause took effect in Ganja on Saturday.", "Ceasefire"),
@@ -249,6 +250,8 @@ def test_the_subject_that_undergoes_is_the_place(extractor: Extractor, text: str
     "The new sanctions hit the economy hard.",
     "Sappers defused an explosive device found near Barda on Saturday.",
     "He took over as president of the Ganja council on Saturday.",
+    "The sites near Barda were said to contain drones, rifles and missiles.",  # weapons held, not used
+    "The country supplied missiles to the rebels in Barda on Saturday.",
     "If the rebels attack Barda, the army will respond, the minister said on Saturday.",
     "Any attack on Ganja will be met with force, the minister said on Saturday.",
     "The minister warned against an offensive on Barda on Saturday.",  # warned against: not done

@@ -443,10 +443,22 @@ def _instrument(token: Token) -> str | None:
     return max(sorted(found), key=lambda c: len(_R.superclasses.get(c, ())), default=None)
 
 
+_HOLDING_VERBS = frozenset({"contain", "store", "stockpile", "supply", "deliver", "provide", "possess", "acquire",
+                            "develop", "produce", "manufacture", "buy", "sell", "receive", "display", "hide", "import",
+                            "export", "smuggle", "seize", "capture", "find", "discover", "hold", "have", "own"})
+
+
 def _weapon_hit(trigger: Trigger, token: Token) -> bool:
-    """A weapon named as what was hit ("targeted missiles ready for launch"), not as the attack."""
-    return len(trigger.lemmas) == 1 and _lemma(token) in _INSTRUMENTS and token.dep_ in ("dobj", "nsubjpass") \
-        and _lemma(token.head) in _ATTACK_VERBS | {"destroy", "intercept"}
+    """A weapon named as what was hit ("targeted missiles ready for launch"), or as what is held,
+    supplied or found ("sites alleged to contain drones and missiles"), not as the attack."""
+    if len(trigger.lemmas) != 1 or _lemma(token) not in _INSTRUMENTS:
+        return False
+    head = token
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head  # "drones, weapons and missiles"
+    hit_verbs = (_ATTACK_VERBS - {"fire", "launch"}) | {"destroy", "intercept"}  # "fired missiles at X": the attack
+    return (head.dep_ in ("dobj", "nsubjpass") and _lemma(head.head) in hit_verbs) or (
+        head.dep_ in ("dobj", "nsubjpass") and _lemma(head.head) in _HOLDING_VERBS)
 
 
 def _civil_target(token: Token) -> bool:
