@@ -211,6 +211,9 @@ def test_a_bare_strike_is_an_air_strike(extractor: Extractor, text: str) -> None
     ("A suicide attack on an army base in Ganja killed five soldiers on Saturday.", "Other"),
     ("A suicide drone attack hit Barda on Saturday.", "DroneStrike"),
     ("Rebels fired missiles at Ganja on Saturday.", "MissileStrike"),  # what is fired is the attack
+    ("Two civilians were killed by a drone in Barda on Saturday.", "DroneStrike"),
+    ("A drone killed three soldiers near Ganja on Saturday.", "DroneStrike"),
+    ("A rocket wounded four people in Barda on Saturday.", "Shelling"),
     ("The government called up 10,000 reservists in Barda on Saturday.", "Mobilization"),
     ("The sides agreed to a cessation of hostilities in Barda on Saturday.", "Ceasefire"),
     ("A humanitarian pause took effect in Ganja on Saturday.", "Ceasefire"),
