@@ -273,8 +273,8 @@ def test_a_denial_is_not_an_admission(extractor: Extractor) -> None:
 
 
 @pytest.mark.parametrize(("text", "kind"), [
-    ("A strike on a school in Barda killed six people on Sunday.", "Attack"),
-    ("Warplanes carried out a raid on Barda on Saturday.", "Attack"),
+    ("A strike on a school in Barda killed six people on Sunday.", "AirStrike"),  # a bare strike
+    ("Warplanes carried out a raid on Barda on Saturday.", "AirStrike"),  # by aircraft
     ("Rebels launched an assault on Barda on Saturday.", "ArmedClash"),
     ("The siege of Barda began on Saturday.", "ArmedClash"),
     ("Troops invaded the border town of Barda on Saturday.", "TerritorialCapture"),

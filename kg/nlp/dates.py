@@ -26,6 +26,9 @@ _DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?(
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WEEKDAY_RE = re.compile(r"\b(last|this|next|past)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
                          re.I)
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10}
+_DAYS_AGO = re.compile(r"\b(a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) days? ago\b")
 _RELATIVE = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
              "yesterday": -1, "last night": -1, "overnight": 0, "tomorrow": 1}
 
@@ -52,7 +55,14 @@ def _explicit(text: str, year: int | None) -> dt.date | None:
 
 
 def reference_date(text: str) -> dt.date | None:
-    """The latest full date (with a year) the text gives, as a stand-in for a missing article date."""
+    """The latest full date (with a year) the text gives, as a stand-in for a missing article date;
+    with none, the latest day and month it gives, in the latest year it names.
+
+    >>> reference_date("Strikes on April 29 and on the night of April 30; attacks grew in spring 2024.")
+    datetime.date(2024, 4, 30)
+    >>> reference_date("Shelling since October 7, the worst since the 1948 war.") is None
+    True
+    """
     dates = []
     for regex, (mi, di, yi) in ((_MDY, (1, 2, 3)), (_DMY, (2, 1, 3))):
         for m in regex.finditer(text):
@@ -60,9 +70,24 @@ def reference_date(text: str) -> dt.date | None:
                 d = _safe(int(m.group(yi)), _MONTHS[m.group(mi).lower().rstrip(".")], int(m.group(di)))
                 if d and 1900 < d.year < 2100:
                     dates.append(d)
+    if dates:
+        return max(dates)
+    # "the night of April 30" in an article that gives no full date: the latest year the text
+    # names as a period ("in spring 2024", "since March 2023"); a year alone ("since the 1948
+    # war") is more often history than the story's own year
+    years = [int(m.group(1)) for m in _PERIOD_YEAR.finditer(text)]
+    if not years:
+        return None
+    year = max(years)
+    for regex, (mi, di, _) in ((_MDY, (1, 2, 3)), (_DMY, (2, 1, 3))):
+        for m in regex.finditer(text):
+            d = _safe(year, _MONTHS[m.group(mi).lower().rstrip(".")], int(m.group(di)))
+            if d:
+                dates.append(d)
     return max(dates) if dates else None
 
 
+_PERIOD_YEAR = re.compile(rf"\b(?:{_MONTH_RE}|spring|summer|autumn|fall|winter)\.?,?\s+(?:of\s+)?(20\d\d)\b", re.I)
 _YEAR_IN_TEXT = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
 
 
@@ -94,6 +119,10 @@ def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: 
     datetime.date(2020, 10, 12)
     >>> resolve_date("on October 7", dt.date(2024, 6, 7))
     datetime.date(2023, 10, 7)
+    >>> resolve_date("two days ago", dt.date(2020, 10, 11))
+    datetime.date(2020, 10, 9)
+    >>> resolve_date("the day before yesterday", dt.date(2020, 10, 11))
+    datetime.date(2020, 10, 9)
     """
     text = phrase.strip().lower()
     explicit = _explicit(phrase, anchor.year if anchor else None)
@@ -105,6 +134,13 @@ def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: 
         return explicit
     if anchor is None:
         return None
+    m = _DAYS_AGO.search(text)
+    if m:
+        n = _NUMBER_WORDS.get(m.group(1), None) if not m.group(1).isdigit() else int(m.group(1))
+        if n is not None and n < 32:
+            return anchor - dt.timedelta(days=n)
+    if re.search(r"\bthe day before yesterday\b", text):
+        return anchor - dt.timedelta(days=2)
     for word, delta in _RELATIVE.items():
         if re.search(rf"\b{word}\b", text):
             return anchor + dt.timedelta(days=delta)

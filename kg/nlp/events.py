@@ -73,10 +73,12 @@ _COUNTED = _W["people_noun"] | _W["military_noun"] | _W["civilian_noun"] | _W["k
 
 
 def is_background(sentence: str, year: int | None) -> bool:
-    """True for a sentence about history: it names a year (or a decade) before the article's year.
+    """True for a sentence about history: it names a year (or a decade) before the year before
+    the article's (last year's events are the story's own: "the attack of October 7, 2023" in a
+    2024 report is what the war is about; the 2014 war is history).
 
-    The cut-off is the article's own year (its date, or the latest full date its text gives);
-    with neither, only named decades ("the nineties") are history. A number that counts
+    The cut-off is relative to the article's own year (its date, or the latest full date its text
+    gives); with neither, only named decades ("the nineties") are history. A number that counts
     people ("2014 soldiers") is not a year.
     """
     if _DECADE_WORDS.search(sentence):
@@ -88,7 +90,7 @@ def is_background(sentence: str, year: int | None) -> bool:
         if following and (following in _COUNTED or following.rstrip("s") in _COUNTED):
             continue
         value = int(m.group(1))
-        if value + (9 if m.group(2) else 0) < year:
+        if value + (9 if m.group(2) else 0) < year - 1:
             return True
     return False
 
@@ -188,14 +190,17 @@ def _agent(ctx: Context, trigger: Token) -> list[str]:
     return []
 
 
+_UNDERGOING = frozenset({"be", "come", "fall", "remain", "become"})  # verbs whose subject undergoes
+
+
 def _acts(token: Token) -> bool:
     """True when a name is the active subject of a clause ("Yerevan said"), or the object of
     a preposition that makes it a party rather than a location ("support for Baku", "talks
     with Ankara", "fighting between Azerbaijan and Armenia"): it acts, it is not where."""
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
-    if token.dep_ == "nsubj":
-        return token.head.lemma_ != "be"  # "Ganja was under fire": the subject is where it happened
+    if token.dep_ == "nsubj":  # "Ganja was under fire", "X came under fire", "X fell to the rebels":
+        return token.head.lemma_ not in _UNDERGOING  # the subject is where it happened
     return token.dep_ == "pobj" and token.head.lower_ in _PARTY_PREPS
 
 
@@ -297,7 +302,7 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
         token = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
         origin = False
         if token is not None and ((_acts(token.root) and not _between_places(ctx, token.root, m.entity))
-                                  or _sided(token.root) or _reference_point(token.root)):
+                                  or _sided(token.root) or _reference_point(token.root) or _destination(token.root)):
             continue  # "Yerevan said", "Ankara denied": a capital standing for its state, not a place
         if token is not None:
             roots.setdefault(m.entity, []).append(token.root)
@@ -330,6 +335,9 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
 
 
 def _negated(trigger: Token) -> bool:
+    head = _noun_head(trigger)
+    if trigger.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
+        return True  # "there had been no shelling"
     for tok in [trigger, *trigger.ancestors][:4]:
         if any(c.dep_ == "neg" for c in tok.children) and _lemma(tok) not in _DENY:
             return True
@@ -348,11 +356,27 @@ def _present(trigger: Token) -> bool:
     return False
 
 
-def _hypothetical(trigger: Token) -> bool:
-    """A trigger under a modal or a verb of intent ("vowed to keep fighting", "could escalate")."""
+# Talks are news when they are planned: "negotiators will gather in X", "offered to host talks",
+# "a delegation will arrive to hear the results of the negotiations" (as the gold annotates them);
+# a modal or a verb of intent does not make them hypothetical, a refusal still does.
+_TALKS = _R.subclasses("Negotiation")
+_PLANNING = frozenset({"plan", "want", "hope", "seek", "prepare", "intend", "expect", "aim", "attempt", "bid",
+                       "promise", "vow"})  # not a stance: "readiness to organise a meeting" is no meeting
+
+
+def _hypothetical(trigger: Token, event_type: str = "") -> bool:
+    """A trigger under a modal or a verb of intent ("vowed to keep fighting", "could escalate"),
+    or what someone warns against ("warned against an offensive"). Planned talks are talks."""
+    head = _noun_head(trigger)
+    if head.dep_ == "pobj" and head.head.lower_ == "against" and _lemma(head.head.head) in ("warn", "caution"):
+        return True
+    planned = event_type in _TALKS
     for tok in [trigger, *trigger.ancestors][:4]:
-        if tok.lemma_.lower() in _HYPOTHETICAL or any(
-                (c.dep_ == "aux" and c.lower_ in _MODALS)
+        lemma = tok.lemma_.lower()
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+            return True  # "if talks fail", "unless the rebels attack"
+        if (lemma in _HYPOTHETICAL and not (planned and lemma in _PLANNING | _MODALS)) or any(
+                (c.dep_ == "aux" and c.lower_ in _MODALS and not planned)
                 or c.lemma_.lower() in ("readiness", "willingness") for c in tok.children):
             return True
     return False
@@ -360,22 +384,32 @@ def _hypothetical(trigger: Token) -> bool:
 
 def _event_date(ctx: Context, sent: SpacySpan) -> tuple[dt.date | None, bool]:
     """The date a sentence gives an event, and whether it is only the date something was said
-    ("Saba reported Friday that … Wednesday night": Wednesday; "X said on Monday": Monday, as said)."""
+    ("Saba reported Friday that … Wednesday night": Wednesday; "X said on Monday": Monday, as said).
+    A day told relative to the telling ("said on Saturday it was shelled overnight", "said on
+    Monday that drones struck on Sunday") counts from the day it was said."""
     said: dt.date | None = None
-    for ent in sent.ents:
-        if ent.label_ != "DATE":
-            continue
-        resolved = resolve_date(ent.text, ctx.anchor, anchor_is_publication=ctx.anchor_is_publication)
-        if resolved is None:
-            continue
+    # a DATE or a TIME ("Tuesday night", "last night", "this morning"), and a relative word the
+    # model leaves untagged ("killed overnight", "shelled yesterday")
+    phrases: list[SpacySpan] = [ent for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
+    phrases += [sent.doc[t.i:t.i + 1] for t in sent if t.lower_ in _RELATIVE_DAY_WORDS and not t.ent_type_]
+    own: list[SpacySpan] = []
+    for ent in phrases:
         head = ent.root.head
         if head.dep_ == "prep" and head.head is not head:
             head = head.head
         if _lemma(head) in _SPEECH:
-            said = said or resolved
-            continue
-        return resolved, False
+            said = said or resolve_date(ent.text, ctx.anchor, anchor_is_publication=ctx.anchor_is_publication)
+        else:
+            own.append(ent)
+    for ent in own:
+        resolved = resolve_date(ent.text, said or ctx.anchor,
+                                anchor_is_publication=ctx.anchor_is_publication or said is not None)
+        if resolved is not None:
+            return resolved, False
     return said, said is not None
+
+
+_RELATIVE_DAY_WORDS = frozenset({"overnight", "yesterday", "today", "tonight"})
 
 
 def _noun_head(token: Token) -> Token:
@@ -393,6 +427,8 @@ def _instrument(token: Token) -> str | None:
     near: list[Token] = []
     scope = {token, head}
     scope |= {c for t in list(scope) for c in t.children if c.dep_ in ("relcl", "acl", "advcl")}  # "… that hit X with"
+    if head.dep_ == "dobj" and _lemma(head.head) in _LIGHT_VERBS:  # "warplanes carried out a raid"
+        near += [c for c in head.head.children if c.dep_ in ("nsubj", "agent")]
     for t in scope:
         near += [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "nsubj", "agent")]
         for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "by", "from")):
@@ -408,10 +444,22 @@ def _instrument(token: Token) -> str | None:
     return max(sorted(found), key=lambda c: len(_R.superclasses.get(c, ())), default=None)
 
 
+_HOLDING_VERBS = frozenset({"contain", "store", "stockpile", "supply", "deliver", "provide", "possess", "acquire",
+                            "develop", "produce", "manufacture", "buy", "sell", "receive", "display", "hide", "import",
+                            "export", "smuggle", "seize", "capture", "find", "discover", "hold", "have", "own"})
+
+
 def _weapon_hit(trigger: Trigger, token: Token) -> bool:
-    """A weapon named as what was hit ("targeted missiles ready for launch"), not as the attack."""
-    return len(trigger.lemmas) == 1 and _lemma(token) in _INSTRUMENTS and token.dep_ in ("dobj", "nsubjpass") \
-        and _lemma(token.head) in _ATTACK_VERBS | {"destroy", "intercept"}
+    """A weapon named as what was hit ("targeted missiles ready for launch"), or as what is held,
+    supplied or found ("sites alleged to contain drones and missiles"), not as the attack."""
+    if len(trigger.lemmas) != 1 or _lemma(token) not in _INSTRUMENTS:
+        return False
+    head = token
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head  # "drones, weapons and missiles"
+    hit_verbs = (_ATTACK_VERBS - {"fire", "launch"}) | {"destroy", "intercept"}  # "fired missiles at X": the attack
+    return (head.dep_ in ("dobj", "nsubjpass") and _lemma(head.head) in hit_verbs) or (
+        head.dep_ in ("dobj", "nsubjpass") and _lemma(head.head) in _HOLDING_VERBS)
 
 
 def _civil_target(token: Token) -> bool:
@@ -420,8 +468,17 @@ def _civil_target(token: Token) -> bool:
     objects = [c for c in head.children if c.dep_ == "dobj"] if head.pos_ == "VERB" else []
     objects += [g for t in {token, head} for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "against")
                 for g in c.children if g.dep_ == "pobj"]
-    return any(_lemma(o) in _W["civil_target"] or any(_lemma(x) in _W["civil_target"] for x in _conjuncts(o))
-               for o in objects)
+    return any(_civil(x) for o in objects for x in _conjuncts(o))
+
+
+_FORCE_WORDS = _W["military_noun"] | {"army", "naval", "navy"}
+
+
+def _civil(noun: Token) -> bool:
+    """A civil target ("a car", "merchant ships"), not one a force owns ("an army convoy", "a military base")."""
+    return _lemma(noun) in _W["civil_target"] and not any(
+        c.dep_ in ("amod", "compound") and (_lemma(c) in _FORCE_WORDS or c.lower_ in _FORCE_WORDS)
+        for c in noun.children)
 
 
 def _captives(ctx: Context, token: Token) -> bool:
@@ -462,8 +519,9 @@ def _retype(ctx: Context, event_type: str, token: Token) -> str:
 
 def _attributive(trigger: Trigger, token: Token) -> bool:
     """A one-word trigger used as an adjective ("the besieged enclave"): it describes, it does not report."""
-    return len(trigger.lemmas) == 1 and token.dep_ == "amod" and (
-        token.tag_ in ("VBN", "VBD") or token.lower_.endswith("ed"))  # "besieged"; "offensive operations" report
+    # "besieged"; "offensive operations" report; "a downed drone" was shot down
+    return len(trigger.lemmas) == 1 and token.dep_ == "amod" and trigger.event_type != "Shootdown" and (
+        token.tag_ in ("VBN", "VBD") or token.lower_.endswith("ed"))
 
 
 def _habitual(token: Token) -> bool:
@@ -548,6 +606,24 @@ def _iterative(token: Token) -> bool:
 _DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
 
 
+_CARRY_VERBS = frozenset({"arrive", "take", "evacuate", "transfer", "rush", "bring", "transport", "carry", "admit",
+                          "flee", "airlift"})
+
+
+def _destination(token: Token) -> bool:
+    """A place named as where the wounded or the fleeing went ("taken to a hospital in X", "the
+    bodies arrived at X", "families fled to X"): not where the event was."""
+    current = token
+    for _ in range(4):
+        head = current.head
+        if current.dep_ == "pobj" and head.lower_ in ("to", "at", "into") and _lemma(head.head) in _CARRY_VERBS:
+            return True
+        if current.dep_ not in ("pobj", "prep", "compound", "appos", "conj") or head is current:
+            return False
+        current = head
+    return False
+
+
 def _reference_point(token: Token) -> bool:
     """A place that only measures where the event was: "150 km south of X"."""
     head = token.head
@@ -610,8 +686,9 @@ def _compatible(antecedent: _Mention, mention: _Mention) -> bool:
         pass
     elif b in _GENERIC_TYPES and a in _VIOLENT and mention.anaphoric:
         pass  # "the attack" after an air strike
-    elif not (a in _GENERIC_TYPES and b in _VIOLENT and mention.anaphoric):
+    elif not (a in _GENERIC_TYPES and b in _VIOLENT and (mention.anaphoric or antecedent.anaphoric)):
         return False  # "the drone strike" after "the attack": the same; a shelling after fighting: not
+        # ("the attack took place in X" under the headline, then "a drone attack killed eight": the same)
     if antecedent.own_date and mention.own_date and antecedent.date != mention.date:
         return False
     return not (antecedent.agents and mention.agents and not set(antecedent.agents) & set(mention.agents))
@@ -634,12 +711,17 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
         for c in reversed(out):
             if not _compatible(c, m):
                 continue
-            if not m.places and (m.anaphoric or m.event_type in _VIOLENT):
+            if not m.places and (m.anaphoric or m.event_type in _VIOLENT or (
+                    m.event_type in _OTHER_KINDS and {_lemma(t) for t in m.tokens} & {_lemma(t) for t in c.tokens})):
                 target = c  # a claim of talks or of aid, told again by another party, is another claim
+                # ("houses were burned", then "the village was burned down": the same burning)
             elif m.places and m.event_type == c.event_type and set(m.places) == set(c.places) \
                     and m.number - last[id(c)] <= 2 \
                     and not (m.dated and c.dated):
                 target = c  # "X was shelled", then "the army shelled X": told twice
+            elif c.anaphoric and c.event_type in _GENERIC_TYPES and m.event_type not in _GENERIC_TYPES \
+                    and m.number - last[id(c)] <= 2 and (not c.places or set(m.places) <= set(c.places)):
+                target = c  # "the attack" told first, what it was told next
             elif m.anaphoric and m.number - last[id(c)] <= 4 and (
                     not c.places or _coarse(ctx, c.places) or set(m.places) <= set(c.places)
                     or all(any(_within(ctx, p, q) for q in c.places) for p in m.places)):
@@ -660,6 +742,31 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
         target.extra_claimed += [c for c in m.claimed if c not in target.claimed]
         target.denied = tuple(dict.fromkeys([*target.denied, *m.denied]))
     return out
+
+
+# acts told again in other words are one act; claims of aid or of fighters sent, told by another party, are not
+_OTHER_KINDS = _R.subclasses("Other") - _R.subclasses("MilitaryAid") - _R.subclasses("ForeignFighterDeployment")
+_PLACED_BY_CONTEXT = _VIOLENT | _R.subclasses("TerritorialCapture") | _R.subclasses("CeasefireViolation")
+
+
+def _context_place(ctx: Context, number: int, actors: set[str], datelines: Sequence[tuple[int, int]]) -> list[str]:
+    """Where an event the sentence does not place happened: the place the sentence before (or the
+    one before that) names ("Drones flew over X at dawn. Two people died in the attack."), else
+    the dateline's town ("X, May 3 (Agency) - ... the strike killed two")."""
+    for before in (number - 1, number - 2):
+        if before < 0:
+            break
+        sent = ctx.sents[before]
+        if ctx.is_headline(sent):
+            break
+        found = _places(ctx, sent, actors, datelines)
+        if found:
+            return found[:1]
+    for begin, end in datelines:
+        for m in ctx.mentions_in(begin, end):
+            if ctx.types(m.entity) & _SETTLEMENT:
+                return [m.entity]
+    return []
 
 
 def _main_region(ctx: Context) -> str | None:
@@ -707,7 +814,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
         found = _find_triggers(sent)
-        triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok)
+        triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok, t.event_type)
                     and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
         # "to deter them from attacking ships in X": X is where the event that did not happen would be
@@ -715,6 +822,10 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         objects = {tok.head.i for _, tok in triggers if tok.dep_ == "dobj"}
         triggers = [(t, tok) for t, tok in triggers if tok.i not in objects or t.event_type in _HAS_TOPIC]
         # "repelled an attack": the attack is the event, not a second one
+        subjects = {tok.head.i for t, tok in triggers if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB"
+                    and t.event_type in _VIOLENT}
+        triggers = [(t, tok) for t, tok in triggers if tok.i not in subjects or t.event_type not in _VIOLENT]
+        # "the attack targeted X", "rockets hit X": the subject names the event, the verb tells what it did
         topics = {i for t, tok in triggers if t.event_type in _HAS_TOPIC
                   for i in (tok.i, tok.head.i if tok.dep_ == "compound" else tok.i)}
         # "talks on a truce": the truce is what the talks are about, not an event of its own
@@ -749,10 +860,13 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             if topic_tokens:  # "a truce in X": X is where the truce would be, not where the talks are
                 places = [p for p in places if _nearest_trigger(ctx, p, sent, topic_tokens) is None]
             if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
+                every = places
                 places = [p for p in places if (any(_governs(ctx, tok, p, sent) for tok in tokens_)
                           and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type))
                           or not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)]
                 # a place no trigger governs ("troops in X repelled an attack … with shell fire") is all of theirs
+                if not places and event_type in _PLACED_BY_CONTEXT:
+                    places = every[:1]  # "seized weapons in the battles to retake X": the battles were at X
             event_date = date
             own_date = date is not None and not said_date
             if any(_habitual(tok) for tok in tokens_) and not (own_date or places):
@@ -769,8 +883,11 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             if not places:
                 places = _implied_place(ctx, sent, region)
             quoted = all(ctx.token_in_quote(tok) for tok in tokens_)
-            if not (places or event_date or agents or claimed or denied) or (quoted and event_type == "ArmedClash"
-                                                                   and not places):
+            # "Two people died in the attack" after a sentence that names the town: placed by its context
+            placed = bool(places) or (event_type in _PLACED_BY_CONTEXT and event_type != "ArmedClash"
+                                      and bool(_context_place(ctx, number, set(agents) | set(claimed), datelines)))
+            if not (placed or event_date or agents or claimed or denied) or (quoted and event_type == "ArmedClash"
+                                                                    and not places):
                 continue  # "the fighting" in general, or in someone's words: nothing to place it
             generic = all(_lemma(tok) in _GENERIC for tok in tokens_)
             if event_type == "ArmedClash" and not (places or event_date or (agents and not generic)):
@@ -784,6 +901,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
     events: dict[str, Event] = {}
     for m in _corefer(ctx, mentions):
         places = m.places
+        if not places and m.event_type in _PLACED_BY_CONTEXT:
+            places = _context_place(ctx, m.number, set(m.agents) | set(m.claimed), datelines)
         if not places and m.event_type == "ArmedClash" and region is not None:
             places = [region]
         targets = tuple(p for p in places if m.event_type in _TAKES_TARGET)
