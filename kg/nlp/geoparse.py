@@ -25,10 +25,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from kg.geo.index import Place, WorldGazetteer, name_key
+from kg.geo.index import Place, WorldGazetteer, distance_km, name_key
 from kg.geo.world import WorldEntities
 from kg.model import CuratedEntity
 
@@ -39,14 +39,30 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _MISTYPED = {"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
 _PREPOSITIONS = {"in", "near", "at", "from", "outside", "around", "into", "on", "off", "towards", "toward", "across",
                  "through", "to", "between", "nearby", "inside", "over", "besieged", "shelled", "struck", "hit",
-                 "bombed", "captured", "seized", "recaptured", "took", "liberated", "entered", "attacked"}
+                 "bombed", "captured", "seized", "recaptured", "took", "liberated", "entered", "attacked",
+                 "within", "beyond", "via", "outskirts", "fled", "evacuated", "encircled", "surrounded", "overran",
+                 "retook", "stormed", "raided", "shelling", "bombing", "besieging", "capturing", "seizing",
+                 "recapturing", "retaking", "entering", "storming", "encircling", "surrounding", "fleeing",
+                 "evacuating", "targeting", "targeted", "pounded", "pounding", "reached", "reaching"}
 _PLACE_NOUNS = {"town", "city", "village", "villages", "towns", "cities", "district", "region", "province",
                 "governorate", "oblast", "state", "port", "capital", "settlement", "outskirts", "suburb",
                 "neighbourhood", "neighborhood", "area", "camp", "municipality", "county", "prefecture"}
 # "the countryside of X", "north of X", "the outskirts of X"
 _OF_PLACE = {"countryside", "vicinity", "outskirts", "edge", "centre", "center", "heart", "suburbs", "part", "parts",
              "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
-             "southern", "eastern", "western", "residents", "people", "mayor", "governor", "capital"}
+             "southern", "eastern", "western", "residents", "people", "mayor", "governor", "capital",
+             # "the siege of X", "the fall of X", "the shelling of X"
+             "siege", "fall", "capture", "recapture", "shelling", "bombing", "bombardment", "liberation",
+             "encirclement", "evacuation", "battle", "streets", "entrance", "approaches", "environs", "south-east",
+             "south-west", "north-east", "north-west"}
+# "the battle for X", "the fight for X"
+_COMPASS_ADJ = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
+                "south-eastern", "south-western", "northeast", "northwest", "southeast", "southwest", "neighbouring",
+                "neighboring", "occupied", "rebel-held", "government-held"}
+_FOR_PLACE = {"battle", "fight", "fighting", "struggle", "offensive", "push", "assault", "race"}
+# particles inside a transliterated name: "Deir al-Balah", "Aita al-Shaab", "Beit Lahia", "Jisr ash-Shughur"
+_NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "at", "az", "ed", "es", "ez", "ul", "ech", "de", "du"}
 _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "prefecture", "county",
                  "township", "raion", "municipality", "subdistrict"}
 # administrative words of areas below the first level, which the gazetteer does not hold: such an
@@ -86,6 +102,7 @@ class _Candidate:
     label: str  # the model's label, or "" for an untagged capitalised phrase
     in_context: bool  # a place context: preposition, place noun, apposition, region word
     region_word: bool
+    anchor: str = ""  # the country of a place named right after it: "X in eastern Y", "X, Y"
 
 
 class Geoparser:
@@ -169,6 +186,7 @@ class Geoparser:
                 end -= 1
             out.append(_Candidate(start, end, ent.label_, *self._place_context(doc, start, end)))
         # capitalised words the model did not tag, in a place context ("fighting near Bakhmut")
+        starts = {e.start: e for e in doc.ents if e.kb_id_ in self.curated}
         i = 0
         while i < len(doc):
             token = doc[i]
@@ -182,13 +200,22 @@ class Geoparser:
                     out.append(_Candidate(i, j + 1, "", True, True))
                 i = j + 1
                 continue
-            if i in covered or not token.is_title or token.pos_ not in ("PROPN", "NOUN", "ADJ") or \
+            if i in covered or not _capitalised(token) or token.pos_ not in ("PROPN", "NOUN", "ADJ") or \
                     token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS):
                 i += 1
                 continue
             j = i
-            while j + 1 < len(doc) and j + 1 not in covered and doc[j + 1].is_title and doc[j + 1].pos_ == "PROPN":
-                j += 1
+            while True:
+                if j + 1 < len(doc) and j + 1 not in covered and _capitalised(doc[j + 1]) and doc[j + 1].pos_ == "PROPN":
+                    j += 1
+                elif (k := _particle_end(doc, j + 1)) and not covered & set(range(j + 1, k + 1)):
+                    j = k  # "Deir al-Balah", "Aita al-Shaab": a particle and a hyphen inside the name
+                else:
+                    break
+            linked = starts.get(j + 1)
+            if linked is not None and any(p.kind == "settlement" and self.gazetteer.main_name_match(
+                    doc[i:linked.end].text, p) for p in self.gazetteer.lookup(doc[i:linked.end].text)):
+                j = linked.end - 1  # "Port Sudan", "Kuwait City": a town named with a state's name
             in_context, region_word = self._place_context(doc, i, j + 1)
             after = j + 1
             if j > i and doc[j].lower_ in _REGION_WORDS:  # "Sagaing Region": the name before the word
@@ -196,8 +223,10 @@ class Geoparser:
                 j -= 1
             if in_context and (region_word or i > 0 and doc[i - 1].lower_ in _PREPOSITIONS | _PLACE_NOUNS | {"of"}):
                 out.append(_Candidate(i, j + 1, "", in_context, region_word))
+            elif i > 1 and doc[i - 1].lower_ in ("and", "or", ","):
+                out.append(_Candidate(i, j + 1, "", False, False))  # a place only if coordinated with one
             i = after
-        return self._coordinated(doc, self._split_compounds(doc, out))
+        return self._anchored(doc, self._coordinated(doc, self._split_compounds(doc, out)), {})
 
     def _split_compounds(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
         """A hyphenated pair of place names the gazetteer does not hold as one ("the
@@ -211,6 +240,42 @@ class Geoparser:
                 out.append(c)
                 continue
             out.extend(_Candidate(a, b, c.label, c.in_context, False) for a, b in parts)
+        return out
+
+    def _anchored(self, doc: Doc, candidates: list[_Candidate], resolved: Mapping[int, str]) -> list[_Candidate]:
+        """Each candidate with the country of the place named right after it ("Derna in eastern
+        Libya", "Goma, Congo", "Sirte in Libya's north"): a name located in a known place by the
+        text itself is a place of that place's country. ``resolved``: the first token of each
+        place already resolved -> its country."""
+        starts: dict[int, str] = dict(resolved)
+        for ent in doc.ents:
+            entity = self.curated.get(ent.kb_id_)
+            if entity is not None and {"Settlement", "Region", "Country", "State"} & set(entity.types) \
+                    and ent.kb_id_ not in self._shared_names and (cc := self.country_of(ent.kb_id_)):
+                starts.setdefault(ent.start, cc)
+        ends = {e.start: e.end for e in doc.ents}
+        out = []
+        for c in candidates:
+            k = c.end
+            link = doc[k].text if k < len(doc) else ""
+            if link == "," and k + 1 < len(doc) and doc[k + 1].lower_ in _LEADING:
+                # "X, a logistics hub in eastern Y", "X, the capital of Y"
+                for m in range(k + 2, min(k + 8, len(doc))):
+                    if doc[m].lower_ in ("in", "of") and doc[m - 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+                        k, link = m, doc[m].lower_
+                        break
+                    if doc[m].is_punct:
+                        break
+            if link in ("in", ",", "inside") or link == "of" and k > c.end:
+                k += 1
+                while k < len(doc) and (doc[k].lower_ in _LEADING or doc[k].lower_ in _COMPASS_ADJ):
+                    k += 1
+                cc = starts.get(k)
+                # "X, Y's army": Y opens a new clause, it does not locate X
+                after = ends.get(k, k + 1)
+                if cc and not (link != "in" and after < len(doc) and doc[after].text in ("'s", "’s")):
+                    c = replace(c, anchor=cc)
+            out.append(c)
         return out
 
     def _coordinated(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -242,6 +307,7 @@ class Geoparser:
         dateline = (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) and \
             doc[start].is_upper and after in (",", "(", "-", "—", "–", ":")  # "BELGOROD, June 3 (TASS) -"
         in_context = (dateline or before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
+                      or (before == "for" and before2 in _FOR_PLACE)
                       or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
                       or bool(_APPOSITION.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
         return in_context, region_word
@@ -255,10 +321,12 @@ class Geoparser:
         context, and the second pass resolves every candidate again with it."""
         candidates = self._candidates(doc)
         context = self.context(doc)
+        context.update(self._votes(doc, candidates))
         first = [r for r in (self._resolve_one(doc, c, context) for c in candidates) if r is not None]
         for res in first:
-            if res.confidence >= 0.8:
+            if res.confidence >= 0.7:
                 context[res.place.cc] += 1
+        candidates = self._anchored(doc, candidates, {r.start: r.place.cc for r in first if r.confidence >= 0.7})
         resolved = {(c.start, c.end): r for c in candidates if (r := self._resolve_one(doc, c, context)) is not None}
         # one sense per article: a name resolved once is that place wherever the article repeats it
         by_text = {name_key(doc[r.start:r.end].text): r for r in sorted(resolved.values(), key=lambda r: -r.confidence)}
@@ -268,6 +336,22 @@ class Geoparser:
                 resolved[(c.start, c.end)] = Resolution(c.start, c.end, same.place,
                                                         round(same.confidence * 0.9, 2))
         return sorted(resolved.values(), key=lambda r: (r.start, r.end))
+
+    def _votes(self, doc: Doc, candidates: list[_Candidate]) -> Counter[str]:
+        """A weak country context from the place names themselves: a country where two or more
+        different names the text presents as places are towns or regions ("Beit Lahia and Beit
+        Hanoun in northern Gaza" with no country named) counts once. Alternate names count only
+        for towns of 10,000 people or more."""
+        names: dict[str, set[str]] = {}
+        for c in candidates:
+            if c.label not in _PLACE_LABELS and not c.in_context:
+                continue
+            text = doc[c.start:c.end].text
+            names.setdefault(name_key(text), {p.cc for p in self.gazetteer.lookup(text)
+                                              if p.kind != "country" and (p.population >= 10_000
+                                                                          or self.gazetteer.main_name_match(text, p))})
+        votes = Counter(cc for ccs in names.values() for cc in ccs)
+        return Counter({cc: 1 for cc, n in votes.items() if n >= 2})
 
     def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str]) -> Resolution | None:
         text = doc[cand.start:cand.end].text
@@ -300,6 +384,11 @@ class Geoparser:
             towns = {p.cc for p in found if p.kind == "settlement"}
             found = tuple(p for p in found if not (p.kind == "region" and p.cc in towns)) or found
         best, margin = self._rank(found, context, text)
+        if cand.anchor and any(p.cc == cand.anchor for p in found):
+            # the text locates the name in a country: the feature of that country
+            best, margin = self._rank([p for p in found if p.cc == cand.anchor], context, text)
+        if cand.anchor == best.cc and not cand.in_context:
+            cand = replace(cand, in_context=True)
         model_says_place = cand.label in _PLACE_LABELS
         neighbour = any(context[n] for n in self._neighbours.get(best.cc, ()))
         known_country = context[best.cc] > 0 or neighbour
@@ -353,7 +442,10 @@ class Geoparser:
 
         ranked = sorted(found, key=lambda p: (-score(p), p.id))
         best = ranked[0]
-        others = [p for p in ranked[1:] if (p.cc, p.admin1) != (best.cc, best.admin1) or p.kind == best.kind]
+        # a feature of the same area is not a rival: the region named after the town, or a second
+        # GeoNames point for the same town ("El Geneina" and "El Geneina Fort")
+        others = [p for p in ranked[1:] if ((p.cc, p.admin1) != (best.cc, best.admin1) or p.kind == best.kind)
+                  and not (p.kind == best.kind == "settlement" and p.cc == best.cc and distance_km(p, best) < 15)]
         margin = score(best) - score(others[0]) if others else 10.0
         return best, margin
 
@@ -380,6 +472,22 @@ class Geoparser:
             kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
             doc.ents = sorted(filter_spans(spans + kept), key=lambda s: s.start)
         return doc, records
+
+
+def _capitalised(token: Token) -> bool:
+    """A capitalised word, apostrophes inside allowed ("Mek'ele", "Shuja'iyya", which ``str.istitle``
+    refuses); not a word in capitals."""
+    text = token.text
+    return len(text) > 1 and text[0].isupper() and any(c.islower() for c in text) and \
+        (text.isalpha() or all(c.isalpha() or c in "'’‘ʼʿ-" for c in text))
+
+
+def _particle_end(doc: Doc, i: int) -> int | None:
+    """The last token of "al-Balah" (particle, hyphen, capitalised word) starting at token ``i``, or None."""
+    if i + 2 < len(doc) and doc[i].lower_ in _NAME_PARTICLES and doc[i + 1].text in ("-", "‐") \
+            and _capitalised(doc[i + 2]) and not doc[i].whitespace_ and not doc[i + 1].whitespace_:
+        return i + 2
+    return None
 
 
 def _close_spelling(text: str, name: str) -> bool:
