@@ -43,7 +43,8 @@ _PREPOSITIONS = {"in", "near", "at", "from", "outside", "around", "into", "on", 
                  "within", "beyond", "via", "outskirts", "fled", "evacuated", "encircled", "surrounded", "overran",
                  "retook", "stormed", "raided", "shelling", "bombing", "besieging", "capturing", "seizing",
                  "recapturing", "retaking", "entering", "storming", "encircling", "surrounding", "fleeing",
-                 "evacuating", "targeting", "targeted", "pounded", "pounding", "reached", "reaching"}
+                 "evacuating", "targeting", "targeted", "pounded", "pounding", "reached", "reaching", "visited",
+                 "visiting", "toured", "touring"}
 _PLACE_NOUNS = {"town", "city", "village", "villages", "towns", "cities", "district", "region", "province",
                 "governorate", "oblast", "state", "port", "capital", "settlement", "outskirts", "suburb",
                 "neighbourhood", "neighborhood", "area", "camp", "municipality", "county", "prefecture"}
@@ -55,6 +56,10 @@ _OF_PLACE = {"countryside", "vicinity", "outskirts", "edge", "centre", "center",
              "siege", "fall", "capture", "recapture", "shelling", "bombing", "bombardment", "liberation",
              "encirclement", "evacuation", "battle", "streets", "entrance", "approaches", "environs", "south-east",
              "south-west", "north-east", "north-west"}
+# "Sumy's governor", "Kherson's outskirts", "Kharkiv's regional administration"
+_POSSESSED = {"governor", "mayor", "residents", "outskirts", "suburbs", "streets", "centre", "center", "regional",
+              "municipal", "city", "port", "airport", "inhabitants", "neighbourhoods", "neighborhoods", "districts",
+              "hospitals", "old", "main", "northern", "southern", "eastern", "western", "central"}
 # "the battle for X", "the fight for X"
 _COMPASS_ADJ = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                 "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
@@ -230,10 +235,12 @@ class Geoparser:
 
     def _split_compounds(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
         """A hyphenated pair of place names the gazetteer does not hold as one ("the
-        Pokrovsk-Myrnohrad agglomeration") is two candidates, each in the pair's context."""
+        Pokrovsk-Myrnohrad agglomeration") is two candidates, each in the pair's context; so is a
+        list the model took for one name ("Avdiivka and Marinka", "Tyre, Sidon")."""
         out = []
         for c in candidates:
-            hyphens = [i for i in range(c.start + 1, c.end - 1) if doc[i].text in ("-", "–")]
+            hyphens = [i for i in range(c.start + 1, c.end - 1) if doc[i].text in ("-", "–")] or \
+                [i for i in range(c.start + 1, c.end - 1) if doc[i].lower_ in ("and", ",")]
             parts = list(zip([c.start, *(h + 1 for h in hyphens)], [*hyphens, c.end], strict=True))
             if not hyphens or any(not all(t.is_title for t in doc[a:b]) or not self.gazetteer.lookup(doc[a:b].text)
                                   for a, b in parts) or self.gazetteer.lookup(doc[c.start:c.end].text):
@@ -309,6 +316,7 @@ class Geoparser:
         in_context = (dateline or before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
                       or (before == "for" and before2 in _FOR_PLACE)
                       or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
+                      or (after in ("'s", "’s") and after2 in _POSSESSED)
                       or bool(_APPOSITION.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
         return in_context, region_word
 
