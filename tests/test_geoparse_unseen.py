@@ -151,3 +151,32 @@ def test_shared_names_follow_the_story(ex: Extractor) -> None:
 def test_people_groups_and_words_are_not_places(ex: Extractor, text: str, not_places: tuple[str, ...]) -> None:
     got = where(ex, text)
     assert not set(not_places) & set(got), got
+
+
+# -- datelines in capitals, "the capital X", seats GeoNames gives no population -----------------
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("KHARKIV, Ukraine (AP) — Russian missiles struck the city overnight.", "KHARKIV", "ukraine"),
+    ("PORT SUDAN, Sudan (AP) — The army said it repelled an attack.", "PORT SUDAN", "sudan"),
+    ("GOMA, Congo (AP) — Rebels entered the city on Monday.", "GOMA", "democratic-republic-of-the-congo"),
+])
+def test_dateline_in_capitals(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name) == cc
+
+
+def test_a_headline_word_in_capitals_is_not_a_dateline(ex: Extractor) -> None:
+    got = where(ex, "BREAKING NEWS, the ministry said.\n\nNo one was hurt in Kharkiv, Ukraine said.")
+    assert "BREAKING NEWS" not in got and got.get("Kharkiv") == "ukraine"
+
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Fighting in Tigray's capital Mekelle eased, Ethiopia said.", "Mekelle", "ethiopia"),
+    ("Shells hit the border town Rafah, Gaza's civil defence said.", "Rafah", "state-of-palestine"),
+])
+def test_a_place_noun_before_the_name(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name) == cc
+
+
+def test_a_seat_without_population_beats_a_big_namesake_abroad(ex: Extractor) -> None:
+    # As Salif (Yemen) has no population in GeoNames; an Algerian city shares one of its spellings
+    assert where(ex, "US strikes hit the port of al-Salif, Yemen's rebels said.").get("al-Salif") == "yemen"

@@ -60,6 +60,8 @@ _OF_PLACE = {"countryside", "vicinity", "outskirts", "edge", "centre", "center",
 _POSSESSED = {"governor", "mayor", "residents", "outskirts", "suburbs", "streets", "centre", "center", "regional",
               "municipal", "city", "port", "airport", "inhabitants", "neighbourhoods", "neighborhoods", "districts",
               "hospitals", "old", "main", "northern", "southern", "eastern", "western", "central"}
+# "Tigray's capital Mekelle", "the port city Hodeidah", "the border town Rafah"
+_NAME_NOUNS = {"town", "city", "village", "capital", "port", "hub"}
 # "the battle for X", "the fight for X"
 _COMPASS_ADJ = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                 "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
@@ -74,6 +76,7 @@ _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "distri
 # area named after its seat town is placed at the town ("Katha Township", "Harib District")
 _DISTRICT_WORDS = {"district", "township", "raion", "county", "municipality", "subdistrict", "prefecture"}
 _DISTRICT_ID_BASE = 2_000_000_000
+_SEAT_POPULATION = 1000  # assumed for a settlement GeoNames gives no population (cities500 holds it as a seat)
 _APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:town|city|village|settlement|district|region|"
                          r"province|port|suburb|neighbou?rhood|area|capital)\b", re.IGNORECASE)
 _LEADING = {"the", "a", "an"}
@@ -203,6 +206,12 @@ class Geoparser:
                     j += 1
                 if j + 1 < len(doc) and doc[j + 1].is_upper and doc[j + 1].lower_ in _REGION_WORDS:
                     out.append(_Candidate(i, j + 1, "", True, True))
+                elif (i == 0 or "\n" in doc[i - 1].text or doc[i - 1].is_space) and j + 1 < len(doc):
+                    # a dateline: "KHARKIV, Ukraine (AP) -", "PORT SUDAN, Sudan -"
+                    linked = starts.get(j + 1)
+                    end = linked.end if linked is not None and self.gazetteer.lookup(doc[i:linked.end].text) else j + 1
+                    if end < len(doc) and doc[end].text in (",", "(", "-", "—", "–") and end - i <= 3:
+                        out.append(_Candidate(i, end, "", True, False))
                 i = j + 1
                 continue
             if i in covered or not _capitalised(token) or token.pos_ not in ("PROPN", "NOUN", "ADJ") or \
@@ -313,7 +322,7 @@ class Geoparser:
         region_word = after in _REGION_WORDS
         dateline = (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) and \
             doc[start].is_upper and after in (",", "(", "-", "—", "–", ":")  # "BELGOROD, June 3 (TASS) -"
-        in_context = (dateline or before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
+        in_context = (dateline or before in _PREPOSITIONS or before in _NAME_NOUNS or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
                       or (before == "for" and before2 in _FOR_PLACE)
                       or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
                       or (after in ("'s", "’s") and after2 in _POSSESSED)
@@ -436,7 +445,8 @@ class Geoparser:
         top = max(context.values()) if context else 0
 
         def score(p: Place) -> float:
-            s = math.log10(p.population + 10)
+            # GeoNames gives many administrative seats no population: one of a small town, not of a hamlet
+            s = math.log10((p.population or (_SEAT_POPULATION if p.kind == "settlement" else 0)) + 10)
             if text and self.gazetteer.main_name_match(text, p):
                 s += 1.0  # "Pokrovsk" is the town of that name before a city once called so
             if top:
