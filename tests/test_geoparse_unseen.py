@@ -180,3 +180,26 @@ def test_a_place_noun_before_the_name(ex: Extractor, text: str, name: str, cc: s
 def test_a_seat_without_population_beats_a_big_namesake_abroad(ex: Extractor) -> None:
     # As Salif (Yemen) has no population in GeoNames; an Algerian city shares one of its spellings
     assert where(ex, "US strikes hit the port of al-Salif, Yemen's rebels said.").get("al-Salif") == "yemen"
+
+
+# -- the places around a name, and the neighbour of the only country named -------------------
+
+def test_a_namesake_near_the_storys_other_places(ex: Extractor) -> None:
+    # Pokrovsk is a town in Ukraine and in Russia (and a former name of Engels); the story names
+    # only Russia, but the towns beside it are Ukrainian
+    got = where(ex, "Russia said its troops captured Novohrodivka and Selydove near Pokrovsk, Russia's "
+                    "ministry said.")
+    assert got.get("Selydove") == "ukraine" and got.get("Pokrovsk") == "ukraine"
+
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Israel's army said Israeli jets struck Khiam and Bint Jbeil, Israeli officials said.", "Bint Jbeil", "lebanon"),
+    ("The Sudanese army said Chad let weapons through Adre to the RSF.", "Adre", "chad"),
+])
+def test_a_sole_feature_in_a_neighbouring_country(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name) == cc
+
+
+def test_a_demonym_after_a_comma_does_not_locate_a_name(ex: Extractor) -> None:
+    got = where(ex, "The raid targeted Abu Obeida, Israeli officials said, in Gaza.")
+    assert "Abu Obeida" not in got

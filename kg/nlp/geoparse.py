@@ -76,6 +76,7 @@ _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "distri
 # area named after its seat town is placed at the town ("Katha Township", "Harib District")
 _DISTRICT_WORDS = {"district", "township", "raion", "county", "municipality", "subdistrict", "prefecture"}
 _DISTRICT_ID_BASE = 2_000_000_000
+_NEARBY_KM = 100  # "near X": a namesake this close to the story's other places is the one meant
 _SEAT_POPULATION = 1000  # assumed for a settlement GeoNames gives no population (cities500 holds it as a seat)
 _APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:town|city|village|settlement|district|region|"
                          r"province|port|suburb|neighbou?rhood|area|capital)\b", re.IGNORECASE)
@@ -270,6 +271,7 @@ class Geoparser:
                     and ent.kb_id_ not in self._shared_names and (cc := self.country_of(ent.kb_id_)):
                 starts.setdefault(ent.start, cc)
         ends = {e.start: e.end for e in doc.ents}
+        demonyms = {e.start for e in doc.ents if e.id_ == "demonym" or e.label_ == "NORP"}
         out = []
         for c in candidates:
             k = c.end
@@ -287,9 +289,10 @@ class Geoparser:
                 while k < len(doc) and (doc[k].lower_ in _LEADING or doc[k].lower_ in _COMPASS_ADJ):
                     k += 1
                 cc = starts.get(k)
-                # "X, Y's army": Y opens a new clause, it does not locate X
+                # "X, Y's army", "X, Israeli officials said": Y opens a new clause, it does not locate X
                 after = ends.get(k, k + 1)
-                if cc and not (link != "in" and after < len(doc) and doc[after].text in ("'s", "’s")):
+                if cc and not (link != "in" and (k in demonyms or after < len(doc) and (
+                        doc[after].text in ("'s", "’s") or doc[after].pos_ == "NOUN"))):
                     c = replace(c, anchor=cc)
             out.append(c)
         return out
@@ -344,7 +347,11 @@ class Geoparser:
             if res.confidence >= 0.7:
                 context[res.place.cc] += 1
         candidates = self._anchored(doc, candidates, {r.start: r.place.cc for r in first if r.confidence >= 0.7})
-        resolved = {(c.start, c.end): r for c in candidates if (r := self._resolve_one(doc, c, context)) is not None}
+        # and they are the places nearby: a namesake close to them is the one the story means
+        nearby = {r.start: r.place for r in first if r.confidence >= 0.7 and r.place.kind == "settlement"}
+        resolved = {(c.start, c.end): r for c in candidates
+                    if (r := self._resolve_one(doc, c, context, [p for i, p in nearby.items() if i != c.start]))
+                    is not None}
         # one sense per article: a name resolved once is that place wherever the article repeats it
         by_text = {name_key(doc[r.start:r.end].text): r for r in sorted(resolved.values(), key=lambda r: -r.confidence)}
         for c in candidates:
@@ -370,7 +377,8 @@ class Geoparser:
         votes = Counter(cc for ccs in names.values() for cc in ccs)
         return Counter({cc: 1 for cc, n in votes.items() if n >= 2})
 
-    def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str]) -> Resolution | None:
+    def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str],
+                     nearby: Iterable[Place] = ()) -> Resolution | None:
         text = doc[cand.start:cand.end].text
         if len(text) < 3 or not any(c.isupper() for c in text) or doc[cand.end - 1].lower_ in _NATURAL:
             return None
@@ -400,10 +408,11 @@ class Geoparser:
             # a bare name that is both a region and a settlement of one country is the settlement
             towns = {p.cc for p in found if p.kind == "settlement"}
             found = tuple(p for p in found if not (p.kind == "region" and p.cc in towns)) or found
-        best, margin = self._rank(found, context, text)
+        nearby = tuple(nearby)
+        best, margin = self._rank(found, context, text, nearby)
         if cand.anchor and any(p.cc == cand.anchor for p in found):
             # the text locates the name in a country: the feature of that country
-            best, margin = self._rank([p for p in found if p.cc == cand.anchor], context, text)
+            best, margin = self._rank([p for p in found if p.cc == cand.anchor], context, text, nearby)
         if cand.anchor == best.cc and not cand.in_context:
             cand = replace(cand, in_context=True)
         model_says_place = cand.label in _PLACE_LABELS
@@ -414,8 +423,12 @@ class Geoparser:
         minor = context[best.cc] * 2 < max(context.values(), default=0)
         if main_name and not known_country and not (best.population >= 100_000 and margin >= 1.0):
             return None  # a place in a country the story never names: only a well-known one
-        if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0):
-            return None  # an alternate name ("Sabra" for Sabratah) only in the story's own countries
+        sole_neighbour = neighbour and margin >= 10.0 and (model_says_place or cand.in_context)
+        if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0) \
+                and not sole_neighbour:
+            # an alternate name ("Sabra" for Sabratah) only in the story's own countries, or in a
+            # neighbouring one when no other feature has the name ("Bint Jbeil" in an Israeli story)
+            return None
         if spelling < 1.0 and not (named and not minor and (model_says_place or cand.in_context)
                                    and cand.label != "NORP" and _close_spelling(text, best.name)):
             return None  # a spelling variant only in the story's main countries, and close to the name
@@ -425,7 +438,7 @@ class Geoparser:
             sole_region = bool(admin) and best.kind == "region" and spelling == 1.0 and margin >= 1.0
             if not cand.in_context or not (known_country or sole_region):
                 return None
-        if best.kind == "settlement" and best.population < 50_000 and minor and not main_name:
+        if best.kind == "settlement" and best.population < 50_000 and minor and not main_name and not sole_neighbour:
             return None  # a small place known only by an alternate name, outside the story's main countries
         if margin < 0.5:
             return None  # two features of like standing: unresolved, not guessed
@@ -440,8 +453,11 @@ class Geoparser:
             confidence = round(confidence * 0.9, 2)
         return Resolution(cand.start, end, best, confidence)
 
-    def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "") -> tuple[Place, float]:
-        """The best feature and its lead in score over the best feature elsewhere."""
+    def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "",
+              nearby: Iterable[Place] = ()) -> tuple[Place, float]:
+        """The best feature and its lead in score over the best feature elsewhere. ``nearby``: the
+        places the story names with confidence; a feature within 100 km of one of them gains."""
+        nearby = tuple(nearby)
         top = max(context.values()) if context else 0
 
         def score(p: Place) -> float:
@@ -456,6 +472,8 @@ class Geoparser:
                     s += 1.5
             if p.kind == "country":
                 s += 1.0
+            elif any(q.id != p.id and distance_km(p, q) < _NEARBY_KM for q in nearby):
+                s += 1.5
             return s
 
         ranked = sorted(found, key=lambda p: (-score(p), p.id))
