@@ -423,7 +423,11 @@ class Geoparser:
         minor = context[best.cc] * 2 < max(context.values(), default=0)
         if main_name and not known_country and not (best.population >= 100_000 and margin >= 1.0):
             return None  # a place in a country the story never names: only a well-known one
-        sole_neighbour = neighbour and margin >= 10.0 and (model_says_place or cand.in_context)
+        # the only feature of that name, in a country bordering the story's main one, and spelled
+        # like its main name ("Bint Jbeil" ~ Bent Jbail; not "Houla" for Kafr Laha)
+        top = max(context.values(), default=0)
+        sole_neighbour = margin >= 10.0 and (model_says_place or cand.in_context) and spelling == 1.0 \
+            and any(context[n] == top for n in self._neighbours.get(best.cc, ())) and _close_spelling(text, best.name)
         if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0) \
                 and not sole_neighbour:
             # an alternate name ("Sabra" for Sabratah) only in the story's own countries, or in a
