@@ -203,3 +203,22 @@ def test_a_sole_feature_in_a_neighbouring_country(ex: Extractor, text: str, name
 def test_a_demonym_after_a_comma_does_not_locate_a_name(ex: Extractor) -> None:
     got = where(ex, "The raid targeted Abu Obeida, Israeli officials said, in Gaza.")
     assert "Abu Obeida" not in got
+
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Houthis control Sana'a, Yemen.", "Sana'a", "yemen"),
+    ("Militias clashed in Misurata, Libya.", "Misurata", "libya"),
+])
+def test_an_untagged_name_located_by_a_country_after_it(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name) == cc
+
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Russian forces shelled Zaporozhye overnight, Ukraine said.", "Zaporozhye", "ukraine"),
+    ("Fighting raged near Artemovsk, Ukraine's army said.", "Artemovsk", "ukraine"),
+    ("Strikes hit Ar-Raqqa and Deir Ezzor, Syria's monitor said.", "Deir Ezzor", "syria"),
+    ("Fighting in Ta'izz killed three, Yemen's government said.", "Ta'izz", "yemen"),
+    ("Militants attacked Tombouctou, Mali's army said.", "Tombouctou", "mali"),
+])
+def test_older_and_local_spellings(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name) == cc

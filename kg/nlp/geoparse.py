@@ -215,7 +215,7 @@ class Geoparser:
                         out.append(_Candidate(i, end, "", True, False))
                 i = j + 1
                 continue
-            if i in covered or not _capitalised(token) or token.pos_ not in ("PROPN", "NOUN", "ADJ") or \
+            if i in covered or not _capitalised(token) or token.pos_ not in ("PROPN", "NOUN", "ADJ", "X", "INTJ") or \
                     token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS):
                 i += 1
                 continue
@@ -240,6 +240,8 @@ class Geoparser:
                 out.append(_Candidate(i, j + 1, "", in_context, region_word))
             elif i > 1 and doc[i - 1].lower_ in ("and", "or", ","):
                 out.append(_Candidate(i, j + 1, "", False, False))  # a place only if coordinated with one
+            elif j + 2 < len(doc) and doc[j + 1].text in (",", "in") and j + 2 in starts:
+                out.append(_Candidate(i, j + 1, "", False, False))  # or located in one: "X, Yemen"
             i = after
         return self._anchored(doc, self._coordinated(doc, self._split_compounds(doc, out)), {})
 
