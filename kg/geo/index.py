@@ -385,9 +385,11 @@ class WorldGazetteer:
         key = name_key(name)
         if key in self._cache:
             return self._cache[key]
+        joined = joined_key(name)
+        keys = (key,) if joined == key else (key, joined)
         rows = self._db.execute(
-            "SELECT p.*, MAX(n.main) FROM name n JOIN place p ON p.id = n.id WHERE n.key IN (?, ?) "
-            "GROUP BY p.id ORDER BY MAX(n.main) DESC, p.population DESC, p.id", (key, joined_key(name))).fetchall()
+            f"SELECT p.*, MAX(n.main) FROM name n JOIN place p ON p.id = n.id WHERE n.key IN ({', '.join('?' * len(keys))}) "
+            "GROUP BY p.id ORDER BY MAX(n.main) DESC, p.population DESC, p.id", keys).fetchall()
         found = tuple(self._place(r) for r in rows)
         if len(self._cache) > 50_000:
             self._cache.clear()
