@@ -222,3 +222,20 @@ def test_an_untagged_name_located_by_a_country_after_it(ex: Extractor, text: str
 ])
 def test_older_and_local_spellings(ex: Extractor, text: str, name: str, cc: str) -> None:
     assert where(ex, text).get(name) == cc
+
+
+# -- lists before a plural administrative word; a region called by its seat's other name ------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Strikes hit Idlib and Hama provinces, Syria's civil defence said.", {"Idlib": "SY", "Hama": "SY"}),
+    ("Fighting raged in Kherson, Zaporizhzhia and Donetsk oblasts, Ukraine's army said.",
+     {"Kherson": "UA", "Zaporizhzhia": "UA", "Donetsk": "UA"}),
+    ("Kassala and Gedaref states took in thousands, Sudan's Red Crescent said.", {"Kassala": "SD", "Gedaref": "SD"}),
+])
+def test_a_list_before_a_plural_administrative_word_names_regions(ex: Extractor, text: str,
+                                                                  expected: dict[str, str]) -> None:
+    result = run(ex, text)
+    regions = {m.span.text: p for m in result.mentions for p in result.places
+               if p.iri == m.entity and "Region" in p.types}
+    for name, cc in expected.items():
+        assert name in regions and regions[name].in_country and cc.lower() in regions[name].iri, (name, regions)

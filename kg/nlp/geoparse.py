@@ -112,6 +112,7 @@ class _Candidate:
     in_context: bool  # a place context: preposition, place noun, apposition, region word
     region_word: bool
     anchor: str = ""  # the country of a place named right after it: "X in eastern Y", "X, Y"
+    admin: str = ""  # a plural administrative word after a list: "Kassala and Gedaref states" -> "state"
 
 
 class Geoparser:
@@ -216,7 +217,8 @@ class Geoparser:
                 i = j + 1
                 continue
             if i in covered or not _capitalised(token) or token.pos_ not in ("PROPN", "NOUN", "ADJ", "X", "INTJ") or \
-                    token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS):
+                    token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS) \
+                    and not _plural_admin(doc, i + 1):
                 i += 1
                 continue
             j = i
@@ -243,6 +245,8 @@ class Geoparser:
             elif j + 2 < len(doc) and doc[j + 1].text in (",", "in") and j + 2 in starts:
                 out.append(_Candidate(i, j + 1, "", False, False))  # or located in one: "X, Yemen"
             i = after
+        out = [replace(c, admin=a, in_context=True) if not c.region_word and (a := _plural_admin(doc, c.end)) else c
+               for c in out]
         return self._anchored(doc, self._coordinated(doc, self._split_compounds(doc, out)), {})
 
     def _split_compounds(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -393,9 +397,16 @@ class Geoparser:
             admin, text = doc[cand.end - 1].text, doc[cand.start:cand.end - 1].text
         elif cand.region_word:
             admin, end = doc[cand.end].text, cand.end + 1
+        elif cand.admin:
+            admin = cand.admin
         if admin:
             found = tuple(p for p in self.gazetteer.lookup(f"{text} {admin}") if p.kind == "region") or \
                 tuple(p for p in self.gazetteer.lookup(text) if p.kind == "region")
+            if not found and admin.lower() not in _DISTRICT_WORDS:
+                # "Gedaref state": the region whose largest town is called so (Al Qadarif)
+                found = tuple(r for p in self.gazetteer.lookup(text) if p.kind == "settlement"
+                              and (seat := self.gazetteer.largest_settlement(p.cc, p.admin1)) is not None
+                              and seat.id == p.id and (r := self.gazetteer.region(p.cc, p.admin1)) is not None)
             if not found and len(text) >= 5:
                 found = tuple(p for p in self.gazetteer.lookup_skeleton(text) if p.kind == "region")
                 spelling = 0.8 if found else 1.0
@@ -514,6 +525,27 @@ class Geoparser:
             kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
             doc.ents = sorted(filter_spans(spans + kept), key=lambda s: s.start)
         return doc, records
+
+
+_ADMIN_PLURALS = {"regions": "region", "provinces": "province", "states": "state", "oblasts": "oblast",
+                  "governorates": "governorate", "districts": "district", "townships": "township",
+                  "prefectures": "prefecture", "counties": "county", "municipalities": "municipality"}
+
+
+def _plural_admin(doc: Doc, i: int) -> str:
+    """The administrative word (singular) a list of names starting or continuing at token ``i``
+    ends with: "Kassala and Gedaref states", "Donetsk, Luhansk and Kherson regions" -> "state",
+    "region"; "" when the names are not followed by one."""
+    k = i
+    while k < len(doc) and k < i + 8:
+        word = doc[k].lower_
+        if word in _ADMIN_PLURALS:
+            return _ADMIN_PLURALS[word] if k > i or doc[k - 1].text[:1].isupper() else ""
+        if not (word in ("and", ",") or _capitalised(doc[k]) or doc[k].text in ("-", "‐")
+                or word in _NAME_PARTICLES):
+            return ""
+        k += 1
+    return ""
 
 
 def _capitalised(token: Token) -> bool:
