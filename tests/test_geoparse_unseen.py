@@ -239,3 +239,10 @@ def test_a_list_before_a_plural_administrative_word_names_regions(ex: Extractor,
                if p.iri == m.entity and "Region" in p.types}
     for name, cc in expected.items():
         assert name in regions and regions[name].in_country and cc.lower() in regions[name].iri, (name, regions)
+
+
+def test_a_compass_word_before_a_state_is_not_a_foreign_town(ex: Extractor) -> None:
+    # "South Lebanon" is also a town in the United States: here it is Lebanon's South Governorate
+    result = run(ex, "An Israeli drone hit a car in South Lebanon on Thursday, Lebanese media said.")
+    assert not any(p.in_country and p.in_country.endswith("/united-states") for p in result.places)
+    assert any(p.label == "South Governorate" for p in result.places)

@@ -211,7 +211,9 @@ class Geoparser:
                 elif (i == 0 or "\n" in doc[i - 1].text or doc[i - 1].is_space) and j + 1 < len(doc):
                     # a dateline: "KHARKIV, Ukraine (AP) -", "PORT SUDAN, Sudan -"
                     linked = starts.get(j + 1)
-                    end = linked.end if linked is not None and self.gazetteer.lookup(doc[i:linked.end].text) else j + 1
+                    end = linked.end if linked is not None and any(
+                        p.cc == self.country_of(linked.kb_id_) for p in self.gazetteer.lookup(doc[i:linked.end].text)
+                    ) else j + 1
                     if end < len(doc) and doc[end].text in (",", "(", "-", "—", "–") and end - i <= 3:
                         out.append(_Candidate(i, end, "", True, False))
                 i = j + 1
@@ -230,9 +232,12 @@ class Geoparser:
                 else:
                     break
             linked = starts.get(j + 1)
-            if linked is not None and any(p.kind == "settlement" and self.gazetteer.main_name_match(
-                    doc[i:linked.end].text, p) for p in self.gazetteer.lookup(doc[i:linked.end].text)):
-                j = linked.end - 1  # "Port Sudan", "Kuwait City": a town named with a state's name
+            if linked is not None and any(p.kind == "settlement" and p.cc == self.country_of(linked.kb_id_)
+                                          and self.gazetteer.main_name_match(doc[i:linked.end].text, p)
+                                          for p in self.gazetteer.lookup(doc[i:linked.end].text)):
+                # "Port Sudan", "Kuwait City": a town of a state named with the state's name (not
+                # "South Lebanon", a town in the United States)
+                j = linked.end - 1
             in_context, region_word = self._place_context(doc, i, j + 1)
             after = j + 1
             if j > i and doc[j].lower_ in _REGION_WORDS:  # "Sagaing Region": the name before the word
