@@ -246,3 +246,13 @@ def test_a_compass_word_before_a_state_is_not_a_foreign_town(ex: Extractor) -> N
     result = run(ex, "An Israeli drone hit a car in South Lebanon on Thursday, Lebanese media said.")
     assert not any(p.in_country and p.in_country.endswith("/united-states") for p in result.places)
     assert any(p.label == "South Governorate" for p in result.places)
+
+
+def test_a_region_named_after_a_known_town(ex: Extractor) -> None:
+    result = run(ex, "Drone debris fell in Moscow Oblast, Russia's ministry said. Rockets hit Baghdad province, "
+                     "Iraq's army said.")
+    regions = {p.label for p in result.places if "Region" in p.types}
+    assert {"Moscow Oblast", "Baghdad Governorate"} <= regions
+    # a city's own first-level area is not the oblast around it: unresolved rather than wrong
+    named = places_named(run(ex, "Missiles hit Kyiv Oblast overnight, Ukraine said."), ex)
+    assert all(label != "Kyiv City" for label, _, _ in named.values())

@@ -185,6 +185,15 @@ class Geoparser:
         covered: set[int] = set()
         for ent in doc.ents:
             covered.update(range(ent.start, ent.end))
+            entity = self.curated.get(ent.kb_id_)
+            if entity is not None and "Settlement" in entity.types and ent.end < len(doc) \
+                    and doc[ent.end].lower_ in ("oblast", "governorate", "province") \
+                    and not any(p.kind == "region" and p.name.endswith(" City")
+                                for p in self.gazetteer.lookup(f"{ent.text} {doc[ent.end].text}")):
+                # "Moscow Oblast", "Baghdad province": the region named after a known town (not "Kyiv
+                # region", which GeoNames' names would make the city's own area)
+                out.append(_Candidate(ent.start, ent.end, "GPE", True, True))
+                continue
             if ent.kb_id_ in self._shared_names:
                 out.append(_Candidate(ent.start, ent.end, "GPE", True, False))
                 continue
@@ -405,13 +414,16 @@ class Geoparser:
         elif cand.admin:
             admin = cand.admin
         if admin:
-            found = tuple(p for p in self.gazetteer.lookup(f"{text} {admin}") if p.kind == "region") or \
-                tuple(p for p in self.gazetteer.lookup(text) if p.kind == "region")
+            # a city's own first-level area ("Kyiv City") is not "the Kyiv region" or "Kyiv Oblast"
+            found = tuple(p for p in self.gazetteer.lookup(f"{text} {admin}") if p.kind == "region"
+                          and not p.name.endswith(" City")) or \
+                tuple(p for p in self.gazetteer.lookup(text) if p.kind == "region" and not p.name.endswith(" City"))
             if not found and admin.lower() not in _DISTRICT_WORDS:
                 # "Gedaref state": the region whose largest town is called so (Al Qadarif)
                 found = tuple(r for p in self.gazetteer.lookup(text) if p.kind == "settlement"
                               and (seat := self.gazetteer.largest_settlement(p.cc, p.admin1)) is not None
-                              and seat.id == p.id and (r := self.gazetteer.region(p.cc, p.admin1)) is not None)
+                              and seat.id == p.id and (r := self.gazetteer.region(p.cc, p.admin1)) is not None
+                              and not r.name.endswith(" City"))  # a city's own area is not "X Oblast"
             if not found and len(text) >= 5:
                 found = tuple(p for p in self.gazetteer.lookup_skeleton(text) if p.kind == "region")
                 spelling = 0.8 if found else 1.0
