@@ -429,7 +429,8 @@ class Geoparser:
                 spelling = 0.8 if found else 1.0
             if not found and cand.region_word:
                 end = cand.end  # no region of that name: at most the town, or an area named after it
-        found = found or self.gazetteer.lookup(text)
+        found = found or tuple(p for p in self.gazetteer.lookup(text)
+                               if not (admin and p.kind == "region" and p.name.endswith(" City")))
         if not found and len(text) >= 5:
             found, spelling = self.gazetteer.lookup_skeleton(text), 0.8
         if not found:
