@@ -105,6 +105,18 @@ def bodies_by_state(curated: Mapping[str, CuratedEntity]) -> dict[str, list[str]
         owner = _state_of(iri, curated)
         if owner is not None and owner != iri:
             index.setdefault(owner, []).append(iri)
+    # a mission in a state ("United Nations Interim Force in Lebanon", organizations.tsv): whom
+    # "UN peacekeepers" in a story about that state are
+    missions = {iri: e.label for iri, e in curated.items() if "InternationalOrganization" in e.types
+                and re.search(r"\b(?:Force|Mission)\b", e.label)}
+    if missions:
+        for iri, entity in curated.items():
+            if "State" not in entity.types:
+                continue
+            place = re.compile(r"\b(?:in|for)(?: the)? " + re.escape(entity.label) + "$")
+            for mission, label in sorted(missions.items()):
+                if place.search(label):
+                    index.setdefault("peacekeepers:" + iri, []).append(mission)
     return index
 
 
@@ -170,6 +182,14 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
                 target = by_surname.get(label.lower().removesuffix("'s").removesuffix("’s"))
             if target is None and len(label.split()) == 1:
                 target = by_surname.get(label.lower())
+            if target is None and _types(m.entity, curated, new) & _PERSON:
+                target = _longer_name(label, m.entity, everything, curated, new)
+            if target is None and len(label.split()) > 1 and _noun_of_word(label.split()[-1]) in _FORCE_NOUNS:
+                # "GNA forces" after "Government of National Accord (GNA)": that body
+                head = label.rsplit(" ", 1)[0]
+                target = acronyms.get(head) or next(
+                    (e.entity for e in everything if e.entity != m.entity and not _types(e.entity, curated, new)
+                     & (_PERSON | _STATE | _PLACE) and _label(e.entity, curated, new).lower() == head.lower()), None)
             if target is not None and target != m.entity:
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
@@ -196,15 +216,36 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         if target in by_surname.values() and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper() \
                 and doc[token.i + 1].pos_ == "PROPN":
             continue  # "Lopez Garcia": another name that starts like this one
+        if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _R.words["kin_noun"]:
+            continue  # "the Lopez family": a household, not the person
         out.append(EntityMention(span=Span(begin, end, token.text), entity=target, confidence=0.6,
                                  curated=target in curated))
         taken.append((begin, end))
+    out = _names_after_demonyms(doc, offset, out, curated, new, iris)
+    out = _described_bodies(doc, offset, out, everything, curated, new, iris, bodies)
     out = _capitals_as_states(doc, offset, out, curated)
     out.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
     return out
 
 
 _PERSON_ROLES = frozenset(r.noun for r in _R.roles.values() if r.kind == "person")
+_FORCE_NOUNS = frozenset(r.noun for r in _R.roles.values() if r.kind == "body" and r.fits == ("ArmedForce",))
+_FORCE_NOUNS |= {"fighters", "militiamen", "units"}
+
+
+def _noun_of_word(word: str) -> str:
+    return word.lower()
+
+
+def _longer_name(label: str, iri: str, everything: Sequence[EntityMention], curated: Mapping[str, CuratedEntity],
+                 new: Mapping[str, NewEntity]) -> str | None:
+    """A person's name the model cut short in one sentence ("Ko Min" beside "Ko Min Oo"): the one
+    person of the document whose name starts with it."""
+    if iri not in new or not label:
+        return None
+    longer = {e.entity for e in everything if e.entity != iri and _types(e.entity, curated, new) & _PERSON
+              and _label(e.entity, curated, new).startswith(label + " ")}
+    return next(iter(longer)) if len(longer) == 1 else None
 
 
 def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
@@ -350,7 +391,8 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         candidates = [c for c in every
                       if not qualifiers or qualifiers & set(re.findall(r"\w+", _label(c, curated, new).lower()))]
         if not candidates and len(every) == 1 and _types(every[0], curated, new) & _ARMED and \
-                not any(t.text[:1].isupper() for t in doc[i:j + 1]):
+                not any(t.text[:1].isupper() and t.lower_ not in _R.words["force_qualifier"] and t.i != j
+                        for t in doc[i:j + 1]):
             candidates = every  # "Freedonian occupation forces", "Freedonian ground troops": its armed forces
         if not candidates and (m.entity in curated or doc[span.end].lower_ in ("'s", "’s")):
             phrase = doc.text[m.span.begin - offset:end - offset]
@@ -414,6 +456,25 @@ def _main_country(mentions: Sequence[EntityMention], curated: Mapping[str, Curat
     return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
 
 
+def _story_country(mentions: Sequence[EntityMention], curated: Mapping[str, CuratedEntity],
+                   new: Mapping[str, NewEntity]) -> str | None:
+    """The state a story is about: the one its states and places name most (a place counts for
+    the country it lies in: "regime forces shelled X" in a story of places in Freedonia that names
+    only its neighbour Ruritania by name)."""
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for m in mentions:
+        state = m.entity if _types(m.entity, curated, new) & _STATE else None
+        if state is None and m.entity in curated and curated[m.entity].in_country:
+            state = curated[m.entity].in_country
+            if state not in curated or not set(curated[state].types) & _STATE:
+                continue
+        if state is not None:
+            counts[state] = counts.get(state, 0) + 1
+            first.setdefault(state, m.span.begin)
+    return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
+
+
 def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
                        curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
                        body_tokens: Sequence[Token], bodies: Mapping[str, list[str]]) -> list[EntityMention]:
@@ -470,3 +531,177 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
                                    confidence=0.5, curated=target in curated))
         taken.append((begin, end))
     return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+def _headline(doc: Doc, char: int) -> bool:
+    """Whether the line holding ``char`` is in title case (a headline: every name looks proper)."""
+    start = doc.text.rfind("\n", 0, char) + 1
+    end = doc.text.find("\n", char)
+    words = [w for w in doc.text[start:end if end >= 0 else len(doc.text)].split() if w[:1].isalpha()]
+    return len(words) > 2 and sum(w[:1].isupper() for w in words) / len(words) > 0.6
+
+
+def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], curated: Mapping[str, CuratedEntity],
+                          new: dict[str, NewEntity], iris: Iris) -> list[EntityMention]:
+    """A demonym that starts a proper name the model did not tag ("the Syrian Observatory for Human
+    Rights", "the Lebanese Red Cross") names that body, not the state: one new entity for the
+    whole name. Names with a role noun ("the Freedonian Defence Ministry", "Freedonian President
+    X") are left to the rules for bodies and persons."""
+    out: list[EntityMention] = []
+    drop: set[int] = set()
+    added: list[EntityMention] = []
+    for m in mentions:
+        if m.kind != "demonym":
+            continue
+        span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+        if span is None or _headline(doc, span.start_char):
+            continue
+        i = j = span.end
+        last = None
+        while j < len(doc) and j - i < 6:
+            t = doc[j]
+            if t.text[:1].isupper() and t.is_alpha and t.pos_ in ("PROPN", "NOUN") and t.whitespace_ is not None:
+                last = j
+            elif not (t.lower_ in ("for", "of", "and") and j + 1 < len(doc) and doc[j + 1].text[:1].isupper()
+                      and doc[j + 1].is_alpha):
+                break
+            j += 1
+        if last is None:
+            continue
+        words = doc[i:last + 1]
+        if any(_noun_of(t) in _R.roles or t.lower_ in _R.roles or t.ent_type_ in ("DATE", "TIME") for t in words):
+            continue
+        begin, end = m.span.begin, offset + doc[last].idx + len(doc[last].text)
+        inside = [k for k, o in enumerate(mentions) if o is not m and o.span.begin < end and begin < o.span.end]
+        if any(mentions[k].span.end > end or mentions[k].entity not in curated or
+               _types(mentions[k].entity, curated, new) & (_PERSON | _STATE | _PLACE) for k in inside):
+            continue  # another name in it ("Freedonian Hamas"): the names stay
+        drop.update(inside)
+        drop.add(id(m))
+        phrase = doc.text[begin - offset:end - offset]
+        iri = iris.entity(slugify(phrase))
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type="Organization", confidence=0.5))
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.5, curated=False))
+    if not added:
+        return mentions
+    out = [o for k, o in enumerate(mentions) if k not in drop and id(o) not in drop]
+    return sorted([*out, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+_GOVERNING = frozenset({"regime", "junta", "government", "pro-government", "state", "national"})
+
+
+def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                      curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
+                      bodies: Mapping[str, list[str]]) -> list[EntityMention]:
+    """Bodies given by a description, anywhere in a sentence:
+
+    - "the army", "the armed forces", "an army unit": the national armed forces named last (a
+      curated force of a state), else those of the state the story is about;
+    - "regime forces", "government troops", "junta soldiers" (``force_qualifier``): the armed
+      forces of the state the story is about;
+    - "the junta", "the military regime" (``ruler_noun``): that state's rulers, one new entity per
+      state, named as the text names them;
+    - "UN peacekeepers", "the blue helmets" (``peacekeeper_noun``): the United Nations mission in
+      that state (``ontology/world/missions.tsv``), the "UN" before them included.
+    """
+    words = _R.words
+    qualifiers, rulers, keepers = words["force_qualifier"], words["ruler_noun"], words["peacekeeper_noun"]
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    main: str | None = None
+    found = False
+    added: list[EntityMention] = []
+    replaced: set[int] = set()
+    for token in doc:
+        low = token.lower_
+        if token.pos_ not in ("NOUN", "PROPN") or not (low in rulers or low in keepers or low in _FORCE_NOUNS
+                                                       or low in ("helmets", "force", "mission")):
+            continue
+        if token.text[:1].isupper() and token.i > 0 and doc[token.i - 1].text[:1].islower() and \
+                not _headline(doc, token.idx):
+            continue  # "the Arakan Army": a name
+        mods = [t for t in token.children if t.dep_ in ("amod", "compound", "nmod", "poss") and t.i < token.i]
+        owner = next((m for m in mentions for t in mods if m.span.begin <= offset + t.idx < m.span.end
+                      and _types(m.entity, curated, new) & _STATE), None) if low in rulers else None
+        if owner is not None:  # "Freedonia's junta", "the Freedonian regime": that state's
+            mods = [t for t in mods if not owner.span.begin <= offset + t.idx < owner.span.end]
+        mod_words = {t.lower_ for t in mods}
+        kind = ""
+        if low in keepers or (low in ("helmets", "force", "mission", "forces") and mod_words & {"blue", "peacekeeping"}):
+            if low == "helmets" and "blue" not in mod_words:
+                continue
+            kind = "keepers"
+        elif low in rulers and token.dep_ != "compound" and mod_words <= {"military", "ruling"}:
+            kind = "rulers"
+        elif low in _FORCE_NOUNS and low not in ("fighters", "militiamen", "units"):
+            if mod_words and not mod_words <= qualifiers:
+                continue
+            if not mod_words and (low not in ("army", "military") or not token.text.islower() and token.i > 0
+                                  and doc[token.i - 1].text[:1].isupper()):
+                continue  # bare "troops", "forces": whose is not said
+            if token.dep_ == "compound" and (low != "army" or token.head.pos_ != "NOUN"):
+                continue
+            if not mod_words and low == "military" and not any(c.dep_ == "det" for c in token.children) \
+                    and token.dep_ != "compound":
+                continue
+            kind = "governing" if mod_words & _GOVERNING else "force"
+        else:
+            continue
+        phrase_tokens = [t for t in doc[token.left_edge.i:token.i + 1] if t.dep_ not in ("det", "punct", "nummod")
+                         and t.pos_ != "NUM" and t.dep_ != "case"
+                         and not (owner and owner.span.begin <= offset + t.idx < owner.span.end)]
+        if token.dep_ == "compound":
+            phrase_tokens = [token]
+        if not phrase_tokens:
+            continue
+        begin, end = offset + phrase_tokens[0].idx, offset + token.idx + len(token.text)
+        un = [k for k, m in enumerate(mentions) if kind == "keepers" and m.span.begin >= begin - 16
+              and m.span.end <= end and "InternationalOrganization" in _types(m.entity, curated, new)
+              and (m.span.begin >= begin or not doc.text[m.span.end - offset:begin - offset].strip())]
+        if un:  # "UN peacekeepers": the UN's name is part of the mission's
+            begin = min(begin, mentions[un[0]].span.begin)
+        if any(b < end and begin < e for k, (b, e) in enumerate(taken) if k not in un):
+            continue
+        if not found:
+            main, found = _story_country([*everything, *mentions], curated, new), True
+        country = owner.entity if owner is not None else main
+        if owner is None and any(t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
+                 and t.i != token.i for t in phrase_tokens):
+            continue
+        if doc.text[begin - offset:begin - offset + 4].lower() == "the ":
+            begin += 4
+        target: str | None = None
+        if kind == "keepers":
+            states = [country] if country else []
+            states += [m.entity for m in [*everything, *mentions] if _types(m.entity, curated, new) & _STATE]
+            target = next((bodies["peacekeepers:" + s][0] for s in states if bodies.get("peacekeepers:" + s)), None)
+        elif kind == "force":  # "the Freedonian army ... the army": the army named in the last sentences
+            sentence = token.sent.start
+            recent = offset + (doc[sentence - 1].sent.start_char if sentence else 0)
+            earlier = [m.entity for m in [*everything, *mentions, *added] if recent <= m.span.begin < begin
+                       and m.entity in curated and _types(m.entity, curated, new) & _ARMED
+                       and _state_of(m.entity, curated) not in (None, m.entity) and low in m.span.text.lower()]
+            target = earlier[-1] if earlier else None
+        if target is None and kind in ("force", "governing") and country is not None:
+            forces = sorted(iri for iri in bodies.get(country, []) if _types(iri, curated, new) & _ARMED
+                            and iri in curated and _state_of(iri, curated) == country)
+            if len(forces) == 1:
+                target = forces[0]
+            else:
+                target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
+                label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+                new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+        if target is None and kind == "rulers" and country is not None:
+            target = iris.entity(slugify(f"{_label(country, curated, new)} government"))  # the rulers: one node
+            label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+            new.setdefault(target, NewEntity(iri=target, label=label, type="GovernmentBody", confidence=0.5))
+        if target is None:
+            continue
+        replaced.update(un)
+        added.append(EntityMention(span=Span(begin, end, doc.text[begin - offset:end - offset]), entity=target,
+                                   confidence=0.5, curated=target in curated))
+        taken.append((begin, end))
+    if not added:
+        return mentions
+    kept = [m for k, m in enumerate(mentions) if k not in replaced]
+    return sorted([*kept, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
