@@ -461,16 +461,17 @@ def _story_country(mentions: Sequence[EntityMention], curated: Mapping[str, Cura
     """The state a story is about: the one its states and places name most (a place counts for
     the country it lies in: "regime forces shelled X" in a story of places in Freedonia that names
     only its neighbour Ruritania by name)."""
-    counts: dict[str, int] = {}
+    counts: dict[str, float] = {}
     first: dict[str, int] = {}
     for m in mentions:
         state = m.entity if _types(m.entity, curated, new) & _STATE else None
+        weight = 0.5 if m.kind == "demonym" else 1.0  # "Ruritanian border guards" says less
         if state is None and m.entity in curated and curated[m.entity].in_country:
             state = curated[m.entity].in_country
             if state not in curated or not set(curated[state].types) & _STATE:
                 continue
         if state is not None:
-            counts[state] = counts.get(state, 0) + 1
+            counts[state] = counts.get(state, 0) + weight
             first.setdefault(state, m.span.begin)
     return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
 
@@ -621,11 +622,14 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 not _headline(doc, token.idx):
             continue  # "the Arakan Army": a name
         mods = [t for t in token.children if t.dep_ in ("amod", "compound", "nmod", "poss") and t.i < token.i]
-        owner = next((m for m in mentions for t in mods if m.span.begin <= offset + t.idx < m.span.end
-                      and _types(m.entity, curated, new) & _STATE), None) if low in rulers else None
-        if owner is not None:  # "Freedonia's junta", "the Freedonian regime": that state's
+        owners = [*mods, *(c for p in token.children if p.dep_ == "prep" and p.lower_ in ("in", "of")
+                           for c in p.children if c.dep_ == "pobj")] if low in rulers else []
+        owner = next((m for m in mentions for t in owners if m.span.begin <= offset + t.idx < m.span.end
+                      and _types(m.entity, curated, new) & _STATE), None)
+        if owner is not None:  # "Freedonia's junta", "the junta in Freedonia": that state's
             mods = [t for t in mods if not owner.span.begin <= offset + t.idx < owner.span.end]
-        mod_words = {t.lower_ for t in mods}
+        # the words before the noun, hyphenated ones whole ("pro-government troops")
+        mod_words = set(doc[min(t.i for t in mods):token.i].text.lower().split()) if mods else set()
         kind = ""
         if low in keepers or (low in ("helmets", "force", "mission", "forces") and mod_words & {"blue", "peacekeeping"}):
             if low == "helmets" and "blue" not in mod_words:

@@ -37,6 +37,7 @@ _WEEKDAYS_MONTHS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
+    "gmt", "utc",  # time zones ("0800 GMT")
 }
 
 
