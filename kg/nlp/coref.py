@@ -125,6 +125,9 @@ def _fits(noun: str, iri: str, curated: Mapping[str, CuratedEntity], new: Mappin
     if role is None or role.kind != "body":
         return False
     types, label = _types(iri, curated, new), _label(iri, curated, new).lower()
+    if types & _ARMED and not any(f == "label" and noun in label or f != "label" and _R.subclasses(f) <= _ARMED
+                                  for f in role.fits):
+        return False  # "the government", "the authorities" are not the armed forces
     return any((fit == "label" and noun in label) or (fit != "label" and types & _R.subclasses(fit))
                for fit in role.fits)
 
@@ -135,6 +138,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
     """The chunk's mentions with references resolved: re-pointed, widened, and added (a body
     of a country that no entity stands for becomes a new entity named as the text names it)."""
     text = doc.text
+    mentions = _names_before_acronyms(doc, offset, list(mentions), curated, new, iris)
     everything = sorted([*earlier, *mentions], key=lambda m: (m.span.begin, m.span.end))
     acronyms: dict[str, str] = {}
     surnames: dict[str, set[str]] = {}
@@ -534,6 +538,58 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
     return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
 
 
+_DASHES = ("-", "–", "—")
+
+
+def _loyal_to(token: Token) -> list[Token]:
+    """The names in "forces loyal to X", "fighters allied to X"."""
+    return [c for a in token.children if a.dep_ == "amod" and a.lower_ in ("loyal", "allied")
+            for p in a.children if p.dep_ == "prep" for c in p.subtree if c.pos_ == "PROPN"]
+
+
+def _names_before_acronyms(doc: Doc, offset: int, mentions: list[EntityMention],
+                           curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                           iris: Iris) -> list[EntityMention]:
+    """A name the model cut into pieces, given whole by the acronym after it ("the Islamic State
+    in the Greater Sahara (ISGS)": not "Islamic State" and a place "Greater Sahara"): the
+    capitalised words before the bracket whose initials the acronym is are one new entity."""
+    added: list[EntityMention] = []
+    drop: set[int] = set()
+    for match in _ACRONYM.finditer(doc.text):
+        acronym = match.group(1)
+        before = doc.char_span(0, match.start(), alignment_mode="contract")
+        if before is None or not len(before) or len(acronym) < 3:
+            continue
+        last = before.end - 1
+        if not doc[last].text[:1].isupper():
+            continue
+        start, best = last, None
+        while start >= 0 and last - start < 10 and (doc[start].text[:1].isupper() or doc[start].text in _DASHES
+                                                      or doc[start].lower_ in _SMALL_WORDS):
+            if doc[start].text[:1].isupper() and doc[start].lower_ not in ("the", "a", "an") and \
+                    acronym.upper() in _initials(doc[start:last + 1].text):
+                best = start
+            start -= 1
+        if best is None:
+            continue
+        begin, end = offset + doc[best].idx, offset + doc[last].idx + len(doc[last].text)
+        inside = [k for k, m in enumerate(mentions) if begin <= m.span.begin and m.span.end <= end]
+        if any(m.span.begin < end and begin < m.span.end and k not in inside for k, m in enumerate(mentions)):
+            continue
+        if any(mentions[k].span.begin == begin and mentions[k].span.end == end for k in inside):
+            continue  # named whole already
+        phrase = doc.text[begin - offset:end - offset]
+        iri = iris.entity(slugify(phrase))
+        kind = "ArmedForce" if _noun_of(doc[last]) in _FORCE_NOUNS or doc[last].lower_ == "army" else "Organization"
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.5))
+        drop.update(inside)
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.5, curated=False))
+    if not added:
+        return mentions
+    return sorted([*(m for k, m in enumerate(mentions) if k not in drop), *added],
+                  key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
 def _headline(doc: Doc, char: int) -> bool:
     """Whether the line holding ``char`` is in title case (a headline: every name looks proper)."""
     start = doc.text.rfind("\n", 0, char) + 1
@@ -590,6 +646,8 @@ def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], 
 
 
 _GOVERNING = frozenset({"regime", "junta", "government", "pro-government", "state", "national"})
+_HEADS = frozenset({"helmets", "force", "mission", "government", "defences", "defenses", "defence", "defense",
+                    "navy"})
 
 
 def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
@@ -616,14 +674,14 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
     for token in doc:
         low = token.lower_
         if token.pos_ not in ("NOUN", "PROPN") or not (low in rulers or low in keepers or low in _FORCE_NOUNS
-                                                       or low in ("helmets", "force", "mission")):
+                                                       or low in _HEADS):
             continue
         if token.text[:1].isupper() and token.i > 0 and doc[token.i - 1].text[:1].islower() and \
                 not _headline(doc, token.idx):
             continue  # "the Arakan Army": a name
         mods = [t for t in token.children if t.dep_ in ("amod", "compound", "nmod", "poss") and t.i < token.i]
         owners = [*mods, *(c for p in token.children if p.dep_ == "prep" and p.lower_ in ("in", "of")
-                           for c in p.children if c.dep_ == "pobj")] if low in rulers else []
+                           for c in p.children if c.dep_ == "pobj")] if low in rulers or low == "government" else []
         owner = next((m for m in mentions for t in owners if m.span.begin <= offset + t.idx < m.span.end
                       and _types(m.entity, curated, new) & _STATE), None)
         if owner is not None:  # "Freedonia's junta", "the junta in Freedonia": that state's
@@ -635,8 +693,22 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
             if low == "helmets" and "blue" not in mod_words:
                 continue
             kind = "keepers"
-        elif low in rulers and token.dep_ != "compound" and mod_words <= {"military", "ruling"}:
-            kind = "rulers"
+        elif (low in rulers and token.dep_ != "compound" and mod_words <= words["ruler_qualifier"]) or (
+                low == "government" and mod_words and mod_words <= words["ruler_qualifier"]):
+            kind = "rulers"  # "the junta", "the internationally recognised government"
+        elif token.i > 0 and f"{doc[token.i - 1].lower_} {low}" in words["branch_noun"] and \
+                token.dep_ != "compound" or low in words["branch_noun"] and not mods:
+            if token.i > 1 and doc[token.i - 2].text[:1].isupper() and doc[token.i - 2].pos_ == "PROPN" and \
+                    token.text[:1].isupper():
+                continue  # "the Freedonian Air Force": a name, the model's
+            if token.dep_ not in ("nsubj", "nsubjpass") and not (token.dep_ == "pobj" and token.head.lower_ == "by"):
+                continue  # "bolsters its air defence": a capability, not an actor
+            kind = "branch"  # "the air defences responded", "shot down by the air force"
+            mods = [t for t in mods if t.i != token.i - 1]
+        elif low in _FORCE_NOUNS and any(m.span.begin <= offset + t.idx < m.span.end and
+                                         _types(m.entity, curated, new) & _PERSON for t in (*mods, *_loyal_to(token))
+                                         for m in mentions):
+            kind = "loyal"  # "Haftar's forces", "Haftar militiamen": the forces a person leads
         elif low in _FORCE_NOUNS and low not in ("fighters", "militiamen", "units"):
             if mod_words and not mod_words <= qualifiers:
                 continue
@@ -656,6 +728,14 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                          and not (owner and owner.span.begin <= offset + t.idx < owner.span.end)]
         if token.dep_ == "compound":
             phrase_tokens = [token]
+        leader = None
+        if kind == "loyal":
+            leader = next(m for m in mentions for t in (*mods, *_loyal_to(token))
+                          if m.span.begin <= offset + t.idx < m.span.end and _types(m.entity, curated, new) & _PERSON)
+            phrase_tokens = [t for t in phrase_tokens if offset + t.idx >= leader.span.end and t.dep_ != "case"] or \
+                [token]
+        elif kind == "branch":
+            phrase_tokens = [doc[token.i - 1], token] if doc[token.i - 1].lower_ == "air" else [token]
         if not phrase_tokens:
             continue
         begin, end = offset + phrase_tokens[0].idx, offset + token.idx + len(token.text)
@@ -669,7 +749,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         if not found:
             main, found = _story_country([*everything, *mentions], curated, new), True
         country = owner.entity if owner is not None else main
-        if owner is None and any(t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
+        if owner is None and kind not in ("loyal", "branch") and any(t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
                  and t.i != token.i for t in phrase_tokens):
             continue
         if doc.text[begin - offset:begin - offset + 4].lower() == "the ":
@@ -693,6 +773,25 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 target = forces[0]
             else:
                 target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
+                label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+                new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+        if kind == "loyal" and leader is not None:
+            person = _label(leader.entity, curated, new)
+            target = iris.entity(slugify(f"{person} forces"))
+            label = doc.text[leader.span.begin - offset:token.idx + len(token.text)] if leader.span.begin < begin \
+                else doc.text[token.idx:leader.span.end - offset]
+            new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+        if kind == "branch":
+            branch = " ".join(t.lower_ for t in phrase_tokens).replace("defenses", "defences").removesuffix("s")
+            branch = branch if branch.startswith("air") else "navy"
+            key = {"air force": "air force", "air defence": "air defen"}.get(branch, "nav")
+            named_before = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
+                            and key in _label(m.entity, curated, new).lower()
+                            and not _types(m.entity, curated, new) & (_PERSON | _STATE | _PLACE)]
+            if named_before:
+                target = named_before[-1]
+            elif country is not None:
+                target = iris.entity(slugify(f"{_label(country, curated, new)} {branch}"))
                 label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
                 new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
         if target is None and kind == "rulers" and country is not None:

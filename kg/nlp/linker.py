@@ -111,6 +111,8 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
         return None  # an adjective ("Middle Eastern"), not a name
     if not_an_actor(cleaned):
         return None
+    if len(cleaned) == 1 and cleaned[0].tag_ == "NNS" and cleaned[0].is_sent_start:
+        return None  # "Jets struck …": a plural noun opening a sentence, not a name
     return cleaned
 
 

@@ -50,6 +50,7 @@ WORD_SETS = (
     "iterative", "base_participle", "site_noun", "instrument_typed",
     # entities: who a description names, which names are no actor
     "force_qualifier", "ruler_noun", "peacekeeper_noun", "kin_noun", "document_noun", "operation_word",
+    "ruler_qualifier", "branch_noun",
 )
 
 
