@@ -12,7 +12,7 @@ import pytest
 from spacy.tokens import Span as SpacySpan
 
 from kg.build import make_extractor
-from kg.ids import Iris
+from kg.ids import Iris, slugify
 from kg.model import DocumentExtraction, SourceDocument
 from kg.nlp.coref import _abbreviates
 from kg.nlp.extract import Extractor
@@ -300,3 +300,71 @@ def test_families_documents_and_operations_are_no_actors(extractor: Extractor, t
 def test_a_place_in_a_credited_name_and_a_time_zone_are_no_mentions(extractor: Extractor) -> None:
     ex = run(extractor, "The truce began at 0800 GMT, the minister said on Twitter.\nSource: Chad News Agency")
     assert not {"GMT", "Twitter", "Chad"} & set(named(ex))
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Troops repelled an attack by the Islamic State in the Greater Sahara (ISGS) group near Menaka. "
+     "ISGS fighters fled.", "Islamic State in the Greater Sahara"),
+    ("Fighters of Hayat Tahrir al-Sham (HTS) entered the city, and HTS leaders spoke on television.",
+     "Hayat Tahrir al-Sham"),
+    ("The Movement for Democratic Change in Freedonia (MDCF) said its office was raided.",
+     "Movement for Democratic Change in Freedonia"),
+])
+def test_a_name_the_model_cuts_is_given_whole_by_its_acronym(extractor: Extractor, text: str, name: str) -> None:
+    ex = run(extractor, text)
+    acronym = text[text.index("(") + 1:text.index(")")]
+    assert named(ex)[name] == named(ex)[acronym] == slugify(name)
+    assert "Greater Sahara" not in named(ex)
+
+
+@pytest.mark.parametrize(("text", "phrase", "node"), [
+    ("Missiles were fired at Damascus overnight, and Syria's air defences shot down most of them.",
+     "air defences", "syria-air-defence"),
+    ("Jets struck near Homs in Syria. The air defenses responded to the attack, state media said.",
+     "air defenses", "syria-air-defence"),
+    ("Israel said its Air Force had struck the compound, and the air force later released a video.",
+     "air force", "air-force"),
+])
+def test_a_branch_of_the_forces_named_alone_is_the_story_states(
+        extractor: Extractor, text: str, phrase: str, node: str) -> None:
+    assert named(run(extractor, text))[phrase] == node
+
+
+def test_a_capability_is_no_branch(extractor: Extractor) -> None:
+    ex = run(extractor, "Ukraine is racing to bolster its air defence before winter.")
+    assert "air defence" not in named(ex)
+
+
+@pytest.mark.parametrize("text", [
+    "Drones attacked the airport. Forces loyal to Khalifa Haftar denied it.",
+    "Witnesses said Haftar's forces had launched the drones. Khalifa Haftar did not comment.",
+    "Khalifa Haftar's fighters shelled the suburb, and two Haftar militiamen were seized.",
+])
+def test_the_forces_a_person_leads_are_one_node(extractor: Extractor, text: str) -> None:
+    ex = run(extractor, text)
+    forces = {m.entity.removeprefix(ENT) for m in ex.mentions if m.span.text.lower() in
+              ("forces", "fighters", "militiamen")}
+    assert forces == {"khalifa-haftar-forces"}
+    assert "khalifa-haftar" in named(ex).values()  # the person is named too
+
+
+@pytest.mark.parametrize("text", [
+    "Yemen's internationally recognised government condemned the attack. The government said talks would resume.",
+    "The rebels unseated the internationally recognized government of Yemen in 2014.",
+])
+def test_the_recognised_government_is_the_states_rulers(extractor: Extractor, text: str) -> None:
+    ex = run(extractor, text)
+    assert "yemen-government" in named(ex).values()
+    assert "yemeni-armed-forces" not in named(ex).values()  # the government is not the armed forces
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("Seven people were killed, according to a witness and BBC Burmese.", "BBC Burmese"),
+    ("The BBC Persian service reported the arrests.", "BBC Persian service"),
+    ("Al Jazeera Arabic aired the footage, while the BBC said it could not verify it.", "Al Jazeera Arabic"),
+])
+def test_an_outlets_language_service_is_its_own_node(extractor: Extractor, text: str, service: str) -> None:
+    ex = run(extractor, text)
+    assert service in named(ex)
+    assert not {"myanmar", "iran"} & set(named(ex).values())
+    assert [e.label for e in ex.new_entities if e.label.endswith("service")] in ([], [service])

@@ -225,6 +225,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         out.append(EntityMention(span=Span(begin, end, token.text), entity=target, confidence=0.6,
                                  curated=target in curated))
         taken.append((begin, end))
+    out = _language_services(doc, offset, out, curated, new, iris)
     out = _names_after_demonyms(doc, offset, out, curated, new, iris)
     out = _described_bodies(doc, offset, out, everything, curated, new, iris, bodies)
     out = _capitals_as_states(doc, offset, out, curated)
@@ -588,6 +589,36 @@ def _names_before_acronyms(doc: Doc, offset: int, mentions: list[EntityMention],
         return mentions
     return sorted([*(m for k, m in enumerate(mentions) if k not in drop), *added],
                   key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+def _language_services(doc: Doc, offset: int, mentions: list[EntityMention], curated: Mapping[str, CuratedEntity],
+                       new: dict[str, NewEntity], iris: Iris) -> list[EntityMention]:
+    """An outlet followed by a language or a demonym is its service in that language ("BBC
+    Burmese", "Al Jazeera Arabic", "VOA Persian service"): one new entity, not the outlet and a state."""
+    added: list[EntityMention] = []
+    drop: set[int] = set()
+    for k, m in enumerate(mentions):
+        if "MediaOutlet" not in _types(m.entity, curated, new):
+            continue
+        span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            continue
+        nxt = doc[span.end]
+        demonym = [j for j, o in enumerate(mentions) if o.kind == "demonym" and o.span.begin == offset + nxt.idx]
+        if not nxt.text[:1].isupper() or not (demonym or nxt.ent_type_ in ("LANGUAGE", "NORP")):
+            continue
+        last = span.end + 1 if span.end + 1 < len(doc) and doc[span.end + 1].lower_ == "service" else span.end
+        end = offset + doc[last].idx + len(doc[last].text)
+        phrase = doc.text[m.span.begin - offset:end - offset]
+        iri = iris.entity(slugify(phrase))
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type="MediaOutlet", confidence=0.5))
+        drop.update([k, *demonym, *(j for j, o in enumerate(mentions)
+                                    if m.span.begin <= o.span.begin and o.span.end <= end)])
+        added.append(EntityMention(span=Span(m.span.begin, end, phrase), entity=iri, confidence=0.5, curated=False))
+    if not added:
+        return mentions
+    return sorted([*(o for j, o in enumerate(mentions) if j not in drop), *added],
+                  key=lambda o: (o.span.begin, o.span.end, o.entity))
 
 
 def _headline(doc: Doc, char: int) -> bool:
