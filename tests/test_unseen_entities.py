@@ -368,3 +368,20 @@ def test_an_outlets_language_service_is_its_own_node(extractor: Extractor, text:
     assert service in named(ex)
     assert not {"myanmar", "iran"} & set(named(ex).values())
     assert [e.label for e in ex.new_entities if e.label.endswith("service")] in ([], [service])
+
+
+@pytest.mark.parametrize(("text", "credited"), [
+    ("By Ahmed Saleh and Maria Ortiz\nKHARTOUM, May 2 - Fighting resumed.", "Ahmed Saleh"),
+    ("Shelling hit the market on Monday. (Photo: AFP)", "AFP"),
+    ("Shelling hit the market on Monday.\nCopyright 2024 The Associated Press. All rights reserved.",
+     "The Associated Press"),
+    ("Shelling hit the market on Monday. (Photo by Omar Haddad/Anadolu Agency)", "Anadolu Agency"),
+])
+def test_bylines_photo_credits_and_copyright_lines_are_no_mentions(
+        extractor: Extractor, text: str, credited: str) -> None:
+    assert credited not in named(run(extractor, text))
+
+
+def test_a_sentence_opening_with_by_is_no_byline(extractor: Extractor) -> None:
+    ex = run(extractor, "By Sunday, Ahmed Saleh said the road had reopened.")
+    assert "Ahmed Saleh" in named(ex)

@@ -158,6 +158,16 @@ def is_credit(text: str, begin: int, end: int) -> bool:
         if lead[:len(words)] == words and before.lstrip(" (").lower().startswith(label):
             return True
     stripped_after = after.strip()
+    bracket = before.rfind("(")
+    if bracket >= 0 and ")" not in before[bracket:] and stripped_after.startswith(")"):
+        inner = re.sub(r"[^\w\s]", " ", before[bracket + 1:]).lower().split()
+        if any(inner[:len(label.split())] == label.split() for label in _CREDIT_LABELS):
+            return True  # "(Photo: AFP)", "(Photo by X/Agency)"
+    if not lead[:1] == ["by"] or len(text[para_begin:para_end]) > 100 or text[para_begin:para_end].rstrip()[-1:] \
+            in ".!?\"”":
+        pass
+    elif all(w[:1].isupper() or w in ("and", "by", "in", "&") for w in text[para_begin:para_end].split()):
+        return True  # a byline: "By Jane Doe and John Roe"
     if before.rstrip().endswith("(") and stripped_after.startswith(")"):
         rest = stripped_after[1:].strip()
         if not rest.strip(".") or (len(before) < 80 and rest.startswith((*_DASHES, ":"))):
