@@ -408,9 +408,13 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         if len(set(candidates)) != 1:
             out.append(m)
             continue
-        # the country keeps its mention; the words after it ("'s defence ministry") name the body
-        out.append(m)
+        # the country keeps its mention; the words after it ("'s defence ministry") name the body. A
+        # demonym is part of the body's name ("the Freedonian military"), not a mention of the state
         body_begin = offset + doc[i].idx
+        if m.kind == "demonym" and candidates[0] != state:
+            body_begin = m.span.begin
+        else:
+            out.append(m)
         out.append(EntityMention(span=Span(body_begin, end, doc.text[body_begin - offset:end - offset]),
                                  entity=candidates[0], confidence=0.7, curated=candidates[0] in curated))
     return out
