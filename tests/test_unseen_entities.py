@@ -389,3 +389,23 @@ def test_bylines_photo_credits_and_copyright_lines_are_no_mentions(
 def test_a_sentence_opening_with_by_is_no_byline(extractor: Extractor) -> None:
     ex = run(extractor, "By Sunday, Ahmed Saleh said the road had reopened.")
     assert "Ahmed Saleh" in named(ex)
+
+
+@pytest.mark.parametrize(("text", "node"), [
+    ("Israeli strikes on Gaza killed 30 people, according to the health ministry in the Hamas-run territory.",
+     "state-of-palestine-health-ministry"),
+    ("Gunmen killed nine villagers near Tillaberi in Niger, a toll given by the defence ministry on Sunday.",
+     "niger-defence-ministry"),
+    ("Figures from the health ministry show 40 people were wounded in the shelling of Kharkiv in Ukraine.",
+     "ukraine-health-ministry"),
+])
+def test_a_ministry_named_by_its_kind_anywhere_is_the_story_states(extractor: Extractor, text: str, node: str) -> None:
+    ex = run(extractor, text)
+    assert node in named(ex).values()
+
+
+def test_a_ministry_named_before_keeps_its_node(extractor: Extractor) -> None:
+    ex = run(extractor, "Two people were killed in Beirut, Lebanon's health ministry said. Figures from the "
+                        "health ministry show eight were hurt.")
+    assert {m.entity for m in ex.mentions if m.span.text.endswith("health ministry")} == {
+        ENT + "lebanons-health-ministry"}

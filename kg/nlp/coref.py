@@ -709,7 +709,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
     for token in doc:
         low = token.lower_
         if token.pos_ not in ("NOUN", "PROPN") or not (low in rulers or low in keepers or low in _FORCE_NOUNS
-                                                       or low in _HEADS):
+                                                       or low in _HEADS or low == "ministry"):
             continue
         if token.text[:1].isupper() and token.i > 0 and doc[token.i - 1].text[:1].islower() and \
                 not _headline(doc, token.idx):
@@ -740,6 +740,10 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 continue  # "bolsters its air defence": a capability, not an actor
             kind = "branch"  # "the air defences responded", "shot down by the air force"
             mods = [t for t in mods if t.i != token.i - 1]
+        elif low == "ministry" and token.text.islower() and token.dep_ != "compound" and mods and \
+                all(t.dep_ in ("amod", "compound") and t.text.islower() and t.pos_ in ("NOUN", "ADJ", "PROPN")
+                    for t in mods):
+            kind = "ministry"  # "according to the health ministry": the story state's, as "the ministry said"
         elif low in _FORCE_NOUNS and any(m.span.begin <= offset + t.idx < m.span.end and
                                          _types(m.entity, curated, new) & _PERSON for t in (*mods, *_loyal_to(token))
                                          for m in mentions):
@@ -784,7 +788,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         if not found:
             main, found = _story_country([*everything, *mentions], curated, new), True
         country = owner.entity if owner is not None else main
-        if owner is None and kind not in ("loyal", "branch") and any(t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
+        if owner is None and kind not in ("loyal", "branch", "ministry") and any(t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
                  and t.i != token.i for t in phrase_tokens):
             continue
         if doc.text[begin - offset:begin - offset + 4].lower() == "the ":
@@ -810,6 +814,22 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
                 label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
                 new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+        if kind == "ministry" and country is not None:
+            kind_words = [t.lower_ for t in phrase_tokens[:-1]]
+            earlier = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
+                       and _fits(low, m.entity, curated, new)
+                       and all(q in _label(m.entity, curated, new).lower() for q in kind_words)]
+            if earlier:
+                target = earlier[-1]
+            else:
+                found_bodies = sorted(iri for iri in bodies.get(country, []) if _fits(low, iri, curated, new)
+                                      and all(q in curated[iri].label.lower() for q in kind_words))
+                if len(found_bodies) == 1:
+                    target = found_bodies[0]
+                elif not found_bodies:  # the key of _bodies_in_context: "the health ministry said" is this one
+                    target = iris.entity(slugify(" ".join([_label(country, curated, new), *kind_words, low])))
+                    label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+                    new.setdefault(target, NewEntity(iri=target, label=label, type="GovernmentBody", confidence=0.5))
         if kind == "loyal" and leader is not None:
             person = _label(leader.entity, curated, new)
             target = iris.entity(slugify(f"{person} forces"))
