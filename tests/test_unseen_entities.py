@@ -409,3 +409,14 @@ def test_a_ministry_named_before_keeps_its_node(extractor: Extractor) -> None:
                         "health ministry show eight were hurt.")
     assert {m.entity for m in ex.mentions if m.span.text.endswith("health ministry")} == {
         ENT + "lebanons-health-ministry"}
+
+
+@pytest.mark.parametrize("text", [
+    "Zelensky Visits Front Line Troops In Kharkiv\nVolodymyr Zelensky visited troops on Monday.",
+    "Sanctions were eased as the sanctions regime expired, and an army of volunteers cleared rubble in Syria.",
+    "Russian peacekeepers left the region after Azerbaijan took control.",
+])
+def test_descriptions_that_name_no_body(extractor: Extractor, text: str) -> None:
+    ex = run(extractor, text)
+    assert not [e for e in ex.new_entities if e.type in ("ArmedForce", "GovernmentBody")]
+    assert not {"syrian-armed-forces", "syria-government"} & set(named(ex).values())

@@ -756,9 +756,9 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 continue  # bare "troops", "forces": whose is not said
             if token.dep_ == "compound" and (low != "army" or token.head.pos_ != "NOUN"):
                 continue
-            if not mod_words and low == "military" and not any(c.dep_ == "det" for c in token.children) \
-                    and token.dep_ != "compound":
-                continue
+            if not mod_words and token.dep_ != "compound" and not any(c.dep_ == "det" and c.lower_ == "the"
+                                                                     for c in token.children):
+                continue  # "an army of volunteers": not a state's
             kind = "governing" if mod_words & _GOVERNING else "force"
         else:
             continue
@@ -771,6 +771,9 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         if kind == "loyal":
             leader = next(m for m in mentions for t in (*mods, *_loyal_to(token))
                           if m.span.begin <= offset + t.idx < m.span.end and _types(m.entity, curated, new) & _PERSON)
+            between = doc.text[leader.span.end - offset:token.idx] if leader.span.end - offset <= token.idx else ""
+            if leader.span.begin < offset + token.idx and between not in (" ", "'s ", "’s ", "' ", "’ "):
+                continue  # "Haftar's forces", "Haftar militiamen"; not a headline's "X Visits Front Line Troops"
             phrase_tokens = [t for t in phrase_tokens if offset + t.idx >= leader.span.end and t.dep_ != "case"] or \
                 [token]
         elif kind == "branch":

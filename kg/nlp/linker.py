@@ -133,6 +133,11 @@ def _extend_person(span: SpacySpan) -> SpacySpan:
     """A person's name the model cut short ("Aung San" of "Aung San Suu Kyi"): the capitalised
     proper nouns right after it, in no entity of their own, are the rest of it."""
     doc, end = span.doc, span.end
+    start = doc.text.rfind("\n", 0, span.start_char) + 1
+    stop = doc.text.find("\n", span.end_char)
+    words = [w for w in doc.text[start:stop if stop >= 0 else len(doc.text)].split() if w[:1].isalpha()]
+    if len(words) > 2 and sum(w[:1].isupper() for w in words) / len(words) > 0.6:
+        return span  # a headline in title case: every word looks like a name
     while end < len(doc) and end - span.start < 5 and doc[end].pos_ == "PROPN" and doc[end].is_alpha and \
             doc[end].text[:1].isupper() and not doc[end].ent_type_ and doc[end].lower_ not in _WEEKDAYS_MONTHS and \
             doc[end - 1].whitespace_ == " ":
