@@ -420,3 +420,29 @@ def test_descriptions_that_name_no_body(extractor: Extractor, text: str) -> None
     ex = run(extractor, text)
     assert not [e for e in ex.new_entities if e.type in ("ArmedForce", "GovernmentBody")]
     assert not {"syrian-armed-forces", "syria-government"} & set(named(ex).values())
+
+
+@pytest.mark.parametrize(("text", "node"), [
+    ("The Saudi-led coalition said it intercepted a drone launched toward Jazan. The coalition later struck Sanaa.",
+     "saudi-led-coalition"),
+    ("Jets of the US-led coalition bombed Raqqa in Syria, and the coalition said no civilians were hurt.",
+     "us-led-coalition"),
+])
+def test_a_coalition_led_by_a_state_is_one_node(extractor: Extractor, text: str, node: str) -> None:
+    ex = run(extractor, text)
+    assert [m.entity.removeprefix(ENT) for m in ex.mentions if m.span.text == "coalition"] == [node, node]
+    assert {"saudi-arabia", "united-states"} & set(named(ex).values())  # the leader keeps its mention
+
+
+def test_a_grand_coalition_is_no_node(extractor: Extractor) -> None:
+    ex = run(extractor, "A grand coalition of parties governs in Berlin, and the coalition said it would send aid.")
+    assert "coalition" not in named(ex)
+
+
+def test_the_branch_of_a_named_state_is_that_states(extractor: Extractor) -> None:
+    ex = run(extractor, "Russian forces shelled Kharkiv in Ukraine overnight. The Russian air force struck Sumy, "
+                        "Ukraine's air force said.")
+    slugs = {m.span.text: m.entity.removeprefix(ENT) for m in ex.mentions}
+    assert slugs["Russian air force"] == "russia-air-force"
+    assert slugs["air force"] == "ukraine-air-force"
+    assert "Russian" not in slugs  # the demonym is part of the branch's name

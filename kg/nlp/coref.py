@@ -709,14 +709,16 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
     for token in doc:
         low = token.lower_
         if token.pos_ not in ("NOUN", "PROPN") or not (low in rulers or low in keepers or low in _FORCE_NOUNS
-                                                       or low in _HEADS or low == "ministry"):
+                                                       or low in _HEADS or low in ("ministry", "coalition", "alliance")):
             continue
         if token.text[:1].isupper() and token.i > 0 and doc[token.i - 1].text[:1].islower() and \
                 not _headline(doc, token.idx):
             continue  # "the Arakan Army": a name
         mods = [t for t in token.children if t.dep_ in ("amod", "compound", "nmod", "poss") and t.i < token.i]
         owners = [*mods, *(c for p in token.children if p.dep_ == "prep" and p.lower_ in ("in", "of")
-                           for c in p.children if c.dep_ == "pobj")] if low in rulers or low == "government" else []
+                           for c in p.children if c.dep_ == "pobj")] \
+            if low in rulers or low in ("government", "force", "defences", "defenses", "defence", "defense", "navy") \
+            else []
         owner = next((m for m in mentions for t in owners if m.span.begin <= offset + t.idx < m.span.end
                       and _types(m.entity, curated, new) & _STATE), None)
         if owner is not None:  # "Freedonia's junta", "the junta in Freedonia": that state's
@@ -724,6 +726,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         # the words before the noun, hyphenated ones whole ("pro-government troops")
         mod_words = set(doc[min(t.i for t in mods):token.i].text.lower().split()) if mods else set()
         kind = ""
+        fold: list[int] = []
         if low in keepers or (low in ("helmets", "force", "mission", "forces") and mod_words & {"blue", "peacekeeping"}):
             if low == "helmets" and "blue" not in mod_words:
                 continue
@@ -740,6 +743,13 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 continue  # "bolsters its air defence": a capability, not an actor
             kind = "branch"  # "the air defences responded", "shot down by the air force"
             mods = [t for t in mods if t.i != token.i - 1]
+            if owner is not None and owner.kind == "demonym":  # "the Freedonian air force": one name
+                fold = [k for k, m in enumerate(mentions) if m is owner]
+        elif low in ("coalition", "alliance") and token.text.islower():
+            led = re.search(r"(\S+)[-–]led\s+$", doc.text[max(0, token.idx - 40):token.idx])
+            if led is None and not (not mods and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)):
+                continue
+            kind = "coalition"  # "the Saudi-led coalition", then "the coalition"
         elif low == "ministry" and token.text.islower() and token.dep_ != "compound" and mods and \
                 all(t.dep_ in ("amod", "compound") and t.text.islower() and t.pos_ in ("NOUN", "ADJ", "PROPN")
                     for t in mods):
@@ -778,6 +788,11 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 [token]
         elif kind == "branch":
             phrase_tokens = [doc[token.i - 1], token] if doc[token.i - 1].lower_ == "air" else [token]
+            if owner is not None and owner.kind == "demonym":
+                phrase_tokens = [t for t in doc[token.left_edge.i:token.i + 1]
+                                 if offset + t.idx >= owner.span.begin and t.i <= token.i][-(len(phrase_tokens) + 1):]
+        elif kind == "coalition":
+            phrase_tokens = [token]  # the leader ("Saudi-led") keeps its own mention
         if not phrase_tokens:
             continue
         begin, end = offset + phrase_tokens[0].idx, offset + token.idx + len(token.text)
@@ -786,7 +801,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
               and (m.span.begin >= begin or not doc.text[m.span.end - offset:begin - offset].strip())]
         if un:  # "UN peacekeepers": the UN's name is part of the mission's
             begin = min(begin, mentions[un[0]].span.begin)
-        if any(b < end and begin < e for k, (b, e) in enumerate(taken) if k not in un):
+        if any(b < end and begin < e for k, (b, e) in enumerate(taken) if k not in un and k not in fold):
             continue
         if not found:
             main, found = _story_country([*everything, *mentions], curated, new), True
@@ -817,6 +832,20 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
                 label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
                 new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+        if kind == "coalition":
+            led = re.search(r"(\S+)[-–]led\s+$", doc.text[max(0, token.idx - 40):token.idx])
+            if led is not None:
+                lead_begin = token.idx - len(led.group(0))
+                leaders = [m for m in mentions if m.span.begin == offset + lead_begin]
+                if not leaders:
+                    continue
+                phrase = doc.text[lead_begin:token.idx + len(token.text)]
+                target = iris.entity(slugify(phrase))
+                new.setdefault(target, NewEntity(iri=target, label=phrase, type="Organization", confidence=0.5))
+            else:
+                named_before = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
+                                and _label(m.entity, curated, new).lower().endswith(low)]
+                target = named_before[-1] if named_before else None
         if kind == "ministry" and country is not None:
             kind_words = [t.lower_ for t in phrase_tokens[:-1]]
             earlier = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
@@ -840,13 +869,13 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 else doc.text[token.idx:leader.span.end - offset]
             new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
         if kind == "branch":
-            branch = " ".join(t.lower_ for t in phrase_tokens).replace("defenses", "defences").removesuffix("s")
-            branch = branch if branch.startswith("air") else "navy"
+            branch = "navy" if doc[token.i - 1].lower_ != "air" else \
+                f"air {low}".replace("defenses", "defences").removesuffix("s").replace("defense", "defence")
             key = {"air force": "air force", "air defence": "air defen"}.get(branch, "nav")
             named_before = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
                             and key in _label(m.entity, curated, new).lower()
                             and not _types(m.entity, curated, new) & (_PERSON | _STATE | _PLACE)]
-            if named_before:
+            if named_before and owner is None:
                 target = named_before[-1]
             elif country is not None:
                 target = iris.entity(slugify(f"{_label(country, curated, new)} {branch}"))
@@ -859,6 +888,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         if target is None:
             continue
         replaced.update(un)
+        replaced.update(fold)
         added.append(EntityMention(span=Span(begin, end, doc.text[begin - offset:end - offset]), entity=target,
                                    confidence=0.5, curated=target in curated))
         taken.append((begin, end))
