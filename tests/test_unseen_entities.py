@@ -446,3 +446,31 @@ def test_the_branch_of_a_named_state_is_that_states(extractor: Extractor) -> Non
     assert slugs["Russian air force"] == "russia-air-force"
     assert slugs["air force"] == "ukraine-air-force"
     assert "Russian" not in slugs  # the demonym is part of the branch's name
+
+
+@pytest.mark.parametrize(("text", "short"), [
+    ("General Abdel Fattah al-Burhan visited the front on Monday. Burhan said the army would fight on.", "Burhan"),
+    ("Interior Minister Khalid al-Sayed spoke first; Sayed then left the room.", "Sayed"),
+    ("Hamas leader Yahya Sinwar was killed. Sinwar's death was confirmed by the group.", "Sinwar"),
+])
+def test_a_surname_with_or_without_its_article_is_the_person(extractor: Extractor, text: str, short: str) -> None:
+    ex = run(extractor, text)
+    full = next(e for e in ex.new_entities if e.type == "Person" and e.label.endswith(short))
+    assert named(ex)[short] == full.iri.removeprefix(ENT)
+
+
+@pytest.mark.parametrize(("text", "alias"), [
+    ("Mohamed Hamdan Dagalo, known as Hemedti, leads the paramilitaries. Hemedti said his men would not retreat.",
+     "Hemedti"),
+    ("Abu Mohammed al-Jolani, also known as Ahmed al-Sharaa, addressed the crowd.", "Ahmed al-Sharaa"),
+])
+def test_a_name_given_as_known_as_is_the_same_person(extractor: Extractor, text: str, alias: str) -> None:
+    ex = run(extractor, text)
+    first = ex.mentions[0].entity
+    assert {m.entity for m in ex.mentions if m.span.text == alias} == {first}
+
+
+def test_a_name_that_modifies_a_noun_is_not_the_person_of_that_surname(extractor: Extractor) -> None:
+    ex = run(extractor, "Abdulmalik al-Houthi said the Houthi group would fight on, and Houthi rebels fired missiles.")
+    person = named(ex)["Abdulmalik al-Houthi"]
+    assert all(slug != person for span, slug in named(ex).items() if span.startswith("Houthi"))

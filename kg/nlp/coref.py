@@ -80,9 +80,17 @@ def _initials(label: str) -> set[str]:
 
 def _surnames(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[str]:
     if iri in curated and curated[iri].family_names:
-        return [n.lower() for n in curated[iri].family_names]
-    words = _label(iri, curated, new).split()
-    return [words[-1].lower()] if len(words) > 1 else []
+        names = [n.lower() for n in curated[iri].family_names]
+    else:
+        words = _label(iri, curated, new).split()
+        names = [words[-1].lower()] if len(words) > 1 else []
+    return names
+
+
+def _without_article(surname: str) -> str | None:
+    """ "al-Burhan" -> "burhan": the Arabic article is often dropped."""
+    found = re.match(r"^(?:al|el|ad|as|ash|an|ar|at|az)-(\w.*)$", surname)
+    return found.group(1) if found else None
 
 
 def _state_of(iri: str, curated: Mapping[str, CuratedEntity]) -> str | None:
@@ -152,6 +160,12 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             for surname in _surnames(m.entity, curated, new):
                 surnames.setdefault(surname, set()).add(m.entity)
     by_surname = {s: next(iter(e)) for s, e in surnames.items() if len(e) == 1}
+    bare: dict[str, set[str]] = {}
+    for s_name, e in surnames.items():
+        short = _without_article(s_name)
+        if short and short not in surnames:
+            bare.setdefault(short, set()).update(e)
+    by_bare = {s_name: next(iter(e)) for s_name, e in bare.items() if len(e) == 1}
     # other short forms of a body or place named before: its last word ("the Strip" after "Gaza
     # Strip"); one word with or without a plural "s" or an article ("Houthi", "Houthis", "Al Houthis")
     short_forms: dict[str, set[str]] = {}
@@ -186,6 +200,8 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
                 target = by_surname.get(label.lower().removesuffix("'s").removesuffix("’s"))
             if target is None and len(label.split()) == 1:
                 target = by_surname.get(label.lower())
+            if target is None and len(label.split()) == 1 and label.lower() in by_bare and _named_alone(doc, m, offset):
+                target = by_bare[label.lower()]  # "Burhan said" after "Abdel Fattah al-Burhan"; not "Houthi group"
             if target is None and _types(m.entity, curated, new) & _PERSON:
                 target = _longer_name(label, m.entity, everything, curated, new)
             if target is None and len(label.split()) > 1 and _noun_of_word(label.split()[-1]) in _FORCE_NOUNS:
@@ -197,6 +213,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             if target is not None and target != m.entity:
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
+    out = _aliases(doc, offset, out, curated, new)
     out = _untagged_speakers(doc, offset, out, everything, curated, new, iris)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
     capitalised: list[Token] = []
@@ -544,6 +561,36 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
 
 
 _DASHES = ("-", "–", "—")
+
+
+def _named_alone(doc: Doc, m: EntityMention, offset: int) -> bool:
+    """Whether a one-word name acts on its own ("Burhan said", "Burhan's aides", "met Burhan"), not
+    as the modifier of a noun ("the Houthi group", "Houthi rebels")."""
+    span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    token = span[-1]
+    return token.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "appos") and not (
+        token.i + 1 < len(doc) and doc[token.i + 1].pos_ in ("NOUN", "PROPN"))
+
+
+def _aliases(doc: Doc, offset: int, mentions: list[EntityMention], curated: Mapping[str, CuratedEntity],
+             new: Mapping[str, NewEntity]) -> list[EntityMention]:
+    """ "X, known as Y," / "X, also known as Y": the name Y the model made a new entity of is X."""
+    alias: dict[str, str] = {}
+    by_end = {m.span.end: m for m in mentions}
+    by_begin = {m.span.begin: m for m in mentions}
+    for match in re.finditer(r",\s+(?:(?:also|better|widely|locally|commonly)\s+)?known\s+as\s+", doc.text):
+        named, other = by_end.get(offset + match.start()), by_begin.get(offset + match.end())
+        if named is None or other is None or other.entity not in new or named.entity == other.entity:
+            continue
+        if _types(named.entity, curated, new) & (_STATE | _PLACE) and not _types(other.entity, curated, new) & _PLACE:
+            continue
+        alias[other.entity] = named.entity
+    if not alias:
+        return mentions
+    return [replace(m, entity=alias[m.entity], curated=alias[m.entity] in curated) if m.entity in alias else m
+            for m in mentions]
 
 
 def _loyal_to(token: Token) -> list[Token]:
