@@ -492,10 +492,11 @@ def _story_country(mentions: Sequence[EntityMention], curated: Mapping[str, Cura
     for m in mentions:
         state = m.entity if _types(m.entity, curated, new) & _STATE else None
         weight = 0.5 if m.kind == "demonym" else 1.0  # "Ruritanian border guards" says less
-        if state is None and m.entity in curated and curated[m.entity].in_country:
-            state = curated[m.entity].in_country
-            if state not in curated or not set(curated[state].types) & _STATE:
+        if state is None and m.entity in curated:
+            country = curated[m.entity].in_country
+            if country is None or country not in curated or not set(curated[country].types) & _STATE:
                 continue
+            state = country
         if state is not None:
             counts[state] = counts.get(state, 0) + weight
             first.setdefault(state, m.span.begin)
@@ -728,6 +729,7 @@ def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], 
 
 
 _GOVERNING = frozenset({"regime", "junta", "government", "pro-government", "state", "national"})
+_OTHER_HEADS = frozenset({"ministry", "coalition", "alliance"})
 _HEADS = frozenset({"helmets", "force", "mission", "government", "defences", "defenses", "defence", "defense",
                     "navy"})
 
@@ -756,7 +758,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
     for token in doc:
         low = token.lower_
         if token.pos_ not in ("NOUN", "PROPN") or not (low in rulers or low in keepers or low in _FORCE_NOUNS
-                                                       or low in _HEADS or low in ("ministry", "coalition", "alliance")):
+                                                       or low in _HEADS or low in _OTHER_HEADS):
             continue
         if token.text[:1].isupper() and token.i > 0 and doc[token.i - 1].text[:1].islower() and \
                 not _headline(doc, token.idx):
@@ -774,7 +776,8 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         mod_words = set(doc[min(t.i for t in mods):token.i].text.lower().split()) if mods else set()
         kind = ""
         fold: list[int] = []
-        if low in keepers or (low in ("helmets", "force", "mission", "forces") and mod_words & {"blue", "peacekeeping"}):
+        if low in keepers or (low in ("helmets", "force", "mission", "forces")
+                              and mod_words & {"blue", "peacekeeping"}):
             if low == "helmets" and "blue" not in mod_words:
                 continue
             kind = "keepers"
@@ -853,8 +856,9 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         if not found:
             main, found = _story_country([*everything, *mentions], curated, new), True
         country = owner.entity if owner is not None else main
-        if owner is None and kind not in ("loyal", "branch", "ministry") and any(t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
-                 and t.i != token.i for t in phrase_tokens):
+        if owner is None and kind not in ("loyal", "branch", "ministry") and any(
+                t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
+                and t.i != token.i for t in phrase_tokens):
             continue
         if doc.text[begin - offset:begin - offset + 4].lower() == "the ":
             begin += 4

@@ -246,7 +246,8 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
                 ent.kb_id_ in index.entities and set(index.entities[ent.kb_id_].types) & _PLACES):
             continue  # "Source: Xinhua", "CAIRO (Sputnik) -": who reported it, not who is in it
         if ent.kb_id_ and ent.label_ in ("GPE", "LOC", "FAC") and (_in_credited_name(text, ent) or (
-                ent.end + 1 < len(doc) and doc[ent.end].text[:1].isupper() and doc[ent.end].lower_ in _W["document_noun"])):
+                ent.end + 1 < len(doc) and doc[ent.end].text[:1].isupper()
+                and doc[ent.end].lower_ in _W["document_noun"])):
             continue  # "Source: Freedonia News Agency", "the Paris Agreement": part of another name
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
