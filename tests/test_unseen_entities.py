@@ -474,3 +474,19 @@ def test_a_name_that_modifies_a_noun_is_not_the_person_of_that_surname(extractor
     ex = run(extractor, "Abdulmalik al-Houthi said the Houthi group would fight on, and Houthi rebels fired missiles.")
     person = named(ex)["Abdulmalik al-Houthi"]
     assert all(slug != person for span, slug in named(ex).items() if span.startswith("Houthi"))
+
+
+@pytest.mark.parametrize("text", [
+    "Israeli forces raided the camp at dawn. Witnesses said the occupation army fired at homes.",
+    "The Israeli army entered the town, and occupation forces arrested six men, the governor said.",
+    "Russian troops shelled the village; residents said occupation troops had looted shops.",
+])
+def test_occupation_forces_are_the_occupiers_named_before(extractor: Extractor, text: str) -> None:
+    ex = run(extractor, text)
+    forces = {slug for span, slug in named(ex).items() if span.startswith("occupation")}
+    assert forces and forces <= {"israel-defense-forces", "russian-armed-forces"}
+
+
+def test_occupation_forces_with_no_occupier_named_are_no_node(extractor: Extractor) -> None:
+    ex = run(extractor, "Occupation forces stormed the village of Beita in the West Bank, the ministry said.")
+    assert "Occupation forces" not in named(ex)

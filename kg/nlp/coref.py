@@ -808,6 +808,8 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                                          _types(m.entity, curated, new) & _PERSON for t in (*mods, *_loyal_to(token))
                                          for m in mentions):
             kind = "loyal"  # "Haftar's forces", "Haftar militiamen": the forces a person leads
+        elif low in _FORCE_NOUNS and low not in ("fighters", "militiamen", "units") and mod_words == {"occupation"}:
+            kind = "occupier"  # "the occupation army", "occupation forces": the occupier's, named before
         elif low in _FORCE_NOUNS and low not in ("fighters", "militiamen", "units"):
             if mod_words and not mod_words <= qualifiers:
                 continue
@@ -874,6 +876,13 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                        and m.entity in curated and _types(m.entity, curated, new) & _ARMED
                        and _state_of(m.entity, curated) not in (None, m.entity) and low in m.span.text.lower()]
             target = earlier[-1] if earlier else None
+        if kind == "occupier":
+            earlier = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
+                       and m.entity in curated and _types(m.entity, curated, new) & _ARMED
+                       and _state_of(m.entity, curated) not in (None, m.entity)]
+            if not earlier:
+                continue
+            target = earlier[-1]
         if target is None and kind in ("force", "governing") and country is not None:
             forces = sorted(iri for iri in bodies.get(country, []) if _types(iri, curated, new) & _ARMED
                             and iri in curated and _state_of(iri, curated) == country)
