@@ -16,7 +16,7 @@ from tests.conftest import ROOT, run_kg
 
 # What our little service knows: name -> candidates (id, name, score, match, types)
 CANDIDATES = {
-    "twitter": [{"id": "Q98765431", "name": "Twitter", "score": 100, "match": True}],
+    "olesya vartanyan": [{"id": "Q98765431", "name": "Olesya Vartanyan", "score": 100, "match": True}],
     "defense": [{"id": "Q111", "name": "Defense", "score": 60, "match": False},
                 {"id": "Q112", "name": "Defence", "score": 55, "match": False}],
 }
@@ -52,20 +52,20 @@ def service() -> Iterator[str]:
 
 def test_link_writes_accepted_links_and_the_build_uses_them_offline(service: str, tmp_path: Path) -> None:
     store, links = tmp_path / "store", tmp_path / "links.tsv"
-    seed = str(ROOT / "seeds" / "003_c0cb85075c205c63.txt")
-    run_kg("build", seed, store=store, env={"CKG_LINKS": str(links)})
+    seeds = [str(ROOT / "seeds" / "003_c0cb85075c205c63.txt"), str(ROOT / "seeds" / "002_228b463ea7424d8f.txt")]
+    run_kg("build", *seeds, store=store, env={"CKG_LINKS": str(links)})
     proc = run_kg("link", "--service", service, "--links", str(links), store=store, env={"CKG_LINKS": str(links)})
     assert "linked" in proc.stderr
     rows = links.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "name\tqid\tlabel\ttype\tscore"
-    assert any(r.startswith("Twitter\tQ98765431\t") for r in rows)
+    assert any(r.startswith("Olesya Vartanyan\tQ98765431\t") for r in rows)
     assert not any("Q111" in r for r in rows)  # a weak candidate, barely ahead, is not accepted
     types = {q.get("type") for q in _Service.seen}
     assert {"Q5", "Q43229"} <= types  # persons are asked about as humans, organisations as organisations
     # the service is gone: the next build links from the file alone
     rebuilt = tmp_path / "rebuilt"
-    run_kg("build", seed, store=rebuilt, env={"CKG_LINKS": str(links)})
-    out = run_kg("query", 'SELECT ?w WHERE { ?e rdfs:label "Twitter"@en ; owl:sameAs ?w }',
+    run_kg("build", *seeds, store=rebuilt, env={"CKG_LINKS": str(links)})
+    out = run_kg("query", 'SELECT ?w WHERE { ?e rdfs:label "Olesya Vartanyan"@en ; owl:sameAs ?w }',
                  "--format", "csv", store=rebuilt).stdout
     assert "http://www.wikidata.org/entity/Q98765431" in out
 

@@ -80,9 +80,17 @@ def _initials(label: str) -> set[str]:
 
 def _surnames(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[str]:
     if iri in curated and curated[iri].family_names:
-        return [n.lower() for n in curated[iri].family_names]
-    words = _label(iri, curated, new).split()
-    return [words[-1].lower()] if len(words) > 1 else []
+        names = [n.lower() for n in curated[iri].family_names]
+    else:
+        words = _label(iri, curated, new).split()
+        names = [words[-1].lower()] if len(words) > 1 else []
+    return names
+
+
+def _without_article(surname: str) -> str | None:
+    """ "al-Burhan" -> "burhan": the Arabic article is often dropped."""
+    found = re.match(r"^(?:al|el|ad|as|ash|an|ar|at|az)-(\w.*)$", surname)
+    return found.group(1) if found else None
 
 
 def _state_of(iri: str, curated: Mapping[str, CuratedEntity]) -> str | None:
@@ -105,6 +113,18 @@ def bodies_by_state(curated: Mapping[str, CuratedEntity]) -> dict[str, list[str]
         owner = _state_of(iri, curated)
         if owner is not None and owner != iri:
             index.setdefault(owner, []).append(iri)
+    # a mission in a state ("United Nations Interim Force in Lebanon", organizations.tsv): whom
+    # "UN peacekeepers" in a story about that state are
+    missions = {iri: e.label for iri, e in curated.items() if "InternationalOrganization" in e.types
+                and re.search(r"\b(?:Force|Mission)\b", e.label)}
+    if missions:
+        for iri, entity in curated.items():
+            if "State" not in entity.types:
+                continue
+            place = re.compile(r"\b(?:in|for)(?: the)? " + re.escape(entity.label) + "$")
+            for mission, label in sorted(missions.items()):
+                if place.search(label):
+                    index.setdefault("peacekeepers:" + iri, []).append(mission)
     return index
 
 
@@ -113,6 +133,9 @@ def _fits(noun: str, iri: str, curated: Mapping[str, CuratedEntity], new: Mappin
     if role is None or role.kind != "body":
         return False
     types, label = _types(iri, curated, new), _label(iri, curated, new).lower()
+    if types & _ARMED and not any(f == "label" and noun in label or f != "label" and _R.subclasses(f) <= _ARMED
+                                  for f in role.fits):
+        return False  # "the government", "the authorities" are not the armed forces
     return any((fit == "label" and noun in label) or (fit != "label" and types & _R.subclasses(fit))
                for fit in role.fits)
 
@@ -123,6 +146,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
     """The chunk's mentions with references resolved: re-pointed, widened, and added (a body
     of a country that no entity stands for becomes a new entity named as the text names it)."""
     text = doc.text
+    mentions = _names_before_acronyms(doc, offset, list(mentions), curated, new, iris)
     everything = sorted([*earlier, *mentions], key=lambda m: (m.span.begin, m.span.end))
     acronyms: dict[str, str] = {}
     surnames: dict[str, set[str]] = {}
@@ -136,6 +160,12 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             for surname in _surnames(m.entity, curated, new):
                 surnames.setdefault(surname, set()).add(m.entity)
     by_surname = {s: next(iter(e)) for s, e in surnames.items() if len(e) == 1}
+    bare: dict[str, set[str]] = {}
+    for s_name, e in surnames.items():
+        short = _without_article(s_name)
+        if short and short not in surnames:
+            bare.setdefault(short, set()).update(e)
+    by_bare = {s_name: next(iter(e)) for s_name, e in bare.items() if len(e) == 1}
     # other short forms of a body or place named before: its last word ("the Strip" after "Gaza
     # Strip"); one word with or without a plural "s" or an article ("Houthi", "Houthis", "Al Houthis")
     short_forms: dict[str, set[str]] = {}
@@ -170,9 +200,20 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
                 target = by_surname.get(label.lower().removesuffix("'s").removesuffix("’s"))
             if target is None and len(label.split()) == 1:
                 target = by_surname.get(label.lower())
+            if target is None and len(label.split()) == 1 and label.lower() in by_bare and _named_alone(doc, m, offset):
+                target = by_bare[label.lower()]  # "Burhan said" after "Abdel Fattah al-Burhan"; not "Houthi group"
+            if target is None and _types(m.entity, curated, new) & _PERSON:
+                target = _longer_name(label, m.entity, everything, curated, new)
+            if target is None and len(label.split()) > 1 and _noun_of_word(label.split()[-1]) in _FORCE_NOUNS:
+                # "GNA forces" after "Government of National Accord (GNA)": that body
+                head = label.rsplit(" ", 1)[0]
+                target = acronyms.get(head) or next(
+                    (e.entity for e in everything if e.entity != m.entity and not _types(e.entity, curated, new)
+                     & (_PERSON | _STATE | _PLACE) and _label(e.entity, curated, new).lower() == head.lower()), None)
             if target is not None and target != m.entity:
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
+    out = _aliases(doc, offset, out, curated, new)
     out = _untagged_speakers(doc, offset, out, everything, curated, new, iris)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
     capitalised: list[Token] = []
@@ -196,15 +237,37 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         if target in by_surname.values() and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper() \
                 and doc[token.i + 1].pos_ == "PROPN":
             continue  # "Lopez Garcia": another name that starts like this one
+        if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _R.words["kin_noun"]:
+            continue  # "the Lopez family": a household, not the person
         out.append(EntityMention(span=Span(begin, end, token.text), entity=target, confidence=0.6,
                                  curated=target in curated))
         taken.append((begin, end))
+    out = _language_services(doc, offset, out, curated, new, iris)
+    out = _names_after_demonyms(doc, offset, out, curated, new, iris)
+    out = _described_bodies(doc, offset, out, everything, curated, new, iris, bodies)
     out = _capitals_as_states(doc, offset, out, curated)
     out.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
     return out
 
 
 _PERSON_ROLES = frozenset(r.noun for r in _R.roles.values() if r.kind == "person")
+_FORCE_NOUNS = frozenset(r.noun for r in _R.roles.values() if r.kind == "body" and r.fits == ("ArmedForce",))
+_FORCE_NOUNS |= {"fighters", "militiamen", "units"}
+
+
+def _noun_of_word(word: str) -> str:
+    return word.lower()
+
+
+def _longer_name(label: str, iri: str, everything: Sequence[EntityMention], curated: Mapping[str, CuratedEntity],
+                 new: Mapping[str, NewEntity]) -> str | None:
+    """A person's name the model cut short in one sentence ("Ko Min" beside "Ko Min Oo"): the one
+    person of the document whose name starts with it."""
+    if iri not in new or not label:
+        return None
+    longer = {e.entity for e in everything if e.entity != iri and _types(e.entity, curated, new) & _PERSON
+              and _label(e.entity, curated, new).startswith(label + " ")}
+    return next(iter(longer)) if len(longer) == 1 else None
 
 
 def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
@@ -350,7 +413,8 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         candidates = [c for c in every
                       if not qualifiers or qualifiers & set(re.findall(r"\w+", _label(c, curated, new).lower()))]
         if not candidates and len(every) == 1 and _types(every[0], curated, new) & _ARMED and \
-                not any(t.text[:1].isupper() for t in doc[i:j + 1]):
+                not any(t.text[:1].isupper() and t.lower_ not in _R.words["force_qualifier"] and t.i != j
+                        for t in doc[i:j + 1]):
             candidates = every  # "Freedonian occupation forces", "Freedonian ground troops": its armed forces
         if not candidates and (m.entity in curated or doc[span.end].lower_ in ("'s", "’s")):
             phrase = doc.text[m.span.begin - offset:end - offset]
@@ -361,9 +425,13 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         if len(set(candidates)) != 1:
             out.append(m)
             continue
-        # the country keeps its mention; the words after it ("'s defence ministry") name the body
-        out.append(m)
+        # the country keeps its mention; the words after it ("'s defence ministry") name the body. A
+        # demonym is part of the body's name ("the Freedonian military"), not a mention of the state
         body_begin = offset + doc[i].idx
+        if m.kind == "demonym" and candidates[0] != state:
+            body_begin = m.span.begin
+        else:
+            out.append(m)
         out.append(EntityMention(span=Span(body_begin, end, doc.text[body_begin - offset:end - offset]),
                                  entity=candidates[0], confidence=0.7, curated=candidates[0] in curated))
     return out
@@ -411,6 +479,27 @@ def _main_country(mentions: Sequence[EntityMention], curated: Mapping[str, Curat
         if _types(m.entity, curated, new) & (_STATE | _R.subclasses("Country")):
             counts[m.entity] = counts.get(m.entity, 0) + 1
             first.setdefault(m.entity, m.span.begin)
+    return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
+
+
+def _story_country(mentions: Sequence[EntityMention], curated: Mapping[str, CuratedEntity],
+                   new: Mapping[str, NewEntity]) -> str | None:
+    """The state a story is about: the one its states and places name most (a place counts for
+    the country it lies in: "regime forces shelled X" in a story of places in Freedonia that names
+    only its neighbour Ruritania by name)."""
+    counts: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for m in mentions:
+        state = m.entity if _types(m.entity, curated, new) & _STATE else None
+        weight = 0.5 if m.kind == "demonym" else 1.0  # "Ruritanian border guards" says less
+        if state is None and m.entity in curated:
+            country = curated[m.entity].in_country
+            if country is None or country not in curated or not set(curated[country].types) & _STATE:
+                continue
+            state = country
+        if state is not None:
+            counts[state] = counts.get(state, 0) + weight
+            first.setdefault(state, m.span.begin)
     return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
 
 
@@ -470,3 +559,400 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
                                    confidence=0.5, curated=target in curated))
         taken.append((begin, end))
     return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+_DASHES = ("-", "–", "—")
+
+
+def _named_alone(doc: Doc, m: EntityMention, offset: int) -> bool:
+    """Whether a one-word name acts on its own ("Burhan said", "Burhan's aides", "met Burhan"), not
+    as the modifier of a noun ("the Houthi group", "Houthi rebels")."""
+    span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    token = span[-1]
+    return token.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "appos") and not (
+        token.i + 1 < len(doc) and doc[token.i + 1].pos_ in ("NOUN", "PROPN"))
+
+
+def _aliases(doc: Doc, offset: int, mentions: list[EntityMention], curated: Mapping[str, CuratedEntity],
+             new: Mapping[str, NewEntity]) -> list[EntityMention]:
+    """ "X, known as Y," / "X, also known as Y": the name Y the model made a new entity of is X."""
+    alias: dict[str, str] = {}
+    by_end = {m.span.end: m for m in mentions}
+    by_begin = {m.span.begin: m for m in mentions}
+    for match in re.finditer(r",\s+(?:(?:also|better|widely|locally|commonly)\s+)?known\s+as\s+", doc.text):
+        named, other = by_end.get(offset + match.start()), by_begin.get(offset + match.end())
+        if named is None or other is None or other.entity not in new or named.entity == other.entity:
+            continue
+        if _types(named.entity, curated, new) & (_STATE | _PLACE) and not _types(other.entity, curated, new) & _PLACE:
+            continue
+        alias[other.entity] = named.entity
+    if not alias:
+        return mentions
+    return [replace(m, entity=alias[m.entity], curated=alias[m.entity] in curated) if m.entity in alias else m
+            for m in mentions]
+
+
+def _loyal_to(token: Token) -> list[Token]:
+    """The names in "forces loyal to X", "fighters allied to X"."""
+    return [c for a in token.children if a.dep_ == "amod" and a.lower_ in ("loyal", "allied")
+            for p in a.children if p.dep_ == "prep" for c in p.subtree if c.pos_ == "PROPN"]
+
+
+def _names_before_acronyms(doc: Doc, offset: int, mentions: list[EntityMention],
+                           curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                           iris: Iris) -> list[EntityMention]:
+    """A name the model cut into pieces, given whole by the acronym after it ("the Islamic State
+    in the Greater Sahara (ISGS)": not "Islamic State" and a place "Greater Sahara"): the
+    capitalised words before the bracket whose initials the acronym is are one new entity."""
+    added: list[EntityMention] = []
+    drop: set[int] = set()
+    for match in _ACRONYM.finditer(doc.text):
+        acronym = match.group(1)
+        before = doc.char_span(0, match.start(), alignment_mode="contract")
+        if before is None or not len(before) or len(acronym) < 3:
+            continue
+        last = before.end - 1
+        if not doc[last].text[:1].isupper():
+            continue
+        start, best = last, None
+        while start >= 0 and last - start < 10 and (doc[start].text[:1].isupper() or doc[start].text in _DASHES
+                                                      or doc[start].lower_ in _SMALL_WORDS):
+            if doc[start].text[:1].isupper() and doc[start].lower_ not in ("the", "a", "an") and \
+                    acronym.upper() in _initials(doc[start:last + 1].text):
+                best = start
+            start -= 1
+        if best is None:
+            continue
+        begin, end = offset + doc[best].idx, offset + doc[last].idx + len(doc[last].text)
+        inside = [k for k, m in enumerate(mentions) if begin <= m.span.begin and m.span.end <= end]
+        if any(m.span.begin < end and begin < m.span.end and k not in inside for k, m in enumerate(mentions)):
+            continue
+        if any(mentions[k].span.begin == begin and mentions[k].span.end == end for k in inside):
+            continue  # named whole already
+        phrase = doc.text[begin - offset:end - offset]
+        iri = iris.entity(slugify(phrase))
+        kind = "ArmedForce" if _noun_of(doc[last]) in _FORCE_NOUNS or doc[last].lower_ == "army" else "Organization"
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.5))
+        drop.update(inside)
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.5, curated=False))
+    if not added:
+        return mentions
+    return sorted([*(m for k, m in enumerate(mentions) if k not in drop), *added],
+                  key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+def _language_services(doc: Doc, offset: int, mentions: list[EntityMention], curated: Mapping[str, CuratedEntity],
+                       new: dict[str, NewEntity], iris: Iris) -> list[EntityMention]:
+    """An outlet followed by a language or a demonym is its service in that language ("BBC
+    Burmese", "Al Jazeera Arabic", "VOA Persian service"): one new entity, not the outlet and a state."""
+    added: list[EntityMention] = []
+    drop: set[int] = set()
+    for k, m in enumerate(mentions):
+        if "MediaOutlet" not in _types(m.entity, curated, new):
+            continue
+        span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            continue
+        nxt = doc[span.end]
+        demonym = [j for j, o in enumerate(mentions) if o.kind == "demonym" and o.span.begin == offset + nxt.idx]
+        if not nxt.text[:1].isupper() or not (demonym or nxt.ent_type_ in ("LANGUAGE", "NORP")):
+            continue
+        last = span.end + 1 if span.end + 1 < len(doc) and doc[span.end + 1].lower_ == "service" else span.end
+        end = offset + doc[last].idx + len(doc[last].text)
+        phrase = doc.text[m.span.begin - offset:end - offset]
+        iri = iris.entity(slugify(phrase))
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type="MediaOutlet", confidence=0.5))
+        drop.update([k, *demonym, *(j for j, o in enumerate(mentions)
+                                    if m.span.begin <= o.span.begin and o.span.end <= end)])
+        added.append(EntityMention(span=Span(m.span.begin, end, phrase), entity=iri, confidence=0.5, curated=False))
+    if not added:
+        return mentions
+    return sorted([*(o for j, o in enumerate(mentions) if j not in drop), *added],
+                  key=lambda o: (o.span.begin, o.span.end, o.entity))
+
+
+def _headline(doc: Doc, char: int) -> bool:
+    """Whether the line holding ``char`` is in title case (a headline: every name looks proper)."""
+    start = doc.text.rfind("\n", 0, char) + 1
+    end = doc.text.find("\n", char)
+    words = [w for w in doc.text[start:end if end >= 0 else len(doc.text)].split() if w[:1].isalpha()]
+    return len(words) > 2 and sum(w[:1].isupper() for w in words) / len(words) > 0.6
+
+
+def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], curated: Mapping[str, CuratedEntity],
+                          new: dict[str, NewEntity], iris: Iris) -> list[EntityMention]:
+    """A demonym that starts a proper name the model did not tag ("the Syrian Observatory for Human
+    Rights", "the Lebanese Red Cross") names that body, not the state: one new entity for the
+    whole name. Names with a role noun ("the Freedonian Defence Ministry", "Freedonian President
+    X") are left to the rules for bodies and persons."""
+    out: list[EntityMention] = []
+    drop: set[int] = set()
+    added: list[EntityMention] = []
+    for m in mentions:
+        if m.kind != "demonym":
+            continue
+        span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+        if span is None or _headline(doc, span.start_char):
+            continue
+        i = j = span.end
+        last = None
+        while j < len(doc) and j - i < 6:
+            t = doc[j]
+            if t.text[:1].isupper() and t.is_alpha and t.pos_ in ("PROPN", "NOUN") and t.whitespace_ is not None:
+                last = j
+            elif not (t.lower_ in ("for", "of", "and") and j + 1 < len(doc) and doc[j + 1].text[:1].isupper()
+                      and doc[j + 1].is_alpha):
+                break
+            j += 1
+        if last is None:
+            continue
+        words = doc[i:last + 1]
+        if any(_noun_of(t) in _R.roles or t.lower_ in _R.roles or t.ent_type_ in ("DATE", "TIME") for t in words):
+            continue
+        begin, end = m.span.begin, offset + doc[last].idx + len(doc[last].text)
+        inside = [k for k, o in enumerate(mentions) if o is not m and o.span.begin < end and begin < o.span.end]
+        if any(mentions[k].span.end > end or mentions[k].entity not in curated or
+               _types(mentions[k].entity, curated, new) & (_PERSON | _STATE | _PLACE) for k in inside):
+            continue  # another name in it ("Freedonian Hamas"): the names stay
+        drop.update(inside)
+        drop.add(id(m))
+        phrase = doc.text[begin - offset:end - offset]
+        iri = iris.entity(slugify(phrase))
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type="Organization", confidence=0.5))
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.5, curated=False))
+    if not added:
+        return mentions
+    out = [o for k, o in enumerate(mentions) if k not in drop and id(o) not in drop]
+    return sorted([*out, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+_GOVERNING = frozenset({"regime", "junta", "government", "pro-government", "state", "national"})
+_OTHER_HEADS = frozenset({"ministry", "coalition", "alliance"})
+_HEADS = frozenset({"helmets", "force", "mission", "government", "defences", "defenses", "defence", "defense",
+                    "navy"})
+
+
+def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                      curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
+                      bodies: Mapping[str, list[str]]) -> list[EntityMention]:
+    """Bodies given by a description, anywhere in a sentence:
+
+    - "the army", "the armed forces", "an army unit": the national armed forces named last (a
+      curated force of a state), else those of the state the story is about;
+    - "regime forces", "government troops", "junta soldiers" (``force_qualifier``): the armed
+      forces of the state the story is about;
+    - "the junta", "the military regime" (``ruler_noun``): that state's rulers, one new entity per
+      state, named as the text names them;
+    - "UN peacekeepers", "the blue helmets" (``peacekeeper_noun``): the United Nations mission in
+      that state (``ontology/world/missions.tsv``), the "UN" before them included.
+    """
+    words = _R.words
+    qualifiers, rulers, keepers = words["force_qualifier"], words["ruler_noun"], words["peacekeeper_noun"]
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    main: str | None = None
+    found = False
+    added: list[EntityMention] = []
+    replaced: set[int] = set()
+    for token in doc:
+        low = token.lower_
+        if token.pos_ not in ("NOUN", "PROPN") or not (low in rulers or low in keepers or low in _FORCE_NOUNS
+                                                       or low in _HEADS or low in _OTHER_HEADS):
+            continue
+        if token.text[:1].isupper() and token.i > 0 and doc[token.i - 1].text[:1].islower() and \
+                not _headline(doc, token.idx):
+            continue  # "the Arakan Army": a name
+        mods = [t for t in token.children if t.dep_ in ("amod", "compound", "nmod", "poss") and t.i < token.i]
+        owners = [*mods, *(c for p in token.children if p.dep_ == "prep" and p.lower_ in ("in", "of")
+                           for c in p.children if c.dep_ == "pobj")] \
+            if low in rulers or low in ("government", "force", "defences", "defenses", "defence", "defense", "navy") \
+            else []
+        owner = next((m for m in mentions for t in owners if m.span.begin <= offset + t.idx < m.span.end
+                      and _types(m.entity, curated, new) & _STATE), None)
+        if owner is not None:  # "Freedonia's junta", "the junta in Freedonia": that state's
+            mods = [t for t in mods if not owner.span.begin <= offset + t.idx < owner.span.end]
+        # the words before the noun, hyphenated ones whole ("pro-government troops")
+        mod_words = set(doc[min(t.i for t in mods):token.i].text.lower().split()) if mods else set()
+        kind = ""
+        fold: list[int] = []
+        if low in keepers or (low in ("helmets", "force", "mission", "forces")
+                              and mod_words & {"blue", "peacekeeping"}):
+            if low == "helmets" and "blue" not in mod_words:
+                continue
+            kind = "keepers"
+        elif (low in rulers and token.dep_ != "compound" and mod_words <= words["ruler_qualifier"]) or (
+                low == "government" and mod_words and mod_words <= words["ruler_qualifier"]):
+            kind = "rulers"  # "the junta", "the internationally recognised government"
+        elif token.i > 0 and f"{doc[token.i - 1].lower_} {low}" in words["branch_noun"] and \
+                token.dep_ != "compound" or low in words["branch_noun"] and not mods:
+            if token.i > 1 and doc[token.i - 2].text[:1].isupper() and doc[token.i - 2].pos_ == "PROPN" and \
+                    token.text[:1].isupper():
+                continue  # "the Freedonian Air Force": a name, the model's
+            if token.dep_ not in ("nsubj", "nsubjpass") and not (token.dep_ == "pobj" and token.head.lower_ == "by"):
+                continue  # "bolsters its air defence": a capability, not an actor
+            kind = "branch"  # "the air defences responded", "shot down by the air force"
+            mods = [t for t in mods if t.i != token.i - 1]
+            if owner is not None and owner.kind == "demonym":  # "the Freedonian air force": one name
+                fold = [k for k, m in enumerate(mentions) if m is owner]
+        elif low in ("coalition", "alliance") and token.text.islower():
+            led = re.search(r"(\S+)[-–]led\s+$", doc.text[max(0, token.idx - 40):token.idx])
+            if led is None and not (not mods and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)):
+                continue
+            kind = "coalition"  # "the Saudi-led coalition", then "the coalition"
+        elif low == "ministry" and token.text.islower() and token.dep_ != "compound" and mods and \
+                all(t.dep_ in ("amod", "compound") and t.text.islower() and t.pos_ in ("NOUN", "ADJ", "PROPN")
+                    for t in mods):
+            kind = "ministry"  # "according to the health ministry": the story state's, as "the ministry said"
+        elif low in _FORCE_NOUNS and any(m.span.begin <= offset + t.idx < m.span.end and
+                                         _types(m.entity, curated, new) & _PERSON for t in (*mods, *_loyal_to(token))
+                                         for m in mentions):
+            kind = "loyal"  # "Haftar's forces", "Haftar militiamen": the forces a person leads
+        elif low in _FORCE_NOUNS and low not in ("fighters", "militiamen", "units") and mod_words == {"occupation"}:
+            kind = "occupier"  # "the occupation army", "occupation forces": the occupier's, named before
+        elif low in _FORCE_NOUNS and low not in ("fighters", "militiamen", "units"):
+            if mod_words and not mod_words <= qualifiers:
+                continue
+            if not mod_words and (low not in ("army", "military") or not token.text.islower() and token.i > 0
+                                  and doc[token.i - 1].text[:1].isupper()):
+                continue  # bare "troops", "forces": whose is not said
+            if token.dep_ == "compound" and (low != "army" or token.head.pos_ != "NOUN"):
+                continue
+            if not mod_words and token.dep_ != "compound" and not any(c.dep_ == "det" and c.lower_ == "the"
+                                                                     for c in token.children):
+                continue  # "an army of volunteers": not a state's
+            kind = "governing" if mod_words & _GOVERNING else "force"
+        else:
+            continue
+        phrase_tokens = [t for t in doc[token.left_edge.i:token.i + 1] if t.dep_ not in ("det", "punct", "nummod")
+                         and t.pos_ != "NUM" and t.dep_ != "case"
+                         and not (owner and owner.span.begin <= offset + t.idx < owner.span.end)]
+        if token.dep_ == "compound":
+            phrase_tokens = [token]
+        leader = None
+        if kind == "loyal":
+            leader = next(m for m in mentions for t in (*mods, *_loyal_to(token))
+                          if m.span.begin <= offset + t.idx < m.span.end and _types(m.entity, curated, new) & _PERSON)
+            between = doc.text[leader.span.end - offset:token.idx] if leader.span.end - offset <= token.idx else ""
+            if leader.span.begin < offset + token.idx and between not in (" ", "'s ", "’s ", "' ", "’ "):
+                continue  # "Haftar's forces", "Haftar militiamen"; not a headline's "X Visits Front Line Troops"
+            phrase_tokens = [t for t in phrase_tokens if offset + t.idx >= leader.span.end and t.dep_ != "case"] or \
+                [token]
+        elif kind == "branch":
+            phrase_tokens = [doc[token.i - 1], token] if doc[token.i - 1].lower_ == "air" else [token]
+            if owner is not None and owner.kind == "demonym":
+                phrase_tokens = [t for t in doc[token.left_edge.i:token.i + 1]
+                                 if offset + t.idx >= owner.span.begin and t.i <= token.i][-(len(phrase_tokens) + 1):]
+        elif kind == "coalition":
+            phrase_tokens = [token]  # the leader ("Saudi-led") keeps its own mention
+        if not phrase_tokens:
+            continue
+        begin, end = offset + phrase_tokens[0].idx, offset + token.idx + len(token.text)
+        un = [k for k, m in enumerate(mentions) if kind == "keepers" and m.span.begin >= begin - 16
+              and m.span.end <= end and "InternationalOrganization" in _types(m.entity, curated, new)
+              and (m.span.begin >= begin or not doc.text[m.span.end - offset:begin - offset].strip())]
+        if un:  # "UN peacekeepers": the UN's name is part of the mission's
+            begin = min(begin, mentions[un[0]].span.begin)
+        if any(b < end and begin < e for k, (b, e) in enumerate(taken) if k not in un and k not in fold):
+            continue
+        if not found:
+            main, found = _story_country([*everything, *mentions], curated, new), True
+        country = owner.entity if owner is not None else main
+        if owner is None and kind not in ("loyal", "branch", "ministry") and any(
+                t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
+                and t.i != token.i for t in phrase_tokens):
+            continue
+        if doc.text[begin - offset:begin - offset + 4].lower() == "the ":
+            begin += 4
+        target: str | None = None
+        if kind == "keepers":
+            states = [country] if country else []
+            states += [m.entity for m in [*everything, *mentions] if _types(m.entity, curated, new) & _STATE]
+            target = next((bodies["peacekeepers:" + s][0] for s in states if bodies.get("peacekeepers:" + s)), None)
+        elif kind == "force":  # "the Freedonian army ... the army": the army named in the last sentences
+            sentence = token.sent.start
+            recent = offset + (doc[sentence - 1].sent.start_char if sentence else 0)
+            earlier = [m.entity for m in [*everything, *mentions, *added] if recent <= m.span.begin < begin
+                       and m.entity in curated and _types(m.entity, curated, new) & _ARMED
+                       and _state_of(m.entity, curated) not in (None, m.entity) and low in m.span.text.lower()]
+            target = earlier[-1] if earlier else None
+        if kind == "occupier":
+            earlier = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
+                       and m.entity in curated and _types(m.entity, curated, new) & _ARMED
+                       and _state_of(m.entity, curated) not in (None, m.entity)]
+            if not earlier:
+                continue
+            target = earlier[-1]
+        if target is None and kind in ("force", "governing") and country is not None:
+            forces = sorted(iri for iri in bodies.get(country, []) if _types(iri, curated, new) & _ARMED
+                            and iri in curated and _state_of(iri, curated) == country)
+            if len(forces) == 1:
+                target = forces[0]
+            else:
+                target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
+                label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+                new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+        if kind == "coalition":
+            led = re.search(r"(\S+)[-–]led\s+$", doc.text[max(0, token.idx - 40):token.idx])
+            if led is not None:
+                lead_begin = token.idx - len(led.group(0))
+                leaders = [m for m in mentions if m.span.begin == offset + lead_begin]
+                if not leaders:
+                    continue
+                phrase = doc.text[lead_begin:token.idx + len(token.text)]
+                target = iris.entity(slugify(phrase))
+                new.setdefault(target, NewEntity(iri=target, label=phrase, type="Organization", confidence=0.5))
+            else:
+                named_before = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
+                                and _label(m.entity, curated, new).lower().endswith(low)]
+                target = named_before[-1] if named_before else None
+        if kind == "ministry" and country is not None:
+            kind_words = [t.lower_ for t in phrase_tokens[:-1]]
+            earlier = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
+                       and _fits(low, m.entity, curated, new)
+                       and all(q in _label(m.entity, curated, new).lower() for q in kind_words)]
+            if earlier:
+                target = earlier[-1]
+            else:
+                found_bodies = sorted(iri for iri in bodies.get(country, []) if _fits(low, iri, curated, new)
+                                      and all(q in curated[iri].label.lower() for q in kind_words))
+                if len(found_bodies) == 1:
+                    target = found_bodies[0]
+                elif not found_bodies:  # the key of _bodies_in_context: "the health ministry said" is this one
+                    target = iris.entity(slugify(" ".join([_label(country, curated, new), *kind_words, low])))
+                    label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+                    new.setdefault(target, NewEntity(iri=target, label=label, type="GovernmentBody", confidence=0.5))
+        if kind == "loyal" and leader is not None:
+            person = _label(leader.entity, curated, new)
+            target = iris.entity(slugify(f"{person} forces"))
+            label = doc.text[leader.span.begin - offset:token.idx + len(token.text)] if leader.span.begin < begin \
+                else doc.text[token.idx:leader.span.end - offset]
+            new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+        if kind == "branch":
+            branch = "navy" if doc[token.i - 1].lower_ != "air" else \
+                f"air {low}".replace("defenses", "defences").removesuffix("s").replace("defense", "defence")
+            key = {"air force": "air force", "air defence": "air defen"}.get(branch, "nav")
+            named_before = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
+                            and key in _label(m.entity, curated, new).lower()
+                            and not _types(m.entity, curated, new) & (_PERSON | _STATE | _PLACE)]
+            if named_before and owner is None:
+                target = named_before[-1]
+            elif country is not None:
+                target = iris.entity(slugify(f"{_label(country, curated, new)} {branch}"))
+                label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+                new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+        if target is None and kind == "rulers" and country is not None:
+            target = iris.entity(slugify(f"{_label(country, curated, new)} government"))  # the rulers: one node
+            label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+            new.setdefault(target, NewEntity(iri=target, label=label, type="GovernmentBody", confidence=0.5))
+        if target is None:
+            continue
+        replaced.update(un)
+        replaced.update(fold)
+        added.append(EntityMention(span=Span(begin, end, doc.text[begin - offset:end - offset]), entity=target,
+                                   confidence=0.5, curated=target in curated))
+        taken.append((begin, end))
+    if not added:
+        return mentions
+    kept = [m for k, m in enumerate(mentions) if k not in replaced]
+    return sorted([*kept, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))

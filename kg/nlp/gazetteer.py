@@ -153,6 +153,14 @@ class Gazetteer:
         """A body's name inside a longer name the model found ("the IDF Intelligence Directorate",
         "the General Staff of the Armed Forces of X", "the UN Interim Force"): the longer name is
         another body, which keeps its span."""
+        if span.id_ == "demonym":  # "the Syrian Observatory for Human Rights", "the Lebanese Red Cross"
+            from kg.nlp.tables import rules  # a role noun ("the Freedonian Defence Ministry") is the state's body
+
+            roles = rules().roles
+            return any(ent.label_ == "ORG" and not ent.kb_id_ and ent.start == span.start and ent.end > span.end
+                       and doc[span.end].text[:1].isupper()
+                       and not any(t.lower_ in roles or t.lemma_.lower() in roles for t in doc[span.end:ent.end])
+                       for ent in doc.ents)
         if span.id_ not in ("label", "alt") or set(self.entities[span.kb_id_].types) & _NOT_BODIES:
             return False
         for ent in doc.ents:

@@ -21,7 +21,7 @@ from kg.nlp.gazetteer import KIND_CONFIDENCE
 from kg.nlp.geoparse import GEO_KIND
 from kg.nlp.tables import rules
 
-__all__ = ["NameIndex", "is_credit", "link_entities"]
+__all__ = ["NameIndex", "is_credit", "link_entities", "not_an_actor"]
 
 _MODEL_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Location", "LOC": "Location", "FAC": "Location"}
 _MODEL_CONFIDENCE = {"PERSON": 0.7, "ORG": 0.6, "GPE": 0.6, "LOC": 0.55, "FAC": 0.5}
@@ -37,11 +37,13 @@ _WEEKDAYS_MONTHS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
+    "gmt", "utc",  # time zones ("0800 GMT")
 }
 
 
 
 _W = rules().words
+_ROLES = rules().roles
 _PLACE_HEADS = _W["city_noun"] | _W["place_noun"] | _W["site_noun"]
 
 
@@ -107,7 +109,40 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
         return None
     if cleaned[-1].tag_ in ("JJ", "JJR", "JJS") or cleaned[-1].pos_ == "ADJ":
         return None  # an adjective ("Middle Eastern"), not a name
+    if not_an_actor(cleaned):
+        return None
+    if len(cleaned) == 1 and cleaned[0].tag_ == "NNS" and cleaned[0].is_sent_start:
+        return None  # "Jets struck …": a plural noun opening a sentence, not a name
     return cleaned
+
+
+def not_an_actor(span: SpacySpan) -> bool:
+    """A name that is no actor or place: a family ("the Hassan family", ``kin_noun``), a document
+    ("the Geneva Convention", ``document_noun``), a military operation ("Operation Desert Storm",
+    ``operation_word``)."""
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ in _W["kin_noun"]:
+        return True
+    if len(span) > 1 and span[-1].lower_ in _W["document_noun"] and not any(
+            t.lower_ in _ROLES or t.lemma_.lower() in _ROLES for t in span[:-1]):
+        return True  # "the Geneva Conventions"; not "the Government of National Accord"
+    return len(span) > 1 and span[0].lower_ in _W["operation_word"] and span[1].text[:1].isupper()
+
+
+def _extend_person(span: SpacySpan) -> SpacySpan:
+    """A person's name the model cut short ("Aung San" of "Aung San Suu Kyi"): the capitalised
+    proper nouns right after it, in no entity of their own, are the rest of it."""
+    doc, end = span.doc, span.end
+    start = doc.text.rfind("\n", 0, span.start_char) + 1
+    stop = doc.text.find("\n", span.end_char)
+    words = [w for w in doc.text[start:stop if stop >= 0 else len(doc.text)].split() if w[:1].isalpha()]
+    if len(words) > 2 and sum(w[:1].isupper() for w in words) / len(words) > 0.6:
+        return span  # a headline in title case: every word looks like a name
+    while end < len(doc) and end - span.start < 5 and doc[end].pos_ == "PROPN" and doc[end].is_alpha and \
+            doc[end].text[:1].isupper() and not doc[end].ent_type_ and doc[end].lower_ not in _WEEKDAYS_MONTHS and \
+            doc[end - 1].whitespace_ == " ":
+        end += 1
+    return doc[span.start:end] if end > span.end else span
 
 
 _DASHES = ("-", "--", "—", "–", "―")
@@ -128,11 +163,34 @@ def is_credit(text: str, begin: int, end: int) -> bool:
         if lead[:len(words)] == words and before.lstrip(" (").lower().startswith(label):
             return True
     stripped_after = after.strip()
+    bracket = before.rfind("(")
+    if bracket >= 0 and ")" not in before[bracket:] and stripped_after.startswith(")"):
+        inner = re.sub(r"[^\w\s]", " ", before[bracket + 1:]).lower().split()
+        if any(inner[:len(label.split())] == label.split() for label in _CREDIT_LABELS):
+            return True  # "(Photo: AFP)", "(Photo by X/Agency)"
+    if not lead[:1] == ["by"] or len(text[para_begin:para_end]) > 100 or text[para_begin:para_end].rstrip()[-1:] \
+            in ".!?\"”":
+        pass
+    elif all(w[:1].isupper() or w in ("and", "by", "in", "&") for w in text[para_begin:para_end].split()):
+        return True  # a byline: "By Jane Doe and John Roe"
     if before.rstrip().endswith("(") and stripped_after.startswith(")"):
         rest = stripped_after[1:].strip()
         if not rest.strip(".") or (len(before) < 80 and rest.startswith((*_DASHES, ":"))):
             return True
     return before.rstrip().endswith(_DASHES) and not stripped_after.strip(".)")
+
+
+def _in_credited_name(text: str, ent: SpacySpan) -> bool:
+    """Whether a place begins or ends a longer capitalised name that is a credit ("Source: Chad
+    News Agency", "CAIRO (Libya Observer) -")."""
+    doc, start, end = ent.doc, ent.start, ent.end
+    while end < len(doc) and end - ent.end < 4 and doc[end].text[:1].isupper() and doc[end].is_alpha:
+        end += 1
+    while start > 0 and ent.start - start < 4 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha:
+        start -= 1
+    if (start, end) == (ent.start, ent.end):
+        return False
+    return is_credit(text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
 
 
 def _one_type_per_name(pending: list[tuple[SpacySpan, str]]) -> list[tuple[SpacySpan, str]]:
@@ -187,6 +245,10 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         if ent.label_ not in ("GPE", "LOC", "FAC") and is_credit(text, ent.start_char, ent.end_char) and not (
                 ent.kb_id_ in index.entities and set(index.entities[ent.kb_id_].types) & _PLACES):
             continue  # "Source: Xinhua", "CAIRO (Sputnik) -": who reported it, not who is in it
+        if ent.kb_id_ and ent.label_ in ("GPE", "LOC", "FAC") and (_in_credited_name(text, ent) or (
+                ent.end + 1 < len(doc) and doc[ent.end].text[:1].isupper()
+                and doc[ent.end].lower_ in _W["document_noun"])):
+            continue  # "Source: Freedonia News Agency", "the Paris Agreement": part of another name
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
             kind, _, value = ent.id_.partition(":")
@@ -198,6 +260,8 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         cleaned = _clean(ent)
         if cleaned is None:
             continue
+        if ent.label_ == "PERSON":
+            cleaned = _extend_person(cleaned)
         pending.append((cleaned, ent.label_))
         if ent.label_ == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")

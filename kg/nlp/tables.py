@@ -48,6 +48,9 @@ WORD_SETS = (
     # events: what is captured, whose side a place is named for, what an attack hits, where a place lies
     "materiel_noun", "party_noun", "party_participle", "civil_target", "surround_noun", "admin_noun",
     "iterative", "base_participle", "site_noun", "instrument_typed",
+    # entities: who a description names, which names are no actor
+    "force_qualifier", "ruler_noun", "peacekeeper_noun", "kin_noun", "document_noun", "operation_word",
+    "ruler_qualifier", "branch_noun",
 )
 
 
