@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[\u2018\u2019\u201a\u201b\u2032'`]", "'", text)
+    text = re.sub(r"[‘’‚‛′'`]", "'", text)
     text = re.sub(r"[^\w' ]+", " ", text.lower())
     return re.sub(r"\s+", " ", text).strip()
 
