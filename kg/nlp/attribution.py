@@ -36,6 +36,8 @@ _MEDIA = _R.subclasses("MediaOutlet")
 _RELAYING = _R.words["relaying"]
 _STATES = _R.subclasses("State")
 _SOURCE_NOUNS = _R.words["source_noun"]
+_MEDIA_NOUNS = _R.words["media_noun"]
+_OFFICIAL = _R.words["official_modifier"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
             subjects.reverse()
         for child in subjects:
             if not ctx.token_in_quote(child):
-                if current.lemma_.lower() == "quote":
+                if current.lemma_.lower() in ("quote", "cite"):
                     quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
                     if quoted is not None:
                         return quoted
@@ -82,7 +84,8 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
                         return grandchild
-        if current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp") and current.head is not current:
+        if (current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp") or (current.dep_ == "prep" and current.lower_ == "as")) \
+                and current.head is not current:  # "cited X as saying": through "as"
             passive_ok = current.dep_ != "conj" or any(c.dep_ == "auxpass" for c in current.children)
             current = current.head
         else:
@@ -153,8 +156,16 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
                     body = actor
                     break
         return speaker, body
+    if head.lemma_.lower() in _PERSON_NOUNS and head.tag_ in ("NNS", "NNPS") and head.lower_ != head.lemma_.lower():
+        # "officials said", "Ukrainian officials said": no one person; a demonym names their state
+        state = next((ctx.demonym(t.text) for t in head.children if t.i < head.i and ctx.demonym(t.text)), None)
+        return state, None
     if head.lemma_.lower() in _PERSON_NOUNS:
         return _person_with_role(ctx, head) or _recent(ctx, head, person=True), None
+    if _is_media_phrase(head):
+        outlet = _outlet(ctx, head)
+        if outlet is not None:
+            return outlet, None
     if head.lemma_.lower() in _SOURCE_NOUNS:
         # an unnamed source of a body ("a military source", "a ministry source"): that body
         for child in head.children:
@@ -166,6 +177,59 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
     return None, None
 
+
+
+def _is_media_phrase(head: Token) -> bool:
+    """"state media", "local media", "the official news agency", "Syrian state television"."""
+    if head.lower_ not in _MEDIA_NOUNS and head.lemma_.lower() not in _MEDIA_NOUNS:
+        return False
+    if head.lower_ in ("media", "medium"):
+        return True
+    return any(c.dep_ in ("amod", "compound") and c.lower_ in _OFFICIAL for c in head.children)
+
+
+def _outlet(ctx: Context, head: Token) -> str | None:
+    """The media outlet a phrase like "state media" stands for: one named in it ("state media
+    (SANA)"), else the latest named before that is no credit ("told Reuters", "(AFP)") — of the
+    phrase's state when it names one ("Syrian state media": an outlet of Syria, or with its name)."""
+    state = None
+    for t in head.subtree:
+        if t.i < head.i and (found := ctx.demonym(t.text)) is not None:
+            state = found
+        mention = ctx.mention_at(t)
+        if mention is not None and ctx.types(mention.entity) & _MEDIA and not ctx.token_in_quote(t):
+            return mention.entity  # in brackets or an apposition: "state media (SANA)"
+    for mention in ctx.mentions_before(ctx.offset + head.idx):
+        if not ctx.types(mention.entity) & _MEDIA or ctx.in_quote(mention.span.begin):
+            continue
+        token = ctx.doc.char_span(mention.span.begin - ctx.offset, mention.span.end - ctx.offset,
+                                  alignment_mode="expand")
+        if token is None or any(_is_credit(ctx, t) or t.head.lemma_.lower() in ("verify", "reach", "confirm")
+                                for t in token):
+            continue
+        if state is not None and not _of_state(ctx, mention.entity, state):
+            continue
+        return mention.entity
+    return None
+
+
+def _of_state(ctx: Context, outlet: str, state: str) -> bool:
+    """Whether an outlet belongs to a state, by the curated record or by its name ("Syrian Arab News Agency")."""
+    own = ctx.state_of(outlet)
+    if own is not None:
+        return own == state
+    entity = ctx.curated.get(outlet) or ctx.new.get(outlet)
+    label = (getattr(entity, "label", "") or "").lower()
+    names = {getattr(ctx.curated.get(state), "label", "").lower(),
+             *(d.lower() for d in getattr(ctx.curated.get(state), "demonyms", ()))} - {""}
+    return any(n in label for n in names)
+
+
+def _unnamed_source(ctx: Context, subject: Token) -> bool:
+    """"quoted a military source", "citing sources": an unnamed source that an outlet quotes."""
+    return (subject.lemma_.lower() in _SOURCE_NOUNS and subject.dep_ in ("dobj", "pobj")
+            and subject.head.lemma_.lower() in ("quote", "cite")
+            and not any(ctx.mention_at(t) is not None for t in subject.subtree))
 
 
 def _not_the_phrase(ctx: Context, head: Token) -> set[int]:
@@ -424,6 +488,12 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
             if left is not None:  # subject of the clause the parser hung the verb on
                 subject = left
                 speaker, body = resolve_np(ctx, subject)
+        if claims and _unnamed_source(ctx, subject):
+            # "state media quoted a military source as saying …": who asserts it is the outlet
+            quoter = next((c for c in subject.head.children if c.dep_ == "nsubj"), None)
+            outlet = resolve_np(ctx, quoter)[0] if quoter is not None else None
+            if outlet is not None:
+                speaker, body = outlet, None
         if speaker is None:
             continue
         found = Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=verb,

@@ -242,8 +242,8 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             if _lemma(verb) in _PEOPLE_ONLY and not (_lemma(head) in _PEOPLE or head.ent_type_ == "NORP"):
                 return None  # "lost three tanks", "claimed two attacks"
             return (kind, head) if people else None
-        if verb.dep_ == "conj" and verb.pos_ == "VERB":
-            break  # "… were killed and 100,000 residents have fled": another predicate
+        if verb.dep_ == "conj" and verb.pos_ in ("VERB", "AUX"):
+            break  # "… were killed and 100,000 residents have fled", "… and two are missing": another predicate
         if _lemma(verb) in ("include", "among", "between") or verb.dep_ in ("appos", "conj") \
                 or verb.pos_ == "NOUN":
             verb = verb.head
@@ -261,6 +261,8 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             return None if _either_or(anc) else (kind, head)
         if anc.pos_ == "VERB" and _lemma(anc) not in ("include", "be"):
             break
+        if anc.dep_ == "conj" and anc.pos_ in ("VERB", "AUX"):
+            break  # "… were wounded and two are missing": a predicate of its own
     return None
 
 
