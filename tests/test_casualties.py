@@ -166,3 +166,86 @@ def test_of_two_subjects_the_one_next_to_the_verb_speaks(extractor: Extractor) -
 def test_a_qualifier_is_right_before_the_number_in_its_sentence(extractor: Extractor) -> None:
     ex = run(extractor, "There was no news about the wounded. 9 soldiers died in the raid. Up to 12 people were hurt.")
     assert [(c.count, c.qualifier) for c in ex.casualty_claims] == [(9, None), (12, "up to")]
+
+
+# --- who claims the toll -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Anadolu Agency reported shelling near Tartar on Sunday.\n\nState media said five civilians were killed.",
+     "anadolu-agency"),
+    ("Syrian state media (SANA) said three soldiers were killed in the strike.", "sana"),
+    ("The official news agency WAFA reported the raid. Six people were killed in Gaza, the official news agency "
+     "said.", "wafa"),
+    ("Reuters could not independently verify the report. TASS said the attack was repelled.\n\n"
+     "Four soldiers were killed, local media said.", "tass"),
+])
+def test_state_media_is_the_outlet_the_text_names(extractor: Extractor, text: str, expected: str) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+def test_state_media_of_another_state_is_no_outlet_named_before(extractor: Extractor) -> None:
+    ex = run(extractor, "TASS reported heavy fighting on Sunday.\n\nAzerbaijani state media said four soldiers were "
+                        "killed.")
+    assert claimants(ex) == [(4, "Killed", None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("TASS quoted a military source as saying that four soldiers were killed.", "tass"),
+    ("Xinhua cited security sources as saying 14 people died in the blast.", "xinhua"),
+    ("Anadolu Agency quoted sources in the local police as saying nine people were wounded.", "anadolu-agency"),
+    # a named body quoted is the claimant
+    ("Xinhua quoted Azerbaijan's Defence Ministry as saying 15 soldiers were killed.",
+     "ministry-of-defence-of-azerbaijan"),
+])
+def test_an_outlet_quoting_an_unnamed_source_claims_the_toll(extractor: Extractor, text: str, expected: str) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Azerbaijani officials said at least 12 soldiers died in the attack.", "azerbaijan"),
+    ("Armenian officials told reporters that three civilians were wounded in Goris.", "armenia"),
+    ("Lena Kovac visited the site in the morning. Officials said nine people were killed.", None),
+])
+def test_officials_are_no_one_person(extractor: Extractor, text: str, expected: str | None) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Three soldiers were killed, five were wounded and two are missing.", [(3, "Killed"), (5, "Wounded")]),
+    ("Four people died, 11 were injured and six remain missing after the landslide.", [(4, "Killed"), (11, "Wounded")]),
+    ("Nine people were wounded and 200 are displaced.", [(9, "Wounded")]),
+])
+def test_missing_and_displaced_are_no_casualty_kind(extractor: Extractor, text: str,
+                                                    expected: list[tuple[int, str]]) -> None:
+    assert counts(run(extractor, text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Azerbaijan's Defence Ministry gave the toll in a statement:\n\n- three soldiers killed in Tartar\n\n"
+    "- five soldiers wounded in Fuzuli",
+    "According to Azerbaijan's Defence Ministry, the losses were as follows:\n• three soldiers killed\n• five injured",
+    "Azerbaijan's Defence Ministry said in a statement:\nThree soldiers were killed in Tartar.\nFive others were "
+    "wounded.",
+])
+def test_the_lines_of_a_list_are_claimed_by_who_introduces_it(extractor: Extractor, text: str) -> None:
+    assert claimants(run(extractor, text)) == [(3, "Killed", "ministry-of-defence-of-azerbaijan"),
+                                               (5, "Wounded", "ministry-of-defence-of-azerbaijan")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Three people were killed in the strike. Five more were wounded, Azerbaijan's Defence Ministry said.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("Three soldiers died in the ambush. Five others were injured, according to Azerbaijan's Defence Ministry.",
+     "ministry-of-defence-of-azerbaijan"),
+    # the source the next sentence names first reports something else; another paragraph
+    ("Three people were killed in the strike. Azerbaijan's Defence Ministry said that five were wounded.", None),
+    ("Three people were killed in the strike.\n\nFive more were wounded, Azerbaijan's Defence Ministry said.", None),
+])
+def test_a_source_named_at_the_end_of_the_next_sentence(extractor: Extractor, text: str, expected: str | None) -> None:
+    assert claimants(run(extractor, text))[0] == (3, "Killed", expected)
+
+
+def test_the_role_a_person_was_named_with_told_an_agency(extractor: Extractor) -> None:
+    ex = run(extractor, "Drones hit Goris overnight. The town's mayor, Lena Kovac, said a school was damaged.\n\n"
+                        "Four people were wounded, the mayor told Reuters.")
+    assert claimants(ex) == [(4, "Wounded", "lena-kovac")]

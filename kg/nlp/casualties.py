@@ -27,7 +27,7 @@ from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import CasualtyClaim, Statement
-from kg.nlp.attribution import attribute, resolve_np
+from kg.nlp.attribution import according_to, attribute, resolve_np
 from kg.nlp.discourse import Context
 from kg.nlp.events import is_background
 from kg.nlp.tables import rules
@@ -441,6 +441,64 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
     return None
 
 
+def _list_intro(ctx: Context, index: int) -> int | None:
+    """The sentence ending with a colon that introduces the list a line belongs to ("The ministry
+    gave the toll:" and then one line each: "- three soldiers killed in …"), when the lines between
+    are short list lines with no source of their own."""
+    sent = ctx.sents[index]
+    for _ in range(8):
+        j = _previous(ctx, index)
+        if j < 0:
+            return None
+        prev = ctx.sents[j]
+        if "\n" not in ctx.text[prev.start_char + len(prev.text.rstrip()):sent.start_char] and prev.text.strip() \
+                not in ("-", "•", "*", "–"):
+            return None  # not a line of its own
+        if prev.text.rstrip().endswith(":"):
+            return j
+        if len(prev) > 30 or _own_source(ctx, prev):
+            return None
+        index, sent = j, prev
+    return None
+
+
+def _list_speaker(ctx: Context, index: int) -> str | None:
+    """Who introduces the list a line belongs to: the speaker, or the subject, of the colon sentence."""
+    j = _list_intro(ctx, index)
+    if j is None:
+        return None
+    prev = ctx.sents[j]
+    attribution = attribute(ctx, list(prev), focus=ctx.offset + prev.end_char, claims=True)
+    if attribution is not None:
+        return attribution.speaker
+    subject = next((c for c in prev.root.children if c.dep_ == "nsubj"), None)
+    return resolve_np(ctx, subject)[0] if subject is not None else None
+
+
+def _speaker_after(ctx: Context, index: int) -> str | None:
+    """The source the next sentence of the paragraph names at its end ("Twelve people were killed.
+    Thirty more were wounded, the ministry said."; "…, according to the ministry."): what the
+    paragraph reports is that source's."""
+    sent = ctx.sents[index]
+    j = index + 1
+    while j < len(ctx.sents) and not ctx.sents[j].text.strip():
+        j += 1
+    if j >= len(ctx.sents):
+        return None
+    nxt = ctx.sents[j]
+    if "\n" in ctx.text[sent.start_char + len(sent.text.rstrip()):nxt.start_char] or _is_headline(ctx, nxt):
+        return None
+    attribution = attribute(ctx, list(nxt), focus=ctx.offset + nxt.start_char, claims=True)
+    if attribution is None:
+        return None
+    if attribution.verb is None:
+        pobj = according_to(ctx, list(nxt))
+        trailing = pobj is not None and pobj.i > nxt.start + len(nxt) // 2
+    else:
+        trailing = any(c.dep_ in ("ccomp", "parataxis") and c.i < attribution.verb.i for c in attribution.verb.children)
+    return attribution.speaker if trailing else None
+
+
 def _quote_speaker(ctx: Context, char: int, statements: Sequence[Statement]) -> str | None:
     """The speaker of the quotation around ``char`` (absolute offset), as the statements layer found it."""
     quote = next((q for q in ctx.quotes if q.begin <= char < q.end), None)
@@ -461,7 +519,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
     headline_claims: list[CasualtyClaim] = []
     last_report: tuple[int, str] | None = None  # (sentence index, claimant) of the last sentence with claims
     for index, sent in enumerate(ctx.sents):
-        headline = _is_headline(ctx, sent)
+        headline = _is_headline(ctx, sent) and _list_intro(ctx, index) is None  # list lines are no headlines
         background = is_background(sent.text, year)
         found: list[tuple[Token, int, str, Token]] = []
         lows = {_range_low(t).i: t for t in sent if t.like_num and _range_low(t) is not None}  # type: ignore[union-attr]
@@ -497,9 +555,11 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             claimant = _headline_credit(ctx, sent)
         inherited = False
         if claimant is None and not headline and not _own_source(ctx, sent):
-            claimant = _speaker_before(ctx, index, statements)
+            claimant = _speaker_before(ctx, index, statements) or _list_speaker(ctx, index)
             if claimant is None and last_report is not None and last_report[0] == _previous(ctx, index):
                 claimant = last_report[1]  # the casualty report goes on in the next paragraph
+            if claimant is None:
+                claimant = _speaker_after(ctx, index)
             inherited = claimant is not None
         if claimant is not None and not headline:
             last_report = (index, claimant)
