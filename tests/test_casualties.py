@@ -249,3 +249,16 @@ def test_the_role_a_person_was_named_with_told_an_agency(extractor: Extractor) -
     ex = run(extractor, "Drones hit Goris overnight. The town's mayor, Lena Kovac, said a school was damaged.\n\n"
                         "Four people were wounded, the mayor told Reuters.")
     assert claimants(ex) == [(4, "Wounded", "lena-kovac")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Lena Kovac, the mayor, visited the site on Sunday. An official said nine people were killed.", None),
+    ("Lena Kovac, the mayor, visited the site on Sunday. A police spokesman said nine people were wounded.", None),
+    ("Lena Kovac, a doctor, described chaos in the wards of Azerbaijan's Defence Ministry hospital. "
+     "An official of Azerbaijan's Defence Ministry told reporters that nine soldiers were killed.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("Another commander said nine soldiers were killed after Lena Kovac left Goris.", None),
+])
+def test_an_unnamed_official_is_not_the_person_named_before(extractor: Extractor, text: str,
+                                                            expected: str | None) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]

@@ -146,7 +146,10 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         best = candidates[0][2]
         speaker = ctx.as_actor(best) or best
         if head.lemma_.lower() in _PERSON_NOUNS and not ctx.is_person(speaker) and ctx.mention_at(head) is None:
-            # "the head of the regional administration": the person the text gave that role, else the body
+            # "the head of the regional administration": the person the text gave that role, else the body;
+            # "a ministry official" is someone not named: the body
+            if _indefinite(head):
+                return speaker, None
             return _person_with_role(ctx, head, body=speaker) or speaker, speaker
         body = None
         if ctx.is_person(speaker):
@@ -161,6 +164,8 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         state = next((ctx.demonym(t.text) for t in head.children if t.i < head.i and ctx.demonym(t.text)), None)
         return state, None
     if head.lemma_.lower() in _PERSON_NOUNS:
+        if _indefinite(head):
+            return None, None  # "an official said", "a spokesman said": no one named before
         return _person_with_role(ctx, head) or _recent(ctx, head, person=True), None
     if _is_media_phrase(head):
         outlet = _outlet(ctx, head)
@@ -177,6 +182,11 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
     return None, None
 
+
+
+def _indefinite(head: Token) -> bool:
+    """"an official", "a spokesman", "another commander": a role that names no one the text named."""
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in head.children)
 
 
 def _is_media_phrase(head: Token) -> bool:
