@@ -262,3 +262,32 @@ def test_the_role_a_person_was_named_with_told_an_agency(extractor: Extractor) -
 def test_an_unnamed_official_is_not_the_person_named_before(extractor: Extractor, text: str,
                                                             expected: str | None) -> None:
     assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Azerbaijan's Defence Ministry put the death toll at 27.",
+    "Azerbaijan's Defence Ministry raised the toll to 27 on Monday.",
+    "Azerbaijan's Defence Ministry counted 27 dead after the shelling.",
+    "Azerbaijan's Defence Ministry's latest toll showed 27 soldiers killed.",
+])
+def test_who_gives_the_toll(extractor: Extractor, text: str) -> None:
+    assert claimants(run(extractor, text)) == [(27, "Killed", "ministry-of-defence-of-azerbaijan")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The United Nations said 27 people had been killed, citing Azerbaijan's Defence Ministry.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("Citing Azerbaijan's Defence Ministry, TASS reported that 27 soldiers died.", "ministry-of-defence-of-azerbaijan"),
+    ("TASS reported that 27 soldiers died, citing figures from Azerbaijan's Defence Ministry.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("The United Nations said 27 people had been killed, citing local sources.", "united-nations"),
+])
+def test_the_source_a_reporter_cites(extractor: Extractor, text: str, expected: str) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+def test_a_hospital_receiving_the_dead_is_no_claimant(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan's Defence Ministry said the shelling went on all night. "
+                        "Barda Central Hospital received three dead and seven injured.")
+    assert claimants(ex) == [(3, "Killed", "ministry-of-defence-of-azerbaijan"),
+                             (7, "Wounded", "ministry-of-defence-of-azerbaijan")]

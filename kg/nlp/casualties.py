@@ -54,6 +54,7 @@ _PEOPLE = _W["people_noun"] | _MILITARY | _CIVILIAN
 _QUALIFIERS = tuple(sorted(_W["count_qualifier"], key=lambda q: (-len(q), q)))
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
 _SPEECH = _W["speech"]
+_TOLL_VERBS = _W["toll_verb"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -441,6 +442,40 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
     return None
 
 
+def _cited(ctx: Context, sent: SpacySpan) -> str | None:
+    """The source a reporter cites for what it says ("X said 27 were killed, citing the ministry";
+    "…, citing figures from the ministry"): who the number comes from; not an unnamed source."""
+    for t in sent:
+        if t.lower_ != "citing" or ctx.token_in_quote(t):
+            continue
+        obj = next((c for c in t.children if c.dep_ in ("dobj", "pobj", "nsubj")), None)
+        if obj is None and t.i + 1 < sent.end:
+            obj = t.nbor(1)
+        if obj is not None:
+            return resolve_np(ctx, obj)[0]
+    return None
+
+
+def _toll_giver(ctx: Context, number: Token) -> str | None:
+    """Who gives the toll by the clause's verb ("X put the death toll at 27", "X raised the toll to
+    30", "X counted 27 dead", "hospital X received three dead"), or whose toll it is ("X's latest toll
+    showed 27 killed"): the subject, or the toll's possessor, of the first verb above the number."""
+    for anc in list(number.ancestors)[:5]:
+        if anc.pos_ not in ("VERB", "AUX"):
+            continue
+        if _lemma(anc) not in _TOLL_VERBS:
+            return None
+        subject = next((c for c in anc.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.i > number.i or ctx.token_in_quote(subject):
+            return None
+        if _lemma(subject) in _TOLL_NOUNS or _casualty_word(subject):  # "the ministry's toll showed …"
+            subject = next((c for c in subject.children if c.dep_ == "poss"), None)
+            if subject is None:
+                return None
+        return resolve_np(ctx, subject)[0]
+    return None
+
+
 def _list_intro(ctx: Context, index: int) -> int | None:
     """The sentence ending with a colon that introduces the list a line belongs to ("The ministry
     gave the toll:" and then one line each: "- three soldiers killed in …"), when the lines between
@@ -550,7 +585,9 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             continue
         found.sort(key=lambda f: f[0].i)
         attribution = attribute(ctx, list(sent), focus=ctx.offset + found[0][0].idx, claims=True)
-        claimant = attribution.speaker if attribution else None
+        claimant = _cited(ctx, sent) or (attribution.speaker if attribution else None)
+        if claimant is None:
+            claimant = _toll_giver(ctx, found[0][0])
         if claimant is None and headline:
             claimant = _headline_credit(ctx, sent)
         inherited = False
@@ -569,7 +606,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             if ctx.token_in_quote(token):
                 by = _quote_speaker(ctx, ctx.offset + token.idx, statements) or claimant
             side = _side(ctx, counted_word, sent)
-            if side is None and by and attribution and attribution.verb is not None and by == claimant and \
+            if side is None and by and attribution and attribution.verb is not None and by == attribution.speaker and \
                     _lemma(attribution.verb) in ("report", "record"):
                 side = ctx.state_of(by) or (by if "State" in ctx.types(by) else None)
             claim = CasualtyClaim(
