@@ -291,3 +291,17 @@ def test_a_hospital_receiving_the_dead_is_no_claimant(extractor: Extractor) -> N
                         "Barda Central Hospital received three dead and seven injured.")
     assert claimants(ex) == [(3, "Killed", "ministry-of-defence-of-azerbaijan"),
                              (7, "Wounded", "ministry-of-defence-of-azerbaijan")]
+
+
+def test_a_list_is_claimed_by_the_source_named_after_it(extractor: Extractor) -> None:
+    ex = run(extractor, "The shelling hit three towns:\nTartar, where three people were killed;\n"
+                        "Barda, where five were wounded.\nAzerbaijan's Defence Ministry said in a statement that the "
+                        "toll could rise.")
+    assert claimants(ex) == [(3, "Killed", "ministry-of-defence-of-azerbaijan"),
+                             (5, "Wounded", "ministry-of-defence-of-azerbaijan")]
+
+
+def test_who_attacks_the_places_a_list_gives_is_no_claimant(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijani forces shelled three towns:\n- Goris, where three people were killed\n"
+                        "- Kapan, where five were wounded")
+    assert claimants(ex) == [(3, "Killed", None), (5, "Wounded", None)]

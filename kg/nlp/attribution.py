@@ -125,7 +125,7 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
     candidates: list[tuple[float, int, str]] = []
     skipped = _not_the_phrase(ctx, head)
     for token in head.subtree:
-        if ctx.token_in_quote(token) or token.i in skipped or _is_credit(ctx, token):
+        if ctx.token_in_quote(token) or token.i in skipped or _is_credit(ctx, token) or _runs_it(ctx, token, head):
             continue
         mention = ctx.mention_at(token)
         if mention is None or not ctx.as_actor(mention.entity):
@@ -182,6 +182,16 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
     return None, None
 
+
+
+def _runs_it(ctx: Context, token: Token, head: Token) -> bool:
+    """The X of "the X-run health ministry", "X-controlled media": who runs the body, not the body."""
+    doc = ctx.doc
+    j = token.i + 1
+    while j < head.i and ctx.mention_at(doc[j]) is not None and ctx.mention_at(doc[j]) == ctx.mention_at(token):
+        j += 1
+    return (j + 1 < head.i and doc[j].text == "-" and doc[j + 1].tag_ in ("VBN", "VBD")
+            and ctx.mention_at(head) is None and head.pos_ == "NOUN")
 
 
 def _indefinite(head: Token) -> bool:

@@ -55,6 +55,7 @@ _QUALIFIERS = tuple(sorted(_W["count_qualifier"], key=lambda q: (-len(q), q)))
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
 _SPEECH = _W["speech"]
 _TOLL_VERBS = _W["toll_verb"]
+_STATEMENT_NOUNS = _W["statement_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -507,7 +508,24 @@ def _list_speaker(ctx: Context, index: int) -> str | None:
     if attribution is not None:
         return attribution.speaker
     subject = next((c for c in prev.root.children if c.dep_ == "nsubj"), None)
-    return resolve_np(ctx, subject)[0] if subject is not None else None
+    gives = _lemma(prev.root) in _TOLL_VERBS or any(_lemma(t) in _STATEMENT_NOUNS | _TOLL_NOUNS for t in prev)
+    speaker = resolve_np(ctx, subject)[0] if subject is not None and gives else None  # not "X attacked three towns:"
+    if speaker is not None:
+        return speaker
+    # the source named right after the list ("…:\n- three killed in A\n- five in B\nX said in a statement.")
+    k = index
+    while k + 1 < len(ctx.sents) and k - index < 12:
+        nxt = ctx.sents[k + 1]
+        if not nxt.text.strip() or nxt.text.strip() in ("-", "•", "*", "–"):
+            k += 1
+            continue
+        if _own_source(ctx, nxt):
+            found = attribute(ctx, list(nxt), focus=ctx.offset + nxt.start_char, claims=True)
+            return found.speaker if found is not None else None
+        if len(nxt) > 30 or "\n" not in ctx.text[ctx.sents[k].start_char:nxt.start_char]:
+            return None
+        k += 1
+    return None
 
 
 def _speaker_after(ctx: Context, index: int) -> str | None:
