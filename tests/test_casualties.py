@@ -305,3 +305,14 @@ def test_who_attacks_the_places_a_list_gives_is_no_claimant(extractor: Extractor
     ex = run(extractor, "Azerbaijani forces shelled three towns:\n- Goris, where three people were killed\n"
                         "- Kapan, where five were wounded")
     assert claimants(ex) == [(3, "Killed", None), (5, "Wounded", None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hezbollah claimed the attack on Sunday. The group said three of its fighters were killed.", "hezbollah"),
+    ("Médecins Sans Frontières runs the clinic in Barda. The medical charity said 14 patients were wounded.", "msf"),
+    ("The Rapid Support Forces attacked Goris. The paramilitary said 20 of its fighters were killed.",
+     "rapid-support-forces"),
+    ("Hezbollah fired rockets at dawn. A group of residents said five people were killed.", None),
+])
+def test_the_group_is_the_body_named_last(extractor: Extractor, text: str, expected: str | None) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]

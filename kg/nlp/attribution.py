@@ -38,6 +38,7 @@ _STATES = _R.subclasses("State")
 _SOURCE_NOUNS = _R.words["source_noun"]
 _MEDIA_NOUNS = _R.words["media_noun"]
 _OFFICIAL = _R.words["official_modifier"]
+_ORG_NOUNS = _R.words["org_noun"]
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,28 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
                         or _recent(ctx, child, person=False, noun=noun)), None
     if head.lemma_.lower() in _BODY_NOUNS:
         return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
+    if (head.lower_ in _ORG_NOUNS or head.lemma_.lower() in _ORG_NOUNS) and not _indefinite(head):
+        return _last_body(ctx, head), None
     return None, None
+
+
+def _last_body(ctx: Context, token: Token) -> str | None:
+    """What "the group", "the monitor" stands for: the body named last before it that is no state,
+    person, place or media outlet; the subject of the sentence before first."""
+    def body(iri: str | None) -> bool:
+        return iri is not None and not ctx.is_person(iri) and not ctx.types(iri) & (_STATES | _MEDIA)
+
+    previous = _previous_subject(ctx, token)
+    if body(previous):
+        return previous
+    for mention in ctx.mentions_before(ctx.offset + token.idx):
+        if ctx.in_quote(mention.span.begin):
+            continue
+        actor = ctx.as_actor(mention.entity)
+        if actor is None or actor != mention.entity or not body(actor):
+            continue
+        return actor
+    return None
 
 
 
