@@ -12,7 +12,9 @@ of wounded reached 15", "the toll was four soldiers"), or counts the people of "
 (no kind says which), "neutralised". The population comes from the counted noun, the side from
 a demonym or named force in the phrase ("Karabakh separatist troops") or from the subject of
 "lose", else the claimant's own side when it reports its own losses, and the claimant from the
-sentence's speech verb — inside a quotation, the quotation's speaker. Headlines repeat the
+sentence's speech verb — inside a quotation, the quotation's speaker — or the source it cites, or
+who gives the toll ("X put the toll at 27"), else from the paragraph: the sentence before that
+reports, the source at the end of the next sentence, who introduces a list. Headlines repeat the
 story's numbers: a headline's number is a claim only when the body does not give it. History
 ("a war that killed 30,000 in the 1990s") is kept, flagged ``ckg:isBackground``.
 """
