@@ -53,6 +53,8 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     # number words
     ("Two dozen people died in the blast and a dozen were hurt.", [(12, "Wounded"), (24, "Killed")]),
     ("A total of 31 people were killed in the two raids.", [(31, "Killed")]),
+    ("Two hundred people were killed in the massacre.", [(200, "Killed")]),
+    ("Some 35 thousand people have been killed since the war began.", [(35000, "Killed")]),
     # a cumulative toll is the number it reaches, not its increase
     ("The toll rose by six to 48 on Monday.", [(48, "Killed")]),
     # one person, by an indefinite noun

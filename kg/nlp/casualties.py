@@ -76,6 +76,8 @@ def parse_number(token: Token) -> int | None:
         if token.i == 0 or doc[token.i - 1].lower_ not in ("a", "one"):
             return None  # "two dozen" is counted by its "two"
         value = 12
+    elif text in _SCALES and token.i > 0 and doc[token.i - 1].like_num:
+        return None  # the "hundred" of "two hundred": counted with its number
     elif re.fullmatch(r"\d+(\.\d+)?", text):
         value = float(text)
     elif text in _WORDS:
