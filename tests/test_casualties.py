@@ -59,6 +59,10 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     ("The toll rose by six to 48 on Monday.", [(48, "Killed")]),
     # one person, by an indefinite noun
     ("A shepherd died when his flock crossed the minefield.", [(1, "Killed")]),
+    # people joined to it, one each
+    ("A woman and child had been killed in the shelling.", [(2, "Killed")]),
+    ("A soldier, a policeman and a civilian were wounded.", [(3, "Wounded")]),
+    ("A woman died and a child was wounded.", [(1, "Killed"), (1, "Wounded")]),
 ])
 def test_numbers_that_count_casualties(extractor: Extractor, text: str, expected: list[tuple[int, str]]) -> None:
     assert counts(run(extractor, text)) == expected

@@ -293,6 +293,22 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
     return kind, noun
 
 
+def _one_more(noun: Token) -> list[Token]:
+    """The other people of "a woman and (a) child were killed", one each: singular people nouns
+    joined to the first, with no number, no possessor ("his son") and no article but "a"."""
+    out = []
+    for conj in noun.children:
+        listed = conj.dep_ == "appos" and any(c.dep_ == "conj" for c in conj.children)  # "a, b and c" misparsed
+        if (conj.dep_ != "conj" and not listed) or _lemma(conj) not in _PEOPLE or conj.tag_ != "NN":
+            continue
+        if any(c.like_num or c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ not in ("a", "an"))
+               for c in conj.children):
+            continue
+        out.append(conj)
+        out.extend(_one_more(conj))
+    return out
+
+
 def _already_counted(number: Token, counted: Token) -> bool:
     """"the two civilians killed were …", "the 23 soldiers who died", "wounded nine, three of them
     seriously": people counted before."""
@@ -602,7 +618,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
                 continue
             judged = _singular(token)
             if judged is not None:
-                found.append((token, 1, judged[0], judged[1]))
+                found.append((token, 1 + len(_one_more(token)), judged[0], judged[1]))
         if not found:
             continue
         found.sort(key=lambda f: f[0].i)
