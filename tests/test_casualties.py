@@ -322,3 +322,12 @@ def test_who_attacks_the_places_a_list_gives_is_no_claimant(extractor: Extractor
 ])
 def test_the_group_is_the_body_named_last(extractor: Extractor, text: str, expected: str | None) -> None:
     assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "A TASS tally shows at least 27 soldiers were killed.",
+    "TASS's count based on official figures shows 27 people have died.",
+    "Twenty-seven people have been killed, according to a TASS tally.",
+])
+def test_whose_tally_it_is(extractor: Extractor, text: str) -> None:
+    assert claimants(run(extractor, text)) == [(27, "Killed", "tass")]

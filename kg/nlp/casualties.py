@@ -481,18 +481,20 @@ def _toll_giver(ctx: Context, number: Token) -> str | None:
     """Who gives the toll by the clause's verb ("X put the death toll at 27", "X raised the toll to
     30", "X counted 27 dead", "hospital X received three dead"), or whose toll it is ("X's latest toll
     showed 27 killed"): the subject, or the toll's possessor, of the first verb above the number."""
-    for anc in list(number.ancestors)[:5]:
+    for anc in list(number.ancestors)[:6]:
         if anc.pos_ not in ("VERB", "AUX"):
             continue
+        if _verb_kind(anc) and anc.dep_ == "ccomp":
+            continue  # "a Reuters tally shows 12 people were killed": the verb the killing is said by
         if _lemma(anc) not in _TOLL_VERBS:
             return None
         subject = next((c for c in anc.children if c.dep_ == "nsubj"), None)
         if subject is None or subject.i > number.i or ctx.token_in_quote(subject):
             return None
-        if _lemma(subject) in _TOLL_NOUNS or _casualty_word(subject):  # "the ministry's toll showed …"
-            subject = next((c for c in subject.children if c.dep_ == "poss"), None)
-            if subject is None:
-                return None
+        if _lemma(subject) in _TOLL_NOUNS or _casualty_word(subject):
+            # "the ministry's toll showed …", "a Reuters tally shows …": whose toll it is
+            named = [t for t in subject.subtree if t.i < subject.i and ctx.mention_at(t) is not None]
+            return resolve_np(ctx, subject)[0] if named else None
         return resolve_np(ctx, subject)[0]
     return None
 
