@@ -331,3 +331,16 @@ def test_the_group_is_the_body_named_last(extractor: Extractor, text: str, expec
 ])
 def test_whose_tally_it_is(extractor: Extractor, text: str) -> None:
     assert claimants(run(extractor, text)) == [(27, "Killed", "tass")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Azerbaijan said it killed 200 Armenian soldiers, while Armenia said 30 Azerbaijani troops died.",
+     [(30, "Killed", "armenia"), (200, "Killed", "azerbaijan")]),
+    ("Armenia said 40 people were killed, but Azerbaijan said it had lost 12 soldiers.",
+     [(12, "Killed", "azerbaijan"), (40, "Killed", "armenia")]),
+    ("Lena Kovac said two people were killed, adding that 15 were wounded.",
+     [(2, "Killed", "lena-kovac"), (15, "Wounded", "lena-kovac")]),
+])
+def test_each_number_by_the_speech_verb_that_reports_it(extractor: Extractor, text: str,
+                                                         expected: list[tuple[int, str, str]]) -> None:
+    assert claimants(run(extractor, text)) == expected

@@ -29,7 +29,7 @@ from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import CasualtyClaim, Statement
-from kg.nlp.attribution import according_to, attribute, resolve_np
+from kg.nlp.attribution import Attribution, according_to, attribute, resolve_np
 from kg.nlp.discourse import Context
 from kg.nlp.events import is_background
 from kg.nlp.tables import rules
@@ -463,6 +463,17 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
     return None
 
 
+def _governing(ctx: Context, number: Token) -> Attribution | None:
+    """The attribution of the speech verb the number's clause is reported by ("X said …, while Y
+    said 30 troops died": Y), when a sentence has several."""
+    for anc in list(number.ancestors)[:8]:
+        if anc.pos_ == "VERB" and _lemma(anc) in _SPEECH and not ctx.token_in_quote(anc):
+            found = attribute(ctx, [anc], focus=ctx.offset + number.idx, claims=True)
+            if found is not None and found.verb is not None:
+                return found
+    return None
+
+
 def _cited(ctx: Context, sent: SpacySpan) -> str | None:
     """The source a reporter cites for what it says ("X said 27 were killed, citing the ministry";
     "…, citing figures from the ministry"): who the number comes from; not an unnamed source."""
@@ -641,13 +652,19 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         if claimant is not None and not headline:
             last_report = (index, claimant)
         evidence = ctx.sentence_span(sent, text)
+        several = attribution is not None and attribution.verb is not None and claimant == attribution.speaker \
+            and sum(1 for t in sent if t.pos_ == "VERB" and _lemma(t) in _SPEECH and not ctx.token_in_quote(t)) > 1
         for token, count, kind, counted_word in found:
             by = claimant
+            own = _governing(ctx, token) if several else None  # "X said …, while Y said 30 died": Y's
+            if own is not None:
+                by = own.speaker
             if ctx.token_in_quote(token):
                 by = _quote_speaker(ctx, ctx.offset + token.idx, statements) or claimant
             side = _side(ctx, counted_word, sent)
-            if side is None and by and attribution and attribution.verb is not None and by == attribution.speaker and \
-                    _lemma(attribution.verb) in ("report", "record"):
+            said = own or attribution
+            if side is None and by and said and said.verb is not None and by == said.speaker and \
+                    _lemma(said.verb) in ("report", "record"):
                 side = ctx.state_of(by) or (by if "State" in ctx.types(by) else None)
             claim = CasualtyClaim(
                 iri=iris.node("claim", doc_id, ctx.offset + token.idx, count, kind),
