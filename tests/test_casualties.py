@@ -344,3 +344,13 @@ def test_whose_tally_it_is(extractor: Extractor, text: str) -> None:
 def test_each_number_by_the_speech_verb_that_reports_it(extractor: Extractor, text: str,
                                                          expected: list[tuple[int, str, str]]) -> None:
     assert claimants(run(extractor, text)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Azerbaijan's Defence Ministry's death toll rose to 27 on Monday.", "ministry-of-defence-of-azerbaijan"),
+    ("Figures from Azerbaijan's Defence Ministry show 27 soldiers were killed.", "ministry-of-defence-of-azerbaijan"),
+    ("The toll in Armenia rose to 27.", None),  # a place
+    ("Armenia's toll rose to 27.", None),  # a state's toll counts its dead
+])
+def test_whose_toll_rises(extractor: Extractor, text: str, expected: str | None) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]

@@ -58,6 +58,7 @@ _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
 _SPEECH = _W["speech"]
 _TOLL_VERBS = _W["toll_verb"]
 _STATEMENT_NOUNS = _W["statement_noun"]
+_STATES = rules().subclasses("State")
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -474,6 +475,20 @@ def _governing(ctx: Context, number: Token) -> Attribution | None:
     return None
 
 
+def _whose_toll(ctx: Context, toll: Token) -> str | None:
+    """Whose a toll is: its possessor or a name before it ("the ministry's toll", "a Reuters tally"),
+    or "from"/"by" a body ("figures from the ministry"); not a place ("the toll in X") nor a state
+    ("X's toll" counts X's dead)."""
+    heads = [c for c in toll.children if c.dep_ in ("poss", "compound", "nmod") and c.i < toll.i]
+    heads += [o for c in toll.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+              for o in c.children if o.dep_ == "pobj"]
+    for head in heads:
+        actor = resolve_np(ctx, head)[0]
+        if actor is not None and not ctx.types(actor) & _STATES:
+            return actor
+    return None
+
+
 def _cited(ctx: Context, sent: SpacySpan) -> str | None:
     """The source a reporter cites for what it says ("X said 27 were killed, citing the ministry";
     "…, citing figures from the ministry"): who the number comes from; not an unnamed source."""
@@ -497,15 +512,14 @@ def _toll_giver(ctx: Context, number: Token) -> str | None:
             continue
         if _verb_kind(anc) and anc.dep_ == "ccomp":
             continue  # "a Reuters tally shows 12 people were killed": the verb the killing is said by
-        if _lemma(anc) not in _TOLL_VERBS:
-            return None
         subject = next((c for c in anc.children if c.dep_ == "nsubj"), None)
         if subject is None or subject.i > number.i or ctx.token_in_quote(subject):
             return None
         if _lemma(subject) in _TOLL_NOUNS or _casualty_word(subject):
-            # "the ministry's toll showed …", "a Reuters tally shows …": whose toll it is
-            named = [t for t in subject.subtree if t.i < subject.i and ctx.mention_at(t) is not None]
-            return resolve_np(ctx, subject)[0] if named else None
+            # "the ministry's toll rose to 27", "a Reuters tally shows …", "figures from X show": whose toll
+            return _whose_toll(ctx, subject)
+        if _lemma(anc) not in _TOLL_VERBS:
+            return None
         return resolve_np(ctx, subject)[0]
     return None
 
