@@ -211,6 +211,11 @@ def test_an_outlet_quoting_an_unnamed_source_claims_the_toll(extractor: Extracto
     ("Azerbaijani officials said at least 12 soldiers died in the attack.", "azerbaijan"),
     ("Armenian officials told reporters that three civilians were wounded in Goris.", "armenia"),
     ("Lena Kovac visited the site in the morning. Officials said nine people were killed.", None),
+    # officials of a kind: the body of that kind named before
+    ("Azerbaijan's Defence Ministry reported shelling. Defence officials said nine soldiers were killed.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("Azerbaijan's Defence Ministry reported shelling. Azerbaijani defence officials said nine soldiers were "
+     "killed.", "ministry-of-defence-of-azerbaijan"),
 ])
 def test_officials_are_no_one_person(extractor: Extractor, text: str, expected: str | None) -> None:
     assert [c[2] for c in claimants(run(extractor, text))] == [expected]

@@ -161,7 +161,15 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
                     break
         return speaker, body
     if head.lemma_.lower() in _PERSON_NOUNS and head.tag_ in ("NNS", "NNPS") and head.lower_ != head.lemma_.lower():
-        # "officials said", "Ukrainian officials said": no one person; a demonym names their state
+        # "officials said", "Ukrainian officials said": no one person; "health officials", "military
+        # officials": the body of that kind named before; else a demonym names their state
+        for t in head.children:
+            if t.dep_ not in ("amod", "compound") or t.i > head.i or ctx.demonym(t.text):
+                continue
+            word = t.lemma_.lower()
+            body = _recent(ctx, t, person=False, noun=word) if word in _BODY_NOUNS else _named_with(ctx, t, word)
+            if body is not None:
+                return body, None
         state = next((ctx.demonym(t.text) for t in head.children if t.i < head.i and ctx.demonym(t.text)), None)
         return state, None
     if head.lemma_.lower() in _PERSON_NOUNS:
@@ -214,6 +222,21 @@ def _runs_it(ctx: Context, token: Token, head: Token) -> bool:
         j += 1
     return (j + 1 < head.i and doc[j].text == "-" and doc[j + 1].tag_ in ("VBN", "VBD")
             and ctx.mention_at(head) is None and head.pos_ == "NOUN")
+
+
+def _named_with(ctx: Context, token: Token, word: str) -> str | None:
+    """The latest body named before ``token`` whose name has ``word`` ("health" officials: the Health Ministry)."""
+    for mention in ctx.mentions_before(ctx.offset + token.idx):
+        actor = ctx.as_actor(mention.entity)
+        if actor and not ctx.is_person(actor) and not ctx.types(actor) & _STATES and len(word) > 3 \
+                and word in _label_words(ctx, actor):
+            return actor
+    return None
+
+
+def _label_words(ctx: Context, iri: str) -> set[str]:
+    label = (ctx.curated[iri].label if iri in ctx.curated else ctx.new[iri].label if iri in ctx.new else "")
+    return set(label.lower().split())
 
 
 def _indefinite(head: Token) -> bool:
