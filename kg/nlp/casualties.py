@@ -676,9 +676,8 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             if ctx.token_in_quote(token):
                 by = _quote_speaker(ctx, ctx.offset + token.idx, statements) or claimant
             side = _side(ctx, counted_word, sent)
-            said = own or attribution
-            if side is None and by and said and said.verb is not None and by == said.speaker and \
-                    _lemma(said.verb) in ("report", "record"):
+            if side is None and by and any(a is not None and a.verb is not None and a.speaker == by and
+                                           _lemma(a.verb) in ("report", "record") for a in (own, attribution)):
                 side = ctx.state_of(by) or (by if "State" in ctx.types(by) else None)
             claim = CasualtyClaim(
                 iri=iris.node("claim", doc_id, ctx.offset + token.idx, count, kind),
