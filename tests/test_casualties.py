@@ -324,6 +324,8 @@ def test_who_attacks_the_places_a_list_gives_is_no_claimant(extractor: Extractor
     ("The Rapid Support Forces attacked Goris. The paramilitary said 20 of its fighters were killed.",
      "rapid-support-forces"),
     ("Hezbollah fired rockets at dawn. A group of residents said five people were killed.", None),
+    # a group of a name of its own
+    ("Hezbollah fired rockets at dawn. The Goris Lawyers Collective group said five people were killed.", None),
 ])
 def test_the_group_is_the_body_named_last(extractor: Extractor, text: str, expected: str | None) -> None:
     assert [c[2] for c in claimants(run(extractor, text))] == [expected]

@@ -189,7 +189,9 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
                         or _recent(ctx, child, person=False, noun=noun)), None
     if head.lemma_.lower() in _BODY_NOUNS:
         return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
-    if (head.lower_ in _ORG_NOUNS or head.lemma_.lower() in _ORG_NOUNS) and not _indefinite(head):
+    if (head.lower_ in _ORG_NOUNS or head.lemma_.lower() in _ORG_NOUNS) and not _indefinite(head) \
+            and not any(c.dep_ in ("compound", "amod") and c.pos_ == "PROPN" and not ctx.demonym(c.text)
+                        for c in head.children):  # "the Emergency Lawyers group": a name the model missed
         return _last_body(ctx, head), None
     return None, None
 
