@@ -324,6 +324,9 @@ def test_who_attacks_the_places_a_list_gives_is_no_claimant(extractor: Extractor
     ("The Rapid Support Forces attacked Goris. The paramilitary said 20 of its fighters were killed.",
      "rapid-support-forces"),
     ("Hezbollah fired rockets at dawn. A group of residents said five people were killed.", None),
+    # not a body of a state that struck them
+    ("Hezbollah fighters attacked a post. The U.S. Central Command said it struck launchers. Earlier, the rebels "
+     "said 12 of their fighters were killed.", "hezbollah"),
     # a group of a name of its own
     ("Hezbollah fired rockets at dawn. The Goris Lawyers Collective group said five people were killed.", None),
 ])

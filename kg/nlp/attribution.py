@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from kg.model import EntityMention
 from kg.nlp.discourse import Context
 from kg.nlp.tables import rules
 
@@ -35,6 +36,7 @@ _REPORTED_PREPS = _R.words["reported_prep"]
 _MEDIA = _R.subclasses("MediaOutlet")
 _RELAYING = _R.words["relaying"]
 _STATES = _R.subclasses("State")
+_GOVERNMENT = _R.subclasses("GovernmentBody")
 _SOURCE_NOUNS = _R.words["source_noun"]
 _MEDIA_NOUNS = _R.words["media_noun"]
 _OFFICIAL = _R.words["official_modifier"]
@@ -198,21 +200,25 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
 
 def _last_body(ctx: Context, token: Token) -> str | None:
     """What "the group", "the monitor" stands for: the body named last before it that is no state,
-    person, place or media outlet; the subject of the sentence before first."""
-    def body(iri: str | None) -> bool:
-        return iri is not None and not ctx.is_person(iri) and not ctx.types(iri) & (_STATES | _MEDIA)
+    person, place, media outlet or body of a state ("the rebels" are not the army that struck them:
+    "U.S. Central Command"); the subject of the sentence before first."""
+    def body(mention: EntityMention) -> str | None:
+        iri = ctx.as_actor(mention.entity)
+        if iri is None or iri != mention.entity or ctx.is_person(iri) or ctx.in_quote(mention.span.begin) \
+                or ctx.types(iri) & (_STATES | _MEDIA | _GOVERNMENT) or ctx.state_of(iri) is not None:
+            return None
+        first = mention.span.text.split()[0] if mention.span.text.split() else ""
+        if ctx.demonym(first) is not None or any(
+                ctx.types(m.entity) & _STATES and 0 <= mention.span.begin - m.span.end <= 1 for m in ctx.mentions):
+            return None  # "U.S. Central Command", "Israeli Air Force"
+        return iri
 
+    earlier = ctx.mentions_before(ctx.offset + token.idx)
     previous = _previous_subject(ctx, token)
-    if body(previous):
+    found = [iri for m in earlier if (iri := body(m)) is not None]
+    if previous is not None and previous in found:
         return previous
-    for mention in ctx.mentions_before(ctx.offset + token.idx):
-        if ctx.in_quote(mention.span.begin):
-            continue
-        actor = ctx.as_actor(mention.entity)
-        if actor is None or actor != mention.entity or not body(actor):
-            continue
-        return actor
-    return None
+    return found[0] if found else None
 
 
 
