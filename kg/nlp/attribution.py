@@ -87,8 +87,8 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
                         return grandchild
-        if (current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp") or (current.dep_ == "prep" and current.lower_ == "as")) \
-                and current.head is not current:  # "cited X as saying": through "as"
+        through_as = current.dep_ == "prep" and current.lower_ == "as"  # "cited X as saying"
+        if (current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp") or through_as) and current.head is not current:
             passive_ok = current.dep_ != "conj" or any(c.dep_ == "auxpass" for c in current.children)
             current = current.head
         else:
