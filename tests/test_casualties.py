@@ -364,3 +364,15 @@ def test_each_number_by_the_speech_verb_that_reports_it(extractor: Extractor, te
 ])
 def test_whose_toll_rises(extractor: Extractor, text: str, expected: str | None) -> None:
     assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Freedonia Defence Ministry called up reservists. The Ruritania Health Ministry said hospitals were full. "
+     "Later the defence ministry said 12 soldiers were killed.", "freedonia-defence-ministry"),
+    ("The Ruritania Health Ministry said hospitals were full. The Freedonia Defence Ministry called up reservists. "
+     "Later the health ministry said 12 people were killed.", "ruritania-health-ministry"),
+    ("The Ruritania Health Ministry said hospitals were full. The Freedonia Defence Ministry called up reservists. "
+     "Later the ministry in Ruritania said 12 people were killed.", "ruritania-health-ministry"),
+])
+def test_the_ministry_of_the_kind_the_phrase_names(extractor: Extractor, text: str, expected: str) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]

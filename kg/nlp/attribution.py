@@ -190,7 +190,8 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
                 return (_body_of_state(ctx, _state_of_quoter(ctx, head), noun) or _body_of_main_state(ctx, noun)
                         or _recent(ctx, child, person=False, noun=noun)), None
     if head.lemma_.lower() in _BODY_NOUNS:
-        return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
+        noun = head.lemma_.lower()
+        return _named_kind(ctx, head, noun) or _recent(ctx, head, person=False, noun=noun), None
     if (head.lower_ in _ORG_NOUNS or head.lemma_.lower() in _ORG_NOUNS) and not _indefinite(head) \
             and not any(c.dep_ in ("compound", "amod") and c.pos_ == "PROPN" and not ctx.demonym(c.text)
                         for c in head.children):  # "the Emergency Lawyers group": a name the model missed
@@ -230,6 +231,22 @@ def _runs_it(ctx: Context, token: Token, head: Token) -> bool:
         j += 1
     return (j + 1 < head.i and doc[j].text == "-" and doc[j + 1].tag_ in ("VBN", "VBD")
             and ctx.mention_at(head) is None and head.pos_ == "NOUN")
+
+
+def _named_kind(ctx: Context, head: Token, noun: str) -> str | None:
+    """"the health ministry", "the ministry in Gaza": of the bodies of that kind named before, the one
+    whose name has the phrase's modifier or place ("Gaza Health Ministry"), not merely the last."""
+    words = [c.lower_ for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i
+             and not ctx.demonym(c.text)]
+    words += [o.lower_ for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "of", "for")
+              for o in c.children if o.dep_ == "pobj"]
+    for word in words:
+        for mention in ctx.mentions_before(ctx.offset + head.idx):
+            actor = ctx.as_actor(mention.entity)
+            if actor and not ctx.is_person(actor) and len(word) > 3 and word in _label_words(ctx, actor) \
+                    and _noun_fits(ctx, actor, noun) and not ctx.in_quote(mention.span.begin):
+                return actor
+    return None
 
 
 def _named_with(ctx: Context, token: Token, word: str) -> str | None:
