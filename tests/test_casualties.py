@@ -53,10 +53,16 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     # number words
     ("Two dozen people died in the blast and a dozen were hurt.", [(12, "Wounded"), (24, "Killed")]),
     ("A total of 31 people were killed in the two raids.", [(31, "Killed")]),
+    ("Two hundred people were killed in the massacre.", [(200, "Killed")]),
+    ("Some 35 thousand people have been killed since the war began.", [(35000, "Killed")]),
     # a cumulative toll is the number it reaches, not its increase
     ("The toll rose by six to 48 on Monday.", [(48, "Killed")]),
     # one person, by an indefinite noun
     ("A shepherd died when his flock crossed the minefield.", [(1, "Killed")]),
+    # people joined to it, one each
+    ("A woman and child had been killed in the shelling.", [(2, "Killed")]),
+    ("A soldier, a policeman and a civilian were wounded.", [(3, "Wounded")]),
+    ("A woman died and a child was wounded.", [(1, "Killed"), (1, "Wounded")]),
 ])
 def test_numbers_that_count_casualties(extractor: Extractor, text: str, expected: list[tuple[int, str]]) -> None:
     assert counts(run(extractor, text)) == expected
@@ -166,3 +172,207 @@ def test_of_two_subjects_the_one_next_to_the_verb_speaks(extractor: Extractor) -
 def test_a_qualifier_is_right_before_the_number_in_its_sentence(extractor: Extractor) -> None:
     ex = run(extractor, "There was no news about the wounded. 9 soldiers died in the raid. Up to 12 people were hurt.")
     assert [(c.count, c.qualifier) for c in ex.casualty_claims] == [(9, None), (12, "up to")]
+
+
+# --- who claims the toll -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Anadolu Agency reported shelling near Tartar on Sunday.\n\nState media said five civilians were killed.",
+     "anadolu-agency"),
+    ("Syrian state media (SANA) said three soldiers were killed in the strike.", "sana"),
+    ("The official news agency WAFA reported the raid. Six people were killed in Gaza, the official news agency "
+     "said.", "wafa"),
+    ("Reuters could not independently verify the report. TASS said the attack was repelled.\n\n"
+     "Four soldiers were killed, local media said.", "tass"),
+])
+def test_state_media_is_the_outlet_the_text_names(extractor: Extractor, text: str, expected: str) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+def test_state_media_of_another_state_is_no_outlet_named_before(extractor: Extractor) -> None:
+    ex = run(extractor, "TASS reported heavy fighting on Sunday.\n\nAzerbaijani state media said four soldiers were "
+                        "killed.")
+    assert claimants(ex) == [(4, "Killed", None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("TASS quoted a military source as saying that four soldiers were killed.", "tass"),
+    ("Xinhua cited security sources as saying 14 people died in the blast.", "xinhua"),
+    ("Anadolu Agency quoted sources in the local police as saying nine people were wounded.", "anadolu-agency"),
+    # a named body quoted is the claimant
+    ("Xinhua quoted Azerbaijan's Defence Ministry as saying 15 soldiers were killed.",
+     "ministry-of-defence-of-azerbaijan"),
+])
+def test_an_outlet_quoting_an_unnamed_source_claims_the_toll(extractor: Extractor, text: str, expected: str) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Azerbaijani officials said at least 12 soldiers died in the attack.", "azerbaijan"),
+    ("Armenian officials told reporters that three civilians were wounded in Goris.", "armenia"),
+    ("Lena Kovac visited the site in the morning. Officials said nine people were killed.", None),
+    # officials of a kind: the body of that kind named before
+    ("Azerbaijan's Defence Ministry reported shelling. Defence officials said nine soldiers were killed.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("Azerbaijan's Defence Ministry reported shelling. Azerbaijani defence officials said nine soldiers were "
+     "killed.", "ministry-of-defence-of-azerbaijan"),
+])
+def test_officials_are_no_one_person(extractor: Extractor, text: str, expected: str | None) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Three soldiers were killed, five were wounded and two are missing.", [(3, "Killed"), (5, "Wounded")]),
+    ("Four people died, 11 were injured and six remain missing after the landslide.", [(4, "Killed"), (11, "Wounded")]),
+    ("Nine people were wounded and 200 are displaced.", [(9, "Wounded")]),
+])
+def test_missing_and_displaced_are_no_casualty_kind(extractor: Extractor, text: str,
+                                                    expected: list[tuple[int, str]]) -> None:
+    assert counts(run(extractor, text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Azerbaijan's Defence Ministry gave the toll in a statement:\n\n- three soldiers killed in Tartar\n\n"
+    "- five soldiers wounded in Fuzuli",
+    "According to Azerbaijan's Defence Ministry, the losses were as follows:\n• three soldiers killed\n• five injured",
+    "Azerbaijan's Defence Ministry said in a statement:\nThree soldiers were killed in Tartar.\nFive others were "
+    "wounded.",
+])
+def test_the_lines_of_a_list_are_claimed_by_who_introduces_it(extractor: Extractor, text: str) -> None:
+    assert claimants(run(extractor, text)) == [(3, "Killed", "ministry-of-defence-of-azerbaijan"),
+                                               (5, "Wounded", "ministry-of-defence-of-azerbaijan")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Three people were killed in the strike. Five more were wounded, Azerbaijan's Defence Ministry said.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("Three soldiers died in the ambush. Five others were injured, according to Azerbaijan's Defence Ministry.",
+     "ministry-of-defence-of-azerbaijan"),
+    # the source the next sentence names first reports something else; another paragraph
+    ("Three people were killed in the strike. Azerbaijan's Defence Ministry said that five were wounded.", None),
+    ("Three people were killed in the strike.\n\nFive more were wounded, Azerbaijan's Defence Ministry said.", None),
+])
+def test_a_source_named_at_the_end_of_the_next_sentence(extractor: Extractor, text: str, expected: str | None) -> None:
+    assert claimants(run(extractor, text))[0] == (3, "Killed", expected)
+
+
+def test_the_role_a_person_was_named_with_told_an_agency(extractor: Extractor) -> None:
+    ex = run(extractor, "Drones hit Goris overnight. The town's mayor, Lena Kovac, said a school was damaged.\n\n"
+                        "Four people were wounded, the mayor told Reuters.")
+    assert claimants(ex) == [(4, "Wounded", "lena-kovac")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Lena Kovac, the mayor, visited the site on Sunday. An official said nine people were killed.", None),
+    ("Lena Kovac, the mayor, visited the site on Sunday. A police spokesman said nine people were wounded.", None),
+    ("Lena Kovac, a doctor, described chaos in the wards of Azerbaijan's Defence Ministry hospital. "
+     "An official of Azerbaijan's Defence Ministry told reporters that nine soldiers were killed.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("Another commander said nine soldiers were killed after Lena Kovac left Goris.", None),
+])
+def test_an_unnamed_official_is_not_the_person_named_before(extractor: Extractor, text: str,
+                                                            expected: str | None) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Azerbaijan's Defence Ministry put the death toll at 27.",
+    "Azerbaijan's Defence Ministry raised the toll to 27 on Monday.",
+    "Azerbaijan's Defence Ministry counted 27 dead after the shelling.",
+    "Azerbaijan's Defence Ministry's latest toll showed 27 soldiers killed.",
+])
+def test_who_gives_the_toll(extractor: Extractor, text: str) -> None:
+    assert claimants(run(extractor, text)) == [(27, "Killed", "ministry-of-defence-of-azerbaijan")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The United Nations said 27 people had been killed, citing Azerbaijan's Defence Ministry.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("Citing Azerbaijan's Defence Ministry, TASS reported that 27 soldiers died.", "ministry-of-defence-of-azerbaijan"),
+    ("TASS reported that 27 soldiers died, citing figures from Azerbaijan's Defence Ministry.",
+     "ministry-of-defence-of-azerbaijan"),
+    ("The United Nations said 27 people had been killed, citing local sources.", "united-nations"),
+])
+def test_the_source_a_reporter_cites(extractor: Extractor, text: str, expected: str) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+def test_a_hospital_receiving_the_dead_is_no_claimant(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan's Defence Ministry said the shelling went on all night. "
+                        "Barda Central Hospital received three dead and seven injured.")
+    assert claimants(ex) == [(3, "Killed", "ministry-of-defence-of-azerbaijan"),
+                             (7, "Wounded", "ministry-of-defence-of-azerbaijan")]
+
+
+def test_a_list_is_claimed_by_the_source_named_after_it(extractor: Extractor) -> None:
+    ex = run(extractor, "The shelling hit three towns:\nTartar, where three people were killed;\n"
+                        "Barda, where five were wounded.\nAzerbaijan's Defence Ministry said in a statement that the "
+                        "toll could rise.")
+    assert claimants(ex) == [(3, "Killed", "ministry-of-defence-of-azerbaijan"),
+                             (5, "Wounded", "ministry-of-defence-of-azerbaijan")]
+
+
+def test_who_attacks_the_places_a_list_gives_is_no_claimant(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijani forces shelled three towns:\n- Goris, where three people were killed\n"
+                        "- Kapan, where five were wounded")
+    assert claimants(ex) == [(3, "Killed", None), (5, "Wounded", None)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hezbollah claimed the attack on Sunday. The group said three of its fighters were killed.", "hezbollah"),
+    ("Médecins Sans Frontières runs the clinic in Barda. The medical charity said 14 patients were wounded.", "msf"),
+    ("The Rapid Support Forces attacked Goris. The paramilitary said 20 of its fighters were killed.",
+     "rapid-support-forces"),
+    ("Hezbollah fired rockets at dawn. A group of residents said five people were killed.", None),
+    # not a body of a state that struck them
+    ("Hezbollah fighters attacked a post. The U.S. Central Command said it struck launchers. Earlier, the rebels "
+     "said 12 of their fighters were killed.", "hezbollah"),
+    # a group of a name of its own
+    ("Hezbollah fired rockets at dawn. The Goris Lawyers Collective group said five people were killed.", None),
+])
+def test_the_group_is_the_body_named_last(extractor: Extractor, text: str, expected: str | None) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "A TASS tally shows at least 27 soldiers were killed.",
+    "TASS's count based on official figures shows 27 people have died.",
+    "Twenty-seven people have been killed, according to a TASS tally.",
+])
+def test_whose_tally_it_is(extractor: Extractor, text: str) -> None:
+    assert claimants(run(extractor, text)) == [(27, "Killed", "tass")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Azerbaijan said it killed 200 Armenian soldiers, while Armenia said 30 Azerbaijani troops died.",
+     [(30, "Killed", "armenia"), (200, "Killed", "azerbaijan")]),
+    ("Armenia said 40 people were killed, but Azerbaijan said it had lost 12 soldiers.",
+     [(12, "Killed", "azerbaijan"), (40, "Killed", "armenia")]),
+    ("Lena Kovac said two people were killed, adding that 15 were wounded.",
+     [(2, "Killed", "lena-kovac"), (15, "Wounded", "lena-kovac")]),
+])
+def test_each_number_by_the_speech_verb_that_reports_it(extractor: Extractor, text: str,
+                                                         expected: list[tuple[int, str, str]]) -> None:
+    assert claimants(run(extractor, text)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Azerbaijan's Defence Ministry's death toll rose to 27 on Monday.", "ministry-of-defence-of-azerbaijan"),
+    ("Figures from Azerbaijan's Defence Ministry show 27 soldiers were killed.", "ministry-of-defence-of-azerbaijan"),
+    ("The toll in Armenia rose to 27.", None),  # a place
+    ("Armenia's toll rose to 27.", None),  # a state's toll counts its dead
+])
+def test_whose_toll_rises(extractor: Extractor, text: str, expected: str | None) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Freedonia Defence Ministry called up reservists. The Ruritania Health Ministry said hospitals were full. "
+     "Later the defence ministry said 12 soldiers were killed.", "freedonia-defence-ministry"),
+    ("The Ruritania Health Ministry said hospitals were full. The Freedonia Defence Ministry called up reservists. "
+     "Later the health ministry said 12 people were killed.", "ruritania-health-ministry"),
+    ("The Ruritania Health Ministry said hospitals were full. The Freedonia Defence Ministry called up reservists. "
+     "Later the ministry in Ruritania said 12 people were killed.", "ruritania-health-ministry"),
+])
+def test_the_ministry_of_the_kind_the_phrase_names(extractor: Extractor, text: str, expected: str) -> None:
+    assert [c[2] for c in claimants(run(extractor, text))] == [expected]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from kg.model import EntityMention
 from kg.nlp.discourse import Context
 from kg.nlp.tables import rules
 
@@ -35,7 +36,11 @@ _REPORTED_PREPS = _R.words["reported_prep"]
 _MEDIA = _R.subclasses("MediaOutlet")
 _RELAYING = _R.words["relaying"]
 _STATES = _R.subclasses("State")
+_GOVERNMENT = _R.subclasses("GovernmentBody")
 _SOURCE_NOUNS = _R.words["source_noun"]
+_MEDIA_NOUNS = _R.words["media_noun"]
+_OFFICIAL = _R.words["official_modifier"]
+_ORG_NOUNS = _R.words["org_noun"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
             subjects.reverse()
         for child in subjects:
             if not ctx.token_in_quote(child):
-                if current.lemma_.lower() == "quote":
+                if current.lemma_.lower() in ("quote", "cite"):
                     quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
                     if quoted is not None:
                         return quoted
@@ -82,7 +87,8 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
                         return grandchild
-        if current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp") and current.head is not current:
+        through_as = current.dep_ == "prep" and current.lower_ == "as"  # "cited X as saying"
+        if (current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp") or through_as) and current.head is not current:
             passive_ok = current.dep_ != "conj" or any(c.dep_ == "auxpass" for c in current.children)
             current = current.head
         else:
@@ -122,7 +128,7 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
     candidates: list[tuple[float, int, str]] = []
     skipped = _not_the_phrase(ctx, head)
     for token in head.subtree:
-        if ctx.token_in_quote(token) or token.i in skipped or _is_credit(ctx, token):
+        if ctx.token_in_quote(token) or token.i in skipped or _is_credit(ctx, token) or _runs_it(ctx, token, head):
             continue
         mention = ctx.mention_at(token)
         if mention is None or not ctx.as_actor(mention.entity):
@@ -143,7 +149,10 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         best = candidates[0][2]
         speaker = ctx.as_actor(best) or best
         if head.lemma_.lower() in _PERSON_NOUNS and not ctx.is_person(speaker) and ctx.mention_at(head) is None:
-            # "the head of the regional administration": the person the text gave that role, else the body
+            # "the head of the regional administration": the person the text gave that role, else the body;
+            # "a ministry official" is someone not named: the body
+            if _indefinite(head):
+                return speaker, None
             return _person_with_role(ctx, head, body=speaker) or speaker, speaker
         body = None
         if ctx.is_person(speaker):
@@ -153,8 +162,26 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
                     body = actor
                     break
         return speaker, body
+    if head.lemma_.lower() in _PERSON_NOUNS and head.tag_ in ("NNS", "NNPS") and head.lower_ != head.lemma_.lower():
+        # "officials said", "Ukrainian officials said": no one person; "health officials", "military
+        # officials": the body of that kind named before; else a demonym names their state
+        for t in head.children:
+            if t.dep_ not in ("amod", "compound") or t.i > head.i or ctx.demonym(t.text):
+                continue
+            word = t.lemma_.lower()
+            body = _recent(ctx, t, person=False, noun=word) if word in _BODY_NOUNS else _named_with(ctx, t, word)
+            if body is not None:
+                return body, None
+        state = next((ctx.demonym(t.text) for t in head.children if t.i < head.i and ctx.demonym(t.text)), None)
+        return state, None
     if head.lemma_.lower() in _PERSON_NOUNS:
+        if _indefinite(head):
+            return None, None  # "an official said", "a spokesman said": no one named before
         return _person_with_role(ctx, head) or _recent(ctx, head, person=True), None
+    if _is_media_phrase(head):
+        outlet = _outlet(ctx, head)
+        if outlet is not None:
+            return outlet, None
     if head.lemma_.lower() in _SOURCE_NOUNS:
         # an unnamed source of a body ("a military source", "a ministry source"): that body
         for child in head.children:
@@ -163,9 +190,136 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
                 return (_body_of_state(ctx, _state_of_quoter(ctx, head), noun) or _body_of_main_state(ctx, noun)
                         or _recent(ctx, child, person=False, noun=noun)), None
     if head.lemma_.lower() in _BODY_NOUNS:
-        return _recent(ctx, head, person=False, noun=head.lemma_.lower()), None
+        noun = head.lemma_.lower()
+        return _named_kind(ctx, head, noun) or _recent(ctx, head, person=False, noun=noun), None
+    if (head.lower_ in _ORG_NOUNS or head.lemma_.lower() in _ORG_NOUNS) and not _indefinite(head) \
+            and not any(c.dep_ in ("compound", "amod") and c.pos_ == "PROPN" and not ctx.demonym(c.text)
+                        for c in head.children):  # "the Emergency Lawyers group": a name the model missed
+        return _last_body(ctx, head), None
     return None, None
 
+
+def _last_body(ctx: Context, token: Token) -> str | None:
+    """What "the group", "the monitor" stands for: the body named last before it that is no state,
+    person, place, media outlet or body of a state ("the rebels" are not the army that struck them:
+    "U.S. Central Command"); the subject of the sentence before first."""
+    def body(mention: EntityMention) -> str | None:
+        iri = ctx.as_actor(mention.entity)
+        if iri is None or iri != mention.entity or ctx.is_person(iri) or ctx.in_quote(mention.span.begin) \
+                or ctx.types(iri) & (_STATES | _MEDIA | _GOVERNMENT) or ctx.state_of(iri) is not None:
+            return None
+        first = mention.span.text.split()[0] if mention.span.text.split() else ""
+        if ctx.demonym(first) is not None or any(
+                ctx.types(m.entity) & _STATES and 0 <= mention.span.begin - m.span.end <= 1 for m in ctx.mentions):
+            return None  # "U.S. Central Command", "Israeli Air Force"
+        return iri
+
+    earlier = ctx.mentions_before(ctx.offset + token.idx)
+    previous = _previous_subject(ctx, token)
+    found = [iri for m in earlier if (iri := body(m)) is not None]
+    if previous is not None and previous in found:
+        return previous
+    return found[0] if found else None
+
+
+
+def _runs_it(ctx: Context, token: Token, head: Token) -> bool:
+    """The X of "the X-run health ministry", "X-controlled media": who runs the body, not the body."""
+    doc = ctx.doc
+    j = token.i + 1
+    while j < head.i and ctx.mention_at(doc[j]) is not None and ctx.mention_at(doc[j]) == ctx.mention_at(token):
+        j += 1
+    return (j + 1 < head.i and doc[j].text == "-" and doc[j + 1].tag_ in ("VBN", "VBD")
+            and ctx.mention_at(head) is None and head.pos_ == "NOUN")
+
+
+def _named_kind(ctx: Context, head: Token, noun: str) -> str | None:
+    """"the health ministry", "the ministry in Gaza": of the bodies of that kind named before, the one
+    whose name has the phrase's modifier or place ("Gaza Health Ministry"), not merely the last."""
+    words = [c.lower_ for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i
+             and not ctx.demonym(c.text)]
+    words += [o.lower_ for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "of", "for")
+              for o in c.children if o.dep_ == "pobj"]
+    for word in words:
+        for mention in ctx.mentions_before(ctx.offset + head.idx):
+            actor = ctx.as_actor(mention.entity)
+            if actor and not ctx.is_person(actor) and len(word) > 3 and word in _label_words(ctx, actor) \
+                    and _noun_fits(ctx, actor, noun) and not ctx.in_quote(mention.span.begin):
+                return actor
+    return None
+
+
+def _named_with(ctx: Context, token: Token, word: str) -> str | None:
+    """The latest body named before ``token`` whose name has ``word`` ("health" officials: the Health Ministry)."""
+    for mention in ctx.mentions_before(ctx.offset + token.idx):
+        actor = ctx.as_actor(mention.entity)
+        if actor and not ctx.is_person(actor) and not ctx.types(actor) & _STATES and len(word) > 3 \
+                and word in _label_words(ctx, actor):
+            return actor
+    return None
+
+
+def _label_words(ctx: Context, iri: str) -> set[str]:
+    label = (ctx.curated[iri].label if iri in ctx.curated else ctx.new[iri].label if iri in ctx.new else "")
+    return set(label.lower().split())
+
+
+def _indefinite(head: Token) -> bool:
+    """"an official", "a spokesman", "another commander": a role that names no one the text named."""
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in head.children)
+
+
+def _is_media_phrase(head: Token) -> bool:
+    """"state media", "local media", "the official news agency", "Syrian state television"."""
+    if head.lower_ not in _MEDIA_NOUNS and head.lemma_.lower() not in _MEDIA_NOUNS:
+        return False
+    if head.lower_ in ("media", "medium"):
+        return True
+    return any(c.dep_ in ("amod", "compound") and c.lower_ in _OFFICIAL for c in head.children)
+
+
+def _outlet(ctx: Context, head: Token) -> str | None:
+    """The media outlet a phrase like "state media" stands for: one named in it ("state media
+    (SANA)"), else the latest named before that is no credit ("told Reuters", "(AFP)") — of the
+    phrase's state when it names one ("Syrian state media": an outlet of Syria, or with its name)."""
+    state = None
+    for t in head.subtree:
+        if t.i < head.i and (found := ctx.demonym(t.text)) is not None:
+            state = found
+        mention = ctx.mention_at(t)
+        if mention is not None and ctx.types(mention.entity) & _MEDIA and not ctx.token_in_quote(t):
+            return mention.entity  # in brackets or an apposition: "state media (SANA)"
+    for mention in ctx.mentions_before(ctx.offset + head.idx):
+        if not ctx.types(mention.entity) & _MEDIA or ctx.in_quote(mention.span.begin):
+            continue
+        token = ctx.doc.char_span(mention.span.begin - ctx.offset, mention.span.end - ctx.offset,
+                                  alignment_mode="expand")
+        if token is None or any(_is_credit(ctx, t) or t.head.lemma_.lower() in ("verify", "reach", "confirm")
+                                for t in token):
+            continue
+        if state is not None and not _of_state(ctx, mention.entity, state):
+            continue
+        return mention.entity
+    return None
+
+
+def _of_state(ctx: Context, outlet: str, state: str) -> bool:
+    """Whether an outlet belongs to a state, by the curated record or by its name ("Syrian Arab News Agency")."""
+    own = ctx.state_of(outlet)
+    if own is not None:
+        return own == state
+    entity = ctx.curated.get(outlet) or ctx.new.get(outlet)
+    label = (getattr(entity, "label", "") or "").lower()
+    names = {getattr(ctx.curated.get(state), "label", "").lower(),
+             *(d.lower() for d in getattr(ctx.curated.get(state), "demonyms", ()))} - {""}
+    return any(n in label for n in names)
+
+
+def _unnamed_source(ctx: Context, subject: Token) -> bool:
+    """"quoted a military source", "citing sources": an unnamed source that an outlet quotes."""
+    return (subject.lemma_.lower() in _SOURCE_NOUNS and subject.dep_ in ("dobj", "pobj")
+            and subject.head.lemma_.lower() in ("quote", "cite")
+            and not any(ctx.mention_at(t) is not None for t in subject.subtree))
 
 
 def _not_the_phrase(ctx: Context, head: Token) -> set[int]:
@@ -424,6 +578,12 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
             if left is not None:  # subject of the clause the parser hung the verb on
                 subject = left
                 speaker, body = resolve_np(ctx, subject)
+        if claims and _unnamed_source(ctx, subject):
+            # "state media quoted a military source as saying …": who asserts it is the outlet
+            quoter = next((c for c in subject.head.children if c.dep_ == "nsubj"), None)
+            outlet = resolve_np(ctx, quoter)[0] if quoter is not None else None
+            if outlet is not None:
+                speaker, body = outlet, None
         if speaker is None:
             continue
         found = Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=verb,

@@ -12,7 +12,9 @@ of wounded reached 15", "the toll was four soldiers"), or counts the people of "
 (no kind says which), "neutralised". The population comes from the counted noun, the side from
 a demonym or named force in the phrase ("Karabakh separatist troops") or from the subject of
 "lose", else the claimant's own side when it reports its own losses, and the claimant from the
-sentence's speech verb — inside a quotation, the quotation's speaker. Headlines repeat the
+sentence's speech verb — inside a quotation, the quotation's speaker — or the source it cites, or
+who gives the toll ("X put the toll at 27"), else from the paragraph: the sentence before that
+reports, the source at the end of the next sentence, who introduces a list. Headlines repeat the
 story's numbers: a headline's number is a claim only when the body does not give it. History
 ("a war that killed 30,000 in the 1990s") is kept, flagged ``ckg:isBackground``.
 """
@@ -27,7 +29,7 @@ from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import CasualtyClaim, Statement
-from kg.nlp.attribution import attribute, resolve_np
+from kg.nlp.attribution import Attribution, according_to, attribute, resolve_np
 from kg.nlp.discourse import Context
 from kg.nlp.events import is_background
 from kg.nlp.tables import rules
@@ -54,6 +56,9 @@ _PEOPLE = _W["people_noun"] | _MILITARY | _CIVILIAN
 _QUALIFIERS = tuple(sorted(_W["count_qualifier"], key=lambda q: (-len(q), q)))
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
 _SPEECH = _W["speech"]
+_TOLL_VERBS = _W["toll_verb"]
+_STATEMENT_NOUNS = _W["statement_noun"]
+_STATES = rules().subclasses("State")
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -72,6 +77,8 @@ def parse_number(token: Token) -> int | None:
         if token.i == 0 or doc[token.i - 1].lower_ not in ("a", "one"):
             return None  # "two dozen" is counted by its "two"
         value = 12
+    elif text in _SCALES and token.i > 0 and doc[token.i - 1].like_num:
+        return None  # the "hundred" of "two hundred": counted with its number
     elif re.fullmatch(r"\d+(\.\d+)?", text):
         value = float(text)
     elif text in _WORDS:
@@ -242,8 +249,8 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             if _lemma(verb) in _PEOPLE_ONLY and not (_lemma(head) in _PEOPLE or head.ent_type_ == "NORP"):
                 return None  # "lost three tanks", "claimed two attacks"
             return (kind, head) if people else None
-        if verb.dep_ == "conj" and verb.pos_ == "VERB":
-            break  # "… were killed and 100,000 residents have fled": another predicate
+        if verb.dep_ == "conj" and verb.pos_ in ("VERB", "AUX"):
+            break  # "… were killed and 100,000 residents have fled", "… and two are missing": another predicate
         if _lemma(verb) in ("include", "among", "between") or verb.dep_ in ("appos", "conj") \
                 or verb.pos_ == "NOUN":
             verb = verb.head
@@ -261,6 +268,8 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             return None if _either_or(anc) else (kind, head)
         if anc.pos_ == "VERB" and _lemma(anc) not in ("include", "be"):
             break
+        if anc.dep_ == "conj" and anc.pos_ in ("VERB", "AUX"):
+            break  # "… were wounded and two are missing": a predicate of its own
     return None
 
 
@@ -283,6 +292,22 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
     if any(c.dep_ == "neg" for c in verb.children):
         return None
     return kind, noun
+
+
+def _one_more(noun: Token) -> list[Token]:
+    """The other people of "a woman and (a) child were killed", one each: singular people nouns
+    joined to the first, with no number, no possessor ("his son") and no article but "a"."""
+    out = []
+    for conj in noun.children:
+        listed = conj.dep_ == "appos" and any(c.dep_ == "conj" for c in conj.children)  # "a, b and c" misparsed
+        if (conj.dep_ != "conj" and not listed) or _lemma(conj) not in _PEOPLE or conj.tag_ != "NN":
+            continue
+        if any(c.like_num or c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ not in ("a", "an"))
+               for c in conj.children):
+            continue
+        out.append(conj)
+        out.extend(_one_more(conj))
+    return out
 
 
 def _already_counted(number: Token, counted: Token) -> bool:
@@ -439,6 +464,141 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
     return None
 
 
+def _governing(ctx: Context, number: Token) -> Attribution | None:
+    """The attribution of the speech verb the number's clause is reported by ("X said …, while Y
+    said 30 troops died": Y), when a sentence has several."""
+    for anc in list(number.ancestors)[:8]:
+        if anc.pos_ == "VERB" and _lemma(anc) in _SPEECH and not ctx.token_in_quote(anc):
+            found = attribute(ctx, [anc], focus=ctx.offset + number.idx, claims=True)
+            if found is not None and found.verb is not None:
+                return found
+    return None
+
+
+def _whose_toll(ctx: Context, toll: Token) -> str | None:
+    """Whose a toll is: its possessor or a name before it ("the ministry's toll", "a Reuters tally"),
+    or "from"/"by" a body ("figures from the ministry"); not a place ("the toll in X") nor a state
+    ("X's toll" counts X's dead)."""
+    heads = [c for c in toll.children if c.dep_ in ("poss", "compound", "nmod") and c.i < toll.i]
+    heads += [o for c in toll.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+              for o in c.children if o.dep_ == "pobj"]
+    for head in heads:
+        actor = resolve_np(ctx, head)[0]
+        if actor is not None and not ctx.types(actor) & _STATES:
+            return actor
+    return None
+
+
+def _cited(ctx: Context, sent: SpacySpan) -> str | None:
+    """The source a reporter cites for what it says ("X said 27 were killed, citing the ministry";
+    "…, citing figures from the ministry"): who the number comes from; not an unnamed source."""
+    for t in sent:
+        if t.lower_ != "citing" or ctx.token_in_quote(t):
+            continue
+        obj = next((c for c in t.children if c.dep_ in ("dobj", "pobj", "nsubj")), None)
+        if obj is None and t.i + 1 < sent.end:
+            obj = t.nbor(1)
+        if obj is not None:
+            return resolve_np(ctx, obj)[0]
+    return None
+
+
+def _toll_giver(ctx: Context, number: Token) -> str | None:
+    """Who gives the toll by the clause's verb ("X put the death toll at 27", "X raised the toll to
+    30", "X counted 27 dead", "hospital X received three dead"), or whose toll it is ("X's latest toll
+    showed 27 killed"): the subject, or the toll's possessor, of the first verb above the number."""
+    for anc in list(number.ancestors)[:6]:
+        if anc.pos_ not in ("VERB", "AUX"):
+            continue
+        if _verb_kind(anc) and anc.dep_ == "ccomp":
+            continue  # "a Reuters tally shows 12 people were killed": the verb the killing is said by
+        subject = next((c for c in anc.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.i > number.i or ctx.token_in_quote(subject):
+            return None
+        if _lemma(subject) in _TOLL_NOUNS or _casualty_word(subject):
+            # "the ministry's toll rose to 27", "a Reuters tally shows …", "figures from X show": whose toll
+            return _whose_toll(ctx, subject)
+        if _lemma(anc) not in _TOLL_VERBS:
+            return None
+        return resolve_np(ctx, subject)[0]
+    return None
+
+
+def _list_intro(ctx: Context, index: int) -> int | None:
+    """The sentence ending with a colon that introduces the list a line belongs to ("The ministry
+    gave the toll:" and then one line each: "- three soldiers killed in …"), when the lines between
+    are short list lines with no source of their own."""
+    sent = ctx.sents[index]
+    for _ in range(8):
+        j = _previous(ctx, index)
+        if j < 0:
+            return None
+        prev = ctx.sents[j]
+        if "\n" not in ctx.text[prev.start_char + len(prev.text.rstrip()):sent.start_char] and prev.text.strip() \
+                not in ("-", "•", "*", "–"):
+            return None  # not a line of its own
+        if prev.text.rstrip().endswith(":"):
+            return j
+        if len(prev) > 30 or _own_source(ctx, prev):
+            return None
+        index, sent = j, prev
+    return None
+
+
+def _list_speaker(ctx: Context, index: int) -> str | None:
+    """Who introduces the list a line belongs to: the speaker, or the subject, of the colon sentence."""
+    j = _list_intro(ctx, index)
+    if j is None:
+        return None
+    prev = ctx.sents[j]
+    attribution = attribute(ctx, list(prev), focus=ctx.offset + prev.end_char, claims=True)
+    if attribution is not None:
+        return attribution.speaker
+    subject = next((c for c in prev.root.children if c.dep_ == "nsubj"), None)
+    gives = _lemma(prev.root) in _TOLL_VERBS or any(_lemma(t) in _STATEMENT_NOUNS | _TOLL_NOUNS for t in prev)
+    speaker = resolve_np(ctx, subject)[0] if subject is not None and gives else None  # not "X attacked three towns:"
+    if speaker is not None:
+        return speaker
+    # the source named right after the list ("…:\n- three killed in A\n- five in B\nX said in a statement.")
+    k = index
+    while k + 1 < len(ctx.sents) and k - index < 12:
+        nxt = ctx.sents[k + 1]
+        if not nxt.text.strip() or nxt.text.strip() in ("-", "•", "*", "–"):
+            k += 1
+            continue
+        if _own_source(ctx, nxt):
+            found = attribute(ctx, list(nxt), focus=ctx.offset + nxt.start_char, claims=True)
+            return found.speaker if found is not None else None
+        if len(nxt) > 30 or "\n" not in ctx.text[ctx.sents[k].start_char:nxt.start_char]:
+            return None
+        k += 1
+    return None
+
+
+def _speaker_after(ctx: Context, index: int) -> str | None:
+    """The source the next sentence of the paragraph names at its end ("Twelve people were killed.
+    Thirty more were wounded, the ministry said."; "…, according to the ministry."): what the
+    paragraph reports is that source's."""
+    sent = ctx.sents[index]
+    j = index + 1
+    while j < len(ctx.sents) and not ctx.sents[j].text.strip():
+        j += 1
+    if j >= len(ctx.sents):
+        return None
+    nxt = ctx.sents[j]
+    if "\n" in ctx.text[sent.start_char + len(sent.text.rstrip()):nxt.start_char] or _is_headline(ctx, nxt):
+        return None
+    attribution = attribute(ctx, list(nxt), focus=ctx.offset + nxt.start_char, claims=True)
+    if attribution is None:
+        return None
+    if attribution.verb is None:
+        pobj = according_to(ctx, list(nxt))
+        trailing = pobj is not None and pobj.i > nxt.start + len(nxt) // 2
+    else:
+        trailing = any(c.dep_ in ("ccomp", "parataxis") and c.i < attribution.verb.i for c in attribution.verb.children)
+    return attribution.speaker if trailing else None
+
+
 def _quote_speaker(ctx: Context, char: int, statements: Sequence[Statement]) -> str | None:
     """The speaker of the quotation around ``char`` (absolute offset), as the statements layer found it."""
     quote = next((q for q in ctx.quotes if q.begin <= char < q.end), None)
@@ -459,7 +619,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
     headline_claims: list[CasualtyClaim] = []
     last_report: tuple[int, str] | None = None  # (sentence index, claimant) of the last sentence with claims
     for index, sent in enumerate(ctx.sents):
-        headline = _is_headline(ctx, sent)
+        headline = _is_headline(ctx, sent) and _list_intro(ctx, index) is None  # list lines are no headlines
         background = is_background(sent.text, year)
         found: list[tuple[Token, int, str, Token]] = []
         lows = {_range_low(t).i: t for t in sent if t.like_num and _range_low(t) is not None}  # type: ignore[union-attr]
@@ -485,30 +645,39 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
                 continue
             judged = _singular(token)
             if judged is not None:
-                found.append((token, 1, judged[0], judged[1]))
+                found.append((token, 1 + len(_one_more(token)), judged[0], judged[1]))
         if not found:
             continue
         found.sort(key=lambda f: f[0].i)
         attribution = attribute(ctx, list(sent), focus=ctx.offset + found[0][0].idx, claims=True)
-        claimant = attribution.speaker if attribution else None
+        claimant = _cited(ctx, sent) or (attribution.speaker if attribution else None)
+        if claimant is None:
+            claimant = _toll_giver(ctx, found[0][0])
         if claimant is None and headline:
             claimant = _headline_credit(ctx, sent)
         inherited = False
         if claimant is None and not headline and not _own_source(ctx, sent):
-            claimant = _speaker_before(ctx, index, statements)
+            claimant = _speaker_before(ctx, index, statements) or _list_speaker(ctx, index)
             if claimant is None and last_report is not None and last_report[0] == _previous(ctx, index):
                 claimant = last_report[1]  # the casualty report goes on in the next paragraph
+            if claimant is None:
+                claimant = _speaker_after(ctx, index)
             inherited = claimant is not None
         if claimant is not None and not headline:
             last_report = (index, claimant)
         evidence = ctx.sentence_span(sent, text)
+        several = attribution is not None and attribution.verb is not None and claimant == attribution.speaker \
+            and sum(1 for t in sent if t.pos_ == "VERB" and _lemma(t) in _SPEECH and not ctx.token_in_quote(t)) > 1
         for token, count, kind, counted_word in found:
             by = claimant
+            own = _governing(ctx, token) if several else None  # "X said …, while Y said 30 died": Y's
+            if own is not None:
+                by = own.speaker
             if ctx.token_in_quote(token):
                 by = _quote_speaker(ctx, ctx.offset + token.idx, statements) or claimant
             side = _side(ctx, counted_word, sent)
-            if side is None and by and attribution and attribution.verb is not None and by == claimant and \
-                    _lemma(attribution.verb) in ("report", "record"):
+            if side is None and by and any(a is not None and a.verb is not None and a.speaker == by and
+                                           _lemma(a.verb) in ("report", "record") for a in (own, attribution)):
                 side = ctx.state_of(by) or (by if "State" in ctx.types(by) else None)
             claim = CasualtyClaim(
                 iri=iris.node("claim", doc_id, ctx.offset + token.idx, count, kind),

@@ -45,6 +45,9 @@ WORD_SETS = (
     "wound_verb", "military_noun", "civilian_noun", "people_noun", "count_qualifier", "statement_noun",
     "agency_credit", "reported_prep", "topic_prep", "relaying",
     "people_only_verb", "toll_noun",
+    "media_noun", "official_modifier",  # "state media": the outlet the text names
+    "toll_verb",  # "X put the toll at 27": X claims it
+    "org_noun",  # "the group said": the body named last
     # events: what is captured, whose side a place is named for, what an attack hits, where a place lies
     "materiel_noun", "party_noun", "party_participle", "civil_target", "surround_noun", "admin_noun",
     "iterative", "base_participle", "site_noun", "instrument_typed",
