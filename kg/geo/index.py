@@ -117,6 +117,12 @@ def skeleton(name: str) -> str:
     return " ".join(words)
 
 
+_LOOKUP = ("SELECT p.*, MAX(n.main) FROM name n JOIN place p ON p.id = n.id WHERE {} "
+           "GROUP BY p.id ORDER BY MAX(n.main) DESC, p.population DESC, p.id")
+_LOOKUP_ONE = _LOOKUP.format("n.key = ?")
+_LOOKUP_TWO = _LOOKUP.format("n.key IN (?, ?)")
+
+
 @dataclass(frozen=True)
 class Place:
     """One feature of the world gazetteer."""
@@ -387,9 +393,7 @@ class WorldGazetteer:
             return self._cache[key]
         joined = joined_key(name)
         keys = (key,) if joined == key else (key, joined)
-        rows = self._db.execute(
-            f"SELECT p.*, MAX(n.main) FROM name n JOIN place p ON p.id = n.id WHERE n.key IN ({', '.join('?' * len(keys))}) "
-            "GROUP BY p.id ORDER BY MAX(n.main) DESC, p.population DESC, p.id", keys).fetchall()
+        rows = self._db.execute(_LOOKUP_ONE if len(keys) == 1 else _LOOKUP_TWO, keys).fetchall()
         found = tuple(self._place(r) for r in rows)
         if len(self._cache) > 50_000:
             self._cache.clear()

@@ -234,7 +234,8 @@ class Geoparser:
                 continue
             j = i
             while True:
-                if j + 1 < len(doc) and j + 1 not in covered and _capitalised(doc[j + 1]) and doc[j + 1].pos_ == "PROPN":
+                if (j + 1 < len(doc) and j + 1 not in covered and _capitalised(doc[j + 1])
+                        and doc[j + 1].pos_ == "PROPN"):
                     j += 1
                 elif (k := _particle_end(doc, j + 1)) and not covered & set(range(j + 1, k + 1)):
                     j = k  # "Deir al-Balah", "Aita al-Shaab": a particle and a hyphen inside the name
@@ -345,7 +346,8 @@ class Geoparser:
         region_word = after in _REGION_WORDS
         dateline = (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) and \
             doc[start].is_upper and after in (",", "(", "-", "—", "–", ":")  # "BELGOROD, June 3 (TASS) -"
-        in_context = (dateline or before in _PREPOSITIONS or before in _NAME_NOUNS or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
+        in_context = (dateline or before in _PREPOSITIONS or before in _NAME_NOUNS
+                      or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
                       or (before == "for" and before2 in _FOR_PLACE)
                       or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
                       or (after in ("'s", "’s") and after2 in _POSSESSED)
