@@ -85,9 +85,7 @@ def make_extractor(settings: Settings, *, packs: Iterable[Path] = ()) -> Any:
 
     builder = Builder(KGStore(None), settings, packs=packs)
     builder.install_static_graphs()
-    spec = builder.spec()
-    return Extractor(model=spec.model, entities=spec.entities, iris=builder.iris, gazetteer=spec.gazetteer,
-                     world_dir=spec.world_dir, links=dict(spec.links))
+    return Extractor.from_spec(builder.spec())
 
 
 def generation_time() -> dt.datetime:
@@ -176,6 +174,7 @@ class Builder:
         self._gazetteer: str | None = None
         self.links: dict[str, str] = {}
         self._world_dir: str | None = None
+        self._classifier_cache: tuple[tuple[str, float, bool, bool], str] | None = None
 
     # -- static graphs ---------------------------------------------------------------------
 
@@ -252,11 +251,27 @@ class Builder:
 
     def spec(self) -> ExtractorSpec:
         """What an extraction worker needs to build this builder's extractor."""
+        classifier = self._classifier()
         key = hashlib.sha256(json.dumps([self.settings.spacy_model, self._entities_fingerprint,
-                                         self.iris.base]).encode()).hexdigest()
+                                         self.iris.base, classifier and classifier[1]]).encode()).hexdigest()
         return ExtractorSpec(model=self.settings.spacy_model, entities=tuple(self.entities),
                              base_iri=self.iris.base, key=key, gazetteer=self._gazetteer, world_dir=self._world_dir,
-                             links=tuple(sorted(self.links.items())))
+                             links=tuple(sorted(self.links.items())), event_classifier=classifier and classifier[0])
+
+    def _classifier(self) -> tuple[tuple[str, float, bool, bool], str] | None:
+        """The event classifier's settings for the workers, and their fingerprint (the model's files
+        and the decision settings), read once; None when CKG_EVENT_CLASSIFIER is unset."""
+        if self._classifier_cache is None and self.settings.event_classifier is not None:
+            path = Path(self.settings.event_classifier)  # a model directory (checked by Settings)
+            digest = hashlib.sha256()
+            for file in sorted(f for f in path.rglob("*") if f.is_file()):
+                digest.update(f"{file.relative_to(path).as_posix()}\0".encode())
+                digest.update(file.read_bytes())
+            config = (str(path.resolve()), self.settings.event_classifier_threshold,
+                      self.settings.event_classifier_gate, self.settings.event_classifier_scope == "generic")
+            self._classifier_cache = (config, hashlib.sha256(json.dumps(
+                [digest.hexdigest(), *config[1:]]).encode()).hexdigest())
+        return self._classifier_cache
 
     def fingerprint(self, doc: SourceDocument, versions: Versions) -> str:
         meta = {
@@ -265,6 +280,9 @@ class Builder:
             "model": [versions.model_name, versions.model_version], "entities": self._entities_fingerprint,
             "base": self.iris.base,
         }
+        classifier = self._classifier()
+        if classifier is not None:  # only when set: documents built without it keep their fingerprints
+            meta["event_classifier"] = classifier[1]
         # Page metadata (kg add URL, WARC): in the fingerprint only when present, so documents read
         # before it existed keep their fingerprints and are not extracted again.
         meta.update({k: v for k, v in (("author", doc.author), ("language", doc.language),

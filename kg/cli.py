@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
+from pydantic import ValidationError
+
 from kg import __version__, faults
 from kg.build import Builder, check_documents, iter_documents, open_store
 from kg.errors import InputError, ModelNotFoundError, QueryTimeoutError, RemoteStoreError
@@ -698,6 +700,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, StoreLockedError, ModelNotFoundError, RemoteStoreError, QueryTimeoutError, CliError) as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
+    except ValidationError as exc:  # a setting (CKG_…): one line, named as the user gives it
+        for error in exc.errors():
+            name = "CKG_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(f"kg: error: {name}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     except ValueError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 2

@@ -55,6 +55,8 @@ class ExtractorSpec:
     gazetteer: str | None = None  # the world gazetteer file; None: no geoparsing
     world_dir: str | None = None  # ontology/world
     links: tuple[tuple[str, str], ...] = ()  # normalised name -> Wikidata id (kg link)
+    # the trained event classifier: (model directory, threshold, gate, generic only); None: rules only
+    event_classifier: tuple[str, float, bool, bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,9 @@ def _extractor(spec: ExtractorSpec) -> Any:
     with _EXTRACTORS_LOCK:
         extractor = _EXTRACTORS.get(spec.key)
         if extractor is None:
-            from kg.ids import Iris
             from kg.nlp.extract import Extractor
 
-            extractor = Extractor(model=spec.model, entities=spec.entities, iris=Iris(spec.base_iri),
-                                  gazetteer=spec.gazetteer, world_dir=spec.world_dir, links=dict(spec.links))
+            extractor = Extractor.from_spec(spec)
             _EXTRACTORS.clear()  # one at a time: a worker serves one build
             _EXTRACTORS[spec.key] = extractor
         return extractor

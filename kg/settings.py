@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,17 @@ class Settings(BaseSettings):
         description="The world gazetteer's SQLite file (built from the GeoNames packages on first use; "
                     "default: under $XDG_CACHE_HOME/conflict-kg/).",
     )
+    event_classifier: Path | None = Field(
+        default=None,
+        description="A trained event-class model (`make train-events`) that may replace the trigger rules' "
+                    "class of a sentence's event; unset (the default): the rules decide (docs/extraction.md).",
+    )
+    event_classifier_threshold: float = Field(
+        default=0.7, ge=0, le=1, description="Least probability at which CKG_EVENT_CLASSIFIER's class is taken.")
+    event_classifier_gate: bool = Field(
+        default=False, description="Drop the events of a sentence CKG_EVENT_CLASSIFIER calls no event.")
+    event_classifier_scope: Literal["all", "generic"] = Field(
+        default="all", description="'generic': CKG_EVENT_CLASSIFIER retypes only generic classes (a bare attack).")
     # HTTP
     host: str = "127.0.0.1"
     port: int = 8000
@@ -111,6 +123,15 @@ class Settings(BaseSettings):
         description="Directory for the store checkpoints the query workers read (default: "
                     ".<store name>-snapshots beside the store; same filesystem, so they are hard links).",
     )
+
+    @field_validator("event_classifier", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if value is not None and not (Path(str(value)) / "meta.json").is_file():
+            raise ValueError(f"{value}: not a trained model directory (make train-events)")
+        return value
 
     def pack_paths(self) -> list[Path]:
         return [Path(p.strip()) for p in self.packs.split(",") if p.strip()]

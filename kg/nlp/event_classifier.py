@@ -1,10 +1,12 @@
 """A trained sentence classifier of event types, behind a setting (off by default).
 
-``CKG_EVENT_CLASSIFIER`` names a spaCy pipeline directory made by :mod:`kg.nlp.train_events`
-(``make train-events``): a ``textcat`` over sentences whose exclusive classes are the event
-classes of the gold annotations plus ``none``. When it is set, :func:`override` is called by
-:func:`kg.nlp.events.extract_events` once per sentence in which the trigger rules found
-events, with the rule's classes; where the rules give the sentence one class and the
+``CKG_EVENT_CLASSIFIER`` (:class:`kg.settings.Settings`) names a spaCy pipeline directory made
+by :mod:`kg.nlp.train_events` (``make train-events``): a ``textcat`` over sentences whose
+exclusive classes are the event classes of the gold annotations plus ``none``. When it is set,
+the builder's extractor spec carries it to every worker (and its files and settings are part of
+each document's fingerprint, so turning it on or retraining re-extracts), and
+:meth:`Classifier.revise` is called by :func:`kg.nlp.events.extract_events` once per sentence
+in which the trigger rules found events, with the rule's classes; where the rules give the sentence one class and the
 classifier's likeliest class of event (its probabilities over the event classes, ``none`` left
 out) is another one, above ``CKG_EVENT_CLASSIFIER_THRESHOLD`` (default 0.7), the classifier's
 class replaces it (a rule class that is already a kind of the predicted class is
@@ -20,12 +22,11 @@ classifier") gives the measured effect, which is why the setting is off by defau
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["NONE", "Classifier", "load", "override"]
+__all__ = ["NONE", "Classifier", "load"]
 
 NONE = "none"
 T = TypeVar("T")
@@ -75,35 +76,18 @@ class Classifier:
             return None  # "Attack" already counts as "Other"; a subclass is more specific
         return [best]
 
+    def revise(self, text: str, by_type: dict[str, list[T]]) -> dict[str, list[T]]:
+        """The sentence's events by class (class -> trigger tokens), as the classifier revises them."""
+        if not by_type:
+            return by_type
+        decided = self.decide(text, sorted(by_type))
+        if decided is None:
+            return by_type
+        if not decided:
+            return {}
+        return {decided[0]: [tok for toks in by_type.values() for tok in toks]}
+
 
 @lru_cache(maxsize=4)
 def load(path: str, threshold: float, gate: bool, generic_only: bool = False) -> Classifier:
     return Classifier(Path(path), threshold, gate, generic_only)
-
-
-def _active() -> Classifier | None:
-    path = os.environ.get("CKG_EVENT_CLASSIFIER", "").strip()
-    if not path:
-        return None
-    threshold = float(os.environ.get("CKG_EVENT_CLASSIFIER_THRESHOLD", "0.7"))
-    gate = os.environ.get("CKG_EVENT_CLASSIFIER_GATE", "").strip().lower() in ("1", "true", "yes", "on")
-    generic = os.environ.get("CKG_EVENT_CLASSIFIER_SCOPE", "all").strip().lower() == "generic"
-    return load(path, threshold, gate, generic)
-
-
-def override(text: str, by_type: dict[str, list[T]]) -> dict[str, list[T]]:
-    """The sentence's events by class (class -> trigger tokens), as the classifier revises them.
-
-    Without ``CKG_EVENT_CLASSIFIER`` this returns ``by_type`` itself."""
-    if not by_type:
-        return by_type
-    classifier = _active()
-    if classifier is None:
-        return by_type
-    decided = classifier.decide(text, sorted(by_type))
-    if decided is None:
-        return by_type
-    if not decided:
-        return {}
-    tokens = [tok for toks in by_type.values() for tok in toks]
-    return {decided[0]: tokens}

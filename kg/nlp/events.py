@@ -24,10 +24,10 @@ from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import EntityMention, Event, Span
-from kg.nlp import event_classifier
 from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
 from kg.nlp.dates import resolve_date
 from kg.nlp.discourse import Context
+from kg.nlp.event_classifier import Classifier
 from kg.nlp.tables import Trigger, rules
 
 __all__ = ["TRIGGERS", "extract_events", "is_background"]
@@ -798,8 +798,9 @@ class _Mention:
     extra_claimed: list[str] = field(default_factory=list)
 
 
-def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: int | None) -> list[Event]:
-    """Events reported or alleged in one chunk."""
+def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: int | None,
+                   classifier: Classifier | None = None) -> list[Event]:
+    """Events reported or alleged in one chunk; ``classifier`` (CKG_EVENT_CLASSIFIER) may retype them."""
     mentions: list[_Mention] = []
     last_dated: dict[str, tuple[int, dt.date]] = {}  # event type -> (sentence number, date)
     region = _main_region(ctx)
@@ -846,7 +847,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         by_type: dict[str, list[Token]] = {}
         for trigger, token in triggers:
             by_type.setdefault(_retype(ctx, trigger.event_type, token), []).append(token)
-        by_type = event_classifier.override(sent.text, by_type)  # CKG_EVENT_CLASSIFIER (off by default)
+        if classifier is not None:
+            by_type = classifier.revise(sent.text, by_type)
         if set(by_type) & _STRIKES:
             by_type.pop("ArmedClash", None)  # "the attack" that is the strike itself
         if set(by_type) & _KINDS_OF_ATTACK:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,6 +22,7 @@ from kg.nlp.casualties import extract_casualties
 from kg.nlp.coref import bodies_by_state, corefer
 from kg.nlp.dates import reference_date, reference_year
 from kg.nlp.discourse import Context
+from kg.nlp.event_classifier import load as load_classifier
 from kg.nlp.events import extract_events
 from kg.nlp.geoparse import Geoparser, matchable
 from kg.nlp.linker import NameIndex, link_bare_bodies, link_entities
@@ -28,6 +30,9 @@ from kg.nlp.pipeline import ModelInfo, load_pipeline, model_info
 from kg.nlp.quotes import Quote, find_quotes
 from kg.nlp.roles import find_mediators
 from kg.nlp.statements import extract_statements
+
+if TYPE_CHECKING:
+    from kg.executors import ExtractorSpec
 
 __all__ = ["Extractor", "chunks"]
 
@@ -56,11 +61,14 @@ class Extractor:
 
     def __init__(self, *, model: str, entities: Sequence[CuratedEntity], iris: Iris,
                  gazetteer: str | Path | None = None, world_dir: str | Path | None = None,
-                 links: Mapping[str, str] | None = None) -> None:
+                 links: Mapping[str, str] | None = None,
+                 event_classifier: tuple[str, float, bool, bool] | None = None) -> None:
         """``gazetteer`` (the world gazetteer file) and ``world_dir`` (``ontology/world``) turn
         geoparsing on; without them only curated names become places. ``links`` (normalised
-        name -> Wikidata id, from ``kg link``) link new entities."""
+        name -> Wikidata id, from ``kg link``) link new entities. ``event_classifier`` (model
+        directory, threshold, gate, generic only: :mod:`kg.nlp.event_classifier`) may retype events."""
         self.iris = iris
+        self.classifier = None if event_classifier is None else load_classifier(*event_classifier)
         self.links = dict(links or {})
         self.entities = {e.iri: e for e in entities}
         self.bodies = bodies_by_state(self.entities)  # coreference: "the army" of a named state
@@ -73,6 +81,12 @@ class Extractor:
         self.nlp: Language = load_pipeline(model, [e for e in entities if matchable(e)])
         self.info: ModelInfo = model_info(self.nlp)
         self.nlp.max_length = max(self.nlp.max_length, CHUNK_CHARS * 2)
+
+    @classmethod
+    def from_spec(cls, spec: ExtractorSpec) -> Extractor:
+        """The extractor a builder's :meth:`~kg.build.Builder.spec` describes (in a worker or not)."""
+        return cls(model=spec.model, entities=spec.entities, iris=Iris(spec.base_iri), gazetteer=spec.gazetteer,
+                   world_dir=spec.world_dir, links=dict(spec.links), event_classifier=spec.event_classifier)
 
     def extract(self, document: SourceDocument) -> DocumentExtraction:
         """Everything extracted from one document."""
@@ -135,7 +149,8 @@ class Extractor:
         extraction.statements.extend(
             extract_statements(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris))
         extraction.events.extend(
-            extract_events(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year))
+            extract_events(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year,
+                           classifier=self.classifier))
         extraction.casualty_claims.extend(
             extract_casualties(ctx, doc_id=document.doc_id, text=document.text, iris=self.iris, year=year,
                                statements=extraction.statements))

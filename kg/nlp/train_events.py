@@ -24,14 +24,14 @@ import argparse
 import csv
 import json
 import random
-import re
 import sys
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kg.ids import normalise_name
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -40,14 +40,6 @@ __all__ = ["examples_from", "main", "train"]
 
 NONE = "none"
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[‘’‚‛′'`]", "'", text)
-    text = re.sub(r"[^\w' ]+", " ", text.lower())
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _splitter() -> Language:
@@ -61,11 +53,11 @@ def _splitter() -> Language:
 def examples_from(text: str, events: Sequence[dict[str, object]], nlp: Language) -> tuple[list[tuple[str, str]], int]:
     """(sentence, class) pairs of one document, and how many gold events found their sentence."""
     sents = [s.text.strip() for s in nlp(text).sents if s.text.strip()]
-    normed = [_norm(s) for s in sents]
+    normed = [normalise_name(s) for s in sents]
     labels: dict[int, str] = {}
     found = 0
     for event in events:
-        evidence = _norm(str(event.get("evidence") or ""))
+        evidence = normalise_name(str(event.get("evidence") or ""))
         if not evidence:
             continue
         hit = next((i for i, s in enumerate(normed) if s.startswith(evidence)), None)
