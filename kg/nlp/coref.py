@@ -471,34 +471,23 @@ _COUNTRY_NOUNS = {"country", "nation", "state", "kingdom", "republic"}
 
 
 def _main_country(mentions: Sequence[EntityMention], curated: Mapping[str, CuratedEntity],
-                  new: Mapping[str, NewEntity]) -> str | None:
-    """The state the document names most (ties: the first named)."""
-    counts: dict[str, int] = {}
-    first: dict[str, int] = {}
-    for m in mentions:
-        if _types(m.entity, curated, new) & (_STATE | _R.subclasses("Country")):
-            counts[m.entity] = counts.get(m.entity, 0) + 1
-            first.setdefault(m.entity, m.span.begin)
-    return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
+                  new: Mapping[str, NewEntity], *, by_places: bool = False) -> str | None:
+    """The state the document names most (ties: the first named).
 
-
-def _story_country(mentions: Sequence[EntityMention], curated: Mapping[str, CuratedEntity],
-                   new: Mapping[str, NewEntity]) -> str | None:
-    """The state a story is about: the one its states and places name most (a place counts for
-    the country it lies in: "regime forces shelled X" in a story of places in Freedonia that names
-    only its neighbour Ruritania by name)."""
+    ``by_places``: the state the story is about, where a place counts for the country it lies in
+    and a demonym half ("regime forces shelled X" in a story of places in Freedonia that names
+    only its neighbour Ruritania by name; "Ruritanian border guards" says less)."""
+    kinds = _STATE if by_places else _STATE | _R.subclasses("Country")
     counts: dict[str, float] = {}
     first: dict[str, int] = {}
     for m in mentions:
-        state = m.entity if _types(m.entity, curated, new) & _STATE else None
-        weight = 0.5 if m.kind == "demonym" else 1.0  # "Ruritanian border guards" says less
-        if state is None and m.entity in curated:
+        state = m.entity if _types(m.entity, curated, new) & kinds else None
+        if state is None and by_places and m.entity in curated:
             country = curated[m.entity].in_country
-            if country is None or country not in curated or not set(curated[country].types) & _STATE:
-                continue
-            state = country
+            if country is not None and country in curated and set(curated[country].types) & _STATE:
+                state = country
         if state is not None:
-            counts[state] = counts.get(state, 0) + weight
+            counts[state] = counts.get(state, 0) + (0.5 if by_places and m.kind == "demonym" else 1.0)
             first.setdefault(state, m.span.begin)
     return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
 
@@ -856,7 +845,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         if any(b < end and begin < e for k, (b, e) in enumerate(taken) if k not in un and k not in fold):
             continue
         if not found:
-            main, found = _story_country([*everything, *mentions], curated, new), True
+            main, found = _main_country([*everything, *mentions], curated, new, by_places=True), True
         country = owner.entity if owner is not None else main
         if owner is None and kind not in ("loyal", "branch", "ministry") and any(
                 t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
