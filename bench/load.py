@@ -160,8 +160,8 @@ def slope_mb_per_hour(points: list[tuple[float, int]]) -> float:
     return 3600 * sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den if den else float("nan")
 
 
-def start_server(store: Path, log_path: Path, token: str | None) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+def start_server(store: Path, log_path: Path, token: str | None, port: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = port or free_port()
     env = {**os.environ, "CKG_STORE": str(store)}
     if token:
         env["CKG_API_TOKEN"] = token
@@ -205,6 +205,7 @@ async def main() -> int:
     ap.add_argument("--window", type=float, default=600, help="report latency per window of this many seconds")
     ap.add_argument("--warmup", type=float, default=0,
                     help="memory slope from this many seconds on (default: a tenth of the run)")
+    ap.add_argument("--port", type=int, default=0, help="the server's port (default: any free one)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json")
     args = ap.parse_args()
     sample_every = args.sample_every or max(1.0, args.seconds / 20)
@@ -219,7 +220,7 @@ async def main() -> int:
         store = Path(tmp) / "store"
         shutil.copytree(args.store, store)
         log_path = Path(tmp) / "server.log"
-        server, base = start_server(store, log_path, token)
+        server, base = start_server(store, log_path, token, args.port)
         try:
             started = time.monotonic()
             deadline = started + args.seconds
@@ -255,7 +256,7 @@ async def main() -> int:
         finally:
             stop_server(server)
         if token:  # again after a restart on the same store: acknowledged means durable
-            server, base = start_server(store, log_path, None)
+            server, base = start_server(store, log_path, None, args.port)
             try:
                 durability["present_after_restart"] = len(present_ids(base) & set(acknowledged))
                 missing = sorted(set(acknowledged) - present_ids(base))
