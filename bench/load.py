@@ -67,10 +67,10 @@ Samples = dict[str, list[tuple[float, float]]]
 Errors = list[tuple[float, str]]
 
 
-async def client(base: str, started: float, deadline: float, samples: Samples, errors: Errors,
+async def client(base: str, started: float, deadline: list[float], samples: Samples, errors: Errors,
                  rng: random.Random) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline[0]:
             kind, path, headers = rng.choice(MIX)
             t0 = time.perf_counter()
             at = time.monotonic() - started
@@ -84,7 +84,7 @@ async def client(base: str, started: float, deadline: float, samples: Samples, e
             samples.setdefault(kind, []).append((at, time.perf_counter() - t0))
 
 
-async def writer(base: str, token: str, started: float, deadline: float, every: float, samples: Samples,
+async def writer(base: str, token: str, started: float, deadline: list[float], every: float, samples: Samples,
                  errors: Errors, acknowledged: list[str]) -> None:
     """Post one new synthetic document every ``every`` seconds (at once if the last took longer)."""
     from corpus import Generator, load_entities, load_seeds  # bench/corpus.py
@@ -96,7 +96,7 @@ async def writer(base: str, token: str, started: float, deadline: float, every: 
         next_at = time.monotonic() + min(every, 1.0)
         while True:
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline[0]:
                 return
             next_at += every
             doc = gen.document(i)
@@ -205,6 +205,9 @@ async def main() -> int:
     ap.add_argument("--window", type=float, default=600, help="report latency per window of this many seconds")
     ap.add_argument("--warmup", type=float, default=0,
                     help="memory slope from this many seconds on (default: a tenth of the run)")
+    ap.add_argument("--max-pss-mb", type=int, default=6000,
+                    help="stop the run early (and say so) if the server's process tree passes this much memory; "
+                         "0: never (the machine is shared)")
     ap.add_argument("--port", type=int, default=0, help="the server's port (default: any free one)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json")
     args = ap.parse_args()
@@ -216,6 +219,7 @@ async def main() -> int:
     memory: list[tuple[float, int, float]] = []  # (seconds, PSS kB, 1-minute load average)
     windows: list[dict[str, object]] = []
     durability: dict[str, object] = {}
+    stopped: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         shutil.copytree(args.store, store)
@@ -223,17 +227,26 @@ async def main() -> int:
         server, base = start_server(store, log_path, token, args.port)
         try:
             started = time.monotonic()
-            deadline = started + args.seconds
+            deadline = [started + args.seconds]  # brought forward if the server's memory passes --max-pss-mb
 
             async def sample_memory() -> None:
-                while time.monotonic() < deadline:
+                while time.monotonic() < deadline[0]:
                     memory.append((round(time.monotonic() - started, 1), tree_pss_kb(server.pid), loadavg()))
+                    if args.max_pss_mb and memory[-1][1] > 1024 * args.max_pss_mb:
+                        stopped.append(f"stopped after {memory[-1][0]:.0f} s: the server's PSS "
+                                       f"{memory[-1][1] // 1024} MB passed --max-pss-mb {args.max_pss_mb}")
+                        print(stopped[-1], flush=True)
+                        deadline[0] = time.monotonic()
+                        return
                     await asyncio.sleep(sample_every)
 
             async def report_windows() -> None:
                 lo = 0.0
                 while lo + args.window <= args.seconds:
-                    await asyncio.sleep(max(0.0, started + lo + args.window - time.monotonic()))
+                    while time.monotonic() < min(deadline[0], started + lo + args.window):
+                        await asyncio.sleep(min(5.0, max(0.0, started + lo + args.window - time.monotonic())))
+                    if time.monotonic() < started + lo + args.window:
+                        return  # stopped early: the part of the run after the last whole window follows
                     windows.append(window_stats(samples, errors, lo, lo + args.window))
                     print_window(windows[-1], memory)
                     lo += args.window
@@ -267,7 +280,7 @@ async def main() -> int:
     total = sum(len(v) for k, v in samples.items() if k != "write")
     result: dict[str, object] = {
         "clients": args.clients, "seconds": round(elapsed, 1), "requests": total,
-        "throughput_rps": round(total / elapsed, 1), "errors": len(errors),
+        "throughput_rps": round(total / elapsed, 1), "errors": len(errors), "stopped_early": stopped,
         "error_examples": [f"{at:.0f}s {e}" for at, e in errors[:5]],
         "latency_ms": {k: stats_of([lat for _, lat in v]) for k, v in sorted(samples.items())},
         "pss_kb_over_time": [(at, kb) for at, kb, _ in memory],  # the server and its query workers
@@ -318,6 +331,7 @@ async def main() -> int:
             "memory flat (|slope| <= 10% of max per hour)": slope_ok,
             "every acknowledged document present": durability["present_after_restart"] == len(acknowledged)
             == durability["present_live"],
+            "ran its full time": not stopped,
         }
         result["soak_goals"] = soak_goals
         for goal, met in soak_goals.items():
