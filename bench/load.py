@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from compare import tree_pss_kb  # bench/ is on sys.path when this runs as a script
@@ -130,6 +131,7 @@ def loadavg() -> float:
 
 def stats_of(values: list[float]) -> dict[str, float]:
     return {"n": len(values), "p50": round(1000 * pct(values, 0.5), 1), "p99": round(1000 * pct(values, 0.99), 1),
+            "max": round(1000 * max(values), 1) if values else float("nan"),
             "mean": round(1000 * statistics.fmean(values), 1) if values else float("nan")}
 
 
@@ -158,6 +160,31 @@ def slope_mb_per_hour(points: list[tuple[float, int]]) -> float:
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
     den = sum((x - mx) ** 2 for x in xs)
     return 3600 * sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den if den else float("nan")
+
+
+def markdown_table(result: dict[str, Any]) -> str:
+    """The soak's windows as a Markdown table (``--table RESULT.json`` prints it again)."""
+    kinds = ("canned", "page", "claims", "map", "search", "sparql")
+    lines = ["| window (min) | requests | errors | " + " | ".join(f"{k} p50/p99 ms" for k in kinds)
+             + " | writes (p50/max s) | PSS at end (MB) | load avg |",
+             "|" + "---|" * (len(kinds) + 6)]
+    memory = [(at, kb, a) for (at, kb), (_, a) in zip(result["pss_kb_over_time"], result["loadavg_over_time"],
+                                                       strict=True)]
+    rows = [*result.get("windows", []), {"from_s": 0, "to_s": result["seconds"], "errors": result["errors"],
+                                         "latency_ms": result["latency_ms"], "overall": True}]
+    for w in rows:
+        lat = w["latency_ms"]
+        inside = [(kb, a) for at, kb, a in memory if w["from_s"] <= at < w["to_s"]]
+        writes = lat.get("write")
+        cells = [("all" if w.get("overall") else f"{w['from_s'] / 60:.0f}–{w['to_s'] / 60:.0f}"),
+                 str(sum(v["n"] for k, v in lat.items() if k != "write")), str(w["errors"]),
+                 *(f"{lat[k]['p50']:.0f} / {lat[k]['p99']:.0f}" if k in lat else "–" for k in kinds),
+                 f"{writes['n']} ({writes['p50'] / 1000:.1f} / {writes.get('max', writes['p99']) / 1000:.1f})"
+                 if writes else "0",
+                 str(inside[-1][0] // 1024) if inside else "–",
+                 f"{min(a for _, a in inside):.1f}–{max(a for _, a in inside):.1f}" if inside else "–"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def start_server(store: Path, log_path: Path, token: str | None, port: int) -> tuple[subprocess.Popen[bytes], str]:
@@ -210,7 +237,11 @@ async def main() -> int:
                          "0: never (the machine is shared)")
     ap.add_argument("--port", type=int, default=0, help="the server's port (default: any free one)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json")
+    ap.add_argument("--table", type=Path, help="only print the windows of this earlier result as a Markdown table")
     args = ap.parse_args()
+    if args.table:
+        print(markdown_table(json.loads(args.table.read_text())))
+        return 0
     sample_every = args.sample_every or max(1.0, args.seconds / 20)
     token = secrets.token_urlsafe(24) if args.writes_every > 0 else None
     samples: Samples = {}
@@ -336,6 +367,7 @@ async def main() -> int:
         result["soak_goals"] = soak_goals
         for goal, met in soak_goals.items():
             print(f"goal {goal}: {'met' if met else 'NOT met'}")
+        print(markdown_table(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
     return 0
