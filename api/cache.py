@@ -5,6 +5,10 @@ Every write through the server's store bumps ``BaseStore.version`` (``POST /docu
 keyed on the store and its version: the first request after a write computes afresh, and the
 entries of older versions are dropped at once. Only a store of our own (:class:`KGStore`) is
 cached: a remote SPARQL store may be written by others, whose writes its version does not count.
+Concurrent misses of one key at one version are computed once (the others wait for that answer):
+without it, under a steady stream of writes every client recomputed every page after each write,
+each computation slowed the others down, and once one took longer than the time between two
+writes nothing was kept at all (the 1-hour soak, ``make bench-soak``, ``docs/performance.md``).
 Used for what a page costs many queries to
 build (the landing page's counts and ledger, entity pages, ``/claims``, ``/map``,
 ``/timeline``) and for ``/search``'s scan of every label. Bounded by count and by bytes.
@@ -12,9 +16,11 @@ build (the landing page's counts and ledger, entity pages, ``/claims``, ``/map``
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -40,6 +46,7 @@ class StoreCache(Generic[V]):
         self._items: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._bytes = 0
         self._at: tuple[int, int] | None = None  # (id(store), version) the entries belong to
+        self._pending: dict[tuple[Hashable, int, int], Future[V]] = {}  # computations under way
         self.hits = self.misses = 0
 
     def _check_version(self, store: BaseStore) -> None:
@@ -79,11 +86,30 @@ class StoreCache(Generic[V]):
                 self._bytes -= dropped
 
     def get_or_compute(self, store: BaseStore, key: Hashable, compute: Callable[[], V]) -> V:
+        """The kept value, or ``compute()``'s, computed once for every thread that asks for the
+        same key at the same store version meanwhile (its error, too, is theirs)."""
         hit = self.get(store, key)
         if hit is not None:
             return hit
         version = store.version
-        value = compute()
+        at = (key, id(store), version)
+        with self._lock:
+            pending = self._pending.get(at)
+            if pending is None:
+                mine: Future[V] = Future()
+                self._pending[at] = mine
+        if pending is not None:
+            return pending.result()
+        try:
+            value = compute()
+        except BaseException as exc:
+            mine.set_exception(exc)
+            raise
+        else:
+            mine.set_result(value)
+        finally:
+            with self._lock:
+                self._pending.pop(at, None)
         self.put(store, key, value, version=version)
         return value
 
@@ -104,6 +130,12 @@ class _Body:
 RESPONSES: StoreCache[_Body] = StoreCache(1024, max_bytes=64 * 2**20, size=lambda b: len(b.body))
 SCANS: StoreCache[Any] = StoreCache(16)  # whole-store scans shared by many requests (/search's labels)
 CANNED: StoreCache[Any] = StoreCache(256)  # canned queries' rows (api.queries.run_query)
+# responses being computed, by (URL, variant, store, version): the event loop's own, so no lock
+_COMPUTING: dict[tuple[Hashable, int, int], asyncio.Task[Response]] = {}
+
+
+def _keepable(response: Response) -> bool:
+    return response.status_code in (200, 400) and not isinstance(response, StreamingResponse)
 
 
 async def cached_response(request: Request, store: BaseStore, work: Callable[[], Response], *,
@@ -118,8 +150,22 @@ async def cached_response(request: Request, store: BaseStore, work: Callable[[],
     if hit is not None:
         return Response(hit.body, status_code=hit.status, media_type=hit.media_type, headers=headers)
     version = store.version
-    response = await run_in_threadpool(work)
-    if response.status_code in (200, 400) and not isinstance(response, StreamingResponse):
-        RESPONSES.put(store, key, _Body(bytes(response.body), response.status_code, response.media_type),
-                      version=version)
-    return response
+    at = (key, id(store), version)
+    task = _COMPUTING.get(at)
+    if task is not None:  # the same answer is being computed for another request: wait for it
+        shared = await asyncio.shield(task)
+        if _keepable(shared):
+            return Response(bytes(shared.body), status_code=shared.status_code, media_type=shared.media_type,
+                            headers=headers)
+        return await run_in_threadpool(work)  # not shareable (a stream): compute our own
+    task = asyncio.ensure_future(run_in_threadpool(work))
+    _COMPUTING[at] = task
+
+    def done(finished: asyncio.Task[Response]) -> None:  # also when the asking client has gone
+        _COMPUTING.pop(at, None)
+        if not finished.cancelled() and finished.exception() is None and _keepable(response := finished.result()):
+            RESPONSES.put(store, key, _Body(bytes(response.body), response.status_code, response.media_type),
+                          version=version)
+
+    task.add_done_callback(done)
+    return await asyncio.shield(task)
