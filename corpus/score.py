@@ -12,7 +12,7 @@ prints, for the tuning half and the checking half separately:
   coordinates from the right feature (the gold GeoNames id where the annotator gave one, else a
   place in the gold country), with the misses listed.
 
-Usage: python corpus/score.py [--texts DIR] [--split tune|check|all] [--misses]
+Usage: python corpus/score.py [--texts DIR] [--split tune|check|all] [--misses] [--diff] [--only ID ...]
 """
 
 from __future__ import annotations
@@ -141,6 +141,9 @@ def main() -> int:
     ap.add_argument("--texts", type=Path, default=Path(os.environ.get("CORPUS_TEXTS", ROOT / "corpus" / "texts")))
     ap.add_argument("--split", choices=("tune", "check", "all"), default="all")
     ap.add_argument("--misses", action="store_true", help="list geoparsing misses (look at the tuning half only)")
+    ap.add_argument("--diff", action="store_true",
+                    help="per document, the gold items missed and the predictions unmatched (tuning half only)")
+    ap.add_argument("--only", action="append", default=[], metavar="ID", help="score only these documents")
     args = ap.parse_args()
     rows = manifest()
     present = []
@@ -151,7 +154,8 @@ def main() -> int:
         if hashlib.sha256(text.read_bytes()).hexdigest() != row["sha256"]:
             print(f"{text}: sha256 differs from the manifest: skipped", file=sys.stderr)
             continue
-        present.append(row)
+        if not args.only or row["id"] in args.only:
+            present.append(row)
     if not present:
         print(f"no corpus texts in {args.texts}: regather them with corpus/manifest/*.tsv", file=sys.stderr)
         return 2
@@ -180,6 +184,10 @@ def main() -> int:
             ok, total = qid_score(work / "dump.nq", [Path(f) for f in files], args.misses and split == "tune")
             print(f"states and international bodies with their Wikidata id: {ok}/{total} = "
                   f"{ok / total if total else 0:.3f}")
+            if args.diff and split == "tune":
+                from diff import diff
+
+                diff(work / "dump.nq", sorted(Path(f) for f in files))
     return 0
 
 
