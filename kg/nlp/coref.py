@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Token
 
 from kg.ids import Iris, slugify
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
+from kg.nlp.doctext import in_headline, text_of
 from kg.nlp.linker import is_credit
 from kg.nlp.tables import rules
 
@@ -145,7 +146,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             bodies: Mapping[str, list[str]]) -> list[EntityMention]:
     """The chunk's mentions with references resolved: re-pointed, widened, and added (a body
     of a country that no entity stands for becomes a new entity named as the text names it)."""
-    text = doc.text
+    text = text_of(doc)
     mentions = _names_before_acronyms(doc, offset, list(mentions), curated, new, iris)
     everything = sorted([*earlier, *mentions], key=lambda m: (m.span.begin, m.span.end))
     acronyms: dict[str, str] = {}
@@ -284,9 +285,9 @@ def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
             continue
         span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
         token = span[-1] if span is not None and len(span) else None
-        line_start = doc.text.rfind("\n", 0, m.span.begin - offset) + 1
-        after = doc.text[m.span.end - offset:m.span.end - offset + 2].lstrip(" ")[:1]
-        if token is not None and (token.is_upper or (not doc.text[line_start:m.span.begin - offset].strip()
+        line_start = text_of(doc).rfind("\n", 0, m.span.begin - offset) + 1
+        after = text_of(doc)[m.span.end - offset:m.span.end - offset + 2].lstrip(" ")[:1]
+        if token is not None and (token.is_upper or (not text_of(doc)[line_start:m.span.begin - offset].strip()
                                                      and after in (",", "(", "-", "—", "–", ":"))):
             token = None  # a dateline ("KYIV, May 2 -", "Sanaa, July 13:")
         acts = token is not None and (
@@ -342,7 +343,7 @@ def _untagged_speakers(doc: Doc, offset: int, mentions: list[EntityMention], eve
         left = offset + token.left_edge.idx
         if any(b < end and left < e for b, e in taken):
             continue  # a name in the phrase ("Freedonia's Foreign Ministry"): the rules for bodies decide
-        phrase = doc.text[words[0].idx:token.idx + len(token.text)]
+        phrase = text_of(doc)[words[0].idx:token.idx + len(token.text)]
         acronym = len(words) == 1 and token.text.isupper() and len(token.text) >= 3
         noun = _noun_of(token)
         if not acronym and (len(words) < 2 or noun not in _BODY_NOUNS):
@@ -395,7 +396,7 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
             out.append(m)
             continue
         end = offset + doc[j].idx + len(doc[j].text)
-        if _proper_name_goes_on(doc, j) or is_credit(doc.text, m.span.begin - offset, end - offset):
+        if _proper_name_goes_on(doc, j) or is_credit(text_of(doc), m.span.begin - offset, end - offset):
             out.append(m)  # "the Freedonian Government of National Unity", "Source: Freedonia News Agency"
             continue
         if any(o is not m and m.span.end <= o.span.begin < end for o in mentions):
@@ -417,7 +418,7 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
                         for t in doc[i:j + 1]):
             candidates = every  # "Freedonian occupation forces", "Freedonian ground troops": its armed forces
         if not candidates and (m.entity in curated or doc[span.end].lower_ in ("'s", "’s")):
-            phrase = doc.text[m.span.begin - offset:end - offset]
+            phrase = text_of(doc)[m.span.begin - offset:end - offset]
             kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
             iri = iris.entity(slugify(phrase))
             new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.6))
@@ -432,7 +433,7 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
             body_begin = m.span.begin
         else:
             out.append(m)
-        out.append(EntityMention(span=Span(body_begin, end, doc.text[body_begin - offset:end - offset]),
+        out.append(EntityMention(span=Span(body_begin, end, text_of(doc)[body_begin - offset:end - offset]),
                                  entity=candidates[0], confidence=0.7, curated=candidates[0] in curated))
     return out
 
@@ -457,7 +458,7 @@ def _bodies_of_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], ne
         begin, end = offset + token.idx, offset + doc[j].idx + len(doc[j].text)
         if any(b < end and begin < e for b, e in taken) or _proper_name_goes_on(doc, j):
             continue
-        phrase = doc.text[token.idx:doc[j].idx + len(doc[j].text)]
+        phrase = text_of(doc)[token.idx:doc[j].idx + len(doc[j].text)]
         noun = _noun_of(doc[j])
         kind = next((f for f in _R.roles[noun].fits if f != "label"), "GovernmentBody")
         iri = iris.entity(slugify(phrase))
@@ -539,12 +540,12 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
         elif not candidates:
             key = " ".join([_label(country, curated, new), *kind_words, noun])
             target = iris.entity(slugify(key))
-            phrase = doc.text[words[0].idx:token.idx + len(token.text)]
+            phrase = text_of(doc)[words[0].idx:token.idx + len(token.text)]
             kind = next((f for f in role.fits if f != "label"), "GovernmentBody")
             new.setdefault(target, NewEntity(iri=target, label=phrase, type=kind, confidence=0.5))
         else:
             continue
-        added.append(EntityMention(span=Span(begin, end, doc.text[begin - offset:end - offset]), entity=target,
+        added.append(EntityMention(span=Span(begin, end, text_of(doc)[begin - offset:end - offset]), entity=target,
                                    confidence=0.5, curated=target in curated))
         taken.append((begin, end))
     return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity))
@@ -570,7 +571,7 @@ def _aliases(doc: Doc, offset: int, mentions: list[EntityMention], curated: Mapp
     alias: dict[str, str] = {}
     by_end = {m.span.end: m for m in mentions}
     by_begin = {m.span.begin: m for m in mentions}
-    for match in re.finditer(r",\s+(?:(?:also|better|widely|locally|commonly)\s+)?known\s+as\s+", doc.text):
+    for match in re.finditer(r",\s+(?:(?:also|better|widely|locally|commonly)\s+)?known\s+as\s+", text_of(doc)):
         named, other = by_end.get(offset + match.start()), by_begin.get(offset + match.end())
         if named is None or other is None or other.entity not in new or named.entity == other.entity:
             continue
@@ -597,7 +598,7 @@ def _names_before_acronyms(doc: Doc, offset: int, mentions: list[EntityMention],
     capitalised words before the bracket whose initials the acronym is are one new entity."""
     added: list[EntityMention] = []
     drop: set[int] = set()
-    for match in _ACRONYM.finditer(doc.text):
+    for match in _ACRONYM.finditer(text_of(doc)):
         acronym = match.group(1)
         before = doc.char_span(0, match.start(), alignment_mode="contract")
         if before is None or not len(before) or len(acronym) < 3:
@@ -620,7 +621,7 @@ def _names_before_acronyms(doc: Doc, offset: int, mentions: list[EntityMention],
             continue
         if any(mentions[k].span.begin == begin and mentions[k].span.end == end for k in inside):
             continue  # named whole already
-        phrase = doc.text[begin - offset:end - offset]
+        phrase = text_of(doc)[begin - offset:end - offset]
         iri = iris.entity(slugify(phrase))
         kind = "ArmedForce" if _noun_of(doc[last]) in _FORCE_NOUNS or doc[last].lower_ == "army" else "Organization"
         new.setdefault(iri, NewEntity(iri=iri, label=phrase, type=kind, confidence=0.5))
@@ -650,7 +651,7 @@ def _language_services(doc: Doc, offset: int, mentions: list[EntityMention], cur
             continue
         last = span.end + 1 if span.end + 1 < len(doc) and doc[span.end + 1].lower_ == "service" else span.end
         end = offset + doc[last].idx + len(doc[last].text)
-        phrase = doc.text[m.span.begin - offset:end - offset]
+        phrase = text_of(doc)[m.span.begin - offset:end - offset]
         iri = iris.entity(slugify(phrase))
         new.setdefault(iri, NewEntity(iri=iri, label=phrase, type="MediaOutlet", confidence=0.5))
         drop.update([k, *demonym, *(j for j, o in enumerate(mentions)
@@ -664,10 +665,7 @@ def _language_services(doc: Doc, offset: int, mentions: list[EntityMention], cur
 
 def _headline(doc: Doc, char: int) -> bool:
     """Whether the line holding ``char`` is in title case (a headline: every name looks proper)."""
-    start = doc.text.rfind("\n", 0, char) + 1
-    end = doc.text.find("\n", char)
-    words = [w for w in doc.text[start:end if end >= 0 else len(doc.text)].split() if w[:1].isalpha()]
-    return len(words) > 2 and sum(w[:1].isupper() for w in words) / len(words) > 0.6
+    return in_headline(text_of(doc), char)
 
 
 def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], curated: Mapping[str, CuratedEntity],
@@ -707,7 +705,7 @@ def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], 
             continue  # another name in it ("Freedonian Hamas"): the names stay
         drop.update(inside)
         drop.add(id(m))
-        phrase = doc.text[begin - offset:end - offset]
+        phrase = text_of(doc)[begin - offset:end - offset]
         iri = iris.entity(slugify(phrase))
         new.setdefault(iri, NewEntity(iri=iri, label=phrase, type="Organization", confidence=0.5))
         added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.5, curated=False))
@@ -785,7 +783,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
             if owner is not None and owner.kind == "demonym":  # "the Freedonian air force": one name
                 fold = [k for k, m in enumerate(mentions) if m is owner]
         elif low in ("coalition", "alliance") and token.text.islower():
-            led = re.search(r"(\S+)[-–]led\s+$", doc.text[max(0, token.idx - 40):token.idx])
+            led = re.search(r"(\S+)[-–]led\s+$", text_of(doc)[max(0, token.idx - 40):token.idx])
             if led is None and not (not mods and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)):
                 continue
             kind = "coalition"  # "the Saudi-led coalition", then "the coalition"
@@ -822,7 +820,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         if kind == "loyal":
             leader = next(m for m in mentions for t in (*mods, *_loyal_to(token))
                           if m.span.begin <= offset + t.idx < m.span.end and _types(m.entity, curated, new) & _PERSON)
-            between = doc.text[leader.span.end - offset:token.idx] if leader.span.end - offset <= token.idx else ""
+            between = text_of(doc)[leader.span.end - offset:token.idx] if leader.span.end - offset <= token.idx else ""
             if leader.span.begin < offset + token.idx and between not in (" ", "'s ", "’s ", "' ", "’ "):
                 continue  # "Haftar's forces", "Haftar militiamen"; not a headline's "X Visits Front Line Troops"
             phrase_tokens = [t for t in phrase_tokens if offset + t.idx >= leader.span.end and t.dep_ != "case"] or \
@@ -839,7 +837,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         begin, end = offset + phrase_tokens[0].idx, offset + token.idx + len(token.text)
         un = [k for k, m in enumerate(mentions) if kind == "keepers" and m.span.begin >= begin - 16
               and m.span.end <= end and "InternationalOrganization" in _types(m.entity, curated, new)
-              and (m.span.begin >= begin or not doc.text[m.span.end - offset:begin - offset].strip())]
+              and (m.span.begin >= begin or not text_of(doc)[m.span.end - offset:begin - offset].strip())]
         if un:  # "UN peacekeepers": the UN's name is part of the mission's
             begin = min(begin, mentions[un[0]].span.begin)
         if any(b < end and begin < e for k, (b, e) in enumerate(taken) if k not in un and k not in fold):
@@ -851,7 +849,7 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 t.ent_type_ in ("GPE", "NORP", "PERSON", "ORG") and t.lower_ not in ("un", "u.n.")
                 and t.i != token.i for t in phrase_tokens):
             continue
-        if doc.text[begin - offset:begin - offset + 4].lower() == "the ":
+        if text_of(doc)[begin - offset:begin - offset + 4].lower() == "the ":
             begin += 4
         target: str | None = None
         if kind == "keepers":
@@ -879,16 +877,16 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 target = forces[0]
             else:
                 target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
-                label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+                label = text_of(doc)[phrase_tokens[0].idx:token.idx + len(token.text)]
                 new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
         if kind == "coalition":
-            led = re.search(r"(\S+)[-–]led\s+$", doc.text[max(0, token.idx - 40):token.idx])
+            led = re.search(r"(\S+)[-–]led\s+$", text_of(doc)[max(0, token.idx - 40):token.idx])
             if led is not None:
                 lead_begin = token.idx - len(led.group(0))
                 leaders = [m for m in mentions if m.span.begin == offset + lead_begin]
                 if not leaders:
                     continue
-                phrase = doc.text[lead_begin:token.idx + len(token.text)]
+                phrase = text_of(doc)[lead_begin:token.idx + len(token.text)]
                 target = iris.entity(slugify(phrase))
                 new.setdefault(target, NewEntity(iri=target, label=phrase, type="Organization", confidence=0.5))
             else:
@@ -909,13 +907,13 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                     target = found_bodies[0]
                 elif not found_bodies:  # the key of _bodies_in_context: "the health ministry said" is this one
                     target = iris.entity(slugify(" ".join([_label(country, curated, new), *kind_words, low])))
-                    label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+                    label = text_of(doc)[phrase_tokens[0].idx:token.idx + len(token.text)]
                     new.setdefault(target, NewEntity(iri=target, label=label, type="GovernmentBody", confidence=0.5))
         if kind == "loyal" and leader is not None:
             person = _label(leader.entity, curated, new)
             target = iris.entity(slugify(f"{person} forces"))
-            label = doc.text[leader.span.begin - offset:token.idx + len(token.text)] if leader.span.begin < begin \
-                else doc.text[token.idx:leader.span.end - offset]
+            label = text_of(doc)[leader.span.begin - offset:token.idx + len(token.text)] if leader.span.begin < begin \
+                else text_of(doc)[token.idx:leader.span.end - offset]
             new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
         if kind == "branch":
             branch = "navy" if doc[token.i - 1].lower_ != "air" else \
@@ -928,17 +926,17 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 target = named_before[-1]
             elif country is not None:
                 target = iris.entity(slugify(f"{_label(country, curated, new)} {branch}"))
-                label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+                label = text_of(doc)[phrase_tokens[0].idx:token.idx + len(token.text)]
                 new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
         if target is None and kind == "rulers" and country is not None:
             target = iris.entity(slugify(f"{_label(country, curated, new)} government"))  # the rulers: one node
-            label = doc.text[phrase_tokens[0].idx:token.idx + len(token.text)]
+            label = text_of(doc)[phrase_tokens[0].idx:token.idx + len(token.text)]
             new.setdefault(target, NewEntity(iri=target, label=label, type="GovernmentBody", confidence=0.5))
         if target is None:
             continue
         replaced.update(un)
         replaced.update(fold)
-        added.append(EntityMention(span=Span(begin, end, doc.text[begin - offset:end - offset]), entity=target,
+        added.append(EntityMention(span=Span(begin, end, text_of(doc)[begin - offset:end - offset]), entity=target,
                                    confidence=0.5, curated=target in curated))
         taken.append((begin, end))
     if not added:

@@ -20,6 +20,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
 from kg.nlp.dates import resolve_date
+from kg.nlp.doctext import text_of
 from kg.nlp.quotes import Quote
 from kg.nlp.tables import rules
 
@@ -53,7 +54,7 @@ class Context:
     def __post_init__(self) -> None:
         self.mentions = sorted(self.mentions, key=lambda m: (m.span.begin, m.span.end))
         self._starts = [m.span.begin for m in self.mentions]
-        self.text = self.doc.text
+        self.text = text_of(self.doc)
         self.sents = list(self.doc.sents)
         self._sent_starts = [s.start for s in self.sents]
 

@@ -22,6 +22,7 @@ from kg.nlp.casualties import extract_casualties
 from kg.nlp.coref import bodies_by_state, corefer
 from kg.nlp.dates import reference_date, reference_year
 from kg.nlp.discourse import Context
+from kg.nlp.doctext import text_of
 from kg.nlp.event_classifier import load as load_classifier
 from kg.nlp.events import extract_events
 from kg.nlp.geoparse import Geoparser, matchable
@@ -134,7 +135,7 @@ class Extractor:
             extraction.places.extend(places.values())
             curated = {**self.entities, **{p.iri: p for p in extraction.places}}
         mentions, _ = link_entities(doc, index=self.index, iris=self.iris, offset=offset, known_new=new)
-        mentions += link_bare_bodies(doc.text, [*extraction.mentions, *mentions], self.entities, offset=offset)
+        mentions += link_bare_bodies(text_of(doc), [*extraction.mentions, *mentions], self.entities, offset=offset)
         mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
         mentions = corefer(doc, offset=offset, mentions=mentions, earlier=extraction.mentions, curated=curated,
                            new=new, iris=self.iris, bodies=self.bodies)

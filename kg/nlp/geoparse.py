@@ -31,6 +31,7 @@ from spacy.util import filter_spans
 from kg.geo.index import Place, WorldGazetteer, distance_km, name_key
 from kg.geo.world import WorldEntities
 from kg.model import CuratedEntity
+from kg.nlp.doctext import text_of
 
 __all__ = ["GEO_KIND", "Geoparser", "Resolution", "matchable"]
 
@@ -351,7 +352,7 @@ class Geoparser:
                       or (before == "for" and before2 in _FOR_PLACE)
                       or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
                       or (after in ("'s", "’s") and after2 in _POSSESSED)
-                      or bool(_APPOSITION.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
+                      or bool(_APPOSITION.match(text_of(doc)[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
         return in_context, region_word
 
     # -- resolution ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.ids import Iris, normalise_name, slugify
 from kg.model import CuratedEntity, EntityMention, NewEntity, Span
+from kg.nlp.doctext import in_headline, text_of
 from kg.nlp.gazetteer import KIND_CONFIDENCE
 from kg.nlp.geoparse import GEO_KIND
 from kg.nlp.tables import rules
@@ -133,10 +134,7 @@ def _extend_person(span: SpacySpan) -> SpacySpan:
     """A person's name the model cut short ("Aung San" of "Aung San Suu Kyi"): the capitalised
     proper nouns right after it, in no entity of their own, are the rest of it."""
     doc, end = span.doc, span.end
-    start = doc.text.rfind("\n", 0, span.start_char) + 1
-    stop = doc.text.find("\n", span.end_char)
-    words = [w for w in doc.text[start:stop if stop >= 0 else len(doc.text)].split() if w[:1].isalpha()]
-    if len(words) > 2 and sum(w[:1].isupper() for w in words) / len(words) > 0.6:
+    if in_headline(text_of(doc), span.start_char, span.end_char):
         return span  # a headline in title case: every word looks like a name
     while end < len(doc) and end - span.start < 5 and doc[end].pos_ == "PROPN" and doc[end].is_alpha and \
             doc[end].text[:1].isupper() and not doc[end].ent_type_ and doc[end].lower_ not in _WEEKDAYS_MONTHS and \
@@ -240,7 +238,7 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
     mentions: list[EntityMention] = []
     persons: dict[str, str] = {}  # surname (lower) -> IRI of a person named in full by the model
     pending: list[tuple[SpacySpan, str]] = []
-    text = doc.text
+    text = text_of(doc)
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC") and is_credit(text, ent.start_char, ent.end_char) and not (
                 ent.kb_id_ in index.entities and set(index.entities[ent.kb_id_].types) & _PLACES):
