@@ -46,3 +46,38 @@ def test_a_bare_acronym_is_the_body_the_document_names_in_full(extractor: Extrac
     ex = run(extractor, "More than 200 KDU units were deployed. The Kessan Defence Union, as the "
                         "militias are known, have held the hills since March.")
     assert entity_of(ex, "KDU") == entity_of(ex, "Kessan Defence Union")
+
+
+# -- names cut short or padded ----------------------------------------------------------------
+
+def labels(ex: DocumentExtraction) -> set[str]:
+    return {e.label for e in ex.new_entities}
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Troops loyal to Field Marshal Khalifa Haftar attacked the city, said the spokesman.", "Khalifa Haftar"),
+    ("Lt. Gen. Amadou Sidibe visited the troops on Tuesday.", "Amadou Sidibe"),
+])
+def test_a_title_or_rank_is_not_part_of_the_name(extractor: Extractor, text: str, name: str) -> None:
+    found = labels(run(extractor, text))
+    assert name in found
+    assert not any(label.endswith(name) and label != name and "loyal" not in label for label in found)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Fighters of Hay'at Tahrir al-Sham took the town on Sunday.", "Hay'at Tahrir al-Sham"),
+    ("The militia is allied to Islamic State and al Qaeda, officials said.", "Islamic State"),
+])
+def test_a_name_cut_short_at_its_start_is_extended(extractor: Extractor, text: str, name: str) -> None:
+    assert name in labels(run(extractor, text))
+
+
+def test_a_body_named_after_a_title_word_keeps_it(extractor: Extractor) -> None:
+    assert "General Intelligence Directorate" in labels(
+        run(extractor, "The General Intelligence Directorate said the talks went well."))
+
+
+def test_a_capitalised_last_name_the_model_takes_for_a_noun_is_part_of_the_name(extractor: Extractor) -> None:
+    ex = run(extractor, "The strikes killed 11 people on Friday around 1:00 am local time (1830 GMT), "
+                        "Naw Khin Oo of the Karen Union said.")
+    assert "Naw Khin Oo" in labels(ex)
