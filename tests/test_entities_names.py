@@ -81,3 +81,14 @@ def test_a_capitalised_last_name_the_model_takes_for_a_noun_is_part_of_the_name(
     ex = run(extractor, "The strikes killed 11 people on Friday around 1:00 am local time (1830 GMT), "
                         "Naw Khin Oo of the Karen Union said.")
     assert "Naw Khin Oo" in labels(ex)
+
+
+def test_a_demonym_before_a_name_the_text_gives_alone_is_the_state(extractor: Extractor) -> None:
+    ex = run(extractor, "Rebels accused the soldiers, accompanied by Russian Brenner mercenaries, of killing 24 "
+                        "civilians. Rebels clashed with soldiers and Brenner fighters near Gao.")
+    assert "Russian Brenner" not in labels(ex)
+    assert entity_of(ex, "Russian").endswith("/russia")
+
+
+def test_a_demonym_starting_a_body_name_stays_in_it(extractor: Extractor) -> None:
+    assert "Lebanese Red Cross" in labels(run(extractor, "The Lebanese Red Cross said two people were hurt."))

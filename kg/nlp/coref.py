@@ -702,6 +702,7 @@ def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], 
     out: list[EntityMention] = []
     drop: set[int] = set()
     added: list[EntityMention] = []
+    named_alone = {m.span.text.lower() for m in mentions if m.kind != "demonym"}
     for m in mentions:
         if m.kind != "demonym":
             continue
@@ -723,6 +724,8 @@ def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], 
         words = doc[i:last + 1]
         if any(_noun_of(t) in _R.roles or t.lower_ in _R.roles or t.ent_type_ in ("DATE", "TIME") for t in words):
             continue
+        if words.text.lower() in named_alone:
+            continue  # "Freedonian Acme mercenaries … Acme fighters": the state and a name the text gives alone
         begin, end = m.span.begin, offset + doc[last].idx + len(doc[last].text)
         inside = [k for k, o in enumerate(mentions) if o is not m and o.span.begin < end and begin < o.span.end]
         if any(mentions[k].span.end > end or mentions[k].entity not in curated or
