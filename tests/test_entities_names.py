@@ -92,3 +92,19 @@ def test_a_demonym_before_a_name_the_text_gives_alone_is_the_state(extractor: Ex
 
 def test_a_demonym_starting_a_body_name_stays_in_it(extractor: Extractor) -> None:
     assert "Lebanese Red Cross" in labels(run(extractor, "The Lebanese Red Cross said two people were hurt."))
+
+
+# -- news outlets -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["Clashes broke out in the south, the Libya Herald reported.",
+                                  "The Kyiv Independent said two drones were downed."])
+def test_a_place_starting_a_masthead_is_the_outlet(extractor: Extractor, text: str) -> None:
+    ex = run(extractor, text)
+    assert [e.type for e in ex.new_entities] == ["MediaOutlet"]
+    assert len(ex.mentions) == 1
+
+
+@pytest.mark.parametrize("text", ["Three people were killed, a hospital official told dpa on Sunday.",
+                                  "The toll rose to nine, the German Press Agency reported."])
+def test_the_german_press_agency_is_known_in_lower_case_too(extractor: Extractor, text: str) -> None:
+    assert [m.entity.rsplit("/", 1)[-1] for m in run(extractor, text).mentions] == ["dpa"]

@@ -59,6 +59,33 @@ def _titles() -> tuple[frozenset[tuple[str, ...]], int]:
 
 
 _TITLES, _TITLE_WORDS = _titles()
+
+
+def _mastheads() -> frozenset[str]:
+    """Words that end an outlet's name after a place (kg/nlp/lexicon/mastheads.tsv)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "lexicon" / "mastheads.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return frozenset(row["word"].lower() for row in csv.DictReader(lines, delimiter="\t") if row.get("word"))
+
+
+_MASTHEADS = _mastheads()
+
+
+def _masthead(ent: SpacySpan) -> SpacySpan | None:
+    """A place that starts an outlet's name ("the Freedonia Herald", "Capital Daily News"): the
+    whole name, when the capitalised words right after the place end in a masthead word."""
+    doc, end = ent.doc, ent.end
+    while end < len(doc) and end - ent.end < 2 and doc[end].text[:1].isupper() and doc[end].is_alpha and \
+            doc[end - 1].whitespace_ == " ":
+        end += 1
+    last = next((j for j in range(end - 1, ent.end - 1, -1) if doc[j].lower_ in _MASTHEADS), None)
+    if last is None or _in_headline(ent):
+        return None
+    return doc[ent.start:last + 1]
 _PARTICLES = {"al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "bin", "ibn", "abu", "bint", "ould", "ag"}
 _INNER_APOSTROPHE = re.compile(r"^[A-Z][a-z]*['’][a-z]+$")  # "Hay'at", "Ta'ang"
 _ROLES = rules().roles
@@ -332,6 +359,14 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
                 ent.end + 1 < len(doc) and doc[ent.end].text[:1].isupper()
                 and doc[ent.end].lower_ in _W["document_noun"])):
             continue  # "Source: Freedonia News Agency", "the Paris Agreement": part of another name
+        outlet = _masthead(ent) if ent.kb_id_ and ent.label_ in ("GPE", "LOC", "FAC") else None
+        if outlet is not None:  # "the Freedonia Herald reported": an outlet, not the place
+            iri = iris.entity(slugify(outlet.text))
+            new.setdefault(iri, NewEntity(iri=iri, label=outlet.text, type="MediaOutlet",
+                                          confidence=_MODEL_CONFIDENCE["ORG"]))
+            mentions.append(EntityMention(span=_char_span(outlet, offset), entity=iri,
+                                          confidence=_MODEL_CONFIDENCE["ORG"], curated=False))
+            continue
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
             kind, _, value = ent.id_.partition(":")
