@@ -79,6 +79,15 @@ def _initials(label: str) -> set[str]:
     return {full, content}
 
 
+def _spells(acronym: str, name: str) -> bool:
+    """Whether a bracketed acronym stands for the name before it: its initials, or the same
+    letters in another order (an acronym of the name in another language: "Azawad Liberation
+    Front (FLA)"; a misprint: "National News Agency (NAA)")."""
+    found = _initials(name)
+    upper = acronym.upper()
+    return upper in found or any(len(upper) == len(i) > 2 and set(upper) == set(i) for i in found)
+
+
 def _surnames(iri: str, curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[str]:
     if iri in curated and curated[iri].family_names:
         names = [n.lower() for n in curated[iri].family_names]
@@ -155,8 +164,11 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         label = _label(m.entity, curated, new)
         if m.span.begin >= offset:  # "Name (ACR)" in this chunk
             after = _ACRONYM.match(text, m.span.end - offset)
-            if after and after.group(1).upper() in _initials(label) | _initials(m.span.text):
+            if after and (_spells(after.group(1), label) or _spells(after.group(1), m.span.text)):
                 acronyms.setdefault(after.group(1), m.entity)
+                for initials in _initials(m.span.text):  # "the NNA" later, after "National News Agency (NAA)"
+                    if len(initials) > 1:
+                        acronyms.setdefault(initials, m.entity)
         if _types(m.entity, curated, new) & _PERSON:
             for surname in _surnames(m.entity, curated, new):
                 surnames.setdefault(surname, set()).add(m.entity)
@@ -185,6 +197,15 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             short_forms.setdefault("=" + _stem(label), set()).add(m.entity)
     by_short = {s: min(e, key=lambda x: (first_seen[x], x)) for s, e in short_forms.items()
                 if len(e) == 1 or s.startswith("=")}
+    # a bare acronym of a body the document names in full ("PDF fighters … People's Defense Forces")
+    by_initials: dict[str, set[str]] = {}
+    for m in everything:
+        if _types(m.entity, curated, new) & (_PERSON | _PLACE | _STATE):
+            continue
+        words = [w for w in _label(m.entity, curated, new).split() if w.lower() not in _SMALL_WORDS]
+        if len(words) > 1 and all(w[:1].isupper() for w in words):
+            for initials in _initials(_label(m.entity, curated, new)):
+                by_initials.setdefault(initials, set()).add(m.entity)
     out: list[EntityMention] = []
     for m in mentions:
         label = _label(m.entity, curated, new)
@@ -197,6 +218,8 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
                             first_seen.get(short, m.span.begin) <= first_seen.get(m.entity, m.span.begin):
                         target = short
                         break
+            if target is None and label.isupper() and len(label) > 1 and len(by_initials.get(label, ())) == 1:
+                target = next(iter(by_initials[label]))  # before or after the full name
             if target is None and _types(m.entity, curated, new) & _PERSON and len(label.split()) == 1:
                 target = by_surname.get(label.lower().removesuffix("'s").removesuffix("’s"))
             if target is None and len(label.split()) == 1:
@@ -677,6 +700,7 @@ def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], 
     out: list[EntityMention] = []
     drop: set[int] = set()
     added: list[EntityMention] = []
+    named_alone = {m.span.text.lower() for m in mentions if m.kind != "demonym"}
     for m in mentions:
         if m.kind != "demonym":
             continue
@@ -698,6 +722,8 @@ def _names_after_demonyms(doc: Doc, offset: int, mentions: list[EntityMention], 
         words = doc[i:last + 1]
         if any(_noun_of(t) in _R.roles or t.lower_ in _R.roles or t.ent_type_ in ("DATE", "TIME") for t in words):
             continue
+        if words.text.lower() in named_alone:
+            continue  # "Freedonian Acme mercenaries … Acme fighters": the state and a name the text gives alone
         begin, end = m.span.begin, offset + doc[last].idx + len(doc[last].text)
         inside = [k for k, o in enumerate(mentions) if o is not m and o.span.begin < end and begin < o.span.end]
         if any(mentions[k].span.end > end or mentions[k].entity not in curated or

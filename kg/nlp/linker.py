@@ -44,6 +44,51 @@ _WEEKDAYS_MONTHS = {
 
 
 _W = rules().words
+
+
+def _titles() -> tuple[frozenset[tuple[str, ...]], int]:
+    """Titles and ranks written before a name (kg/nlp/lexicon/titles.tsv), as word tuples."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "lexicon" / "titles.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    found = frozenset(tuple(row["title"].lower().replace("-", " - ").split())
+                      for row in csv.DictReader(lines, delimiter="\t") if row.get("title"))
+    return found, max(len(t) for t in found)
+
+
+_TITLES, _TITLE_WORDS = _titles()
+
+
+def _mastheads() -> frozenset[str]:
+    """Words that end an outlet's name after a place (kg/nlp/lexicon/mastheads.tsv)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "lexicon" / "mastheads.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return frozenset(row["word"].lower() for row in csv.DictReader(lines, delimiter="\t") if row.get("word"))
+
+
+_MASTHEADS = _mastheads()
+
+
+def _masthead(ent: SpacySpan) -> SpacySpan | None:
+    """A place that starts an outlet's name ("the Freedonia Herald", "Capital Daily News"): the
+    whole name, when the capitalised words right after the place end in a masthead word."""
+    doc, end = ent.doc, ent.end
+    while end < len(doc) and end - ent.end < 2 and doc[end].text[:1].isupper() and doc[end].is_alpha and \
+            doc[end - 1].whitespace_ == " ":
+        end += 1
+    last = next((j for j in range(end - 1, ent.end - 1, -1) if doc[j].lower_ in _MASTHEADS), None)
+    if last is None or _in_headline(ent):
+        return None
+    return doc[ent.start:last + 1]
+_PARTICLES = {"al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "bin", "ibn", "abu", "bint", "ould", "ag"}
+_INNER_APOSTROPHE = re.compile(r"^[A-Z][a-z]*['’][a-z]+$")  # "Hay'at", "Ta'ang"
 _ROLES = rules().roles
 _PLACE_HEADS = _W["city_noun"] | _W["place_noun"] | _W["site_noun"]
 
@@ -130,17 +175,82 @@ def not_an_actor(span: SpacySpan) -> bool:
     return len(span) > 1 and span[0].lower_ in _W["operation_word"] and span[1].text[:1].isupper()
 
 
+def _strip_titles(span: SpacySpan) -> SpacySpan:
+    """A person's name without the titles and ranks before it ("Field Marshal X Y", "Lt. Gen. X
+    Y", "Prime Minister X": kg/nlp/lexicon/titles.tsv); a name that is all title stays as it is."""
+    doc, start = span.doc, span.start
+    while start < span.end:
+        words = [t.lower_.rstrip(".") for t in doc[start:min(span.end, start + _TITLE_WORDS)]]
+        k = next((k for k in range(len(words), 0, -1) if tuple(words[:k]) in _TITLES), 0)
+        if not k:
+            break
+        start += k
+    if start == span.start or start >= span.end or not doc[start].text[:1].isupper():
+        return span
+    return doc[start:span.end]
+
+
+def _in_headline(span: SpacySpan) -> bool:
+    """Whether the line holding ``span`` is in title case (every word looks like a name)."""
+    doc = span.doc
+    start = doc.text.rfind("\n", 0, span.start_char) + 1
+    stop = doc.text.find("\n", span.end_char)
+    words = [w for w in doc.text[start:stop if stop >= 0 else len(doc.text)].split() if w[:1].isalpha()]
+    return len(words) > 2 and sum(w[:1].isupper() for w in words) / len(words) > 0.6
+
+
+def _extend_left(span: SpacySpan, label: str) -> SpacySpan:
+    """A name the model cut short at its start ("State" of "Islamic State", "Tahrir al-Sham" of
+    "Hay'at Tahrir al-Sham"): the capitalised proper nouns right before it, in no entity of their
+    own (or in a group name, NORP, no state's demonym), and name particles ("al-", "bin") are part
+    of it. A person's name takes only words joined by an apostrophe or a group name (a capitalised
+    word before a person is most often a title)."""
+    doc, start = span.doc, span.start
+    odd = False
+    while start > 0 and span.end - start < 6:
+        prev = doc[start - 1]
+        if prev.whitespace_ != " " or prev.is_space or "\n" in prev.text_with_ws:
+            break
+        lower = prev.lower_.rstrip(".")
+        if prev.ent_type_ and not (prev.ent_type_ == "NORP" and not prev.ent_kb_id_):
+            break
+        if lower in _PARTICLES and start < span.end and doc[start].text[:1].isupper():
+            start -= 1
+            continue
+        if not (prev.text[:1].isupper() and prev.pos_ == "PROPN" and (prev.is_alpha or _INNER_APOSTROPHE.match(
+                prev.text))) or lower in _LEADING or lower in _WEEKDAYS_MONTHS or (lower,) in _TITLES:
+            break
+        odd = odd or prev.ent_type_ == "NORP" or bool(_INNER_APOSTROPHE.match(prev.text))
+        start -= 1
+    if start == span.start or (label == "PERSON" and not odd) or _in_headline(span):
+        return span
+    while start < span.start and doc[start].lower_ in _PARTICLES:
+        start += 1
+    return doc[start:span.end]
+
+
 def _extend_person(span: SpacySpan) -> SpacySpan:
     """A person's name the model cut short ("Aung San" of "Aung San Suu Kyi"): the capitalised
     proper nouns right after it, in no entity of their own, are the rest of it."""
     doc, end = span.doc, span.end
     if in_headline(text_of(doc), span.start_char, span.end_char):
         return span  # a headline in title case: every word looks like a name
-    while end < len(doc) and end - span.start < 5 and doc[end].pos_ == "PROPN" and doc[end].is_alpha and \
+    while end < len(doc) and end - span.start < 5 and _name_word(doc, end) and doc[end].is_alpha and \
             doc[end].text[:1].isupper() and not doc[end].ent_type_ and doc[end].lower_ not in _WEEKDAYS_MONTHS and \
             doc[end - 1].whitespace_ == " ":
         end += 1
     return doc[span.start:end] if end > span.end else span
+
+
+def _name_word(doc: Doc, i: int) -> bool:
+    """A proper noun, or a capitalised singular noun ending a name in mid-sentence (the model
+    tags unfamiliar names as nouns: "X Y Oo of the …")."""
+    token = doc[i]
+    if token.pos_ == "PROPN":
+        return True
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    return token.pos_ == "NOUN" and token.tag_ == "NN" and token.is_title and not token.is_sent_start and (
+        after is None or not after.text[:1].isupper())
 
 
 _DASHES = ("-", "--", "—", "–", "―")
@@ -247,6 +357,14 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
                 ent.end + 1 < len(doc) and doc[ent.end].text[:1].isupper()
                 and doc[ent.end].lower_ in _W["document_noun"])):
             continue  # "Source: Freedonia News Agency", "the Paris Agreement": part of another name
+        outlet = _masthead(ent) if ent.kb_id_ and ent.label_ in ("GPE", "LOC", "FAC") else None
+        if outlet is not None:  # "the Freedonia Herald reported": an outlet, not the place
+            iri = iris.entity(slugify(outlet.text))
+            new.setdefault(iri, NewEntity(iri=iri, label=outlet.text, type="MediaOutlet",
+                                          confidence=_MODEL_CONFIDENCE["ORG"]))
+            mentions.append(EntityMention(span=_char_span(outlet, offset), entity=iri,
+                                          confidence=_MODEL_CONFIDENCE["ORG"], curated=False))
+            continue
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
             kind, _, value = ent.id_.partition(":")
@@ -258,10 +376,19 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         cleaned = _clean(ent)
         if cleaned is None:
             continue
-        if ent.label_ == "PERSON":
-            cleaned = _extend_person(cleaned)
-        pending.append((cleaned, ent.label_))
-        if ent.label_ == "PERSON" and len(cleaned) > 1:
+        label = ent.label_
+        if label in ("PERSON", "ORG"):
+            cleaned = _extend_left(cleaned, label)
+        if label == "PERSON":
+            cleaned = _strip_titles(_extend_person(cleaned))
+        elif label == "ORG":  # "Field Marshal X Y" tagged as a body: a titled person
+            person = _strip_titles(cleaned)
+            if person is not cleaned and len(person) > 1 and all(
+                    t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in _ROLES and
+                    t.lemma_.lower() not in _ROLES for t in person):
+                cleaned, label = person, "PERSON"
+        pending.append((cleaned, label))
+        if label == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")
     pending = _one_type_per_name(pending)
     for cleaned, label in pending:
