@@ -196,6 +196,8 @@ def _as_toll(phrase: Token) -> str | None:
 def _kind_for(number: Token) -> tuple[str, Token] | None:
     """("Killed"|"Wounded", the counted word) when the number counts casualties."""
     head = number.head if number.dep_ in _NUMBER_DEPS else number
+    if _after_date(number):
+        head = number  # "the previous week 50 were killed": the number is the subject, not the week's
     if head.lower_ in _SCALES and head is not number and head.dep_ in _NUMBER_DEPS:
         head = head.head  # "two dozen people"
     if number.i + 1 < len(number.doc):
@@ -308,6 +310,31 @@ def _one_more(noun: Token) -> list[Token]:
         out.append(conj)
         out.extend(_one_more(conj))
     return out
+
+
+def _one_joined(counted: Token) -> list[Token]:
+    """The person joined to a counted noun by "and a" ("20 soldiers and a civilian were killed"):
+    one more, of the same kind."""
+    while counted.dep_ in ("compound", "amod") and counted.head.i > counted.i:
+        counted = counted.head  # "Twenty Azerbaijani soldiers": the number hangs on the demonym
+    if counted.pos_ != "NOUN" or _lemma(counted) not in _PEOPLE:
+        return []
+    return [c for c in counted.children if c.dep_ == "conj" and c.tag_ == "NN" and _lemma(c) in _PEOPLE
+            and not any(g.like_num for g in c.children)
+            and any(g.dep_ == "det" and g.lower_ in ("a", "an") for g in c.children)]
+
+
+def _after_date(number: Token) -> bool:
+    """A number right after a date phrase, which the model took into the date, when it is the
+    subject of the verb after it ("the previous week 50 were killed"); not the day of a month
+    ("on May 12 killed …")."""
+    doc, i = number.doc, number.i
+    if i == 0 or i + 1 >= len(doc) or doc[i + 1].pos_ not in ("AUX", "VERB"):
+        return False
+    before = doc[i - 1]
+    if before.ent_type_ != "DATE" or before.pos_ != "NOUN":
+        return False
+    return (number.dep_ == "nummod" and number.head.i == before.i) or number.dep_ in ("nsubj", "nsubjpass")
 
 
 def _already_counted(number: Token, counted: Token) -> bool:
@@ -427,6 +454,21 @@ def _own_source(ctx: Context, sent: SpacySpan) -> bool:
             return True
         if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "to":
             return True
+    return False
+
+
+def _anaphoric_source(ctx: Context, sent: SpacySpan) -> bool:
+    """Whether the sentence's speech verb has as subject a source met before: "it" or a definite
+    report ("the report said", "the statement added", "this tally shows"), someone already named."""
+    for t in sent:
+        if ctx.token_in_quote(t) or t.pos_ != "VERB" or _lemma(t) not in _SPEECH | _TOLL_VERBS:
+            continue
+        for subj in (c for c in t.children if c.dep_ == "nsubj"):
+            if subj.lower_ == "it":
+                return True
+            report = _lemma(subj) in _STATEMENT_NOUNS | _TOLL_NOUNS or (subj.pos_ == "NOUN" and _lemma(subj) in _SPEECH)
+            if report and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in subj.children):
+                return True
     return False
 
 
@@ -630,7 +672,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             if not (token.like_num or token.lower_ == "dozen") or token.ent_type_ in ("TIME", "MONEY", "PERCENT",
                                                                                       "ORDINAL"):
                 continue
-            if token.ent_type_ == "DATE" and not _bare_number_date(token):
+            if token.ent_type_ == "DATE" and not _bare_number_date(token) and not _after_date(token):
                 continue
             count = parse_number(token if low is None else low)
             if count is None:
@@ -639,6 +681,8 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             if judged is None or _already_counted(token, judged[1]):
                 continue
             found.append((token if low is None else low, count, judged[0], judged[1]))
+            for other in _one_joined(judged[1]):  # "20 soldiers and a civilian were killed"
+                found.append((other, 1, judged[0], other))
         counted = {c.i for _, _, _, c in found}
         for token in sent:
             if token.i in counted or token.pos_ != "NOUN":
@@ -663,6 +707,8 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             if claimant is None:
                 claimant = _speaker_after(ctx, index)
             inherited = claimant is not None
+        if claimant is None and not headline and last_report is not None and _anaphoric_source(ctx, sent):
+            claimant, inherited = last_report[1], True  # "…, the report said": the report met before
         if claimant is not None and not headline:
             last_report = (index, claimant)
         evidence = ctx.sentence_span(sent, text)
