@@ -392,3 +392,12 @@ def test_a_definite_strike_placed_only_in_a_country_is_the_strike_told_before(ex
     ex = run(extractor, "Air strikes by Azerbaijan's army on Talish on Thursday killed five civilians. "
                         "The country's independent media reported the aerial bombardment on Thursday.")
     assert events(ex) == [("AirStrike", "talish", dt.date(2020, 10, 8))]
+
+
+def test_each_sides_report_of_a_clash_at_one_place_is_its_own(extractor: Extractor) -> None:
+    ex = run(extractor, "Troops clashed near Tartar, according to the Armenian defence ministry.\n\n"
+                        "The Azerbaijani defence ministry said that clashes had taken place near Tartar, killing six.")
+    assert [(t, p) for t, p, _ in events(ex)] == [("ArmedClash", "tartar"), ("ArmedClash", "tartar")]
+    ex = run(extractor, "Rebels clashed with soldiers near Tartar, the defence ministry said.\n\n"
+                        "The defence ministry said that the rebels had clashed with soldiers near Tartar.")
+    assert [(t, p) for t, p, _ in events(ex)] == [("ArmedClash", "tartar")]

@@ -727,8 +727,9 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
                 # ("houses were burned", then "the village was burned down": the same burning)
             elif m.places and m.event_type == c.event_type and set(m.places) == set(c.places) \
                     and m.number - last[id(c)] <= 2 \
-                    and not (m.dated and c.dated):
-                target = c  # "X was shelled", then "the army shelled X": told twice
+                    and not (m.dated and c.dated) \
+                    and not (m.claimed and c.claimed and not set(m.claimed) & set(c.claimed)):
+                target = c  # "X was shelled", then "the army shelled X": told twice (each side's report is its own)
             elif c.anaphoric and c.event_type in _GENERIC_TYPES and m.event_type not in _GENERIC_TYPES \
                     and m.number - last[id(c)] <= 2 and (not c.places or set(m.places) <= set(c.places)):
                 target = c  # "the attack" told first, what it was told next
