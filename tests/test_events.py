@@ -373,3 +373,31 @@ def test_talks_that_are_not_held(extractor: Extractor, text: str) -> None:
 ])
 def test_the_attack_told_first_is_what_is_told_next(extractor: Extractor, text: str, expected: list) -> None:
     assert events(run(extractor, text)) == expected
+
+
+# -- stop 22: bearings, villages attacked, a strike told again in "the country" ------------------
+
+def test_a_place_named_by_bearing_only_tells_where_the_other_lies(extractor: Extractor) -> None:
+    ex = run(extractor, "Drones hit a village on Thursday. The attack on Talish village, just north of Tartar, "
+                        "wounded ten people, they said.")
+    assert [p for _, p, _ in events(ex)] == ["talish"]
+
+
+def test_places_named_by_bearing_alone_are_where_it_happened(extractor: Extractor) -> None:
+    ex = run(extractor, "The army said clashes had taken place west of Tartar and north of Fuzuli, killing six rebels.")
+    assert [(t, p) for t, p, _ in events(ex)] == [("ArmedClash", "fuzuli"), ("ArmedClash", "tartar")]
+
+
+def test_a_definite_strike_placed_only_in_a_country_is_the_strike_told_before(extractor: Extractor) -> None:
+    ex = run(extractor, "Air strikes by Azerbaijan's army on Talish on Thursday killed five civilians. "
+                        "The country's independent media reported the aerial bombardment on Thursday.")
+    assert events(ex) == [("AirStrike", "talish", dt.date(2020, 10, 8))]
+
+
+def test_each_sides_report_of_a_clash_at_one_place_is_its_own(extractor: Extractor) -> None:
+    ex = run(extractor, "Troops clashed near Tartar, according to the Armenian defence ministry.\n\n"
+                        "The Azerbaijani defence ministry said that clashes had taken place near Tartar, killing six.")
+    assert [(t, p) for t, p, _ in events(ex)] == [("ArmedClash", "tartar"), ("ArmedClash", "tartar")]
+    ex = run(extractor, "Rebels clashed with soldiers near Tartar, the defence ministry said.\n\n"
+                        "The defence ministry said that the rebels had clashed with soldiers near Tartar.")
+    assert [(t, p) for t, p, _ in events(ex)] == [("ArmedClash", "tartar")]

@@ -321,6 +321,8 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
     fine = [p for p, origin, coarse in places if not coarse and not origin]
     named = set(fine)
     fine = [p for p in fine if not (roots.get(p) and all(_container(ctx, r, p, named) for r in roots[p]))] or fine
+    # "X village, just north of Y": X, where Y only tells where X lies ("west of Y" alone is at Y)
+    fine = [p for p in fine if not (roots.get(p) and all(_bearing(r) for r in roots[p]))] or fine
     # "villages in the X and Y districts … Z": the town, not the areas around it
     fine = [p for p in fine if not (roots.get(p) and all(_admin_area(ctx, r, p) for r in roots[p]))] or fine
     if fine:
@@ -631,6 +633,14 @@ def _reference_point(token: Token) -> bool:
         c.like_num or any(g.like_num for g in c.children) for c in head.head.children)
 
 
+def _bearing(token: Token) -> bool:
+    """A place named after a bearing ("north of X", "just west of X"): where something else lies."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    head = token.head
+    return token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _DIRECTIONS
+
+
 def _admin_area(ctx: Context, root: Token, place: str) -> bool:
     """A place named as an administrative area: "the Shebekinsky district", "the Terter and Fuzuli districts"."""
     for t in (root, root.head, *(c for c in root.children if c.dep_ in ("compound", "appos"))):
@@ -717,13 +727,16 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
                 # ("houses were burned", then "the village was burned down": the same burning)
             elif m.places and m.event_type == c.event_type and set(m.places) == set(c.places) \
                     and m.number - last[id(c)] <= 2 \
-                    and not (m.dated and c.dated):
-                target = c  # "X was shelled", then "the army shelled X": told twice
+                    and not (m.dated and c.dated) \
+                    and not (m.claimed and c.claimed and not set(m.claimed) & set(c.claimed)):
+                target = c  # "X was shelled", then "the army shelled X": told twice (each side's report is its own)
             elif c.anaphoric and c.event_type in _GENERIC_TYPES and m.event_type not in _GENERIC_TYPES \
                     and m.number - last[id(c)] <= 2 and (not c.places or set(m.places) <= set(c.places)):
                 target = c  # "the attack" told first, what it was told next
             elif m.anaphoric and m.number - last[id(c)] <= 4 and (
                     not c.places or _coarse(ctx, c.places) or set(m.places) <= set(c.places)
+                    # "the strike" in "the country", told again of the same day
+                    or (_coarse(ctx, m.places) and not _coarse(ctx, c.places) and m.date in (None, c.date))
                     or all(any(_within(ctx, p, q) for q in c.places) for p in m.places)):
                 target = c
             break  # the nearest compatible event only
