@@ -55,6 +55,9 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     ("A total of 31 people were killed in the two raids.", [(31, "Killed")]),
     ("Two hundred people were killed in the massacre.", [(200, "Killed")]),
     ("Some 35 thousand people have been killed since the war began.", [(35000, "Killed")]),
+    ("Twenty five villagers were killed and thirty one wounded.", [(25, "Killed"), (31, "Wounded")]),
+    ("One hundred and forty people died in the siege.", [(140, "Killed")]),
+    ("Two hundred thousand people have been killed since the uprising.", [(200000, "Killed")]),
     # a cumulative toll is the number it reaches, not its increase
     ("The toll rose by six to 48 on Monday.", [(48, "Killed")]),
     # one person, by an indefinite noun
@@ -76,6 +79,7 @@ def test_numbers_that_count_casualties(extractor: Extractor, text: str, expected
     "The rebels said 15 fighters were neutralised in the counter-attack.",  # killed or captured
     "The army lost three tanks and two helicopters in the battle.",  # "lose" counts people only
     "A soldier killed two deer near the camp.",  # the killer is not counted
+    "No one was killed when the shell hit the depot.",  # "no one" counts nobody
 ])
 def test_numbers_that_are_no_casualty_claim(extractor: Extractor, text: str) -> None:
     assert counts(run(extractor, text)) == []

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from kg.ids import Iris
 from kg.model import CasualtyClaim, Statement
@@ -64,33 +64,76 @@ _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into",
                 "to", "with", "after", "amid", "near", "vs"}
 
 
-def parse_number(token: Token) -> int | None:
-    """The integer a number token (with a following scale word) stands for: "2,300", "nine",
-    "30 thousand", "two dozen", "a dozen"; None for what is no count ("dozens")."""
-    text = token.text.lower().replace(",", "")
-    value: float | None = None
-    doc = token.doc
-    if text in _TENS and token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–") \
-            and doc[token.i + 2].lower_ in _UNITS:
-        return None  # the "twenty" of "twenty-three": counted with its units
-    if text == "dozen":
-        if token.i == 0 or doc[token.i - 1].lower_ not in ("a", "one"):
-            return None  # "two dozen" is counted by its "two"
-        value = 12
-    elif text in _SCALES and token.i > 0 and doc[token.i - 1].like_num:
-        return None  # the "hundred" of "two hundred": counted with its number
-    elif re.fullmatch(r"\d+(\.\d+)?", text):
-        value = float(text)
-    elif text in _WORDS:
-        value = _WORDS[text]
-    elif "-" in text and text.split("-", 1)[0] in _TENS and text.split("-", 1)[1] in _UNITS:
-        value = _TENS[text.split("-", 1)[0]] + _UNITS[text.split("-", 1)[1]]  # "twenty-three"
+def _word_value(word: str) -> int | None:
+    """The value of one number word ("nine", "twenty-three"); None for scales and other words."""
+    if word in _WORDS and word != "hundred":
+        return _WORDS[word]
+    if "-" in word and word.split("-", 1)[0] in _TENS and word.split("-", 1)[1] in _UNITS:
+        return _TENS[word.split("-", 1)[0]] + _UNITS[word.split("-", 1)[1]]
+    return None
+
+
+def _in_run(doc: Doc, i: int, j: int) -> bool:
+    """Whether token ``j`` continues the number phrase that token ``i`` (= j - 1) is in: "twenty
+    five", "twenty-three", "two hundred thousand", "one hundred and twenty", "30 thousand"."""
+    prev, word = doc[i].lower_.replace(",", ""), doc[j].lower_
+    if word in _SCALES:
+        return _word_value(prev) is not None or prev in _SCALES or bool(re.fullmatch(r"\d+(\.\d+)?", prev))
+    if word in ("-", "–"):
+        return prev in _TENS and j + 1 < len(doc) and doc[j + 1].lower_ in _UNITS
+    if word == "and":
+        return prev in ("hundred", "thousand", "million") and j + 1 < len(doc) and \
+            _word_value(doc[j + 1].lower_) is not None and doc[j + 1].lower_ not in _SCALES
+    value = _word_value(word)
     if value is None:
+        return False
+    if prev in ("-", "–", "and"):
+        return True  # joined to what is before by the rules above
+    return prev in _TENS and word in _UNITS  # "twenty five"
+
+
+def _run(token: Token) -> tuple[int, int]:
+    """The first and last token index of the number phrase ``token`` belongs to."""
+    doc = token.doc
+    begin = end = token.i
+    while begin > 0 and _in_run(doc, begin - 1, begin):
+        begin -= 1
+    while end + 1 < len(doc) and _in_run(doc, end, end + 1):
+        end += 1
+    return begin, end
+
+
+def parse_number(token: Token) -> int | None:
+    """The integer a number phrase stands for ("2,300", "nine", "twenty five", "30 thousand", "two
+    dozen", "a dozen", "one hundred and twenty"), given at one token of the phrase: the first one
+    when the phrase has a scale word ("two hundred"), else the last ("twenty-three"); None for the
+    phrase's other tokens and for what is no count ("dozens", the "one" of "no one")."""
+    doc = token.doc
+    begin, end = _run(token)
+    words = [doc[k].lower_.replace(",", "") for k in range(begin, end + 1)]
+    scaled = any(w in _SCALES for w in words)
+    if token.i != (begin if scaled else end):
         return None
-    if text in _UNITS and token.i >= 2 and doc[token.i - 1].text in ("-", "–") and doc[token.i - 2].lower_ in _TENS:
-        value += _TENS[doc[token.i - 2].lower_]
-    if token.i + 1 < len(token.doc) and token.nbor(1).lower_ in _SCALES and text != "dozen":
-        value *= _SCALES[token.nbor(1).lower_]
+    if words == ["dozen"] and (begin == 0 or doc[begin - 1].lower_ not in ("a", "one")):
+        return None  # "a dozen" counts twelve; a bare "dozen" nothing
+    if words[0] == "one" and begin > 0 and doc[begin - 1].lower_ in ("no", "not"):
+        return None  # "no one was killed"
+    total, current = 0.0, 0.0
+    for word in words:
+        if word in ("-", "–", "and"):
+            continue
+        if re.fullmatch(r"\d+(\.\d+)?", word):
+            current = float(word)
+        elif word in ("hundred", "dozen"):
+            current = (current or 1) * _SCALES[word]
+        elif word in _SCALES:
+            total += (current or 1) * _SCALES[word]
+            current = 0
+        elif _word_value(word) is not None:
+            current += _word_value(word)  # type: ignore[operator]
+        else:
+            return None
+    value = total + current
     if value != int(value) or value <= 0 or value > 10_000_000:
         return None
     return int(value)
