@@ -58,6 +58,8 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     ("Twenty five villagers were killed and thirty one wounded.", [(25, "Killed"), (31, "Wounded")]),
     ("One hundred and forty people died in the siege.", [(140, "Killed")]),
     ("Two hundred thousand people have been killed since the uprising.", [(200000, "Killed")]),
+    # a qualifier the parser took for a preposition
+    ("Over 60 were hurt when the bridge was shelled.", [(60, "Wounded")]),
     # a cumulative toll is the number it reaches, not its increase
     ("The toll rose by six to 48 on Monday.", [(48, "Killed")]),
     # one person, by an indefinite noun

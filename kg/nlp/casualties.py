@@ -281,6 +281,9 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
     anchor = head
     if head.dep_ == "pobj" and head.head.lower_ == "of" and _lemma(head.head.head) in _TOLL_NOUNS:
         anchor = head.head.head  # "a total of 30 people were killed"
+    if head is number and number.dep_ == "pobj" and number.head.i == number.i - 1 \
+            and number.head.lower_ in _QUALIFIERS:
+        anchor = number.head  # "Over 100 were injured": the parser made the qualifier a preposition
     verb = anchor.head
     for child in verb.children:  # "one person was reported killed", "two people were reported dead"
         if child.dep_ in ("xcomp", "oprd", "acomp") and (_verb_kind(child) or _casualty_word(child)):
