@@ -382,3 +382,20 @@ def test_whose_toll_rises(extractor: Extractor, text: str, expected: str | None)
 ])
 def test_the_ministry_of_the_kind_the_phrase_names(extractor: Extractor, text: str, expected: str) -> None:
     assert [c[2] for c in claimants(run(extractor, text))] == [expected]
+
+
+def test_an_accusation_is_the_accusers_claim(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan accused Armenian forces of killing 14 civilians in Barda on Sunday.")
+    assert claimants(ex) == [(14, "Killed", "azerbaijan")]
+
+
+def test_a_source_described_before_it_is_named(extractor: Extractor) -> None:
+    ex = run(extractor, "Shelling near the bridge killed nine soldiers, a spokeswoman for the volunteer brigade "
+                        "told reporters.\n\nThe town was calm on Monday.\n\n"
+                        "Brigade spokeswoman Mira Talvik said the shelling went on overnight.")
+    assert claimants(ex) == [(9, "Killed", "mira-talvik")]
+
+
+def test_a_speech_verb_in_a_clause_aside_claims_nothing(extractor: Extractor) -> None:
+    ex = run(extractor, "At least nine people were killed in Barda, as Azerbaijan reported fresh clashes in the north.")
+    assert claimants(ex) == [(9, "Killed", None)]

@@ -29,10 +29,10 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.ids import Iris
 from kg.model import CasualtyClaim, Statement
-from kg.nlp.attribution import Attribution, according_to, attribute, resolve_np
+from kg.nlp.attribution import Attribution, according_to, attribute, resolve_np, subject_of
 from kg.nlp.discourse import Context
 from kg.nlp.events import is_background
-from kg.nlp.tables import rules
+from kg.nlp.tables import LEXICON_DIR, rules
 
 __all__ = ["extract_casualties", "parse_number"]
 
@@ -59,6 +59,23 @@ _SPEECH = _W["speech"]
 _TOLL_VERBS = _W["toll_verb"]
 _STATEMENT_NOUNS = _W["statement_noun"]
 _STATES = rules().subclasses("State")
+
+
+def _own_table() -> dict[str, frozenset[str]]:
+    """The word sets of ``lexicon/casualties.tsv`` (only this layer reads them)."""
+    sets: dict[str, set[str]] = {}
+    with (LEXICON_DIR / "casualties.tsv").open(encoding="utf-8") as fh:
+        rows = [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
+    for row in rows[1:]:
+        sets.setdefault(row[0], set()).add(row[1].strip().lower().replace("_", " "))
+    return {k: frozenset(v) for k, v in sets.items()}
+
+
+_OWN = _own_table()
+_PERSON_ROLES = rules().person_nouns()
+_BODY_ROLES = rules().body_nouns() | _OWN["unnamed_body"]
+_ACCUSE = _OWN["accuse_verb"]
+_SOURCE_NOUNS = _W["source_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -552,6 +569,42 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
     return None
 
 
+_SUBORDINATORS = frozenset({"as", "while", "when", "whereas", "after", "before", "since", "because", "though",
+                            "although", "until", "once", "whilst"})
+
+
+def _aside(verb: Token, numbers: Sequence[Token]) -> bool:
+    """Whether a speech verb sits in a clause of time or circumstance that holds none of the numbers
+    ("24 civilians were killed, as the army reported clashes"): what it reports is something else."""
+    if any(verb.left_edge.i <= n.i <= verb.right_edge.i for n in numbers):
+        return False
+    clause: Token | None = verb
+    for _ in range(4):
+        if clause is None or clause.dep_ == "ROOT":
+            return False
+        if any(clause.left_edge.i <= n.i <= clause.right_edge.i for n in numbers):
+            return False
+        if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in clause.children):
+            return True
+        if clause.dep_ == "relcl":
+            return True
+        clause = clause.head if clause.head is not clause else None
+    return False
+
+
+def _attribution(ctx: Context, sent: SpacySpan, numbers: Sequence[Token]) -> Attribution | None:
+    """The attribution of a sentence's numbers: that of the sentence, not through a speech verb in a
+    clause aside that holds none of them."""
+    tokens = list(sent)
+    for _ in range(3):
+        found = attribute(ctx, tokens, focus=ctx.offset + numbers[0].idx, claims=True)
+        if found is None or found.verb is None or not _aside(found.verb, numbers):
+            return found
+        skip = set(range(found.verb.left_edge.i, found.verb.right_edge.i + 1))
+        tokens = [t for t in tokens if t.i not in skip]
+    return None
+
+
 def _governing(ctx: Context, number: Token) -> Attribution | None:
     """The attribution of the speech verb the number's clause is reported by ("X said …, while Y
     said 30 troops died": Y), when a sentence has several."""
@@ -687,6 +740,81 @@ def _speaker_after(ctx: Context, index: int) -> str | None:
     return attribution.speaker if trailing else None
 
 
+def _accuser(ctx: Context, number: Token) -> Token | None:
+    """The verb of "X accused Y of killing 24 civilians" above the number: its subject asserts the
+    killing (the accused is the killer)."""
+    path: list[Token] = []
+    for anc in list(number.ancestors)[:8]:
+        if anc.pos_ == "VERB" and _lemma(anc) in _ACCUSE and not ctx.token_in_quote(anc):
+            # "accused X of killing …" (the parser may hang "of" on X)
+            return anc if any(t.dep_ == "prep" and t.lower_ in ("of", "for") for t in path) else None
+        path.append(anc)
+    return None
+
+
+def _unnamed(subject: Token | None) -> str | None:
+    """"person"|"body" for a source described before it is named ("a spokeswoman for the group",
+    "a war monitor", "a rebel alliance in the north"); not an unnamed "source"."""
+    if subject is None or subject.pos_ != "NOUN" or _lemma(subject) in _SOURCE_NOUNS:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children):
+        return None
+    if _lemma(subject) in _PERSON_ROLES:
+        return "person"
+    if _lemma(subject) in _BODY_ROLES:
+        return "body"
+    return None
+
+
+def _core_actors(ctx: Context, subject: Token) -> set[str]:
+    """The actors named in a source phrase itself ("a spokeswoman for the Front"), not in its clauses
+    or places ("… battling the army", "… in the north")."""
+    skip: set[int] = set()
+    for t in subject.subtree:
+        if t is not subject and (t.dep_ in ("acl", "relcl") or (t.dep_ == "prep" and t.lower_ not in ("of", "for"))):
+            skip.update(range(t.left_edge.i, t.right_edge.i + 1))
+    out: set[str] = set()
+    for t in subject.subtree:
+        mention = ctx.mention_at(t) if t.i not in skip else None
+        actor = ctx.as_actor(mention.entity) if mention is not None else None
+        if actor:
+            out.add(actor)
+    return out
+
+
+def _named_next(ctx: Context, index: int, person: bool) -> str | None:
+    """Who the next sentences (up to three, across paragraphs) name as speaker by name ("… a war
+    monitor said. || The Observatory said …"): the person or body an unnamed source turns out to be."""
+    j, seen = index, 0
+    while seen < 3:
+        j += 1
+        if j >= len(ctx.sents):
+            return None
+        nxt = ctx.sents[j]
+        if not nxt.text.strip():
+            continue
+        seen += 1
+        for verb in nxt:
+            if verb.pos_ != "VERB" or _lemma(verb) not in _SPEECH or ctx.token_in_quote(verb):
+                continue
+            subject = subject_of(ctx, verb)
+            if subject is None or not (subject.pos_ == "PROPN" or any(c.pos_ == "PROPN" for c in subject.children)):
+                continue
+            found = attribute(ctx, [verb], focus=ctx.offset + verb.idx, claims=True)
+            if found is not None and found.verb is verb and ctx.is_person(found.speaker) == person:
+                return found.speaker
+    return None
+
+
+def _source_verb(ctx: Context, sent: SpacySpan, numbers: Sequence[Token]) -> Token | None:
+    """The speech verb a sentence reports its numbers by, whether or not its subject resolves."""
+    for verb in sent:
+        if verb.pos_ == "VERB" and _lemma(verb) in _SPEECH and not ctx.token_in_quote(verb) \
+                and not _aside(verb, numbers):
+            return verb
+    return None
+
+
 def _quote_speaker(ctx: Context, char: int, statements: Sequence[Statement]) -> str | None:
     """The speaker of the quotation around ``char`` (absolute offset), as the statements layer found it."""
     quote = next((q for q in ctx.quotes if q.begin <= char < q.end), None)
@@ -739,8 +867,20 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         if not found:
             continue
         found.sort(key=lambda f: f[0].i)
-        attribution = attribute(ctx, list(sent), focus=ctx.offset + found[0][0].idx, claims=True)
-        claimant = _cited(ctx, sent) or (attribution.speaker if attribution else None)
+        attribution = _attribution(ctx, sent, [f[0] for f in found])
+        cited = _cited(ctx, sent)
+        claimant = cited or (attribution.speaker if attribution else None)
+        source = attribution.verb if attribution is not None else None
+        accuser = _accuser(ctx, found[0][0])
+        if claimant is None and accuser is not None:  # "X accused Y of killing 24": X's claim
+            subject = subject_of(ctx, accuser)
+            claimant, source = (resolve_np(ctx, subject)[0] if subject is not None else None), accuser
+        if source is None and claimant is None:
+            source = _source_verb(ctx, sent, [f[0] for f in found])
+        subject = subject_of(ctx, source) if source is not None and cited is None else None
+        unnamed = _unnamed(subject)
+        if subject is not None and unnamed and (claimant is None or claimant not in _core_actors(ctx, subject)):
+            claimant = _named_next(ctx, index, unnamed == "person") or claimant  # "a war monitor said …"
         if claimant is None:
             claimant = _toll_giver(ctx, found[0][0])
         if claimant is None and headline:
