@@ -82,6 +82,8 @@ def test_numbers_that_count_casualties(extractor: Extractor, text: str, expected
     "The army lost three tanks and two helicopters in the battle.",  # "lose" counts people only
     "A soldier killed two deer near the camp.",  # the killer is not counted
     "No one was killed when the shell hit the depot.",  # "no one" counts nobody
+    "The province has recorded 40 cases of the virus and two deaths so far.",  # an epidemic's deaths
+    "Nine children died of measles in the camp last month.",
 ])
 def test_numbers_that_are_no_casualty_claim(extractor: Extractor, text: str) -> None:
     assert counts(run(extractor, text)) == []

@@ -76,6 +76,8 @@ _PERSON_ROLES = rules().person_nouns()
 _BODY_ROLES = rules().body_nouns() | _OWN["unnamed_body"]
 _ACCUSE = _OWN["accuse_verb"]
 _SOURCE_NOUNS = _W["source_noun"]
+_DISEASE = _OWN["disease_word"]
+_CASES = _OWN["case_word"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -398,6 +400,22 @@ def _after_date(number: Token) -> bool:
     if before.ent_type_ != "DATE" or before.pos_ != "NOUN":
         return False
     return (number.dep_ == "nummod" and number.head.i == before.i) or number.dep_ in ("nsubj", "nsubjpass")
+
+
+def _of_illness(number: Token, counted: Token, sent: SpacySpan) -> bool:
+    """Deaths an illness counts: "25 cases of the virus and one death", "12 died of cholera", "deaths
+    from the outbreak"."""
+    lemmas = {_lemma(t) for t in sent} | {t.lower_ for t in sent}
+    if not lemmas & _DISEASE:
+        return False
+    if lemmas & _CASES:
+        return True
+    heads = {counted.i, counted.head.i, number.head.i}
+    for t in sent:
+        if t.lower_ in ("of", "from") and t.head.i in heads and \
+                any(_lemma(o) in _DISEASE or o.lower_ in _DISEASE for o in t.subtree):
+            return True
+    return False
 
 
 def _already_counted(number: Token, counted: Token) -> bool:
@@ -852,7 +870,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             if count is None:
                 continue
             judged = _kind_for(token) or (_kind_for(low) if low is not None else None)
-            if judged is None or _already_counted(token, judged[1]):
+            if judged is None or _already_counted(token, judged[1]) or _of_illness(token, judged[1], sent):
                 continue
             found.append((token if low is None else low, count, judged[0], judged[1]))
             for other in _one_joined(judged[1]):  # "20 soldiers and a civilian were killed"
@@ -862,7 +880,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             if token.i in counted or token.pos_ != "NOUN":
                 continue
             judged = _singular(token)
-            if judged is not None:
+            if judged is not None and not _of_illness(token, token, sent):
                 found.append((token, 1 + len(_one_more(token)), judged[0], judged[1]))
         if not found:
             continue
