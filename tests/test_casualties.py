@@ -58,6 +58,10 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     ("Twenty five villagers were killed and thirty one wounded.", [(25, "Killed"), (31, "Wounded")]),
     ("One hundred and forty people died in the siege.", [(140, "Killed")]),
     ("Two hundred thousand people have been killed since the uprising.", [(200000, "Killed")]),
+    # more verbs that kill or wound; people among the casualties
+    ("Six guards were gunned down and nine people were maimed by the mines.", [(6, "Killed"), (9, "Wounded")]),
+    ("Four nurses were among the dead.", [(4, "Killed")]),
+    ("A teenage girl was among those wounded in the shelling.", [(1, "Wounded")]),
     # a qualifier the parser took for a preposition
     ("Over 60 were hurt when the bridge was shelled.", [(60, "Wounded")]),
     # a cumulative toll is the number it reaches, not its increase

@@ -77,6 +77,9 @@ _BODY_ROLES = rules().body_nouns() | _OWN["unnamed_body"]
 _ACCUSE = _OWN["accuse_verb"]
 _SOURCE_NOUNS = _W["source_noun"]
 _DISEASE = _OWN["disease_word"]
+_KILL_VERBS = _KILL_VERBS | _OWN["kill_verb"]
+_WOUND_VERBS = _WOUND_VERBS | _OWN["wound_verb"]
+_CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
 _CASES = _OWN["case_word"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
@@ -304,6 +307,9 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             and number.head.lower_ in _QUALIFIERS:
         anchor = number.head  # "Over 100 were injured": the parser made the qualifier a preposition
     verb = anchor.head
+    among = _among_casualties(verb) if anchor.dep_ in ("nsubj", "nsubjpass") else None
+    if among is not None and people:
+        return among, head  # "three children were among the dead"
     for child in verb.children:  # "one person was reported killed", "two people were reported dead"
         if child.dep_ in ("xcomp", "oprd", "acomp") and (_verb_kind(child) or _casualty_word(child)):
             if people:
@@ -340,6 +346,26 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
     return None
 
 
+def _among_casualties(verb: Token) -> str | None:
+    """The kind of "(they) were among the dead / those killed / the wounded": the casualties a
+    breakdown's people belong to."""
+    if _lemma(verb) != "be":
+        return None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ != "among":
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            kind = _casualty_word(obj)
+            if kind is not None and _lemma(obj) not in ("life", "casualty", "toll"):
+                return kind
+            for sub in obj.children:  # "among those killed"
+                if sub.dep_ in ("acl", "relcl", "amod") and _verb_kind(sub) and not _either_or(sub):
+                    return _verb_kind(sub)
+    return None
+
+
 def _singular(noun: Token) -> tuple[str, Token] | None:
     """"A resident died", "an officer was wounded": one person, counted once."""
     if _lemma(noun) not in _PEOPLE or noun.tag_ not in ("NN", "NNP"):
@@ -349,6 +375,9 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
     if any(c.like_num for c in noun.children):
         return None
     verb = noun.head
+    among = _among_casualties(verb) if noun.dep_ == "nsubj" else None
+    if among is not None:
+        return among, noun  # "a boy was among those killed"
     if noun.dep_ not in ("nsubj", "nsubjpass", "dobj") or verb.pos_ != "VERB":
         return None
     kind = _verb_kind(verb)
