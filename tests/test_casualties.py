@@ -405,3 +405,9 @@ def test_a_source_described_before_it_is_named(extractor: Extractor) -> None:
 def test_a_speech_verb_in_a_clause_aside_claims_nothing(extractor: Extractor) -> None:
     ex = run(extractor, "At least nine people were killed in Barda, as Azerbaijan reported fresh clashes in the north.")
     assert claimants(ex) == [(9, "Killed", None)]
+
+
+def test_the_source_met_before_speaks_through_who_relayed_it(extractor: Extractor) -> None:
+    ex = run(extractor, "The bridge near the depot was hit at dawn, a source told Reuters on Monday.\n\n"
+                        "The source added that 11 soldiers were killed in the strike.")
+    assert claimants(ex) == [(11, "Killed", "reuters")]

@@ -862,6 +862,38 @@ def _source_verb(ctx: Context, sent: SpacySpan, numbers: Sequence[Token]) -> Tok
     return None
 
 
+def _definite_source(subject: Token | None) -> bool:
+    """"The source added …", "the sources said": an unnamed source met before."""
+    return subject is not None and _lemma(subject) in _SOURCE_NOUNS and \
+        any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "same") for c in subject.children)
+
+
+def _source_relayer(ctx: Context, index: int) -> str | None:
+    """Who relayed the unnamed source met before ("…, a source told the agency." … "The source added
+    that …"): whom the source told, or who quoted or cited it, in one of the six sentences before."""
+    for j in range(index - 1, max(-1, index - 7), -1):
+        for t in ctx.sents[j]:
+            if _lemma(t) not in _SOURCE_NOUNS or ctx.token_in_quote(t):
+                continue
+            verb = t.head
+            if t.dep_ == "nsubj" and _lemma(verb) == "tell":
+                told = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
+                if told is not None:
+                    return _named_or_resolved(ctx, told)
+            if t.dep_ == "dobj" and _lemma(verb) in ("quote", "cite"):
+                quoter = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+                if quoter is not None:
+                    return _named_or_resolved(ctx, quoter)
+    return None
+
+
+def _named_or_resolved(ctx: Context, token: Token) -> str | None:
+    """The actor a name token is a mention of, else what its phrase resolves to."""
+    mention = ctx.mention_at(token)
+    actor = ctx.as_actor(mention.entity) if mention is not None else None
+    return actor or resolve_np(ctx, token)[0]
+
+
 def _quote_speaker(ctx: Context, char: int, statements: Sequence[Statement]) -> str | None:
     """The speaker of the quotation around ``char`` (absolute offset), as the statements layer found it."""
     quote = next((q for q in ctx.quotes if q.begin <= char < q.end), None)
@@ -928,6 +960,8 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         unnamed = _unnamed(subject)
         if subject is not None and unnamed and (claimant is None or claimant not in _core_actors(ctx, subject)):
             claimant = _named_next(ctx, index, unnamed == "person") or claimant  # "a war monitor said …"
+        if claimant is None and _definite_source(subject):
+            claimant = _source_relayer(ctx, index)  # "… a source told the agency. The source added …"
         if claimant is None:
             claimant = _toll_giver(ctx, found[0][0])
         if claimant is None and headline:
