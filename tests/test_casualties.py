@@ -411,3 +411,13 @@ def test_the_source_met_before_speaks_through_who_relayed_it(extractor: Extracto
     ex = run(extractor, "The bridge near the depot was hit at dawn, a source told Reuters on Monday.\n\n"
                         "The source added that 11 soldiers were killed in the strike.")
     assert claimants(ex) == [(11, "Killed", "reuters")]
+
+
+def test_a_count_joined_to_the_place_of_the_one_before(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan said that 14 civilians were killed in Barda and two in Tartar on Sunday.")
+    assert claimants(ex) == [(2, "Killed", "azerbaijan"), (14, "Killed", "azerbaijan")]
+
+
+def test_no_fewer_than_is_at_least(extractor: Extractor) -> None:
+    ex = run(extractor, "The shelling killed no fewer than 13 civilians in Barda.")
+    assert [(c.count, c.qualifier) for c in ex.casualty_claims] == [(13, "at least")]

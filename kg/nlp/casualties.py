@@ -307,6 +307,10 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             and number.head.lower_ in _QUALIFIERS:
         anchor = number.head  # "Over 100 were injured": the parser made the qualifier a preposition
     verb = anchor.head
+    if head is number and number.dep_ == "conj" and verb.dep_ == "pobj" and verb.head.dep_ == "prep" \
+            and verb.head.head.pos_ == "VERB" and any(c.dep_ == "prep" for c in number.children) \
+            and any(t.like_num and t.i < verb.i for t in verb.head.head.subtree):
+        verb = verb.head.head  # "12 were killed in A and one in B": the parser joined the count to A
     among = _among_casualties(verb) if anchor.dep_ in ("nsubj", "nsubjpass") else None
     if among is not None and people:
         return among, head  # "three children were among the dead"
@@ -476,6 +480,8 @@ def _qualifier(number: Token, sent: SpacySpan) -> str | None:
     before = number.doc[max(sent.start, number.i - 3):number.i].text.lower()
     for q in _QUALIFIERS:
         if before == q or before.endswith(" " + q):
+            if q in ("fewer than", "less than") and before.endswith(("no " + q, "not " + q)):
+                return "at least"  # "no fewer than 13", "not less than 25"
             return q.removeprefix("an ")
     return None
 
