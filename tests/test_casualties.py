@@ -62,6 +62,8 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     ("Six guards were gunned down and nine people were maimed by the mines.", [(6, "Killed"), (9, "Wounded")]),
     ("Four nurses were among the dead.", [(4, "Killed")]),
     ("A teenage girl was among those wounded in the shelling.", [(1, "Wounded")]),
+    # an age set off by commas is no count
+    ("A shell killed a farmer, 63, near his house.", [(1, "Killed")]),
     # a qualifier the parser took for a preposition
     ("Over 60 were hurt when the bridge was shelled.", [(60, "Wounded")]),
     # a cumulative toll is the number it reaches, not its increase

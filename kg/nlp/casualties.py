@@ -350,6 +350,15 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
     return None
 
 
+def _age(number: Token) -> bool:
+    """A number set off by commas after a person ("a man, 55, was killed"; "Ali Hassan, 34,"): an age."""
+    doc, i = number.doc, number.i
+    if i < 2 or i + 1 >= len(doc) or doc[i - 1].text != "," or doc[i + 1].text not in (",", ".", ";", ")"):
+        return False
+    person = doc[i - 2]
+    return _lemma(person) in _PEOPLE or person.ent_type_ == "PERSON"
+
+
 def _among_casualties(verb: Token) -> str | None:
     """The kind of "(they) were among the dead / those killed / the wounded": the casualties a
     breakdown's people belong to."""
@@ -376,7 +385,7 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
         return None
     if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
         return None
-    if any(c.like_num for c in noun.children):
+    if any(c.like_num and not _age(c) for c in noun.children):
         return None
     verb = noun.head
     among = _among_casualties(verb) if noun.dep_ == "nsubj" else None
@@ -933,6 +942,8 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
                 continue
             if token.ent_type_ == "DATE" and not _bare_number_date(token) and not _after_date(token):
                 continue
+            if _age(token):
+                continue  # "a man, 55, was killed"
             count = parse_number(token if low is None else low)
             if count is None:
                 continue
