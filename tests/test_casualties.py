@@ -423,3 +423,14 @@ def test_a_count_joined_to_the_place_of_the_one_before(extractor: Extractor) -> 
 def test_no_fewer_than_is_at_least(extractor: Extractor) -> None:
     ex = run(extractor, "The shelling killed no fewer than 13 civilians in Barda.")
     assert [(c.count, c.qualifier) for c in ex.casualty_claims] == [(13, "at least")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Eight deaths in Barda were reported by Azerbaijan on Sunday.", [(8, "Killed", "azerbaijan")]),
+    ("Per Azerbaijan, eight civilians were killed in Barda.", [(8, "Killed", "azerbaijan")]),
+    # a claim of responsibility is no claim of the toll
+    ("The raid, claimed by Armenia, killed eight people in Barda.", [(8, "Killed", None)]),
+])
+def test_a_source_named_by_by_or_per(extractor: Extractor, text: str,
+                                     expected: list[tuple[int, str, str | None]]) -> None:
+    assert claimants(run(extractor, text)) == expected

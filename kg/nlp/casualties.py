@@ -77,6 +77,8 @@ _BODY_ROLES = rules().body_nouns() | _OWN["unnamed_body"]
 _ACCUSE = _OWN["accuse_verb"]
 _SOURCE_NOUNS = _W["source_noun"]
 _DISEASE = _OWN["disease_word"]
+_MODALS = _W["modal"] | {"can", "could"}
+_AGENT_REPORT = _OWN["agent_report_verb"]
 _KILL_VERBS = _KILL_VERBS | _OWN["kill_verb"]
 _WOUND_VERBS = _WOUND_VERBS | _OWN["wound_verb"]
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
@@ -648,8 +650,8 @@ def _aside(verb: Token, numbers: Sequence[Token]) -> bool:
             return False
         if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in clause.children):
             return True
-        if clause.dep_ == "relcl":
-            return True
+        if clause.dep_ in ("relcl", "acl"):
+            return True  # "the attack, claimed by X, killed 10": X claims the attack
         clause = clause.head if clause.head is not clause else None
     return False
 
@@ -909,6 +911,29 @@ def _named_or_resolved(ctx: Context, token: Token) -> str | None:
     return actor or resolve_np(ctx, token)[0]
 
 
+def _agent_source(ctx: Context, sent: SpacySpan) -> str | None:
+    """The source a sentence names by "by" or "per" ("ten deaths were reported by X", "as reported by
+    X", "confirmed by X", "per X"), not in a denial ("… could not be confirmed by X")."""
+    for t in sent:
+        if ctx.token_in_quote(t):
+            continue
+        if t.lower_ == "per" and t.dep_ == "prep":
+            obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+            actor = _named_or_resolved(ctx, obj) if obj is not None else None
+            if actor:
+                return actor
+        if t.pos_ != "VERB" or _lemma(t) not in _AGENT_REPORT or t.tag_ != "VBN" or \
+                any(c.dep_ == "neg" for c in t.children) or any(c.dep_ == "aux" and c.lower_ in _MODALS
+                                                              for c in t.children):
+            continue
+        for agent in (c for c in t.children if c.dep_ == "agent"):
+            obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            actor = _named_or_resolved(ctx, obj) if obj is not None else None
+            if actor:
+                return actor
+    return None
+
+
 def _quote_speaker(ctx: Context, char: int, statements: Sequence[Statement]) -> str | None:
     """The speaker of the quotation around ``char`` (absolute offset), as the statements layer found it."""
     quote = next((q for q in ctx.quotes if q.begin <= char < q.end), None)
@@ -980,7 +1005,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         if claimant is None and _definite_source(subject):
             claimant = _source_relayer(ctx, index)  # "… a source told the agency. The source added …"
         if claimant is None:
-            claimant = _toll_giver(ctx, found[0][0])
+            claimant = _toll_giver(ctx, found[0][0]) or _agent_source(ctx, sent)
         if claimant is None and headline:
             claimant = _headline_credit(ctx, sent)
         inherited = False
