@@ -62,6 +62,10 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     ("Six guards were gunned down and nine people were maimed by the mines.", [(6, "Killed"), (9, "Wounded")]),
     ("Four nurses were among the dead.", [(4, "Killed")]),
     ("A teenage girl was among those wounded in the shelling.", [(1, "Wounded")]),
+    # a count inside a count; a total the clause's killing brings up
+    ("Two of the dead were teachers.", [(2, "Killed")]),
+    ("The toll now stands at 230, including 75 children.", [(75, "Killed"), (230, "Killed")]),
+    ("Shelling killed four people, bringing the total to 19.", [(4, "Killed"), (19, "Killed")]),
     # an age set off by commas is no count
     ("A shell killed a farmer, 63, near his house.", [(1, "Killed")]),
     # a qualifier the parser took for a preposition

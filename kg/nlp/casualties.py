@@ -257,10 +257,13 @@ def _as_toll(phrase: Token) -> str | None:
             kind = _toll_of(child)
             if kind is not None:
                 return kind
+    if verb.dep_ == "advcl" and _lemma(verb) in _TOLL_VERBS and any(
+            c.dep_ == "dobj" and _lemma(c) in _TOLL_NOUNS for c in verb.children) and not _either_or(verb.head):
+        return _verb_kind(verb.head)  # "… killed five, bringing the total to 40": the total of that kind
     return None
 
 
-def _kind_for(number: Token) -> tuple[str, Token] | None:
+def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
     """("Killed"|"Wounded", the counted word) when the number counts casualties."""
     head = number.head if number.dep_ in _NUMBER_DEPS else number
     if _after_date(number):
@@ -349,6 +352,45 @@ def _kind_for(number: Token) -> tuple[str, Token] | None:
             break
         if anc.dep_ == "conj" and anc.pos_ in ("VERB", "AUX"):
             break  # "… were wounded and two are missing": a predicate of its own
+    return _breakdown(number, head, depth)
+
+
+def _breakdown(number: Token, head: Token, depth: int) -> tuple[str, Token] | None:
+    """A count inside a count: "three of the dead", "three of those killed", "the toll stands at 1,234,
+    including 400 children" (the kind of the count it belongs to)."""
+    if head is number:
+        for prep in number.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for obj in (o for o in prep.children if o.dep_ == "pobj"):
+                definite = any(c.dep_ == "det" and c.lower_ in ("the", "those", "these") for c in obj.children)
+                kind = _casualty_word(obj) if _lemma(obj) not in ("life", "casualty", "toll") else None
+                if kind is not None and definite:
+                    return kind, number
+                if obj.lower_ == "those":
+                    kind = _among_of(obj)
+                    if kind is not None:
+                        return kind, number
+    people = head is number or _lemma(head) in _PEOPLE or head.ent_type_ == "NORP"
+    if depth < 2 and people and head.dep_ == "pobj" and head.head.lower_ in ("including", "among"):
+        parent, prep = head.head.head, head.head
+        whole = parent if parent.like_num else next((c for c in parent.children if c.like_num and
+                                                      c.dep_ in _NUMBER_DEPS), None)
+        if whole is None and parent.pos_ in ("VERB", "AUX"):  # "stands at 230, including 75 …"
+            whole = next((t for t in reversed(number.doc[max(parent.left_edge.i, prep.i - 6):prep.i])
+                          if t.like_num), None)
+        if whole is not None and whole is not number:
+            found = _kind_for(whole, depth + 1)
+            if found is not None:
+                return found[0], head
+    return None
+
+
+def _among_of(obj: Token) -> str | None:
+    """The kind of "those killed", "those who were wounded"."""
+    for sub in obj.children:
+        if sub.dep_ in ("acl", "relcl", "amod") and _verb_kind(sub) and not _either_or(sub):
+            return _verb_kind(sub)
     return None
 
 
