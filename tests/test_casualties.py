@@ -438,3 +438,9 @@ def test_no_fewer_than_is_at_least(extractor: Extractor) -> None:
 def test_a_source_named_by_by_or_per(extractor: Extractor, text: str,
                                      expected: list[tuple[int, str, str | None]]) -> None:
     assert claimants(run(extractor, text)) == expected
+
+
+def test_a_number_another_speaker_reports_in_a_clause_of_its_own(extractor: Extractor) -> None:
+    ex = run(extractor, "Azerbaijan said it had shot down 12 drones over Barda, while a local doctor said "
+                        "3 people were wounded.")
+    assert claimants(ex) == [(3, "Wounded", None)]

@@ -722,6 +722,17 @@ def _governing(ctx: Context, number: Token) -> Attribution | None:
     return None
 
 
+def _parallel_speech(ctx: Context, number: Token, verb: Token | None) -> Token | None:
+    """The speech verb other than ``verb`` that reports the number in a clause of its own ("…, while
+    Y said 2 were wounded"; "… and Y said …"), not one ``verb`` reports."""
+    for anc in list(number.ancestors)[:8]:
+        if anc is verb:
+            return None
+        if anc.pos_ == "VERB" and _lemma(anc) in _SPEECH and not ctx.token_in_quote(anc):
+            return anc if anc.dep_ in ("advcl", "conj") and verb is not None else None
+    return None
+
+
 def _whose_toll(ctx: Context, toll: Token) -> str | None:
     """Whose a toll is: its possessor or a name before it ("the ministry's toll", "a Reuters tally"),
     or "from"/"by" a body ("figures from the ministry"); not a place ("the toll in X") nor a state
@@ -1070,6 +1081,11 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             own = _governing(ctx, token) if several else None  # "X said …, while Y said 30 died": Y's
             if own is not None:
                 by = own.speaker
+            parallel = _parallel_speech(ctx, token, attribution.verb) if several else None  # type: ignore[union-attr]
+            if parallel is not None:
+                subject = next((c for c in parallel.children if c.dep_ == "nsubj"), None)
+                by = resolve_np(ctx, subject)[0] if subject is not None else by  # not X's: "X said …,
+                # while the governor said 2 were wounded"
             if ctx.token_in_quote(token):
                 by = _quote_speaker(ctx, ctx.offset + token.idx, statements) or claimant
             side = _side(ctx, counted_word, sent)
