@@ -66,6 +66,11 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     ("Two of the dead were teachers.", [(2, "Killed")]),
     ("The toll now stands at 230, including 75 children.", [(75, "Killed"), (230, "Killed")]),
     ("Shelling killed four people, bringing the total to 19.", [(4, "Killed"), (19, "Killed")]),
+    # ranges and changes: the lower bound of a range, what a change reaches
+    ("Four or five soldiers were wounded in the raid.", [(4, "Wounded")]),
+    ("Two to three thousand people were killed in the siege.", [(2000, "Killed")]),
+    ("Half a dozen guards were wounded.", [(6, "Wounded")]),
+    ("The death toll climbed from 31 to 36 overnight.", [(36, "Killed")]),
     # an age set off by commas is no count
     ("A shell killed a farmer, 63, near his house.", [(1, "Killed")]),
     # a qualifier the parser took for a preposition

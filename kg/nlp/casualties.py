@@ -140,6 +140,8 @@ def parse_number(token: Token) -> int | None:
         return None
     if words == ["dozen"] and (begin == 0 or doc[begin - 1].lower_ not in ("a", "one")):
         return None  # "a dozen" counts twelve; a bare "dozen" nothing
+    if words == ["dozen"] and begin >= 2 and doc[begin - 2].lower_ == "half":
+        return 6  # "half a dozen"
     if words[0] == "one" and begin > 0 and doc[begin - 1].lower_ in ("no", "not"):
         return None  # "no one was killed"
     total, current = 0.0, 0.0
@@ -242,7 +244,8 @@ def _as_toll(phrase: Token) -> str | None:
     """"the toll has risen to 27", "brings the tally of deaths to 33", "the number of martyrs reached
     300", "the previous toll was four soldiers and two civilians": what the toll amounts to."""
     phrase = _first_conjunct(phrase)
-    by_to = phrase.head.lower_ == "by" and any(c.lower_ == "to" for c in phrase.children)  # "rose by five to 32"
+    by_to = phrase.head.lower_ in ("by", "from") and any(c.lower_ == "to" for c in phrase.children)
+    # "rose by five to 32", "climbed from 20 to 25" (the parser may hang the "to" on the number)
     if phrase.dep_ == "pobj" and (phrase.head.lower_ in ("to", "at") or by_to):
         # the verb the preposition belongs to (the parser may hang it on a noun between them)
         verb = next((a for a in list(phrase.head.ancestors)[:4] if a.pos_ in ("VERB", "AUX")), None)
@@ -530,7 +533,10 @@ def _population(counted: Token, sent: SpacySpan) -> str:
 
 def _qualifier(number: Token, sent: SpacySpan) -> str | None:
     """"at least", "more than" … right before the number, in its sentence."""
-    before = number.doc[max(sent.start, number.i - 3):number.i].text.lower()
+    start = _run(number)[0]
+    if start > sent.start and number.doc[start - 1].lower_ in ("a", "an") and number.doc[start].lower_ in _SCALES:
+        start -= 1  # "at least a dozen"
+    before = number.doc[max(sent.start, start - 3):start].text.lower()
     for q in _QUALIFIERS:
         if before == q or before.endswith(" " + q):
             if q in ("fewer than", "less than") and before.endswith(("no " + q, "not " + q)):
@@ -1015,14 +1021,15 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             if token.i in lows or (token.dep_ == "quantmod" and token.head.like_num):
                 continue  # the lower bound of a range, counted with its upper bound; "by five to 32"
             low = _range_low(token) if token.like_num else None
-            if not (token.like_num or token.lower_ == "dozen") or token.ent_type_ in ("TIME", "MONEY", "PERCENT",
-                                                                                      "ORDINAL"):
+            if not (token.like_num or token.lower_ == "dozen") or token.ent_type_ in ("MONEY", "PERCENT", "ORDINAL"):
+                continue
+            if token.ent_type_ == "TIME" and not _bare_number_time(token):
                 continue
             if token.ent_type_ == "DATE" and not _bare_number_date(token) and not _after_date(token):
                 continue
             if _age(token):
                 continue  # "a man, 55, was killed"
-            count = parse_number(token if low is None else low)
+            count = parse_number(token) if low is None else _range_count(low, token)
             if count is None:
                 continue
             judged = _kind_for(token) or (_kind_for(low) if low is not None else None)
@@ -1112,13 +1119,46 @@ def _range_low(number: Token) -> Token | None:
     """The lower bound of a range of which ``number`` is the upper ("10 to 15", "between 10 and 15",
     "10-15"): the count is the lower bound, "at least"; not "rose by five to 32"."""
     doc, i = number.doc, number.i
-    if i < 2 or doc[i - 1].lower_ not in ("to", "and", "-", "–") or not doc[i - 2].like_num:
+    if i < 2 or doc[i - 1].lower_ not in ("to", "and", "or", "-", "–") or not doc[i - 2].like_num:
         return None
     before = doc[i - 3].lower_ if i >= 3 else ""
     if before == "by" or (doc[i - 1].lower_ == "and" and before != "between"):
         return None
+    if before == "from" and doc[i - 3].head.pos_ in ("VERB", "AUX") and doc[i - 3].head.i < i - 3:
+        return None  # "the toll rose from 20 to 25": a change, the count is what it reaches
     low = doc[i - 2]
     return low if parse_number(low) is not None and (parse_number(number) or 0) > (parse_number(low) or 0) else None
+
+
+def _range_count(low: Token, high: Token) -> int | None:
+    """The count of a range: its lower bound, with the scale of the upper one when it has none of its
+    own ("two to three thousand": 2,000)."""
+    value = parse_number(low)
+    if value is None:
+        return None
+    begin, end = _run(high)
+    scale = 1
+    for k in range(begin, end + 1):
+        if high.doc[k].lower_ in ("thousand", "million"):
+            scale *= _SCALES[high.doc[k].lower_]
+    lb, le = _run(low)
+    if scale > 1 and not any(low.doc[k].lower_ in _SCALES for k in range(lb, le + 1)) and value < 1000:
+        value *= scale
+    return value
+
+
+_TIME_WORDS = frozenset({"hour", "hours", "minute", "minutes", "second", "seconds", "am", "pm", "a.m.", "p.m.",
+                         "o'clock", "gmt", "utc", "h", "hrs", "local", "night", "morning", "evening", "afternoon"})
+
+
+def _bare_number_time(token: Token) -> bool:
+    """A number the model took into a time with no time word beside it ("rose from 31 to 36
+    overnight", "killed 12 overnight"); not "24 hours", "5 am", "at 10"."""
+    doc, i = token.doc, token.i
+    if ":" in token.text or (i + 1 < len(doc) and doc[i + 1].lower_ in _TIME_WORDS):
+        return False
+    return not (i > 0 and doc[i - 1].lower_ in ("at", "around", "about", "by", "until", "before", "after", "past")
+                and token.dep_ == "pobj")
 
 
 def _bare_number_date(token: Token) -> bool:
