@@ -97,6 +97,10 @@ def test_numbers_that_count_casualties(extractor: Extractor, text: str, expected
     "The army lost three tanks and two helicopters in the battle.",  # "lose" counts people only
     "A soldier killed two deer near the camp.",  # the killer is not counted
     "No one was killed when the shell hit the depot.",  # "no one" counts nobody
+    "The gunmen threatened to kill 12 hostages.",  # a threat, an aim, what did not happen
+    "The rebels tried to kill 4 officers at the checkpoint.",
+    "The shell could have killed 40 people had it exploded.",
+    "The toll is expected to rise to 30.",
     "The province has recorded 40 cases of the virus and two deaths so far.",  # an epidemic's deaths
     "Nine children died of measles in the camp last month.",
 ])

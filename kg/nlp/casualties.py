@@ -79,6 +79,7 @@ _SOURCE_NOUNS = _W["source_noun"]
 _DISEASE = _OWN["disease_word"]
 _MODALS = _W["modal"] | {"can", "could"}
 _AGENT_REPORT = _OWN["agent_report_verb"]
+_IRREALIS = _OWN["irrealis"]
 _KILL_VERBS = _KILL_VERBS | _OWN["kill_verb"]
 _WOUND_VERBS = _WOUND_VERBS | _OWN["wound_verb"]
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
@@ -395,6 +396,22 @@ def _among_of(obj: Token) -> str | None:
         if sub.dep_ in ("acl", "relcl", "amod") and _verb_kind(sub) and not _either_or(sub):
             return _verb_kind(sub)
     return None
+
+
+def _irrealis(number: Token) -> bool:
+    """A count of what did not or may not happen: under a threat, an aim, a fear or a forecast
+    ("threatened to kill 10 hostages", "tried to kill", "could have killed 100", "is expected to rise
+    to 50", "if the dam bursts, 300 could die"), up to the verb that reports it."""
+    for tok in list(number.ancestors)[:6]:
+        if tok.pos_ not in ("VERB", "AUX", "ADJ"):
+            continue
+        if _lemma(tok) in _SPEECH and _lemma(tok) not in _IRREALIS:
+            return False  # "the ministry said 5 were killed": what is reported is the claim
+        if _lemma(tok) in _IRREALIS or any(c.dep_ == "aux" and c.lower_ in _IRREALIS for c in tok.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+            return True
+    return False
 
 
 def _age(number: Token) -> bool:
@@ -1033,7 +1050,8 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             if count is None:
                 continue
             judged = _kind_for(token) or (_kind_for(low) if low is not None else None)
-            if judged is None or _already_counted(token, judged[1]) or _of_illness(token, judged[1], sent):
+            if judged is None or _already_counted(token, judged[1]) or _of_illness(token, judged[1], sent) \
+                    or _irrealis(token):
                 continue
             found.append((token if low is None else low, count, judged[0], judged[1]))
             for other in _one_joined(judged[1]):  # "20 soldiers and a civilian were killed"
