@@ -83,6 +83,7 @@ def claimants(ex: DocumentExtraction) -> list[tuple[int, str, str | None]]:
     ("A woman and child had been killed in the shelling.", [(2, "Killed")]),
     ("A soldier, a policeman and a civilian were wounded.", [(3, "Wounded")]),
     ("A woman died and a child was wounded.", [(1, "Killed"), (1, "Wounded")]),
+    ("A farmer was killed and his daughter was injured.", [(1, "Killed"), (1, "Wounded")]),
 ])
 def test_numbers_that_count_casualties(extractor: Extractor, text: str, expected: list[tuple[int, str]]) -> None:
     assert counts(run(extractor, text)) == expected

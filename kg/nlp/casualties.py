@@ -80,6 +80,7 @@ _DISEASE = _OWN["disease_word"]
 _MODALS = _W["modal"] | {"can", "could"}
 _AGENT_REPORT = _OWN["agent_report_verb"]
 _IRREALIS = _OWN["irrealis"]
+_RELATIVES = _OWN["relative"]
 _KILL_VERBS = _KILL_VERBS | _OWN["kill_verb"]
 _WOUND_VERBS = _WOUND_VERBS | _OWN["wound_verb"]
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
@@ -445,10 +446,12 @@ def _among_casualties(verb: Token) -> str | None:
 
 def _singular(noun: Token) -> tuple[str, Token] | None:
     """"A resident died", "an officer was wounded": one person, counted once."""
-    if _lemma(noun) not in _PEOPLE or noun.tag_ not in ("NN", "NNP"):
+    relative = _lemma(noun) in _RELATIVES and noun.tag_ == "NN" and noun.dep_ == "nsubjpass" and \
+        any(c.dep_ == "poss" and c.lower_ in ("his", "her", "their") for c in noun.children)
+    if not relative and (_lemma(noun) not in _PEOPLE or noun.tag_ not in ("NN", "NNP")):
         return None
-    if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
-        return None
+    if not relative and not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+        return None  # "his mother was wounded" is one person; "his men were killed" no count
     if any(c.like_num and not _age(c) for c in noun.children):
         return None
     verb = noun.head
