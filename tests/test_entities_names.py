@@ -108,3 +108,22 @@ def test_a_place_starting_a_masthead_is_the_outlet(extractor: Extractor, text: s
                                   "The toll rose to nine, the German Press Agency reported."])
 def test_the_german_press_agency_is_known_in_lower_case_too(extractor: Extractor, text: str) -> None:
     assert [m.entity.rsplit("/", 1)[-1] for m in run(extractor, text).mentions] == ["dpa"]
+
+
+# -- places named before a place noun -------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Jets struck the al-Warid district of the province on Sunday.", "al-Warid district"),
+    ("The militia said it hit the Tel'ar barracks and Kesma outposts.", "Tel'ar"),
+    ("Two were killed in Belgar city.", "Belgar"),
+    ("Fighting went on near the al-Sakri gas field and the Umbera farms.", "al-Sakri gas field"),
+    ("Fighting went on near the al-Sakri gas field and the Umbera farms.", "Umbera farms"),
+])
+def test_a_name_before_a_place_noun_is_a_place(extractor: Extractor, text: str, name: str) -> None:
+    ex = run(extractor, text)
+    assert any(e.label == name and e.type == "Location" for e in ex.new_entities), labels(ex)
+
+
+def test_a_village_or_city_noun_is_not_part_of_the_name(extractor: Extractor) -> None:
+    ex = run(extractor, "Gunmen raided Khetaro village before dawn, then left for Kesmar city.")
+    assert {"Khetaro", "Kesmar"} <= labels(ex)

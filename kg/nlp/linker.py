@@ -76,6 +76,71 @@ def _mastheads() -> frozenset[str]:
 _MASTHEADS = _mastheads()
 
 
+def _place_heads() -> dict[tuple[str, ...], bool]:
+    """Nouns written after a place's name, and whether each is part of it (kg/nlp/lexicon/place_heads.tsv)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "lexicon" / "place_heads.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return {tuple(row["head"].lower().split()): row["in_name"].strip() == "yes"
+            for row in csv.DictReader(lines, delimiter="\t") if row.get("head")}
+
+
+_PLACE_HEADS_AFTER = _place_heads()
+_PLACE_HEAD_WORDS = max(len(k) for k in _PLACE_HEADS_AFTER)
+
+
+def _place_head_at(doc: Doc, i: int) -> tuple[int, bool] | None:
+    """The lower-case place noun starting at token ``i`` ("village", "gas field"): the token after it,
+    and whether it is part of the place's name."""
+    for k in range(_PLACE_HEAD_WORDS, 0, -1):
+        tokens = doc[i:i + k]
+        if len(tokens) == k and all(t.text.islower() for t in tokens) and \
+                tuple(t.text for t in tokens) in _PLACE_HEADS_AFTER:
+            return i + k, _PLACE_HEADS_AFTER[tuple(t.text for t in tokens)]
+    return None
+
+
+def _untagged_places(doc: Doc) -> list[SpacySpan]:
+    """Names the model left untagged, or took for a group (NORP, no state's demonym), right before a
+    place noun ("Kessar village", "the Tal Amir gas field", "the Hamra barracks"): places, named
+    with the noun where it is part of the name (kg/nlp/lexicon/place_heads.tsv)."""
+    found: list[SpacySpan] = []
+    for i in range(1, len(doc)):
+        head = _place_head_at(doc, i)
+        if head is None or doc[i - 1].whitespace_ != " ":
+            continue
+        start = i
+        while start > 0 and i - start < 5:
+            prev = doc[start - 1]
+            if prev.ent_type_ and not (prev.ent_type_ == "NORP" and not prev.ent_kb_id_):
+                break
+            lower = prev.lower_
+            if prev.text in _DASHES[:1] and prev.whitespace_ == "" and start - 2 >= 0 and \
+                    doc[start - 2].whitespace_ == "" and start < i:
+                start -= 1  # "al-Hamra": the hyphen of a particle
+                continue
+            if lower in _PARTICLES and start < i and doc[start].text in _DASHES[:1]:
+                start -= 1
+                continue
+            if start < i and prev.whitespace_ != " " and not prev.text[:1].isupper():
+                break
+            if not (prev.text[:1].isupper() and (prev.pos_ == "PROPN" or prev.ent_type_ == "NORP") and (
+                    prev.is_alpha or _INNER_APOSTROPHE.match(prev.text))) or lower in _LEADING or \
+                    lower in _WEEKDAYS_MONTHS or (lower,) in _TITLES:
+                break
+            start -= 1
+        while start < i and doc[start].text in _DASHES[:1]:
+            start += 1
+        particle = start + 1 < i and doc[start].lower_ in _PARTICLES and doc[start + 1].text in _DASHES[:1]
+        if start >= i or not (doc[start].text[:1].isupper() or particle) or _in_headline(doc[start:i]):
+            continue
+        found.append(doc[start:head[0]] if head[1] else doc[start:i])
+    return found
+
+
 def _masthead(ent: SpacySpan) -> SpacySpan | None:
     """A place that starts an outlet's name ("the Freedonia Herald", "Capital Daily News"): the
     whole name, when the capitalised words right after the place end in a masthead word."""
@@ -138,6 +203,8 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
         end += 1
     elif end < len(doc) and doc[end - 1].lower_ in _UNITS and doc[end].like_num and doc[end].text.isdigit():
         end += 1
+    if end - start > 1 and _PLACE_HEADS_AFTER.get((doc[end - 1].text,)) is False:
+        end -= 1  # "Kessar village", "Duma city": the place is the name alone
     cleaned = doc[start:end]
     text = cleaned.text
     letters = [c for c in text if c.isalpha()]
@@ -387,9 +454,15 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
                     t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in _ROLES and
                     t.lemma_.lower() not in _ROLES for t in person):
                 cleaned, label = person, "PERSON"
+        head = _place_head_at(doc, cleaned.end) if doc[cleaned.end - 1].whitespace_ == " " else None
+        if head is not None and label in ("GPE", "LOC", "FAC", "PERSON", "ORG"):
+            if head[1]:  # "the Tal Amir gas field", "the Hamdi farms": the place is named with the noun
+                cleaned = doc[cleaned.start:head[0]]
+            label = "GPE" if label in ("PERSON", "ORG") else label
         pending.append((cleaned, label))
         if label == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")
+    pending += [(place, "GPE") for place in _untagged_places(doc)]
     pending = _one_type_per_name(pending)
     for cleaned, label in pending:
         if label in ("PERSON", "ORG") and _named_as_place(cleaned):
