@@ -287,13 +287,20 @@ def _extend_left(span: SpacySpan, label: str) -> SpacySpan:
         if not (prev.text[:1].isupper() and prev.pos_ == "PROPN" and (prev.is_alpha or _INNER_APOSTROPHE.match(
                 prev.text))) or lower in _LEADING or lower in _WEEKDAYS_MONTHS or (lower,) in _TITLES:
             break
-        odd = odd or prev.ent_type_ == "NORP" or bool(_INNER_APOSTROPHE.match(prev.text))
+        odd = odd or prev.ent_type_ == "NORP" or bool(_INNER_APOSTROPHE.match(prev.text)) or \
+            _particle_name(span)  # "Hayat Tahrir al-Sham": no title is a transliterated word before "X al-Y"
         start -= 1
     if start == span.start or (label == "PERSON" and not odd) or _in_headline(span):
         return span
     while start < span.start and doc[start].lower_ in _PARTICLES:
         start += 1
     return doc[start:span.end]
+
+
+def _particle_name(span: SpacySpan) -> bool:
+    """Whether a name has a hyphenated particle inside it after its first word ("X al-Y", "X ash-Y")."""
+    return any(t.lower_ in _PARTICLES and t.i + 1 < span.end and span.doc[t.i + 1].text == "-"
+               for t in span[1:])
 
 
 def _extend_person(span: SpacySpan) -> SpacySpan:
