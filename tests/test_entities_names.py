@@ -127,3 +127,23 @@ def test_a_name_before_a_place_noun_is_a_place(extractor: Extractor, text: str, 
 def test_a_village_or_city_noun_is_not_part_of_the_name(extractor: Extractor) -> None:
     ex = run(extractor, "Gunmen raided Khetaro village before dawn, then left for Kesmar city.")
     assert {"Khetaro", "Kesmar"} <= labels(ex)
+
+
+def test_a_transliterated_name_cut_short_at_its_start_is_extended(extractor: Extractor) -> None:
+    ex = run(extractor, "The north is held by the rebel alliance, Jabhat Nasr al-Din.")
+    assert "Jabhat Nasr al-Din" in labels(ex)
+
+
+def test_a_compass_word_before_a_place_is_no_place(extractor: Extractor) -> None:
+    ex = run(extractor, "Gunmen Kill 12 Villagers in Eastern Burkina Faso")
+    assert [m.span.text for m in ex.mentions] == ["Burkina Faso"]
+
+
+def test_two_names_joined_by_and_are_two_names() -> None:
+    import spacy
+
+    from kg.nlp.linker import _conjuncts
+
+    doc = spacy.blank("en")("from Sulsa and Ras Hadir to the sea , the Defence and Security Forces said")
+    assert [p.text for p in _conjuncts(doc[1:5])] == ["Sulsa", "Ras Hadir"]
+    assert [p.text for p in _conjuncts(doc[10:14])] == ["Defence and Security Forces"]

@@ -156,6 +156,36 @@ _PARTICLES = {"al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "bin", "ibn
 _INNER_APOSTROPHE = re.compile(r"^[A-Z][a-z]*['’][a-z]+$")  # "Hay'at", "Ta'ang"
 _ROLES = rules().roles
 _PLACE_HEADS = _W["city_noun"] | _W["place_noun"] | _W["site_noun"]
+# nouns that make a name a body's or a place's ("Defence and Security Forces", "Research and Training
+# Centre"): a name with one of them is not two names joined by "and"
+_NAME_NOUNS = frozenset(_ROLES) | _UNITS | _W["org_noun"] | _W["media_noun"] | _W["admin_noun"] | \
+    _W["place_noun"] | _W["site_noun"] | _W["document_noun"] | {"centre", "center", "front", "party", "union",
+                                                                "committee", "institute", "foundation"}
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+            "northeastern", "northwestern", "southeastern", "southwestern", "northeast", "northwest", "southeast",
+            "southwest"}
+
+
+def _conjuncts(span: SpacySpan) -> list[SpacySpan]:
+    """Two names the model took for one ("from Kessar and Ras Amir to the coast"): the names on
+    either side of an "and" whose words are all names, none a body's or a place's noun."""
+    ands = [t for t in span if t.lower_ == "and"]
+    if len(ands) != 1 or ands[0].i in (span.start, span.end - 1):
+        return [span]
+    left, right = span.doc[span.start:ands[0].i], span.doc[ands[0].i + 1:span.end]
+    for part in (left, right):
+        if not part[0].text[:1].isupper() or any(t.lower_ in _NAME_NOUNS or t.lemma_.lower() in _NAME_NOUNS or
+                                                 t.lower_ in ("of", "for", "&") for t in part):
+            return [span]
+    return [left, right]
+
+
+def _compass_qualifier(ent: SpacySpan) -> bool:
+    """A compass word the gazetteer took for a region, right before another place ("Eastern" of
+    "Eastern Freedonia", "South" of "South Freedonia"): it says where in that place, it names none."""
+    doc = ent.doc
+    return len(ent) == 1 and ent[0].lower_ in _COMPASS and ent.end < len(doc) and \
+        doc[ent.end].ent_iob_ == "B" and doc[ent.end].ent_type_ in ("GPE", "LOC") and ent[0].whitespace_ == " "
 
 
 def _named_as_place(span: SpacySpan) -> bool:
@@ -439,6 +469,8 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             mentions.append(EntityMention(span=_char_span(outlet, offset), entity=iri,
                                           confidence=_MODEL_CONFIDENCE["ORG"], curated=False))
             continue
+        if ent.kb_id_ and _compass_qualifier(ent):
+            continue
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
             kind, _, value = ent.id_.partition(":")
@@ -466,6 +498,11 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             if head[1]:  # "the Tal Amir gas field", "the Hamdi farms": the place is named with the noun
                 cleaned = doc[cleaned.start:head[0]]
             label = "GPE" if label in ("PERSON", "ORG") else label
+        if label in ("ORG", "GPE", "LOC") and index.lookup(cleaned.text) is None:
+            parts = _conjuncts(cleaned)
+            if len(parts) > 1:
+                pending += [(part, label) for part in parts]
+                continue
         pending.append((cleaned, label))
         if label == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")
