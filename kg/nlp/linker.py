@@ -166,11 +166,16 @@ _COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern",
             "southwest"}
 
 
+_WHERE = _W["locative_prep"] | _W["from_prep"] | {"to", "between"}
+
+
 def _conjuncts(span: SpacySpan) -> list[SpacySpan]:
-    """Two names the model took for one ("from Kessar and Ras Amir to the coast"): the names on
-    either side of an "and" whose words are all names, none a body's or a place's noun."""
+    """Two places the model took for one name ("from Kessar and Ras Amir to the coast"): after a
+    preposition of place, the names on either side of an "and" whose words are all names, none a
+    body's or a place's noun."""
     ands = [t for t in span if t.lower_ == "and"]
-    if len(ands) != 1 or ands[0].i in (span.start, span.end - 1):
+    if len(ands) != 1 or ands[0].i in (span.start, span.end - 1) or span.start == 0 or \
+            span.doc[span.start - 1].lower_ not in _WHERE:
         return [span]
     left, right = span.doc[span.start:ands[0].i], span.doc[ands[0].i + 1:span.end]
     for part in (left, right):
