@@ -147,3 +147,24 @@ def test_two_names_joined_by_and_are_two_names() -> None:
     doc = spacy.blank("en")("from Sulsa and Ras Hadir to the sea , the Defence and Security Forces said")
     assert [p.text for p in _conjuncts(doc[1:5])] == ["Sulsa", "Ras Hadir"]
     assert [p.text for p in _conjuncts(doc[10:14])] == ["Defence and Security Forces"]
+
+
+# -- headlines in title case ------------------------------------------------------------------------
+
+def test_capitalised_common_words_of_a_headline_are_no_name(extractor: Extractor) -> None:
+    ex = run(extractor, "Drone Strike Kills Four Near Border Town\n\nA drone hit a minibus near Karvelo on "
+                        "Thursday, killing four people, officials said.")
+    assert not any("Strike" in m.span.text or "Kills" in m.span.text for m in ex.mentions)
+
+
+def test_a_headline_name_is_cut_to_what_the_story_writes(extractor: Extractor) -> None:
+    ex = run(extractor, "KDF Seizes Key Army Base in the North\n\nThe Kessan Defence Front (KDF) said on Monday "
+                        "it had taken the base. KDF fighters entered the town at dawn.")
+    assert not any("Seizes" in m.span.text for m in ex.mentions)
+    assert entity_of(ex, "KDF") == entity_of(ex, "Kessan Defence Front")
+
+
+def test_a_short_form_in_a_headline_is_the_place_the_story_names(extractor: Extractor) -> None:
+    ex = run(extractor, "Nine Farmers Killed in Sierra Violence\n\nGunmen killed nine farmers in Sierra Leone "
+                        "on Sunday, officials said. Sierra has seen such raids before.")
+    assert {m.entity for m in ex.mentions if m.span.text.startswith("Sierra")} == {entity_of(ex, "Sierra Leone")}

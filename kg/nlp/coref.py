@@ -183,6 +183,9 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
     # Strip"); one word with or without a plural "s" or an article ("Houthi", "Houthis", "Al Houthis")
     short_forms: dict[str, set[str]] = {}
     first_seen: dict[str, int] = {}
+    for m in everything:  # where the story first names each: a headline comes first, but shortens
+        if m.span.begin < offset or not in_headline(text, m.span.begin - offset):
+            first_seen.setdefault(m.entity, m.span.begin)
     for m in everything:
         first_seen.setdefault(m.entity, m.span.begin)
         if _types(m.entity, curated, new) & _PERSON and m.entity not in new:
@@ -214,8 +217,9 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             if target is None and (not _types(m.entity, curated, new) & _PERSON or label.endswith("s")):
                 # "Houthis" after "Houthi", "the Strip" after "Gaza Strip"
                 for short in (by_short.get("=" + _stem(label)), by_short.get(label.lower())):
-                    if short is not None and short != m.entity and \
-                            first_seen.get(short, m.span.begin) <= first_seen.get(m.entity, m.span.begin):
+                    if short is not None and short != m.entity and (
+                            first_seen.get(short, m.span.begin) <= first_seen.get(m.entity, m.span.begin)
+                            or in_headline(text, m.span.begin - offset)):  # a headline shortens a later name
                         target = short
                         break
             if target is None and label.isupper() and len(label) > 1 and len(by_initials.get(label, ())) == 1:

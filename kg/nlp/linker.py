@@ -185,6 +185,40 @@ def _conjuncts(span: SpacySpan) -> list[SpacySpan]:
     return [left, right]
 
 
+def _headline_line(text: str, begin: int) -> tuple[int, int] | None:
+    """The bounds of the line holding ``begin`` when it is a headline: in title case, short, with no
+    full stop at its end (a lead sentence full of names is no headline)."""
+    start = text.rfind("\n", 0, begin) + 1
+    stop = text.find("\n", begin)
+    stop = len(text) if stop < 0 else stop
+    line = text[start:stop].strip()
+    if not in_headline(text, begin) or len(line.split()) > 16 or line.endswith((".", "”", '"')):
+        return None
+    return start, stop
+
+
+def _headline_name(span: SpacySpan, text: str) -> SpacySpan | None:
+    """A name the model found in a headline, where every word is capitalised ("Drone Strike Kills
+    Four", "Rebels Seize Key Army Base"): kept where the story's text outside the headline writes it
+    too, else cut to its longest start the text writes ("RSF" of "RSF Seizes Key Army Base"), else
+    dropped (the capitals make common words look like names)."""
+    bounds = _headline_line(text, span.start_char)
+    if bounds is None:
+        return span
+    body = text[:bounds[0]] + "\n" + text[bounds[1]:]
+
+    def written(words: str, flags: int = 0) -> bool:
+        return re.search(r"(?<!\w)" + re.escape(words) + r"(?!\w)", body, flags) is not None
+
+    if written(span.text, re.IGNORECASE):
+        return span
+    for end in range(span.end - 1, span.start, -1):
+        part = span.doc[span.start:end]
+        if written(part.text) and part[-1].lower_ not in _DANGLING:
+            return part
+    return None
+
+
 def _compass_qualifier(ent: SpacySpan) -> bool:
     """A compass word the gazetteer took for a region, right before another place ("Eastern" of
     "Eastern Freedonia", "South" of "South Freedonia"): it says where in that place, it names none."""
@@ -485,6 +519,9 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         if ent.label_ not in _MODEL_TYPES:
             continue
         cleaned = _clean(ent)
+        if cleaned is None:
+            continue
+        cleaned = _headline_name(cleaned, text)
         if cleaned is None:
             continue
         label = ent.label_
