@@ -432,8 +432,10 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         noun = _noun_of(doc[j])
         qualifiers = {t.lower_ for t in doc[i:j]}
         candidates = [e.entity for e in everything if e.entity != state and _fits(noun, e.entity, curated, new)
-                      and (_state_of(e.entity, curated) == state or
-                           _label(state, curated, new).lower() in _label(e.entity, curated, new).lower())]
+                      and (_state_of(e.entity, curated) == state or (
+                          _label(state, curated, new).lower() in _label(e.entity, curated, new).lower()
+                          and "InternationalOrganization" not in _types(e.entity, curated, new)))]
+        # (a mission in a state, "... Mission in Freedonia", is no body of that state's)
         if not candidates:
             candidates = sorted(iri for iri in bodies.get(state, []) if _fits(noun, iri, curated, new))
         # "the defence ministry": of the country's ministries, the one whose label has "defence"
