@@ -168,3 +168,28 @@ def test_a_short_form_in_a_headline_is_the_place_the_story_names(extractor: Extr
     ex = run(extractor, "Nine Farmers Killed in Sierra Violence\n\nGunmen killed nine farmers in Sierra Leone "
                         "on Sunday, officials said. Sierra has seen such raids before.")
     assert {m.entity for m in ex.mentions if m.span.text.startswith("Sierra")} == {entity_of(ex, "Sierra Leone")}
+
+
+def test_a_mission_in_a_state_is_no_body_of_that_state(extractor: Extractor) -> None:
+    ex = run(extractor, "The UN peacekeeping mission MINUSMA is pulling out. A spokesman said the camp "
+                        "would be handed to the Malian authorities.")
+    assert entity_of(ex, "Malian authorities") != entity_of(ex, "MINUSMA")
+
+
+# -- common nouns taken for names -------------------------------------------------------------------
+
+def test_a_word_capitalised_only_at_a_sentence_start_is_no_name(extractor: Extractor) -> None:
+    ex = run(extractor, "The junta has ruled since the coup. Junta spokesman Kyaw Lin Htet did not answer "
+                        "calls on Friday.")
+    assert "Junta" not in labels(ex)
+    assert "Kyaw Lin Htet" in labels(ex)
+
+
+def test_a_body_noun_alone_is_no_name() -> None:
+    import spacy
+
+    from kg.nlp.linker import _common_noun
+
+    doc = spacy.blank("en")("the Group to Support Peace said so")
+    assert _common_noun(doc[1:2], doc.text)
+    assert not _common_noun(doc[1:5], doc.text)

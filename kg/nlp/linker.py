@@ -207,16 +207,39 @@ def _headline_name(span: SpacySpan, text: str) -> SpacySpan | None:
         return span
     body = text[:bounds[0]] + "\n" + text[bounds[1]:]
 
-    def written(words: str, flags: int = 0) -> bool:
-        return re.search(r"(?<!\w)" + re.escape(words) + r"(?!\w)", body, flags) is not None
+    def written(words: str) -> bool:
+        """Written as a name outside the headline: its words capitalised (but "of", "and" ...),
+        a single word not only where it starts a sentence."""
+        for found in re.finditer(r"(?<!\w)" + re.escape(words) + r"(?!\w)", body, re.IGNORECASE):
+            if any(w[:1].islower() and w.lower() not in _DANGLING for w in found.group(0).split()):
+                continue
+            if " " not in words and re.search(r"(?:^|[.!?:][\"”’)]?\s+|\n\s*|[\"“]\s*)$", body[:found.start()]):
+                continue
+            return True
+        return False
 
-    if written(span.text, re.IGNORECASE):
+    if written(span.text):
         return span
     for end in range(span.end - 1, span.start, -1):
         part = span.doc[span.start:end]
         if written(part.text) and part[-1].lower_ not in _DANGLING:
             return part
     return None
+
+
+def _common_noun(span: SpacySpan, text: str) -> bool:
+    """A single word the model took for a name that is a common noun: a body's or a place's noun
+    alone ("Group" of a name it cut short), or a word capitalised only because it starts a sentence
+    that the text also writes in lower case ("Junta spokesman X said ...", "... the junta")."""
+    if len(span) != 1:
+        return False
+    token = span[0]
+    if token.lower_ in _NAME_NOUNS or token.lemma_.lower() in _NAME_NOUNS:
+        return True
+    starts = bool(token.is_sent_start) or (token.i > 0 and bool(token.doc[token.i - 1].is_sent_start) and
+                                            token.doc[token.i - 1].is_quote)
+    return starts and token.text[:1].isupper() and not token.text.isupper() and \
+        re.search(r"(?<![\w-])" + re.escape(token.lower_) + r"(?![\w-])", text) is not None
 
 
 def _compass_qualifier(ent: SpacySpan) -> bool:
@@ -522,7 +545,7 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         if cleaned is None:
             continue
         cleaned = _headline_name(cleaned, text)
-        if cleaned is None:
+        if cleaned is None or _common_noun(cleaned, text):
             continue
         label = ent.label_
         if label in ("PERSON", "ORG"):
