@@ -193,3 +193,18 @@ def test_a_body_noun_alone_is_no_name() -> None:
     doc = spacy.blank("en")("the Group to Support Peace said so")
     assert _common_noun(doc[1:2], doc.text)
     assert not _common_noun(doc[1:5], doc.text)
+
+
+@pytest.mark.parametrize("text", [
+    "Shelling resumed on the first day of Eid al-Adha, residents of Kessar said.",
+    "Parades planned for Victory Day were cancelled in Kessar, officials said.",
+    "Nine of the wounded are in the ICU of the Kessar hospital, the director said.",
+])
+def test_feasts_days_and_wards_are_no_names(extractor: Extractor, text: str) -> None:
+    ex = run(extractor, text)
+    assert not any(w in m.span.text for m in ex.mentions for w in ("Adha", "Eid", "Victory", "ICU"))
+
+
+def test_an_ordinal_before_a_unit_name_is_part_of_it(extractor: Extractor) -> None:
+    ex = run(extractor, "Lt. Col. Omar Sabri, a commander of the 9th Mechanized Brigade, said his unit was hit.")
+    assert "9th Mechanized Brigade" in labels(ex)

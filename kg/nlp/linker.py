@@ -89,6 +89,38 @@ def _place_heads() -> dict[tuple[str, ...], bool]:
 
 
 _PLACE_HEADS_AFTER = _place_heads()
+
+
+def _not_names() -> dict[str, frozenset[str]]:
+    """Names of no actor and no place, by kind (kg/nlp/lexicon/not_names.tsv)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "lexicon" / "not_names.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    found: dict[str, set[str]] = {}
+    for row in csv.DictReader(lines, delimiter="\t"):
+        if row.get("name"):
+            found.setdefault(row["kind"].strip(), set()).add(row["name"].strip().lower())
+    return {kind: frozenset(names) for kind, names in found.items()}
+
+
+_NOT_NAMES = _not_names()
+
+
+def _no_actor_name(span: SpacySpan) -> bool:
+    """A feast, a day of the calendar, a hospital ward ("Eid al-Fitr", "al-Fitr" after "Eid",
+    "Independence Day", "ICU"): kg/nlp/lexicon/not_names.tsv."""
+    words = _NOT_NAMES.get("word", frozenset())
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if any(t.lower_ in words for t in span) or (before is not None and before.lower_ in words
+                                                 and before.whitespace_ == " "):
+        return True
+    if len(span) > 1 and span[-1].text[:1].isupper() and span[-1].lower_ in _NOT_NAMES.get("last", frozenset()):
+        return True
+    return normalise_name(span.text) in _NOT_NAMES.get("name", frozenset()) or span.text.lower() in \
+        _NOT_NAMES.get("name", frozenset())
 _PLACE_HEAD_WORDS = max(len(k) for k in _PLACE_HEADS_AFTER)
 
 
@@ -290,7 +322,10 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
         end -= 1
     if end <= start:
         return None
-    # a unit named by its number: "the 92nd brigade", "Border Guard Battalion 5"
+    # a unit named by its number: "the 92nd brigade", "Border Guard Battalion 5", "the 7th Armoured Brigade"
+    if start > 0 and start == span.start and _ORDINAL.match(doc[start - 1].text) and \
+            doc[end - 1].lower_ in _UNITS and doc[start - 1].whitespace_ == " ":
+        start -= 1
     if end < len(doc) and _ORDINAL.match(doc[end - 1].text) and doc[end].lower_ in _UNITS:
         end += 1
     elif end < len(doc) and doc[end - 1].lower_ in _UNITS and doc[end].like_num and doc[end].text.isdigit():
@@ -545,7 +580,7 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         if cleaned is None:
             continue
         cleaned = _headline_name(cleaned, text)
-        if cleaned is None or _common_noun(cleaned, text):
+        if cleaned is None or _common_noun(cleaned, text) or _no_actor_name(cleaned):
             continue
         label = ent.label_
         if label in ("PERSON", "ORG"):
