@@ -208,3 +208,13 @@ def test_feasts_days_and_wards_are_no_names(extractor: Extractor, text: str) -> 
 def test_an_ordinal_before_a_unit_name_is_part_of_it(extractor: Extractor) -> None:
     ex = run(extractor, "Lt. Col. Omar Sabri, a commander of the 9th Mechanized Brigade, said his unit was hit.")
     assert "9th Mechanized Brigade" in labels(ex)
+
+
+def test_a_word_of_a_title_before_a_person_is_no_body(extractor: Extractor) -> None:
+    ex = run(extractor, "Defense Minister Aron Kessel told troops on the border that the attacks would stop.")
+    assert labels(ex) == {"Aron Kessel"}
+
+
+def test_a_dateline_date_is_no_name(extractor: Extractor) -> None:
+    ex = run(extractor, "KESSAR, Mar 2 (Newswire): Prime Minister Aron Kessel condemned the attack.")
+    assert not any(m.span.text.startswith("Mar") for m in ex.mentions)

@@ -44,6 +44,7 @@ _WEEKDAYS_MONTHS = {
 
 
 _W = rules().words
+_MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
 def _titles() -> tuple[frozenset[tuple[str, ...]], int]:
@@ -274,6 +275,17 @@ def _common_noun(span: SpacySpan, text: str) -> bool:
         re.search(r"(?<![\w-])" + re.escape(token.lower_) + r"(?![\w-])", text) is not None
 
 
+def _in_title(span: SpacySpan) -> bool:
+    """A name that is the start of a title before a person ("Defense" of "Defense Minister X",
+    "Foreign" of "Foreign Secretary Y"): kg/nlp/lexicon/titles.tsv."""
+    doc = span.doc
+    for k in range(1, _TITLE_WORDS):
+        words = tuple(t.lower_.rstrip(".") for t in doc[span.start:span.end + k])
+        if span.end + k < len(doc) and words in _TITLES and doc[span.end + k].ent_type_ == "PERSON":
+            return True
+    return False
+
+
 def _compass_qualifier(ent: SpacySpan) -> bool:
     """A compass word the gazetteer took for a region, right before another place ("Eastern" of
     "Eastern Freedonia", "South" of "South Freedonia"): it says where in that place, it names none."""
@@ -347,6 +359,8 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
     # actors or places, though the model tags them as names ("Smerch", "Bayraktar")
     if normalise_name(text) in _WEEKDAYS_MONTHS or _equipment(cleaned):
         return None
+    if cleaned[0].lower_.rstrip(".") in _MONTH_ABBREVIATIONS and all(t.like_num or t.is_punct for t in cleaned[1:]):
+        return None  # a dateline's date ("Mar 2", "Sept. 14"), not a name
     if cleaned[-1].tag_ in ("JJ", "JJR", "JJS") or cleaned[-1].pos_ == "ADJ":
         return None  # an adjective ("Middle Eastern"), not a name
     if not_an_actor(cleaned):
@@ -580,7 +594,7 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         if cleaned is None:
             continue
         cleaned = _headline_name(cleaned, text)
-        if cleaned is None or _common_noun(cleaned, text) or _no_actor_name(cleaned):
+        if cleaned is None or _common_noun(cleaned, text) or _no_actor_name(cleaned) or _in_title(cleaned):
             continue
         label = ent.label_
         if label in ("PERSON", "ORG"):
