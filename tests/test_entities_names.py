@@ -218,3 +218,9 @@ def test_a_word_of_a_title_before_a_person_is_no_body(extractor: Extractor) -> N
 def test_a_dateline_date_is_no_name(extractor: Extractor) -> None:
     ex = run(extractor, "KESSAR, Mar 2 (Newswire): Prime Minister Aron Kessel condemned the attack.")
     assert not any(m.span.text.startswith("Mar") for m in ex.mentions)
+
+
+def test_the_military_is_the_one_force_the_last_sentences_name(extractor: Extractor) -> None:
+    ex = run(extractor, "Lebanon said two people were killed in Lebanon's south. According to the IDF, the "
+                        "targets were rocket launchers. The military says the sites posed a threat.")
+    assert entity_of(ex, "military") == entity_of(ex, "IDF")

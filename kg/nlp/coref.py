@@ -891,9 +891,12 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         elif kind == "force":  # "the Freedonian army ... the army": the army named in the last sentences
             sentence = token.sent.start
             recent = offset + (doc[sentence - 1].sent.start_char if sentence else 0)
-            earlier = [m.entity for m in [*everything, *mentions, *added] if recent <= m.span.begin < begin
-                       and m.entity in curated and _types(m.entity, curated, new) & _ARMED
-                       and _state_of(m.entity, curated) not in (None, m.entity) and low in m.span.text.lower()]
+            named = [m for m in [*everything, *mentions, *added] if recent <= m.span.begin < begin
+                     and m.entity in curated and _types(m.entity, curated, new) & _ARMED
+                     and _state_of(m.entity, curated) not in (None, m.entity)]
+            earlier = [m.entity for m in named if low in m.span.text.lower()]
+            if not earlier and not mod_words and len({m.entity for m in named}) == 1:
+                earlier = [named[-1].entity]  # "According to the IDF, ... The military says": that one force
             target = earlier[-1] if earlier else None
         if kind == "occupier":
             earlier = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin
