@@ -224,3 +224,9 @@ def test_the_military_is_the_one_force_the_last_sentences_name(extractor: Extrac
     ex = run(extractor, "Lebanon said two people were killed in Lebanon's south. According to the IDF, the "
                         "targets were rocket launchers. The military says the sites posed a threat.")
     assert entity_of(ex, "military") == entity_of(ex, "IDF")
+
+
+def test_a_name_the_gazetteer_linked_is_that_entity_where_the_model_finds_it_too(extractor: Extractor) -> None:
+    ex = run(extractor, "Shelling hit Taiz on Thursday. The militia shelled the eastern part of Taiz city, "
+                        "killing a child, a source in Taiz said.")
+    assert len({m.entity for m in ex.mentions if m.span.text == "Taiz"}) == 1

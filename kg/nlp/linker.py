@@ -622,12 +622,18 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             persons.setdefault(cleaned[-1].lower_, "")
     pending += [(place, "GPE") for place in _untagged_places(doc)]
     pending = _one_type_per_name(pending)
+    # what the gazetteer linked in this text, by name: the same name the model found elsewhere in it
+    # ("Taiz" of "Taiz city") is that entity, not a second one
+    linked: dict[str, str] = {}
+    for m in mentions:
+        if m.curated and m.kind in ("geo", "label", "alt"):
+            linked.setdefault(normalise_name(m.span.text), m.entity)
     for cleaned, label in pending:
         if label in ("PERSON", "ORG") and _named_as_place(cleaned):
             label = "GPE"  # "the town of Shakshuk", "the border towns of Houla, Shiheen and …"
         text = cleaned.text
         span = _char_span(cleaned, offset)
-        curated = index.lookup(text)
+        curated = index.lookup(text) or linked.get(normalise_name(text))
         if curated is not None:
             mentions.append(EntityMention(span=span, entity=curated, confidence=0.8, curated=True))
             continue
