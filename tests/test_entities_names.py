@@ -230,3 +230,10 @@ def test_a_name_the_gazetteer_linked_is_that_entity_where_the_model_finds_it_too
     ex = run(extractor, "Shelling hit Taiz on Thursday. The militia shelled the eastern part of Taiz city, "
                         "killing a child, a source in Taiz said.")
     assert len({m.entity for m in ex.mentions if m.span.text == "Taiz"}) == 1
+
+
+def test_a_unit_numbered_after_its_acronym_keeps_the_number(extractor: Extractor) -> None:
+    ex = run(extractor, "Major Kyaw Lin, the commander of Regional Operations Command (ROC) 12, fled. "
+                        "The ROC troops were captured.")
+    assert "Regional Operations Command 12" in labels(ex)
+    assert entity_of(ex, "ROC") == entity_of(ex, "Regional Operations Command")

@@ -44,6 +44,7 @@ _WEEKDAYS_MONTHS = {
 
 
 _W = rules().words
+_UNIT_NUMBER = re.compile(r"\s*\([A-Z]{2,8}\)\s*(\d{1,4})\b")
 _MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
@@ -633,6 +634,9 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             label = "GPE"  # "the town of Shakshuk", "the border towns of Houla, Shiheen and …"
         text = cleaned.text
         span = _char_span(cleaned, offset)
+        numbered = _UNIT_NUMBER.match(text_of(doc), cleaned.end_char) if cleaned[-1].lower_ in _UNITS else None
+        if numbered:  # "Military Operations Command (MOC) 15": the unit is number 15, its acronym between
+            text = f"{text} {numbered.group(1)}"
         curated = index.lookup(text) or linked.get(normalise_name(text))
         if curated is not None:
             mentions.append(EntityMention(span=span, entity=curated, confidence=0.8, curated=True))
