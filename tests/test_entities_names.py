@@ -108,3 +108,132 @@ def test_a_place_starting_a_masthead_is_the_outlet(extractor: Extractor, text: s
                                   "The toll rose to nine, the German Press Agency reported."])
 def test_the_german_press_agency_is_known_in_lower_case_too(extractor: Extractor, text: str) -> None:
     assert [m.entity.rsplit("/", 1)[-1] for m in run(extractor, text).mentions] == ["dpa"]
+
+
+# -- places named before a place noun -------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Jets struck the al-Warid district of the province on Sunday.", "al-Warid district"),
+    ("The militia said it hit the Tel'ar barracks and Kesma outposts.", "Tel'ar"),
+    ("Two were killed in Belgar city.", "Belgar"),
+    ("Fighting went on near the al-Sakri gas field and the Umbera farms.", "al-Sakri gas field"),
+    ("Fighting went on near the al-Sakri gas field and the Umbera farms.", "Umbera farms"),
+])
+def test_a_name_before_a_place_noun_is_a_place(extractor: Extractor, text: str, name: str) -> None:
+    ex = run(extractor, text)
+    assert any(e.label == name and e.type == "Location" for e in ex.new_entities), labels(ex)
+
+
+def test_a_village_or_city_noun_is_not_part_of_the_name(extractor: Extractor) -> None:
+    ex = run(extractor, "Gunmen raided Khetaro village before dawn, then left for Kesmar city.")
+    assert {"Khetaro", "Kesmar"} <= labels(ex)
+
+
+def test_a_transliterated_name_cut_short_at_its_start_is_extended(extractor: Extractor) -> None:
+    ex = run(extractor, "The north is held by the rebel alliance, Jabhat Nasr al-Din.")
+    assert "Jabhat Nasr al-Din" in labels(ex)
+
+
+def test_a_compass_word_before_a_place_is_no_place(extractor: Extractor) -> None:
+    ex = run(extractor, "Gunmen Kill 12 Villagers in Eastern Burkina Faso")
+    assert [m.span.text for m in ex.mentions] == ["Burkina Faso"]
+
+
+def test_two_names_joined_by_and_are_two_names() -> None:
+    import spacy
+
+    from kg.nlp.linker import _conjuncts
+
+    doc = spacy.blank("en")("from Sulsa and Ras Hadir to the sea , the Defence and Security Forces said")
+    assert [p.text for p in _conjuncts(doc[1:5])] == ["Sulsa", "Ras Hadir"]
+    assert [p.text for p in _conjuncts(doc[10:14])] == ["Defence and Security Forces"]
+
+
+# -- headlines in title case ------------------------------------------------------------------------
+
+def test_capitalised_common_words_of_a_headline_are_no_name(extractor: Extractor) -> None:
+    ex = run(extractor, "Drone Strike Kills Four Near Border Town\n\nA drone hit a minibus near Karvelo on "
+                        "Thursday, killing four people, officials said.")
+    assert not any("Strike" in m.span.text or "Kills" in m.span.text for m in ex.mentions)
+
+
+def test_a_headline_name_is_cut_to_what_the_story_writes(extractor: Extractor) -> None:
+    ex = run(extractor, "KDF Seizes Key Army Base in the North\n\nThe Kessan Defence Front (KDF) said on Monday "
+                        "it had taken the base. KDF fighters entered the town at dawn.")
+    assert not any("Seizes" in m.span.text for m in ex.mentions)
+    assert entity_of(ex, "KDF") == entity_of(ex, "Kessan Defence Front")
+
+
+def test_a_short_form_in_a_headline_is_the_place_the_story_names(extractor: Extractor) -> None:
+    ex = run(extractor, "Nine Farmers Killed in Sierra Violence\n\nGunmen killed nine farmers in Sierra Leone "
+                        "on Sunday, officials said. Sierra has seen such raids before.")
+    assert {m.entity for m in ex.mentions if m.span.text.startswith("Sierra")} == {entity_of(ex, "Sierra Leone")}
+
+
+def test_a_mission_in_a_state_is_no_body_of_that_state(extractor: Extractor) -> None:
+    ex = run(extractor, "The UN peacekeeping mission MINUSMA is pulling out. A spokesman said the camp "
+                        "would be handed to the Malian authorities.")
+    assert entity_of(ex, "Malian authorities") != entity_of(ex, "MINUSMA")
+
+
+# -- common nouns taken for names -------------------------------------------------------------------
+
+def test_a_word_capitalised_only_at_a_sentence_start_is_no_name(extractor: Extractor) -> None:
+    ex = run(extractor, "The junta has ruled since the coup. Junta spokesman Kyaw Lin Htet did not answer "
+                        "calls on Friday.")
+    assert "Junta" not in labels(ex)
+    assert "Kyaw Lin Htet" in labels(ex)
+
+
+def test_a_body_noun_alone_is_no_name() -> None:
+    import spacy
+
+    from kg.nlp.linker import _common_noun
+
+    doc = spacy.blank("en")("the Group to Support Peace said so")
+    assert _common_noun(doc[1:2], doc.text)
+    assert not _common_noun(doc[1:5], doc.text)
+
+
+@pytest.mark.parametrize("text", [
+    "Shelling resumed on the first day of Eid al-Adha, residents of Kessar said.",
+    "Parades planned for Victory Day were cancelled in Kessar, officials said.",
+    "Nine of the wounded are in the ICU of the Kessar hospital, the director said.",
+])
+def test_feasts_days_and_wards_are_no_names(extractor: Extractor, text: str) -> None:
+    ex = run(extractor, text)
+    assert not any(w in m.span.text for m in ex.mentions for w in ("Adha", "Eid", "Victory", "ICU"))
+
+
+def test_an_ordinal_before_a_unit_name_is_part_of_it(extractor: Extractor) -> None:
+    ex = run(extractor, "Lt. Col. Omar Sabri, a commander of the 9th Mechanized Brigade, said his unit was hit.")
+    assert "9th Mechanized Brigade" in labels(ex)
+
+
+def test_a_word_of_a_title_before_a_person_is_no_body(extractor: Extractor) -> None:
+    ex = run(extractor, "Defense Minister Aron Kessel told troops on the border that the attacks would stop.")
+    assert labels(ex) == {"Aron Kessel"}
+
+
+def test_a_dateline_date_is_no_name(extractor: Extractor) -> None:
+    ex = run(extractor, "KESSAR, Mar 2 (Newswire): Prime Minister Aron Kessel condemned the attack.")
+    assert not any(m.span.text.startswith("Mar") for m in ex.mentions)
+
+
+def test_the_military_is_the_one_force_the_last_sentences_name(extractor: Extractor) -> None:
+    ex = run(extractor, "Lebanon said two people were killed in Lebanon's south. According to the IDF, the "
+                        "targets were rocket launchers. The military says the sites posed a threat.")
+    assert entity_of(ex, "military") == entity_of(ex, "IDF")
+
+
+def test_a_name_the_gazetteer_linked_is_that_entity_where_the_model_finds_it_too(extractor: Extractor) -> None:
+    ex = run(extractor, "Shelling hit Taiz on Thursday. The militia shelled the eastern part of Taiz city, "
+                        "killing a child, a source in Taiz said.")
+    assert len({m.entity for m in ex.mentions if m.span.text == "Taiz"}) == 1
+
+
+def test_a_unit_numbered_after_its_acronym_keeps_the_number(extractor: Extractor) -> None:
+    ex = run(extractor, "Major Kyaw Lin, the commander of Regional Operations Command (ROC) 12, fled. "
+                        "The ROC troops were captured.")
+    assert "Regional Operations Command 12" in labels(ex)
+    assert entity_of(ex, "ROC") == entity_of(ex, "Regional Operations Command")

@@ -17,7 +17,7 @@ from tests.conftest import ROOT, run_kg
 # What our little service knows: name -> candidates (id, name, score, match, types)
 CANDIDATES = {
     "olesya vartanyan": [{"id": "Q98765431", "name": "Olesya Vartanyan", "score": 100, "match": True}],
-    "defense": [{"id": "Q111", "name": "Defense", "score": 60, "match": False},
+    "defense relief council": [{"id": "Q111", "name": "Defense", "score": 60, "match": False},
                 {"id": "Q112", "name": "Defence", "score": 55, "match": False}],
 }
 
@@ -52,7 +52,10 @@ def service() -> Iterator[str]:
 
 def test_link_writes_accepted_links_and_the_build_uses_them_offline(service: str, tmp_path: Path) -> None:
     store, links = tmp_path / "store", tmp_path / "links.tsv"
-    seeds = [str(ROOT / "seeds" / "003_c0cb85075c205c63.txt"), str(ROOT / "seeds" / "002_228b463ea7424d8f.txt")]
+    own = tmp_path / "own.txt"  # an organisation no pack or world table knows
+    own.write_text("The Defense Relief Council said on Monday that two of its workers were hurt.\n", encoding="utf-8")
+    seeds = [str(ROOT / "seeds" / "003_c0cb85075c205c63.txt"), str(ROOT / "seeds" / "002_228b463ea7424d8f.txt"),
+             str(own)]
     run_kg("build", *seeds, store=store, env={"CKG_LINKS": str(links)})
     proc = run_kg("link", "--service", service, "--links", str(links), store=store, env={"CKG_LINKS": str(links)})
     assert "linked" in proc.stderr
@@ -71,8 +74,9 @@ def test_link_writes_accepted_links_and_the_build_uses_them_offline(service: str
 
 
 def test_link_with_the_service_unreachable_is_one_line(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    run_kg("build", str(ROOT / "seeds" / "003_c0cb85075c205c63.txt"), store=store)
+    store, own = tmp_path / "store", tmp_path / "own.txt"
+    own.write_text("The Defense Relief Council said on Monday that two of its workers were hurt.\n", encoding="utf-8")
+    run_kg("build", str(ROOT / "seeds" / "003_c0cb85075c205c63.txt"), str(own), store=store)
     proc = run_kg("link", "--service", "http://127.0.0.1:9/api", "--links", str(tmp_path / "l.tsv"), store=store,
                   check=False)
     assert proc.returncode == 1

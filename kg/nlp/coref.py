@@ -183,6 +183,9 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
     # Strip"); one word with or without a plural "s" or an article ("Houthi", "Houthis", "Al Houthis")
     short_forms: dict[str, set[str]] = {}
     first_seen: dict[str, int] = {}
+    for m in everything:  # where the story first names each: a headline comes first, but shortens
+        if m.span.begin < offset or not in_headline(text, m.span.begin - offset):
+            first_seen.setdefault(m.entity, m.span.begin)
     for m in everything:
         first_seen.setdefault(m.entity, m.span.begin)
         if _types(m.entity, curated, new) & _PERSON and m.entity not in new:
@@ -214,8 +217,9 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
             if target is None and (not _types(m.entity, curated, new) & _PERSON or label.endswith("s")):
                 # "Houthis" after "Houthi", "the Strip" after "Gaza Strip"
                 for short in (by_short.get("=" + _stem(label)), by_short.get(label.lower())):
-                    if short is not None and short != m.entity and \
-                            first_seen.get(short, m.span.begin) <= first_seen.get(m.entity, m.span.begin):
+                    if short is not None and short != m.entity and (
+                            first_seen.get(short, m.span.begin) <= first_seen.get(m.entity, m.span.begin)
+                            or in_headline(text, m.span.begin - offset)):  # a headline shortens a later name
                         target = short
                         break
             if target is None and label.isupper() and len(label) > 1 and len(by_initials.get(label, ())) == 1:
@@ -428,8 +432,10 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         noun = _noun_of(doc[j])
         qualifiers = {t.lower_ for t in doc[i:j]}
         candidates = [e.entity for e in everything if e.entity != state and _fits(noun, e.entity, curated, new)
-                      and (_state_of(e.entity, curated) == state or
-                           _label(state, curated, new).lower() in _label(e.entity, curated, new).lower())]
+                      and (_state_of(e.entity, curated) == state or (
+                          _label(state, curated, new).lower() in _label(e.entity, curated, new).lower()
+                          and "InternationalOrganization" not in _types(e.entity, curated, new)))]
+        # (a mission in a state, "... Mission in Freedonia", is no body of that state's)
         if not candidates:
             candidates = sorted(iri for iri in bodies.get(state, []) if _fits(noun, iri, curated, new))
         # "the defence ministry": of the country's ministries, the one whose label has "defence"
@@ -885,9 +891,12 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
         elif kind == "force":  # "the Freedonian army ... the army": the army named in the last sentences
             sentence = token.sent.start
             recent = offset + (doc[sentence - 1].sent.start_char if sentence else 0)
-            earlier = [m.entity for m in [*everything, *mentions, *added] if recent <= m.span.begin < begin
-                       and m.entity in curated and _types(m.entity, curated, new) & _ARMED
-                       and _state_of(m.entity, curated) not in (None, m.entity) and low in m.span.text.lower()]
+            named = [m for m in [*everything, *mentions, *added] if recent <= m.span.begin < begin
+                     and m.entity in curated and _types(m.entity, curated, new) & _ARMED
+                     and _state_of(m.entity, curated) not in (None, m.entity)]
+            earlier = [m.entity for m in named if low in m.span.text.lower()]
+            if not earlier and not mod_words and len({m.entity for m in named}) == 1:
+                earlier = [named[-1].entity]  # "According to the IDF, ... The military says": that one force
             target = earlier[-1] if earlier else None
         if kind == "occupier":
             earlier = [m.entity for m in [*everything, *mentions, *added] if m.span.begin < begin

@@ -44,6 +44,8 @@ _WEEKDAYS_MONTHS = {
 
 
 _W = rules().words
+_UNIT_NUMBER = re.compile(r"\s*\([A-Z]{2,8}\)\s*(\d{1,4})\b")
+_MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
 def _titles() -> tuple[frozenset[tuple[str, ...]], int]:
@@ -76,6 +78,103 @@ def _mastheads() -> frozenset[str]:
 _MASTHEADS = _mastheads()
 
 
+def _place_heads() -> dict[tuple[str, ...], bool]:
+    """Nouns written after a place's name, and whether each is part of it (kg/nlp/lexicon/place_heads.tsv)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "lexicon" / "place_heads.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return {tuple(row["head"].lower().split()): row["in_name"].strip() == "yes"
+            for row in csv.DictReader(lines, delimiter="\t") if row.get("head")}
+
+
+_PLACE_HEADS_AFTER = _place_heads()
+
+
+def _not_names() -> dict[str, frozenset[str]]:
+    """Names of no actor and no place, by kind (kg/nlp/lexicon/not_names.tsv)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "lexicon" / "not_names.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    found: dict[str, set[str]] = {}
+    for row in csv.DictReader(lines, delimiter="\t"):
+        if row.get("name"):
+            found.setdefault(row["kind"].strip(), set()).add(row["name"].strip().lower())
+    return {kind: frozenset(names) for kind, names in found.items()}
+
+
+_NOT_NAMES = _not_names()
+
+
+def _no_actor_name(span: SpacySpan) -> bool:
+    """A feast, a day of the calendar, a hospital ward ("Eid al-Fitr", "al-Fitr" after "Eid",
+    "Independence Day", "ICU"): kg/nlp/lexicon/not_names.tsv."""
+    words = _NOT_NAMES.get("word", frozenset())
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if any(t.lower_ in words for t in span) or (before is not None and before.lower_ in words
+                                                 and before.whitespace_ == " "):
+        return True
+    if len(span) > 1 and span[-1].text[:1].isupper() and span[-1].lower_ in _NOT_NAMES.get("last", frozenset()):
+        return True
+    return normalise_name(span.text) in _NOT_NAMES.get("name", frozenset()) or span.text.lower() in \
+        _NOT_NAMES.get("name", frozenset())
+_PLACE_HEAD_WORDS = max(len(k) for k in _PLACE_HEADS_AFTER)
+
+
+def _place_head_at(doc: Doc, i: int) -> tuple[int, bool] | None:
+    """The lower-case place noun starting at token ``i`` ("village", "gas field"): the token after it,
+    and whether it is part of the place's name."""
+    for k in range(_PLACE_HEAD_WORDS, 0, -1):
+        tokens = doc[i:i + k]
+        if len(tokens) == k and all(t.text.islower() for t in tokens) and \
+                tuple(t.text for t in tokens) in _PLACE_HEADS_AFTER:
+            return i + k, _PLACE_HEADS_AFTER[tuple(t.text for t in tokens)]
+    return None
+
+
+def _untagged_places(doc: Doc) -> list[SpacySpan]:
+    """Names the model left untagged, or took for a group (NORP, no state's demonym), right before a
+    place noun ("Kessar village", "the Tal Amir gas field", "the Hamra barracks"): places, named
+    with the noun where it is part of the name (kg/nlp/lexicon/place_heads.tsv)."""
+    found: list[SpacySpan] = []
+    for i in range(1, len(doc)):
+        head = _place_head_at(doc, i)
+        if head is None or doc[i - 1].whitespace_ != " ":
+            continue
+        start = i
+        while start > 0 and i - start < 5:
+            prev = doc[start - 1]
+            if prev.ent_type_ and not (prev.ent_type_ == "NORP" and not prev.ent_kb_id_):
+                break
+            lower = prev.lower_
+            if prev.text in _DASHES[:1] and prev.whitespace_ == "" and start - 2 >= 0 and \
+                    doc[start - 2].whitespace_ == "" and start < i:
+                start -= 1  # "al-Hamra": the hyphen of a particle
+                continue
+            if lower in _PARTICLES and start < i and doc[start].text in _DASHES[:1]:
+                start -= 1
+                continue
+            if start < i and prev.whitespace_ != " " and not prev.text[:1].isupper():
+                break
+            if not (prev.text[:1].isupper() and (prev.pos_ == "PROPN" or prev.ent_type_ == "NORP") and (
+                    prev.is_alpha or _INNER_APOSTROPHE.match(prev.text))) or lower in _LEADING or \
+                    lower in _WEEKDAYS_MONTHS or (lower,) in _TITLES:
+                break
+            start -= 1
+        while start < i and doc[start].text in _DASHES[:1]:
+            start += 1
+        particle = start + 1 < i and doc[start].lower_ in _PARTICLES and doc[start + 1].text in _DASHES[:1]
+        if start >= i or not (doc[start].text[:1].isupper() or particle) or _in_headline(doc[start:i]):
+            continue
+        found.append(doc[start:head[0]] if head[1] else doc[start:i])
+    return found
+
+
 def _masthead(ent: SpacySpan) -> SpacySpan | None:
     """A place that starts an outlet's name ("the Freedonia Herald", "Capital Daily News"): the
     whole name, when the capitalised words right after the place end in a masthead word."""
@@ -91,6 +190,109 @@ _PARTICLES = {"al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "bin", "ibn
 _INNER_APOSTROPHE = re.compile(r"^[A-Z][a-z]*['’][a-z]+$")  # "Hay'at", "Ta'ang"
 _ROLES = rules().roles
 _PLACE_HEADS = _W["city_noun"] | _W["place_noun"] | _W["site_noun"]
+# nouns that make a name a body's or a place's ("Defence and Security Forces", "Research and Training
+# Centre"): a name with one of them is not two names joined by "and"
+_NAME_NOUNS = frozenset(_ROLES) | _UNITS | _W["org_noun"] | _W["media_noun"] | _W["admin_noun"] | \
+    _W["place_noun"] | _W["site_noun"] | _W["document_noun"] | {"centre", "center", "front", "party", "union",
+                                                                "committee", "institute", "foundation"}
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+            "northeastern", "northwestern", "southeastern", "southwestern", "northeast", "northwest", "southeast",
+            "southwest"}
+
+
+_WHERE = _W["locative_prep"] | _W["from_prep"] | {"to", "between"}
+
+
+def _conjuncts(span: SpacySpan) -> list[SpacySpan]:
+    """Two places the model took for one name ("from Kessar and Ras Amir to the coast"): after a
+    preposition of place, the names on either side of an "and" whose words are all names, none a
+    body's or a place's noun."""
+    ands = [t for t in span if t.lower_ == "and"]
+    if len(ands) != 1 or ands[0].i in (span.start, span.end - 1) or span.start == 0 or \
+            span.doc[span.start - 1].lower_ not in _WHERE:
+        return [span]
+    left, right = span.doc[span.start:ands[0].i], span.doc[ands[0].i + 1:span.end]
+    for part in (left, right):
+        if not part[0].text[:1].isupper() or any(t.lower_ in _NAME_NOUNS or t.lemma_.lower() in _NAME_NOUNS or
+                                                 t.lower_ in ("of", "for", "&") for t in part):
+            return [span]
+    return [left, right]
+
+
+def _headline_line(text: str, begin: int) -> tuple[int, int] | None:
+    """The bounds of the line holding ``begin`` when it is a headline: in title case, short, with no
+    full stop at its end (a lead sentence full of names is no headline)."""
+    start = text.rfind("\n", 0, begin) + 1
+    stop = text.find("\n", begin)
+    stop = len(text) if stop < 0 else stop
+    line = text[start:stop].strip()
+    if not in_headline(text, begin) or len(line.split()) > 16 or line.endswith((".", "”", '"')):
+        return None
+    return start, stop
+
+
+def _headline_name(span: SpacySpan, text: str) -> SpacySpan | None:
+    """A name the model found in a headline, where every word is capitalised ("Drone Strike Kills
+    Four", "Rebels Seize Key Army Base"): kept where the story's text outside the headline writes it
+    too, else cut to its longest start the text writes ("RSF" of "RSF Seizes Key Army Base"), else
+    dropped (the capitals make common words look like names)."""
+    bounds = _headline_line(text, span.start_char)
+    if bounds is None:
+        return span
+    body = text[:bounds[0]] + "\n" + text[bounds[1]:]
+
+    def written(words: str) -> bool:
+        """Written as a name outside the headline: its words capitalised (but "of", "and" ...),
+        a single word not only where it starts a sentence."""
+        for found in re.finditer(r"(?<!\w)" + re.escape(words) + r"(?!\w)", body, re.IGNORECASE):
+            if any(w[:1].islower() and w.lower() not in _DANGLING for w in found.group(0).split()):
+                continue
+            if " " not in words and re.search(r"(?:^|[.!?:][\"”’)]?\s+|\n\s*|[\"“]\s*)$", body[:found.start()]):
+                continue
+            return True
+        return False
+
+    if written(span.text):
+        return span
+    for end in range(span.end - 1, span.start, -1):
+        part = span.doc[span.start:end]
+        if written(part.text) and part[-1].lower_ not in _DANGLING:
+            return part
+    return None
+
+
+def _common_noun(span: SpacySpan, text: str) -> bool:
+    """A single word the model took for a name that is a common noun: a body's or a place's noun
+    alone ("Group" of a name it cut short), or a word capitalised only because it starts a sentence
+    that the text also writes in lower case ("Junta spokesman X said ...", "... the junta")."""
+    if len(span) != 1:
+        return False
+    token = span[0]
+    if token.lower_ in _NAME_NOUNS or token.lemma_.lower() in _NAME_NOUNS:
+        return True
+    starts = bool(token.is_sent_start) or (token.i > 0 and bool(token.doc[token.i - 1].is_sent_start) and
+                                            token.doc[token.i - 1].is_quote)
+    return starts and token.text[:1].isupper() and not token.text.isupper() and \
+        re.search(r"(?<![\w-])" + re.escape(token.lower_) + r"(?![\w-])", text) is not None
+
+
+def _in_title(span: SpacySpan) -> bool:
+    """A name that is the start of a title before a person ("Defense" of "Defense Minister X",
+    "Foreign" of "Foreign Secretary Y"): kg/nlp/lexicon/titles.tsv."""
+    doc = span.doc
+    for k in range(1, _TITLE_WORDS):
+        words = tuple(t.lower_.rstrip(".") for t in doc[span.start:span.end + k])
+        if span.end + k < len(doc) and words in _TITLES and doc[span.end + k].ent_type_ == "PERSON":
+            return True
+    return False
+
+
+def _compass_qualifier(ent: SpacySpan) -> bool:
+    """A compass word the gazetteer took for a region, right before another place ("Eastern" of
+    "Eastern Freedonia", "South" of "South Freedonia"): it says where in that place, it names none."""
+    doc = ent.doc
+    return len(ent) == 1 and ent[0].lower_ in _COMPASS and ent.end < len(doc) and \
+        doc[ent.end].ent_iob_ == "B" and doc[ent.end].ent_type_ in ("GPE", "LOC") and ent[0].whitespace_ == " "
 
 
 def _named_as_place(span: SpacySpan) -> bool:
@@ -133,11 +335,16 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
         end -= 1
     if end <= start:
         return None
-    # a unit named by its number: "the 92nd brigade", "Border Guard Battalion 5"
+    # a unit named by its number: "the 92nd brigade", "Border Guard Battalion 5", "the 7th Armoured Brigade"
+    if start > 0 and start == span.start and _ORDINAL.match(doc[start - 1].text) and \
+            doc[end - 1].lower_ in _UNITS and doc[start - 1].whitespace_ == " ":
+        start -= 1
     if end < len(doc) and _ORDINAL.match(doc[end - 1].text) and doc[end].lower_ in _UNITS:
         end += 1
     elif end < len(doc) and doc[end - 1].lower_ in _UNITS and doc[end].like_num and doc[end].text.isdigit():
         end += 1
+    if end - start > 1 and _PLACE_HEADS_AFTER.get((doc[end - 1].text,)) is False:
+        end -= 1  # "Kessar village", "Duma city": the place is the name alone
     cleaned = doc[start:end]
     text = cleaned.text
     letters = [c for c in text if c.isalpha()]
@@ -153,6 +360,8 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
     # actors or places, though the model tags them as names ("Smerch", "Bayraktar")
     if normalise_name(text) in _WEEKDAYS_MONTHS or _equipment(cleaned):
         return None
+    if cleaned[0].lower_.rstrip(".") in _MONTH_ABBREVIATIONS and all(t.like_num or t.is_punct for t in cleaned[1:]):
+        return None  # a dateline's date ("Mar 2", "Sept. 14"), not a name
     if cleaned[-1].tag_ in ("JJ", "JJR", "JJS") or cleaned[-1].pos_ == "ADJ":
         return None  # an adjective ("Middle Eastern"), not a name
     if not_an_actor(cleaned):
@@ -220,13 +429,20 @@ def _extend_left(span: SpacySpan, label: str) -> SpacySpan:
         if not (prev.text[:1].isupper() and prev.pos_ == "PROPN" and (prev.is_alpha or _INNER_APOSTROPHE.match(
                 prev.text))) or lower in _LEADING or lower in _WEEKDAYS_MONTHS or (lower,) in _TITLES:
             break
-        odd = odd or prev.ent_type_ == "NORP" or bool(_INNER_APOSTROPHE.match(prev.text))
+        odd = odd or prev.ent_type_ == "NORP" or bool(_INNER_APOSTROPHE.match(prev.text)) or \
+            _particle_name(span)  # "Hayat Tahrir al-Sham": no title is a transliterated word before "X al-Y"
         start -= 1
     if start == span.start or (label == "PERSON" and not odd) or _in_headline(span):
         return span
     while start < span.start and doc[start].lower_ in _PARTICLES:
         start += 1
     return doc[start:span.end]
+
+
+def _particle_name(span: SpacySpan) -> bool:
+    """Whether a name has a hyphenated particle inside it after its first word ("X al-Y", "X ash-Y")."""
+    return any(t.lower_ in _PARTICLES and t.i + 1 < span.end and span.doc[t.i + 1].text == "-"
+               for t in span[1:])
 
 
 def _extend_person(span: SpacySpan) -> SpacySpan:
@@ -365,6 +581,8 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             mentions.append(EntityMention(span=_char_span(outlet, offset), entity=iri,
                                           confidence=_MODEL_CONFIDENCE["ORG"], curated=False))
             continue
+        if ent.kb_id_ and _compass_qualifier(ent):
+            continue
         if ent.kb_id_:
             span = Span(offset + ent.start_char, offset + ent.end_char, ent.text)
             kind, _, value = ent.id_.partition(":")
@@ -375,6 +593,9 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             continue
         cleaned = _clean(ent)
         if cleaned is None:
+            continue
+        cleaned = _headline_name(cleaned, text)
+        if cleaned is None or _common_noun(cleaned, text) or _no_actor_name(cleaned) or _in_title(cleaned):
             continue
         label = ent.label_
         if label in ("PERSON", "ORG"):
@@ -387,16 +608,36 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
                     t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in _ROLES and
                     t.lemma_.lower() not in _ROLES for t in person):
                 cleaned, label = person, "PERSON"
+        head = _place_head_at(doc, cleaned.end) if doc[cleaned.end - 1].whitespace_ == " " else None
+        if head is not None and label in ("GPE", "LOC", "FAC", "PERSON", "ORG"):
+            if head[1]:  # "the Tal Amir gas field", "the Hamdi farms": the place is named with the noun
+                cleaned = doc[cleaned.start:head[0]]
+            label = "GPE" if label in ("PERSON", "ORG") else label
+        if label in ("ORG", "GPE", "LOC") and index.lookup(cleaned.text) is None:
+            parts = _conjuncts(cleaned)
+            if len(parts) > 1:
+                pending += [(part, label) for part in parts]
+                continue
         pending.append((cleaned, label))
         if label == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")
+    pending += [(place, "GPE") for place in _untagged_places(doc)]
     pending = _one_type_per_name(pending)
+    # what the gazetteer linked in this text, by name: the same name the model found elsewhere in it
+    # ("Taiz" of "Taiz city") is that entity, not a second one
+    linked: dict[str, str] = {}
+    for m in mentions:
+        if m.curated and m.kind in ("geo", "label", "alt"):
+            linked.setdefault(normalise_name(m.span.text), m.entity)
     for cleaned, label in pending:
         if label in ("PERSON", "ORG") and _named_as_place(cleaned):
             label = "GPE"  # "the town of Shakshuk", "the border towns of Houla, Shiheen and …"
         text = cleaned.text
         span = _char_span(cleaned, offset)
-        curated = index.lookup(text)
+        numbered = _UNIT_NUMBER.match(text_of(doc), cleaned.end_char) if cleaned[-1].lower_ in _UNITS else None
+        if numbered:  # "Military Operations Command (MOC) 15": the unit is number 15, its acronym between
+            text = f"{text} {numbered.group(1)}"
+        curated = index.lookup(text) or linked.get(normalise_name(text))
         if curated is not None:
             mentions.append(EntityMention(span=span, entity=curated, confidence=0.8, curated=True))
             continue
