@@ -28,7 +28,7 @@ from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
 from kg.nlp.dates import resolve_date
 from kg.nlp.discourse import Context
 from kg.nlp.event_classifier import Classifier
-from kg.nlp.tables import Trigger, rules
+from kg.nlp.tables import LEXICON_DIR, Trigger, rules
 
 __all__ = ["TRIGGERS", "extract_events", "is_background"]
 
@@ -65,6 +65,26 @@ _CAPTIVE_NOUNS = _W["military_noun"] | _W["civilian_noun"] | _W["people_noun"] |
 _PLACEISH = _W["city_noun"] | _W["place_noun"] | _W["area_noun"] | _W["admin_noun"] | frozenset(
     {"location", "locations", "area", "areas", "neighbourhood", "neighborhood", "camp", "outpost", "base"})
 _CONTAINER_DEPS = frozenset({"pobj", "prep", "compound", "poss", "appos", "amod"})
+
+
+def _combat_table() -> dict[str, frozenset[str]]:
+    """The word sets of ``combat.tsv`` (role -> words)."""
+    out: dict[str, set[str]] = {}
+    with (LEXICON_DIR / "combat.tsv").open(encoding="utf-8", newline="") as fh:
+        for line in fh:
+            role, _, word = line.rstrip("\n").partition("\t")
+            if line.startswith("#") or not word or role == "role":
+                continue
+            out.setdefault(role.strip(), set()).add(word.strip().lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_COMBAT = _combat_table()
+_COMBAT_VERBS = _COMBAT.get("verb", frozenset())
+_STORM_VERBS = _COMBAT.get("storm_verb", frozenset())
+_UNITS = _COMBAT.get("unit", frozenset())
+_ENEMIES = _COMBAT.get("enemy", frozenset())
+_COMBAT_TRIGGER = Trigger("ArmedClash", ("<combat>",))  # not a row of triggers.tsv: found by the parse
 
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)(s?)\b(?!\s*(?:-|–)\s*\d)(\s+[a-z]+)?")
@@ -128,6 +148,44 @@ def _find_triggers(sent: SpacySpan) -> list[tuple[Trigger, Token]]:
                     continue
                 taken.update(window)
                 found.append((trigger, sent[i]))
+    return found + _combat(sent, taken)
+
+
+def _force(token: Token | None) -> bool:
+    """A noun that names an armed force ("the army", "army units", "government troops")."""
+    return token is not None and (_lemma(token) in _UNITS or token.lower_ in _UNITS or any(
+        c.dep_ in ("compound", "amod") and (_lemma(c) in _UNITS or c.lower_ in _UNITS) for c in token.children))
+
+
+def _fighters(token: Token) -> bool:
+    """An object that names fighters: "21 terrorists", "dozens of militants", "a number of rebels"."""
+    for t in [token, *(g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in c.children if g.dep_ == "pobj")]:
+        if _lemma(t) in _ENEMIES or t.lower_ in _ENEMIES:
+            return True
+        if t.dep_ == "poss" or any(c.dep_ == "poss" and (_lemma(c) in _ENEMIES or c.lower_ in _ENEMIES)
+                                   for c in t.children):
+            return True  # "stormed terrorists' dens"
+    return False
+
+
+def _combat(sent: SpacySpan, taken: set[int]) -> list[tuple[Trigger, Token]]:
+    """Fighting told by what a force did: "army units killed 21 militants" (a force kills
+    fighters), "the armed forces stormed the rebels' positions" (a force storms). The victims of a
+    passive ("soldiers were killed") are not told here: that is a toll, not a clash."""
+    found: list[tuple[Trigger, Token]] = []
+    for token in sent:
+        lemma = _lemma(token)
+        if token.pos_ != "VERB" or token.i in taken or lemma not in _COMBAT_VERBS | _STORM_VERBS:
+            continue
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None and token.dep_ == "conj":
+            subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+        if not _force(subject):
+            continue
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        if lemma in _STORM_VERBS or any(_fighters(x) for o in objects for x in _conjuncts(o)):
+            found.append((_COMBAT_TRIGGER, token))
     return found
 
 
@@ -851,6 +909,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         triggers = kept
         if not triggers:
             continue
+        combat = {tok.i for t, tok in triggers if t is _COMBAT_TRIGGER}
         tokens: Sequence[Token] = list(sent)
         attribution = attribute(ctx, tokens, focus=ctx.offset + triggers[0][1].idx, claims=True)
         claimed = (attribution.speaker,) if attribution else ()
@@ -897,6 +956,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 places = [a for a in agents if ctx.is_place(a)][:1]
             if not places:
                 places = _implied_place(ctx, sent, region)
+            if not places and all(tok.i in combat for tok in tokens_):
+                continue  # "the army killed 2,300 fighters": a toll of the war unless it says where
             quoted = all(ctx.token_in_quote(tok) for tok in tokens_)
             # "Two people died in the attack" after a sentence that names the town: placed by its context
             placed = bool(places) or (event_type in _PLACED_BY_CONTEXT and event_type != "ArmedClash"

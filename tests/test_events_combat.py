@@ -1,0 +1,28 @@
+"""Fighting told by its outcome: a force killing or storming fighters somewhere is a clash there."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp.extract import Extractor
+from tests.test_events import SATURDAY, events, extractor, run
+
+__all__ = ["extractor"]
+
+
+@pytest.mark.parametrize("text", [
+    "Army units killed 21 militants in Barda on Saturday, a military source said.",
+    "Government troops stormed the rebels' hideouts in Barda on Saturday.",
+    "The army killed a number of insurgents in Barda on Saturday and destroyed their weapons.",
+])
+def test_a_force_killing_fighters_at_a_place_is_a_clash(extractor: Extractor, text: str) -> None:
+    assert events(run(extractor, text)) == [("ArmedClash", "barda", SATURDAY)]
+
+
+@pytest.mark.parametrize("text", [
+    "The ministry said its forces had killed 2,300 fighters since the war began.",  # no place: a toll
+    "Rebels were killed in Barda on Saturday.",  # a passive toll, no force acting
+    "The army killed two shepherds in Barda on Saturday, villagers said.",  # not fighters
+])
+def test_no_clash_from_a_killing_alone(extractor: Extractor, text: str) -> None:
+    assert [t for t, _, _ in events(run(extractor, text)) if t == "ArmedClash"] == []
