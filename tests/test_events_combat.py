@@ -26,3 +26,13 @@ def test_a_force_killing_fighters_at_a_place_is_a_clash(extractor: Extractor, te
 ])
 def test_no_clash_from_a_killing_alone(extractor: Extractor, text: str) -> None:
     assert [t for t, _, _ in events(run(extractor, text)) if t == "ArmedClash"] == []
+
+
+def test_an_ambush_beside_an_arrest_is_still_a_clash(extractor: Extractor) -> None:
+    ex = run(extractor, "Troops ambushed a rebel column near the town of Barda on Saturday, arresting several of them.")
+    assert ("ArmedClash", "barda", SATURDAY) in events(ex)
+
+
+def test_the_attack_that_is_the_strike_is_no_clash(extractor: Extractor) -> None:
+    ex = run(extractor, "A drone strike attack hit Barda on Saturday.")
+    assert [t for t, _, _ in events(ex)] == ["DroneStrike"]

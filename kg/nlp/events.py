@@ -49,6 +49,7 @@ _SELF_PLACED = _R.with_policy("placedByAgent")
 _STRIKES = _R.with_policy("strike")
 _ONCE = _R.with_policy("oncePerDocument")  # a state declares these once: several reports are one event
 _SAME_AT_PLACE = _R.with_policy("oncePerPlace")  # talks in one city, mentioned twice, are one event
+_AIMED = _STRIKES & (_R.subclasses("Attack") | _R.subclasses("Shootdown"))  # strikes from afar: no battle beside
 _TAKES_TARGET = _R.with_policy("takesTarget")
 _HAS_TOPIC = _R.with_policy("hasTopic")
 _TOPIC_PREPS = _W["topic_prep"]
@@ -921,8 +922,11 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             by_type.setdefault(_retype(ctx, trigger.event_type, token), []).append(token)
         if classifier is not None:
             by_type = classifier.revise(sent.text, by_type)
-        if set(by_type) & _STRIKES:
-            by_type.pop("ArmedClash", None)  # "the attack" that is the strike itself
+        if set(by_type) & _STRIKES and (set(by_type) & _AIMED or all(
+                _lemma(tok) in _GENERIC or _anaphoric(tok) for tok in by_type.get("ArmedClash", ()))):
+            # "the attack" that is the strike itself ("an emergency where the clashes took place": told
+            # before); an ambush or a battle beside an arrest is its own
+            by_type.pop("ArmedClash", None)
         if set(by_type) & _KINDS_OF_ATTACK:
             by_type.pop("Attack", None)  # "the strike" that is the air strike named beside it
         trigger_tokens = {tok.i: kind for kind, toks in by_type.items() for tok in toks}
