@@ -316,6 +316,30 @@ def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[i
     return None
 
 
+def _launched(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> str | None:
+    """The event type of a trigger that is the object of a verb above a place ("launching
+    rockets and shells on areas in X": X is where the shells fell, not where the air strike told
+    beside them hit), or None."""
+    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+        if m.entity != place:
+            continue
+        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span.root.ancestors:
+            if token.pos_ != "VERB":
+                continue
+            objects = [x for o in token.children if o.dep_ == "dobj" for x in _conjuncts(o)]
+            objects += [g for x in objects for c in x.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in _conjuncts(next((p for p in c.children if p.dep_ == "pobj"), c))]
+            kinds = {triggers[x.i] for x in objects if x.i in triggers}  # "launching dozens of shells"
+            if len(kinds) == 1:
+                return kinds.pop()
+            if token.dep_ in ("ROOT", "ccomp"):
+                break
+    return None
+
+
 def _implied_place(ctx: Context, sent: SpacySpan, region: str | None) -> list[str]:
     """A place the sentence names without a name: "the city" (the settlement named last),
     "the region"/"the area" (the document's region), "its settlements" (the state that owns them)."""
@@ -941,7 +965,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 every = places
                 places = [p for p in places if (any(_governs(ctx, tok, p, sent) for tok in tokens_)
                           and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type))
-                          or not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)]
+                          or (not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)
+                              and _launched(ctx, p, sent, trigger_tokens) in (None, event_type))]
                 # a place no trigger governs ("troops in X repelled an attack … with shell fire") is all of theirs
                 if not places and event_type in _PLACED_BY_CONTEXT:
                     places = every[:1]  # "seized weapons in the battles to retake X": the battles were at X
