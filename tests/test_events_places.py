@@ -18,3 +18,19 @@ __all__ = ["extractor"]
 ])
 def test_a_place_under_the_verb_that_launched_the_shells_is_the_shelling(extractor: Extractor, text: str) -> None:
     assert events(run(extractor, text)) == [("AirStrike", "barda", SATURDAY), ("Shelling", "ganja", SATURDAY)]
+
+
+def test_the_towns_of_a_toll_after_an_attack_are_where_it_hit(extractor: Extractor) -> None:
+    ex = run(extractor, "Government shelling killed 13 civilians in Nagorno-Karabakh on Saturday, a monitor said. "
+                        "It said that 12 civilians were killed in Barda and one in Ganja.")
+    assert events(ex) == [("Shelling", "barda", SATURDAY), ("Shelling", "ganja", SATURDAY),
+                          ("Shelling", "nagorno-karabakh", SATURDAY)]
+
+
+@pytest.mark.parametrize("second", [
+    "The war has left Barda outside Baku's control.",  # no toll
+    "Officials met in Barda, where two people were killed last year.",  # the town is not the toll's
+])
+def test_no_toll_place_without_a_toll_in_it(extractor: Extractor, second: str) -> None:
+    ex = run(extractor, "Government shelling killed 13 civilians in Nagorno-Karabakh on Saturday. " + second)
+    assert events(ex) == [("Shelling", "nagorno-karabakh", SATURDAY)]

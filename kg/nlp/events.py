@@ -894,6 +894,42 @@ class _Mention:
     extra_claimed: list[str] = field(default_factory=list)
 
 
+_TOLL_VERBS = _W["kill_verb"] | _W["wound_verb"]
+
+
+def _toll_places(ctx: Context, sent: SpacySpan, text: str, number: int, mentions: list[_Mention],
+                 datelines: Sequence[tuple[int, int]]) -> list[_Mention]:
+    """The towns a toll that follows an attack names ("Shelling killed 13 civilians in the
+    province on Thursday. Twelve were killed in X and one in Y"): the attack told just before, at
+    each town it did not name. Only towns (not a country or a region), only under the verb of
+    the toll, and only right after the attack."""
+    if not mentions or mentions[-1].number != number - 1 or mentions[-1].event_type not in _VIOLENT:
+        return []
+    before = mentions[-1]
+    verbs = [t for t in sent if t.pos_ == "VERB" and _lemma(t) in _TOLL_VERBS]
+    if not verbs:
+        return []
+    places: list[str] = []
+    for p in _places(ctx, sent, set(before.agents), datelines):
+        if p in before.places or not ctx.types(p) & _SETTLEMENT:
+            continue
+        for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+            span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+            if m.entity == p and span is not None and any(a in verbs for a in span.root.ancestors) \
+                    and span.root.dep_ == "pobj" and span.root.head.lower_ in _LOCATIVE_PREPS:  # "killed in X"
+                places.append(p)
+                break
+    if not places:
+        return []
+    attribution = attribute(ctx, list(sent), focus=ctx.offset + verbs[0].idx, claims=True)
+    evidence = ctx.sentence_span(sent, text)
+    return [_Mention(
+        event_type=before.event_type, tokens=verbs[:1], places=list(dict.fromkeys(places)), date=before.date,
+        own_date=False, agents=before.agents, claimed=(attribution.speaker,) if attribution else before.claimed,
+        denied=(), evidence=evidence, number=number, anaphoric=False,
+        about=tuple(sorted({m.entity for m in ctx.mentions_in(evidence.begin, evidence.end)})))]
+
+
 def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: int | None,
                    classifier: Classifier | None = None) -> list[Event]:
     """Events reported or alleged in one chunk; ``classifier`` (CKG_EVENT_CLASSIFIER) may retype them."""
@@ -933,6 +969,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         topic_tokens |= dropped
         triggers = kept
         if not triggers:
+            mentions += _toll_places(ctx, sent, text, number, mentions, datelines)
             continue
         combat = {tok.i for t, tok in triggers if t is _COMBAT_TRIGGER}
         tokens: Sequence[Token] = list(sent)
