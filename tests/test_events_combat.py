@@ -36,3 +36,9 @@ def test_an_ambush_beside_an_arrest_is_still_a_clash(extractor: Extractor) -> No
 def test_the_attack_that_is_the_strike_is_no_clash(extractor: Extractor) -> None:
     ex = run(extractor, "A drone strike attack hit Barda on Saturday.")
     assert [t for t, _, _ in events(ex)] == ["DroneStrike"]
+
+
+def test_a_force_killing_civilians_at_a_place_is_violence_not_a_clash(extractor: Extractor) -> None:
+    ex = run(extractor, "The rebels said soldiers and militiamen had killed four people on Saturday in the village "
+                        "of Barda.")
+    assert events(ex) == [("Other", "barda", SATURDAY)]

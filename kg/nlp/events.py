@@ -83,9 +83,12 @@ def _combat_table() -> dict[str, frozenset[str]]:
 _COMBAT = _combat_table()
 _COMBAT_VERBS = _COMBAT.get("verb", frozenset())
 _STORM_VERBS = _COMBAT.get("storm_verb", frozenset())
+_KILLING_VERBS = _COMBAT.get("killing_verb", frozenset())
 _UNITS = _COMBAT.get("unit", frozenset())
 _ENEMIES = _COMBAT.get("enemy", frozenset())
 _COMBAT_TRIGGER = Trigger("ArmedClash", ("<combat>",))  # not a row of triggers.tsv: found by the parse
+_KILLING_TRIGGER = Trigger("Other", ("<killing>",))  # a force killing civilians: violence against them
+_UNARMED = _W["civilian_noun"] | _W["people_noun"]
 
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)(s?)\b(?!\s*(?:-|–)\s*\d)(\s+[a-z]+)?")
@@ -158,14 +161,15 @@ def _force(token: Token | None) -> bool:
         c.dep_ in ("compound", "amod") and (_lemma(c) in _UNITS or c.lower_ in _UNITS) for c in token.children))
 
 
-def _fighters(token: Token) -> bool:
-    """An object that names fighters: "21 terrorists", "dozens of militants", "a number of rebels"."""
+def _fighters(token: Token, nouns: frozenset[str] = _ENEMIES) -> bool:
+    """An object that names fighters: "21 terrorists", "dozens of militants", "a number of rebels"
+    (or, with ``nouns``, other people: "four civilians", "24 people")."""
     for t in [token, *(g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in c.children if g.dep_ == "pobj")]:
-        if _lemma(t) in _ENEMIES or t.lower_ in _ENEMIES:
+        if _lemma(t) in nouns or t.lower_ in nouns:
             return True
-        if t.dep_ == "poss" or any(c.dep_ == "poss" and (_lemma(c) in _ENEMIES or c.lower_ in _ENEMIES)
-                                   for c in t.children):
+        if nouns is _ENEMIES and any(c.dep_ == "poss" and (_lemma(c) in nouns or c.lower_ in nouns)
+                                     for c in t.children):
             return True  # "stormed terrorists' dens"
     return False
 
@@ -177,16 +181,18 @@ def _combat(sent: SpacySpan, taken: set[int]) -> list[tuple[Trigger, Token]]:
     found: list[tuple[Trigger, Token]] = []
     for token in sent:
         lemma = _lemma(token)
-        if token.pos_ != "VERB" or token.i in taken or lemma not in _COMBAT_VERBS | _STORM_VERBS:
+        if token.pos_ != "VERB" or token.i in taken or lemma not in _COMBAT_VERBS | _STORM_VERBS | _KILLING_VERBS:
             continue
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
         if subject is None and token.dep_ == "conj":
             subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
         if not _force(subject):
             continue
-        objects = [c for c in token.children if c.dep_ == "dobj"]
-        if lemma in _STORM_VERBS or any(_fighters(x) for o in objects for x in _conjuncts(o)):
+        objects = [x for o in token.children if o.dep_ == "dobj" for x in _conjuncts(o)]
+        if lemma in _STORM_VERBS or any(_fighters(x) for x in objects):
             found.append((_COMBAT_TRIGGER, token))
+        elif lemma in _KILLING_VERBS and any(_fighters(x, _UNARMED) for x in objects):
+            found.append((_KILLING_TRIGGER, token))  # "soldiers killed four people in the village of X"
     return found
 
 
@@ -971,7 +977,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if not triggers:
             mentions += _toll_places(ctx, sent, text, number, mentions, datelines)
             continue
-        combat = {tok.i for t, tok in triggers if t is _COMBAT_TRIGGER}
+        combat = {tok.i for t, tok in triggers if t is _COMBAT_TRIGGER or t is _KILLING_TRIGGER}
         tokens: Sequence[Token] = list(sent)
         attribution = attribute(ctx, tokens, focus=ctx.offset + triggers[0][1].idx, claims=True)
         claimed = (attribution.speaker,) if attribution else ()
