@@ -42,3 +42,13 @@ def test_a_force_killing_civilians_at_a_place_is_violence_not_a_clash(extractor:
     ex = run(extractor, "The rebels said soldiers and militiamen had killed four people on Saturday in the village "
                         "of Barda.")
     assert events(ex) == [("Other", "barda", SATURDAY)]
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("The statement said the armed forces had targeted a group of rebels using drones early on Saturday in Barda.",
+     ["DroneStrike"]),
+    ("Warplanes targeted rebel positions in Barda on Saturday.", ["AirStrike"]),
+    ("The army has occasionally targeted missiles it claims were ready for launch in Barda on Saturday.", []),
+])
+def test_targeting_is_a_strike_when_it_names_the_weapon(extractor: Extractor, text: str, kinds: list[str]) -> None:
+    assert [t for t, _, _ in events(run(extractor, text))] == kinds

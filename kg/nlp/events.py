@@ -84,6 +84,7 @@ _COMBAT = _combat_table()
 _COMBAT_VERBS = _COMBAT.get("verb", frozenset())
 _STORM_VERBS = _COMBAT.get("storm_verb", frozenset())
 _KILLING_VERBS = _COMBAT.get("killing_verb", frozenset())
+_AIMED_VERBS = _COMBAT.get("aimed_verb", frozenset())
 _UNITS = _COMBAT.get("unit", frozenset())
 _ENEMIES = _COMBAT.get("enemy", frozenset())
 _COMBAT_TRIGGER = Trigger("ArmedClash", ("<combat>",))  # not a row of triggers.tsv: found by the parse
@@ -518,6 +519,9 @@ def _instrument(token: Token) -> str | None:
     near: list[Token] = []
     scope = {token, head}
     scope |= {c for t in list(scope) for c in t.children if c.dep_ in ("relcl", "acl", "advcl")}  # "… that hit X with"
+    # "targeted a group of fighters using drones" (the participle parsed under the object)
+    scope |= {g for c in head.children if c.dep_ == "dobj" for g in c.children
+              if g.dep_ == "acl" and g.lemma_.lower() == "use"}
     if head.dep_ == "dobj" and _lemma(head.head) in _LIGHT_VERBS:  # "warplanes carried out a raid"
         near += [c for c in head.head.children if c.dep_ in ("nsubj", "agent")]
     for t in scope:
@@ -986,7 +990,10 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         b, e = evidence.begin, evidence.end
         by_type: dict[str, list[Token]] = {}
         for trigger, token in triggers:
-            by_type.setdefault(_retype(ctx, trigger.event_type, token), []).append(token)
+            kind = _retype(ctx, trigger.event_type, token)
+            if kind == "Attack" and _lemma(token) in _AIMED_VERBS:
+                continue  # "targeted missiles ready for launch": only "targeted X using drones" tells a strike
+            by_type.setdefault(kind, []).append(token)
         if classifier is not None:
             by_type = classifier.revise(sent.text, by_type)
         if set(by_type) & _STRIKES and (set(by_type) & _AIMED or all(
