@@ -1102,8 +1102,8 @@ def _merge_once(events: list[Event]) -> list[Event]:
         for place in sorted(by_place):
             group = by_place[place]
             dates = {e.date for e in group if e.date is not None}
-            if len(group) < 2 or len(dates) > 1:
-                continue
+            if len(group) < 2 or len(dates) > 1 or (dates and any(e.date is None for e in group)):
+                continue  # "will arrive in X on Saturday", then "talks resumed in X earlier this week": two rounds
             best = max(group, key=lambda e: (e.date is not None, bool(e.agent), e.confidence, e.iri))
             merged = Event(iri=best.iri, types=best.types, evidence=best.evidence,
                            agent=tuple(dict.fromkeys(a for e in group for a in e.agent)), target=best.target,

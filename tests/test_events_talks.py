@@ -1,0 +1,25 @@
+"""Talks at one place told twice: one round or two."""
+
+from __future__ import annotations
+
+from kg.nlp.extract import Extractor
+from tests.test_events import SATURDAY, extractor, run
+
+__all__ = ["extractor"]
+MOSCOW = "https://w3id.org/conflict-kg/id/entity/moscow"
+
+
+def talks(extractor: Extractor, text: str) -> list[tuple[str, object]]:
+    return sorted(((e.place[0], e.date) for e in run(extractor, text).events if e.types == ("Negotiation",)),
+                  key=str)
+
+
+def test_a_dated_round_and_an_undated_one_stay_apart(extractor: Extractor) -> None:
+    text = ("A delegation will arrive in Moscow on Saturday for ceasefire talks, the group said. "
+            "The ceasefire talks resumed in Moscow earlier this week, officials said.")
+    assert talks(extractor, text) == sorted([(MOSCOW, SATURDAY), (MOSCOW, None)], key=str)
+
+
+def test_the_talks_told_again_are_one(extractor: Extractor) -> None:
+    text = "Envoys held ceasefire talks in Moscow on Saturday. The talks in Moscow lasted ten hours."
+    assert talks(extractor, text) == [(MOSCOW, SATURDAY)]
