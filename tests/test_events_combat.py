@@ -52,3 +52,11 @@ def test_a_force_killing_civilians_at_a_place_is_violence_not_a_clash(extractor:
 ])
 def test_targeting_is_a_strike_when_it_names_the_weapon(extractor: Extractor, text: str, kinds: list[str]) -> None:
     assert [t for t, _, _ in events(run(extractor, text))] == kinds
+
+
+@pytest.mark.parametrize("text", [
+    "Two soldiers were killed in a mine explosion near Barda on Saturday.",
+    "A mine blast killed two soldiers near Barda on Saturday.",
+])
+def test_a_mine_explosion_is_no_shelling(extractor: Extractor, text: str) -> None:
+    assert [t for t, _, _ in events(run(extractor, text))] == ["Other"]
