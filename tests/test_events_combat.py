@@ -60,3 +60,10 @@ def test_targeting_is_a_strike_when_it_names_the_weapon(extractor: Extractor, te
 ])
 def test_a_mine_explosion_is_no_shelling(extractor: Extractor, text: str) -> None:
     assert [t for t, _, _ in events(run(extractor, text))] == ["Other"]
+
+
+def test_the_victims_of_an_attack_are_not_its_agent(extractor: Extractor) -> None:
+    (event,) = run(extractor, "Twenty Armenian soldiers were killed in an attack near Barda on Saturday.").events
+    assert event.types == ("ArmedClash",) and event.agent == ()
+    (event,) = run(extractor, "Azerbaijani troops fought in the clashes near Barda on Saturday.").events
+    assert event.agent

@@ -58,6 +58,7 @@ _COUNTRY_TYPES = _R.subclasses("Country") | _R.subclasses("State")
 _SETTLEMENT = _R.subclasses("Settlement")
 _REGION = _R.subclasses("Region")
 _KINDS_OF_ATTACK = _R.subclasses("Attack") - {"Attack"}
+_CLASHES = _R.subclasses("ArmedClash")
 _GENERIC_TYPES = frozenset({"Attack", "ArmedClash"})  # the classes of a bare "attack", "strike", "raid"
 _VIOLENT = _R.subclasses("Attack") | _R.subclasses("ArmedClash") | _R.subclasses("Shootdown")
 _INSTRUMENTS = _R.instruments
@@ -227,7 +228,7 @@ def _demonym_actor(ctx: Context, token: Token) -> str | None:
     return None
 
 
-def _agent(ctx: Context, trigger: Token) -> list[str]:
+def _agent(ctx: Context, trigger: Token, event_type: str = "ArmedClash") -> list[str]:
     """Who acted: the subject of a verb trigger (through "ordered … to mobilise"), the actor
     named before a noun trigger ("Armenian missile attack"), or the subject of the verb whose
     object the noun trigger is ("Armenia declared martial law")."""
@@ -249,6 +250,10 @@ def _agent(ctx: Context, trigger: Token) -> list[str]:
                 return found
     if head.dep_ in ("dobj", "pobj") and head.head.pos_ in ("VERB", "ADP"):
         verb = head.head if head.head.pos_ == "VERB" else head.head.head
+        if verb.pos_ == "VERB" and any(c.dep_ == "nsubjpass" for c in verb.children) and (
+                _lemma(trigger) in _GENERIC or _lemma(head) in _GENERIC or event_type not in _CLASHES):
+            return []  # "soldiers were killed in an attack": the victims, not the attacker (in "the
+            # fighting" they are a side of it)
         if verb.pos_ == "VERB":
             subject = subject_of(ctx, verb)
             if subject is not None:
@@ -1005,7 +1010,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             by_type.pop("Attack", None)  # "the strike" that is the air strike named beside it
         trigger_tokens = {tok.i: kind for kind, toks in by_type.items() for tok in toks}
         for event_type, tokens_ in sorted(by_type.items()):
-            agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok)))
+            agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok, event_type)))
             places = _places(ctx, sent, set(agents) | set(claimed), datelines)
             if event_type in _HAS_TOPIC:  # "the Gaza ceasefire talks": about Gaza, not held there
                 places = [p for p in places if not _names_topic(ctx, p, sent, tokens_)]
