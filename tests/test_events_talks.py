@@ -23,3 +23,9 @@ def test_a_dated_round_and_an_undated_one_stay_apart(extractor: Extractor) -> No
 def test_the_talks_told_again_are_one(extractor: Extractor) -> None:
     text = "Envoys held ceasefire talks in Moscow on Saturday. The talks in Moscow lasted ten hours."
     assert talks(extractor, text) == [(MOSCOW, SATURDAY)]
+
+
+def test_the_strike_told_again_is_the_strike_not_the_attacks_between(extractor: Extractor) -> None:
+    ex = run(extractor, "Warplanes struck Barda on Saturday, the ministry said. One of the fighters killed took "
+                        "part in the October 3 attacks. The strike was based on intelligence, the ministry said.")
+    assert sorted(e.types[0] for e in ex.events) == ["AirStrike", "ArmedClash"]

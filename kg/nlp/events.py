@@ -816,8 +816,11 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
     last: dict[int, int] = {}  # id of a cluster -> number of its last sentence
     for m in mentions:
         target: _Mention | None = None
+        # "the strike" told again goes to the strike told before, not to "the October 7 attacks" between
+        same = m.event_type not in _GENERIC_TYPES and not m.places and m.anaphoric and any(
+            c.event_type == m.event_type and _compatible(c, m) for c in out)
         for c in reversed(out):
-            if not _compatible(c, m):
+            if not _compatible(c, m) or (same and c.event_type != m.event_type):
                 continue
             if not m.places and (m.anaphoric or m.event_type in _VIOLENT or (
                     m.event_type in _OTHER_KINDS and {_lemma(t) for t in m.tokens} & {_lemma(t) for t in c.tokens})):
