@@ -29,3 +29,9 @@ def test_the_strike_told_again_is_the_strike_not_the_attacks_between(extractor: 
     ex = run(extractor, "Warplanes struck Barda on Saturday, the ministry said. One of the fighters killed took "
                         "part in the October 3 attacks. The strike was based on intelligence, the ministry said.")
     assert sorted(e.types[0] for e in ex.events) == ["AirStrike", "ArmedClash"]
+
+
+def test_the_explosions_after_strikes_are_the_strikes(extractor: Extractor) -> None:
+    ex = run(extractor, "Warplanes launched three airstrikes on Barda on Saturday, the media reported. "
+                        "Residents described the explosions in the town as powerful.")
+    assert [e.types[0] for e in ex.events] == ["AirStrike"]

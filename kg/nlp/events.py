@@ -86,6 +86,7 @@ _COMBAT_VERBS = _COMBAT.get("verb", frozenset())
 _STORM_VERBS = _COMBAT.get("storm_verb", frozenset())
 _KILLING_VERBS = _COMBAT.get("killing_verb", frozenset())
 _AIMED_VERBS = _COMBAT.get("aimed_verb", frozenset())
+_EFFECTS = _COMBAT.get("effect_noun", frozenset())
 _UNITS = _COMBAT.get("unit", frozenset())
 _ENEMIES = _COMBAT.get("enemy", frozenset())
 _COMBAT_TRIGGER = Trigger("ArmedClash", ("<combat>",))  # not a row of triggers.tsv: found by the parse
@@ -792,6 +793,8 @@ def _compatible(antecedent: _Mention, mention: _Mention) -> bool:
     a, b = antecedent.event_type, mention.event_type
     if a == b:
         pass
+    elif a in _VIOLENT and mention.anaphoric and all(_lemma(t) in _EFFECTS for t in mention.tokens):
+        pass  # "launched airstrikes on X. Residents described the explosions as powerful": the strikes'
     elif b in _GENERIC_TYPES and a in _VIOLENT and mention.anaphoric:
         pass  # "the attack" after an air strike
     elif not (a in _GENERIC_TYPES and b in _VIOLENT and (mention.anaphoric or antecedent.anaphoric)):
