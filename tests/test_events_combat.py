@@ -67,3 +67,13 @@ def test_the_victims_of_an_attack_are_not_its_agent(extractor: Extractor) -> Non
     assert event.types == ("ArmedClash",) and event.agent == ()
     (event,) = run(extractor, "Azerbaijani troops fought in the clashes near Barda on Saturday.").events
     assert event.agent
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Gunmen on motorbikes attacked the village of Barda on Saturday.", "Attack"),
+    ("Residents reported an attack on the town of Barda on Saturday.", "Attack"),
+    ("Rebels attacked an army unit near Barda on Saturday.", "ArmedClash"),
+    ("A detachment of soldiers was attacked on the outskirts of Barda on Saturday.", "ArmedClash"),
+])
+def test_an_attack_on_ground_is_no_battle(extractor: Extractor, text: str, kind: str) -> None:
+    assert [t for t, _, _ in events(run(extractor, text))] == [kind]

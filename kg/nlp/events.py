@@ -87,6 +87,7 @@ _STORM_VERBS = _COMBAT.get("storm_verb", frozenset())
 _KILLING_VERBS = _COMBAT.get("killing_verb", frozenset())
 _AIMED_VERBS = _COMBAT.get("aimed_verb", frozenset())
 _EFFECTS = _COMBAT.get("effect_noun", frozenset())
+_STRUCK_PLACES = _COMBAT.get("struck_place", frozenset())
 _UNITS = _COMBAT.get("unit", frozenset())
 _ENEMIES = _COMBAT.get("enemy", frozenset())
 _COMBAT_TRIGGER = Trigger("ArmedClash", ("<combat>",))  # not a row of triggers.tsv: found by the parse
@@ -326,6 +327,34 @@ def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[i
         for token in span.root.ancestors:
             if token.i in triggers:
                 return None if token.i in mine else triggers[token.i]
+    return None
+
+
+def _linked(own: Sequence[Token]) -> list[Token]:
+    """Trigger tokens and those coordinated with them ("airstrikes and [artillery] shelling")."""
+    linked = ("conj", "acl", "appos")
+    return [*own, *(c for t in own for c in t.children if c.dep_ in linked),
+            *(t.head for t in own if t.dep_ in linked)]
+
+
+def _attached(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> int | None:
+    """The trigger attached nearest above a place in the parse: an ancestor trigger, or one hanging
+    from an ancestor as its object or preposition ("[forces] were also under fire in the direction
+    of X": X is the fire's, though "attacking civilian areas and that …" spans the clause too)."""
+    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+        if m.entity != place:
+            continue
+        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+        if span is None:
+            continue
+        path = {span.root.i}
+        for token in span.root.ancestors:
+            if token.i in triggers:
+                return token.i
+            for c in token.children:
+                if c.i not in path and c.i in triggers and c.dep_ in ("prep", "dobj", "attr", "oprd"):
+                    return c.i
+            path.add(token.i)
     return None
 
 
@@ -572,6 +601,27 @@ def _civil_target(token: Token) -> bool:
     return any(_civil(x) for o in objects for x in _conjuncts(o))
 
 
+def _ground_target(ctx: Context, token: Token) -> bool:
+    """Whether an attack (the word "attack": not a battle, an offensive or an ambush) is on a place
+    rather than on a force: "attacked the village of X", "an attack on the town of X", "has
+    attacked X airport", "attacked the X area"; "attacked an army unit", "a detachment was attacked
+    on the outskirts of X" (where, not what) are clashes."""
+    if _lemma(token) != "attack":
+        return False
+    if token.pos_ == "VERB":
+        objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    else:
+        objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ in ("on", "against")
+                   for g in c.children if g.dep_ == "pobj"]
+    for obj in (x for o in objects for x in _conjuncts(o)):
+        if _lemma(obj) in _STRUCK_PLACES or obj.lower_ in _STRUCK_PLACES:
+            return True
+        m = ctx.mention_at(obj)
+        if m is not None and ctx.is_place(m.entity) and not ctx.types(m.entity) & _COUNTRY_TYPES:
+            return True  # "attacked X" (a town); "attacked Armenia" is the state, a side
+    return False
+
+
 _FORCE_WORDS = _W["military_noun"] | {"army", "naval", "navy"}
 
 
@@ -611,8 +661,8 @@ def _retype(ctx: Context, event_type: str, token: Token) -> str:
         found = _instrument(token)
         if found is not None:
             return found
-        if event_type == "ArmedClash" and _civil_target(token):
-            return "Attack"  # "attacks on merchant ships": no clash between forces
+        if event_type == "ArmedClash" and (_civil_target(token) or _ground_target(ctx, token)):
+            return "Attack"  # "attacks on merchant ships", "attacked the village of X": no clash between forces
     if event_type == "TerritorialCapture" and _captives(ctx, token):
         return "ArmedClash"
     return event_type
@@ -1024,13 +1074,17 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 places = [p for p in places if _nearest_trigger(ctx, p, sent, topic_tokens) is None]
             if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
                 every = places
-                places = [p for p in places if (any(_governs(ctx, tok, p, sent) for tok in tokens_)
-                          and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type))
-                          or (not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)
-                              and _launched(ctx, p, sent, trigger_tokens) in (None, event_type))]
+                places = [p for p in places if (_attached(ctx, p, sent, trigger_tokens) is not None or (
+                    any(_governs(ctx, tok, p, sent) for tok in tokens_)
+                    and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type))
+                    or (not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)
+                        and _launched(ctx, p, sent, trigger_tokens) in (None, event_type)))
+                    and _attached(ctx, p, sent, trigger_tokens) in (None, *(t.i for t in _linked(tokens_)))]
                 # a place no trigger governs ("troops in X repelled an attack … with shell fire") is all of theirs
                 if not places and event_type in _PLACED_BY_CONTEXT:
                     places = every[:1]  # "seized weapons in the battles to retake X": the battles were at X
+                    if every and event_type == "Attack" and _attached(ctx, every[0], sent, trigger_tokens) is not None:
+                        continue  # "attacking civilian areas and [were] under fire near X": told as the fire at X
             event_date = date
             own_date = date is not None and not said_date
             if any(_habitual(tok) for tok in tokens_) and not (own_date or places):
