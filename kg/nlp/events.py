@@ -28,7 +28,7 @@ from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
 from kg.nlp.dates import resolve_date
 from kg.nlp.discourse import Context
 from kg.nlp.event_classifier import Classifier
-from kg.nlp.tables import Trigger, rules
+from kg.nlp.tables import LEXICON_DIR, Trigger, rules
 
 __all__ = ["TRIGGERS", "extract_events", "is_background"]
 
@@ -49,6 +49,7 @@ _SELF_PLACED = _R.with_policy("placedByAgent")
 _STRIKES = _R.with_policy("strike")
 _ONCE = _R.with_policy("oncePerDocument")  # a state declares these once: several reports are one event
 _SAME_AT_PLACE = _R.with_policy("oncePerPlace")  # talks in one city, mentioned twice, are one event
+_AIMED = _STRIKES & (_R.subclasses("Attack") | _R.subclasses("Shootdown"))  # strikes from afar: no battle beside
 _TAKES_TARGET = _R.with_policy("takesTarget")
 _HAS_TOPIC = _R.with_policy("hasTopic")
 _TOPIC_PREPS = _W["topic_prep"]
@@ -57,6 +58,7 @@ _COUNTRY_TYPES = _R.subclasses("Country") | _R.subclasses("State")
 _SETTLEMENT = _R.subclasses("Settlement")
 _REGION = _R.subclasses("Region")
 _KINDS_OF_ATTACK = _R.subclasses("Attack") - {"Attack"}
+_CLASHES = _R.subclasses("ArmedClash")
 _GENERIC_TYPES = frozenset({"Attack", "ArmedClash"})  # the classes of a bare "attack", "strike", "raid"
 _VIOLENT = _R.subclasses("Attack") | _R.subclasses("ArmedClash") | _R.subclasses("Shootdown")
 _INSTRUMENTS = _R.instruments
@@ -65,6 +67,32 @@ _CAPTIVE_NOUNS = _W["military_noun"] | _W["civilian_noun"] | _W["people_noun"] |
 _PLACEISH = _W["city_noun"] | _W["place_noun"] | _W["area_noun"] | _W["admin_noun"] | frozenset(
     {"location", "locations", "area", "areas", "neighbourhood", "neighborhood", "camp", "outpost", "base"})
 _CONTAINER_DEPS = frozenset({"pobj", "prep", "compound", "poss", "appos", "amod"})
+
+
+def _combat_table() -> dict[str, frozenset[str]]:
+    """The word sets of ``combat.tsv`` (role -> words)."""
+    out: dict[str, set[str]] = {}
+    with (LEXICON_DIR / "combat.tsv").open(encoding="utf-8", newline="") as fh:
+        for line in fh:
+            role, _, word = line.rstrip("\n").partition("\t")
+            if line.startswith("#") or not word or role == "role":
+                continue
+            out.setdefault(role.strip(), set()).add(word.strip().lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_COMBAT = _combat_table()
+_COMBAT_VERBS = _COMBAT.get("verb", frozenset())
+_STORM_VERBS = _COMBAT.get("storm_verb", frozenset())
+_KILLING_VERBS = _COMBAT.get("killing_verb", frozenset())
+_AIMED_VERBS = _COMBAT.get("aimed_verb", frozenset())
+_EFFECTS = _COMBAT.get("effect_noun", frozenset())
+_STRUCK_PLACES = _COMBAT.get("struck_place", frozenset())
+_UNITS = _COMBAT.get("unit", frozenset())
+_ENEMIES = _COMBAT.get("enemy", frozenset())
+_COMBAT_TRIGGER = Trigger("ArmedClash", ("<combat>",))  # not a row of triggers.tsv: found by the parse
+_KILLING_TRIGGER = Trigger("Other", ("<killing>",))  # a force killing civilians: violence against them
+_UNARMED = _W["civilian_noun"] | _W["people_noun"]
 
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)(s?)\b(?!\s*(?:-|–)\s*\d)(\s+[a-z]+)?")
@@ -128,6 +156,47 @@ def _find_triggers(sent: SpacySpan) -> list[tuple[Trigger, Token]]:
                     continue
                 taken.update(window)
                 found.append((trigger, sent[i]))
+    return found + _combat(sent, taken)
+
+
+def _force(token: Token | None) -> bool:
+    """A noun that names an armed force ("the army", "army units", "government troops")."""
+    return token is not None and (_lemma(token) in _UNITS or token.lower_ in _UNITS or any(
+        c.dep_ in ("compound", "amod") and (_lemma(c) in _UNITS or c.lower_ in _UNITS) for c in token.children))
+
+
+def _fighters(token: Token, nouns: frozenset[str] = _ENEMIES) -> bool:
+    """An object that names fighters: "21 terrorists", "dozens of militants", "a number of rebels"
+    (or, with ``nouns``, other people: "four civilians", "24 people")."""
+    for t in [token, *(g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in c.children if g.dep_ == "pobj")]:
+        if _lemma(t) in nouns or t.lower_ in nouns:
+            return True
+        if nouns is _ENEMIES and any(c.dep_ == "poss" and (_lemma(c) in nouns or c.lower_ in nouns)
+                                     for c in t.children):
+            return True  # "stormed terrorists' dens"
+    return False
+
+
+def _combat(sent: SpacySpan, taken: set[int]) -> list[tuple[Trigger, Token]]:
+    """Fighting told by what a force did: "army units killed 21 militants" (a force kills
+    fighters), "the armed forces stormed the rebels' positions" (a force storms). The victims of a
+    passive ("soldiers were killed") are not told here: that is a toll, not a clash."""
+    found: list[tuple[Trigger, Token]] = []
+    for token in sent:
+        lemma = _lemma(token)
+        if token.pos_ != "VERB" or token.i in taken or lemma not in _COMBAT_VERBS | _STORM_VERBS | _KILLING_VERBS:
+            continue
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None and token.dep_ == "conj":
+            subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+        if not _force(subject):
+            continue
+        objects = [x for o in token.children if o.dep_ == "dobj" for x in _conjuncts(o)]
+        if lemma in _STORM_VERBS or any(_fighters(x) for x in objects):
+            found.append((_COMBAT_TRIGGER, token))
+        elif lemma in _KILLING_VERBS and any(_fighters(x, _UNARMED) for x in objects):
+            found.append((_KILLING_TRIGGER, token))  # "soldiers killed four people in the village of X"
     return found
 
 
@@ -161,7 +230,7 @@ def _demonym_actor(ctx: Context, token: Token) -> str | None:
     return None
 
 
-def _agent(ctx: Context, trigger: Token) -> list[str]:
+def _agent(ctx: Context, trigger: Token, event_type: str = "ArmedClash") -> list[str]:
     """Who acted: the subject of a verb trigger (through "ordered … to mobilise"), the actor
     named before a noun trigger ("Armenian missile attack"), or the subject of the verb whose
     object the noun trigger is ("Armenia declared martial law")."""
@@ -183,6 +252,10 @@ def _agent(ctx: Context, trigger: Token) -> list[str]:
                 return found
     if head.dep_ in ("dobj", "pobj") and head.head.pos_ in ("VERB", "ADP"):
         verb = head.head if head.head.pos_ == "VERB" else head.head.head
+        if verb.pos_ == "VERB" and any(c.dep_ == "nsubjpass" for c in verb.children) and (
+                _lemma(trigger) in _GENERIC or _lemma(head) in _GENERIC or event_type not in _CLASHES):
+            return []  # "soldiers were killed in an attack": the victims, not the attacker (in "the
+            # fighting" they are a side of it)
         if verb.pos_ == "VERB":
             subject = subject_of(ctx, verb)
             if subject is not None:
@@ -254,6 +327,58 @@ def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[i
         for token in span.root.ancestors:
             if token.i in triggers:
                 return None if token.i in mine else triggers[token.i]
+    return None
+
+
+def _linked(own: Sequence[Token]) -> list[Token]:
+    """Trigger tokens and those coordinated with them ("airstrikes and [artillery] shelling")."""
+    linked = ("conj", "acl", "appos")
+    return [*own, *(c for t in own for c in t.children if c.dep_ in linked),
+            *(t.head for t in own if t.dep_ in linked)]
+
+
+def _attached(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> int | None:
+    """The trigger attached nearest above a place in the parse: an ancestor trigger, or one hanging
+    from an ancestor as its object or preposition ("[forces] were also under fire in the direction
+    of X": X is the fire's, though "attacking civilian areas and that …" spans the clause too)."""
+    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+        if m.entity != place:
+            continue
+        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+        if span is None:
+            continue
+        path = {span.root.i}
+        for token in span.root.ancestors:
+            if token.i in triggers:
+                return token.i
+            for c in token.children:
+                if c.i not in path and c.i in triggers and c.dep_ in ("prep", "dobj", "attr", "oprd"):
+                    return c.i
+            path.add(token.i)
+    return None
+
+
+def _launched(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> str | None:
+    """The event type of a trigger that is the object of a verb above a place ("launching
+    rockets and shells on areas in X": X is where the shells fell, not where the air strike told
+    beside them hit), or None."""
+    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+        if m.entity != place:
+            continue
+        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span.root.ancestors:
+            if token.pos_ != "VERB":
+                continue
+            objects = [x for o in token.children if o.dep_ == "dobj" for x in _conjuncts(o)]
+            objects += [g for x in objects for c in x.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in _conjuncts(next((p for p in c.children if p.dep_ == "pobj"), c))]
+            kinds = {triggers[x.i] for x in objects if x.i in triggers}  # "launching dozens of shells"
+            if len(kinds) == 1:
+                return kinds.pop()
+            if token.dep_ in ("ROOT", "ccomp"):
+                break
     return None
 
 
@@ -429,6 +554,9 @@ def _instrument(token: Token) -> str | None:
     near: list[Token] = []
     scope = {token, head}
     scope |= {c for t in list(scope) for c in t.children if c.dep_ in ("relcl", "acl", "advcl")}  # "… that hit X with"
+    # "targeted a group of fighters using drones" (the participle parsed under the object)
+    scope |= {g for c in head.children if c.dep_ == "dobj" for g in c.children
+              if g.dep_ == "acl" and g.lemma_.lower() == "use"}
     if head.dep_ == "dobj" and _lemma(head.head) in _LIGHT_VERBS:  # "warplanes carried out a raid"
         near += [c for c in head.head.children if c.dep_ in ("nsubj", "agent")]
     for t in scope:
@@ -473,6 +601,27 @@ def _civil_target(token: Token) -> bool:
     return any(_civil(x) for o in objects for x in _conjuncts(o))
 
 
+def _ground_target(ctx: Context, token: Token) -> bool:
+    """Whether an attack (the word "attack": not a battle, an offensive or an ambush) is on a place
+    rather than on a force: "attacked the village of X", "an attack on the town of X", "has
+    attacked X airport", "attacked the X area"; "attacked an army unit", "a detachment was attacked
+    on the outskirts of X" (where, not what) are clashes."""
+    if _lemma(token) != "attack":
+        return False
+    if token.pos_ == "VERB":
+        objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    else:
+        objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ in ("on", "against")
+                   for g in c.children if g.dep_ == "pobj"]
+    for obj in (x for o in objects for x in _conjuncts(o)):
+        if _lemma(obj) in _STRUCK_PLACES or obj.lower_ in _STRUCK_PLACES:
+            return True
+        m = ctx.mention_at(obj)
+        if m is not None and ctx.is_place(m.entity) and not ctx.types(m.entity) & _COUNTRY_TYPES:
+            return True  # "attacked X" (a town); "attacked Armenia" is the state, a side
+    return False
+
+
 _FORCE_WORDS = _W["military_noun"] | {"army", "naval", "navy"}
 
 
@@ -512,8 +661,8 @@ def _retype(ctx: Context, event_type: str, token: Token) -> str:
         found = _instrument(token)
         if found is not None:
             return found
-        if event_type == "ArmedClash" and _civil_target(token):
-            return "Attack"  # "attacks on merchant ships": no clash between forces
+        if event_type == "ArmedClash" and (_civil_target(token) or _ground_target(ctx, token)):
+            return "Attack"  # "attacks on merchant ships", "attacked the village of X": no clash between forces
     if event_type == "TerritorialCapture" and _captives(ctx, token):
         return "ArmedClash"
     return event_type
@@ -694,6 +843,8 @@ def _compatible(antecedent: _Mention, mention: _Mention) -> bool:
     a, b = antecedent.event_type, mention.event_type
     if a == b:
         pass
+    elif a in _VIOLENT and mention.anaphoric and all(_lemma(t) in _EFFECTS for t in mention.tokens):
+        pass  # "launched airstrikes on X. Residents described the explosions as powerful": the strikes'
     elif b in _GENERIC_TYPES and a in _VIOLENT and mention.anaphoric:
         pass  # "the attack" after an air strike
     elif not (a in _GENERIC_TYPES and b in _VIOLENT and (mention.anaphoric or antecedent.anaphoric)):
@@ -718,8 +869,11 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
     last: dict[int, int] = {}  # id of a cluster -> number of its last sentence
     for m in mentions:
         target: _Mention | None = None
+        # "the strike" told again goes to the strike told before, not to "the October 7 attacks" between
+        same = m.event_type not in _GENERIC_TYPES and not m.places and m.anaphoric and any(
+            c.event_type == m.event_type and _compatible(c, m) for c in out)
         for c in reversed(out):
-            if not _compatible(c, m):
+            if not _compatible(c, m) or (same and c.event_type != m.event_type):
                 continue
             if not m.places and (m.anaphoric or m.event_type in _VIOLENT or (
                     m.event_type in _OTHER_KINDS and {_lemma(t) for t in m.tokens} & {_lemma(t) for t in c.tokens})):
@@ -811,6 +965,42 @@ class _Mention:
     extra_claimed: list[str] = field(default_factory=list)
 
 
+_TOLL_VERBS = _W["kill_verb"] | _W["wound_verb"]
+
+
+def _toll_places(ctx: Context, sent: SpacySpan, text: str, number: int, mentions: list[_Mention],
+                 datelines: Sequence[tuple[int, int]]) -> list[_Mention]:
+    """The towns a toll that follows an attack names ("Shelling killed 13 civilians in the
+    province on Thursday. Twelve were killed in X and one in Y"): the attack told just before, at
+    each town it did not name. Only towns (not a country or a region), only under the verb of
+    the toll, and only right after the attack."""
+    if not mentions or mentions[-1].number != number - 1 or mentions[-1].event_type not in _VIOLENT:
+        return []
+    before = mentions[-1]
+    verbs = [t for t in sent if t.pos_ == "VERB" and _lemma(t) in _TOLL_VERBS]
+    if not verbs:
+        return []
+    places: list[str] = []
+    for p in _places(ctx, sent, set(before.agents), datelines):
+        if p in before.places or not ctx.types(p) & _SETTLEMENT:
+            continue
+        for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+            span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+            if m.entity == p and span is not None and any(a in verbs for a in span.root.ancestors) \
+                    and span.root.dep_ == "pobj" and span.root.head.lower_ in _LOCATIVE_PREPS:  # "killed in X"
+                places.append(p)
+                break
+    if not places:
+        return []
+    attribution = attribute(ctx, list(sent), focus=ctx.offset + verbs[0].idx, claims=True)
+    evidence = ctx.sentence_span(sent, text)
+    return [_Mention(
+        event_type=before.event_type, tokens=verbs[:1], places=list(dict.fromkeys(places)), date=before.date,
+        own_date=False, agents=before.agents, claimed=(attribution.speaker,) if attribution else before.claimed,
+        denied=(), evidence=evidence, number=number, anaphoric=False,
+        about=tuple(sorted({m.entity for m in ctx.mentions_in(evidence.begin, evidence.end)})))]
+
+
 def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: int | None,
                    classifier: Classifier | None = None) -> list[Event]:
     """Events reported or alleged in one chunk; ``classifier`` (CKG_EVENT_CLASSIFIER) may retype them."""
@@ -850,7 +1040,9 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         topic_tokens |= dropped
         triggers = kept
         if not triggers:
+            mentions += _toll_places(ctx, sent, text, number, mentions, datelines)
             continue
+        combat = {tok.i for t, tok in triggers if t is _COMBAT_TRIGGER or t is _KILLING_TRIGGER}
         tokens: Sequence[Token] = list(sent)
         attribution = attribute(ctx, tokens, focus=ctx.offset + triggers[0][1].idx, claims=True)
         claimed = (attribution.speaker,) if attribution else ()
@@ -859,16 +1051,22 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         b, e = evidence.begin, evidence.end
         by_type: dict[str, list[Token]] = {}
         for trigger, token in triggers:
-            by_type.setdefault(_retype(ctx, trigger.event_type, token), []).append(token)
+            kind = _retype(ctx, trigger.event_type, token)
+            if kind == "Attack" and _lemma(token) in _AIMED_VERBS:
+                continue  # "targeted missiles ready for launch": only "targeted X using drones" tells a strike
+            by_type.setdefault(kind, []).append(token)
         if classifier is not None:
             by_type = classifier.revise(sent.text, by_type)
-        if set(by_type) & _STRIKES:
-            by_type.pop("ArmedClash", None)  # "the attack" that is the strike itself
+        if set(by_type) & _STRIKES and (set(by_type) & _AIMED or all(
+                _lemma(tok) in _GENERIC or _anaphoric(tok) for tok in by_type.get("ArmedClash", ()))):
+            # "the attack" that is the strike itself ("an emergency where the clashes took place": told
+            # before); an ambush or a battle beside an arrest is its own
+            by_type.pop("ArmedClash", None)
         if set(by_type) & _KINDS_OF_ATTACK:
             by_type.pop("Attack", None)  # "the strike" that is the air strike named beside it
         trigger_tokens = {tok.i: kind for kind, toks in by_type.items() for tok in toks}
         for event_type, tokens_ in sorted(by_type.items()):
-            agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok)))
+            agents = tuple(dict.fromkeys(a for tok in tokens_ for a in _agent(ctx, tok, event_type)))
             places = _places(ctx, sent, set(agents) | set(claimed), datelines)
             if event_type in _HAS_TOPIC:  # "the Gaza ceasefire talks": about Gaza, not held there
                 places = [p for p in places if not _names_topic(ctx, p, sent, tokens_)]
@@ -876,12 +1074,17 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 places = [p for p in places if _nearest_trigger(ctx, p, sent, topic_tokens) is None]
             if len(by_type) > 1:  # several kinds of event in one sentence: each keeps the places it governs
                 every = places
-                places = [p for p in places if (any(_governs(ctx, tok, p, sent) for tok in tokens_)
-                          and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type))
-                          or not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)]
+                places = [p for p in places if (_attached(ctx, p, sent, trigger_tokens) is not None or (
+                    any(_governs(ctx, tok, p, sent) for tok in tokens_)
+                    and _nearest_trigger(ctx, p, sent, trigger_tokens, tokens_) in (None, event_type))
+                    or (not any(_governs(ctx, tok, p, sent) for toks in by_type.values() for tok in toks)
+                        and _launched(ctx, p, sent, trigger_tokens) in (None, event_type)))
+                    and _attached(ctx, p, sent, trigger_tokens) in (None, *(t.i for t in _linked(tokens_)))]
                 # a place no trigger governs ("troops in X repelled an attack … with shell fire") is all of theirs
                 if not places and event_type in _PLACED_BY_CONTEXT:
                     places = every[:1]  # "seized weapons in the battles to retake X": the battles were at X
+                    if every and event_type == "Attack" and _attached(ctx, every[0], sent, trigger_tokens) is not None:
+                        continue  # "attacking civilian areas and [were] under fire near X": told as the fire at X
             event_date = date
             own_date = date is not None and not said_date
             if any(_habitual(tok) for tok in tokens_) and not (own_date or places):
@@ -897,6 +1100,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 places = [a for a in agents if ctx.is_place(a)][:1]
             if not places:
                 places = _implied_place(ctx, sent, region)
+            if not places and all(tok.i in combat for tok in tokens_):
+                continue  # "the army killed 2,300 fighters": a toll of the war unless it says where
             quoted = all(ctx.token_in_quote(tok) for tok in tokens_)
             # "Two people died in the attack" after a sentence that names the town: placed by its context
             placed = bool(places) or (event_type in _PLACED_BY_CONTEXT and event_type != "ArmedClash"
@@ -962,8 +1167,8 @@ def _merge_once(events: list[Event]) -> list[Event]:
         for place in sorted(by_place):
             group = by_place[place]
             dates = {e.date for e in group if e.date is not None}
-            if len(group) < 2 or len(dates) > 1:
-                continue
+            if len(group) < 2 or len(dates) > 1 or (dates and any(e.date is None for e in group)):
+                continue  # "will arrive in X on Saturday", then "talks resumed in X earlier this week": two rounds
             best = max(group, key=lambda e: (e.date is not None, bool(e.agent), e.confidence, e.iri))
             merged = Event(iri=best.iri, types=best.types, evidence=best.evidence,
                            agent=tuple(dict.fromkeys(a for e in group for a in e.agent)), target=best.target,
