@@ -136,10 +136,13 @@ bench: install build $(PEERS_STAMP)
 SOAK_SECONDS ?= 3600
 SOAK_CLIENTS ?= 50
 SOAK_WRITES_EVERY ?= 60
+# SOAK_DISTINCT > 0: the writer's ids cycle through this many, replacing documents (a store of constant size)
+SOAK_DISTINCT ?= 0
 .PHONY: bench-soak
 bench-soak: install build
 	$(BIN)/python bench/load.py --store $(CKG_STORE) --clients $(SOAK_CLIENTS) --seconds $(SOAK_SECONDS) \
-	  --writes-every $(SOAK_WRITES_EVERY) --sample-every 30 --window 600 --out bench/results/soak.json
+	  --writes-every $(SOAK_WRITES_EVERY) --distinct $(SOAK_DISTINCT) --sample-every 30 --window 600 \
+	  --out bench/results/soak.json
 
 bench-quick: install $(PEERS_STAMP)
 	$(BIN)/python bench/compare.py --peers $(PEERS) --quick $(BENCH_ARGS)
