@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span as SpacySpan
@@ -310,21 +310,24 @@ def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
     return any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end))
 
 
+def _place_roots(ctx: Context, place: str, sent: SpacySpan) -> Iterator[Token]:
+    """The parse root of each mention of ``place`` in the sentence."""
+    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
+        if m.entity != place:
+            continue
+        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+        if span is not None:
+            yield span.root
+
+
 def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str],
                      own: Sequence[Token] = ()) -> str | None:
     """The event type of the trigger closest above a place in the parse ("talks on a ceasefire in
     Gaza": Gaza is where the ceasefire would hold, not where the talks are). A trigger coordinated
     with one of ``own`` shares its places ("airstrikes and shelling in X": both are in X)."""
-    linked = ("conj", "acl", "appos")  # "airstrikes and [artillery] shelling in X" (parsed either way)
-    mine = {t.i for t in own} | {c.i for t in own for c in t.children if c.dep_ in linked} | {
-        t.head.i for t in own if t.dep_ in linked}
-    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
-        if m.entity != place:
-            continue
-        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
-        if span is None:
-            continue
-        for token in span.root.ancestors:
+    mine = {t.i for t in _linked(own)}  # "airstrikes and [artillery] shelling in X" (parsed either way)
+    for root in _place_roots(ctx, place, sent):
+        for token in root.ancestors:
             if token.i in triggers:
                 return None if token.i in mine else triggers[token.i]
     return None
@@ -341,14 +344,9 @@ def _attached(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str
     """The trigger attached nearest above a place in the parse: an ancestor trigger, or one hanging
     from an ancestor as its object or preposition ("[forces] were also under fire in the direction
     of X": X is the fire's, though "attacking civilian areas and that …" spans the clause too)."""
-    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
-        if m.entity != place:
-            continue
-        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
-        if span is None:
-            continue
-        path = {span.root.i}
-        for token in span.root.ancestors:
+    for root in _place_roots(ctx, place, sent):
+        path = {root.i}
+        for token in root.ancestors:
             if token.i in triggers:
                 return token.i
             for c in token.children:
@@ -362,13 +360,8 @@ def _launched(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str
     """The event type of a trigger that is the object of a verb above a place ("launching
     rockets and shells on areas in X": X is where the shells fell, not where the air strike told
     beside them hit), or None."""
-    for m in ctx.mentions_in(ctx.offset + sent.start_char, ctx.offset + sent.end_char):
-        if m.entity != place:
-            continue
-        span = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
-        if span is None:
-            continue
-        for token in span.root.ancestors:
+    for root in _place_roots(ctx, place, sent):
+        for token in root.ancestors:
             if token.pos_ != "VERB":
                 continue
             objects = [x for o in token.children if o.dep_ == "dobj" for x in _conjuncts(o)]
