@@ -563,10 +563,13 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
     number), a denial ("X denied …", "X did not confirm …") attributes nothing: see
     :func:`deniers`.
     """
-    verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")
-             and not ctx.token_in_quote(t) and _reports(ctx, t) and not (claims and is_denial(t))]
-    # the reporting verb highest in the parse wins ("…, it added" over "expressed"), then the nearest
-    verbs.sort(key=lambda t: (len(list(t.ancestors)), abs(ctx.offset + t.idx - focus)))
+    strength = {t.i: _report_strength(ctx, t) for t in tokens if t.lemma_.lower() in SPEECH_VERBS
+                and t.pos_ in ("VERB", "AUX") and not ctx.token_in_quote(t) and not (claims and is_denial(t))}
+    verbs = [t for t in tokens if strength.get(t.i)]
+    # a verb that reports outright (a clause, a quotation it governs, "said") over one whose only
+    # quotation lies in a prepositional object ("responded to “aggression”"); then the reporting verb
+    # highest in the parse ("…, it added" over "expressed"), then the nearest
+    verbs.sort(key=lambda t: (-strength[t.i], len(list(t.ancestors)), abs(ctx.offset + t.idx - focus)))
     found: Attribution | None = None
     for verb in verbs:
         subject = subject_of(ctx, verb) or _left_of(ctx, verb)
@@ -696,17 +699,36 @@ def _reports(ctx: Context, verb: Token) -> bool:
     """Whether a speech-verb token is used to report something here: "said" always; others
     ("declared", "called") only with a clause, or a quotation next to or inside them
     ("declared martial law" reports nothing; "urged residents to “stay calm”" reports)."""
+    return _report_strength(ctx, verb) > 0
+
+
+def _across_semicolon(ctx: Context, clause: Token, verb: Token) -> bool:
+    """A clause before the verb with a semicolon between them ("X quoted a source; the troops
+    responded"): a clause of its own the parser hung on the verb, not what the verb reports."""
+    return clause.i < verb.i and any(t.text == ";" and not ctx.token_in_quote(t)
+                                     for t in ctx.doc[clause.right_edge.i + 1:verb.i])
+
+
+def _report_strength(ctx: Context, verb: Token) -> int:
+    """2 when a speech verb reports outright ("said", a clause, a quotation it governs or follows),
+    1 when its only quotation lies in a prepositional object ("accused X of “…”", "responded to
+    “…”": perhaps what it answers), 0 when it reports nothing."""
     if verb.lemma_.lower() in _ALWAYS_REPORTING:
-        return True
-    if any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children):
-        return True
+        return 2
+    if any(c.dep_ in ("ccomp", "xcomp", "parataxis") and not _across_semicolon(ctx, c, verb) for c in verb.children):
+        return 2
+    weak = False
     for q in ctx.quotes:
         span = ctx.doc.char_span(q.begin - ctx.offset, q.end - ctx.offset, alignment_mode="expand")
-        if span is not None and len(span) and (span[0].head.i == verb.i or span[0].head.head.i == verb.i
-                                               or span.root.head.i == verb.i
-                                               or _reported_inside(span.root, verb)):
-            return True  # accused X “of …”, called it ‘…’, urged them to “…”
-    return _follows_quote(ctx, verb)
+        if span is None or not len(span):
+            continue
+        if span[0].head.i == verb.i or span.root.head.i == verb.i:
+            return 2  # called it ‘…’
+        if span[0].head.head.i == verb.i or _reported_inside(span.root, verb):
+            weak = True  # accused X “of …”, urged them to “…”
+    if _follows_quote(ctx, verb):
+        return 2
+    return 1 if weak else 0
 
 
 def _default_body(ctx: Context, speaker: str) -> str | None:
