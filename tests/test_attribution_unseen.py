@@ -36,3 +36,9 @@ def test_responding_to_a_quoted_phrase_is_not_speaking(extractor: Extractor) -> 
                         "responded to “hostile drones,” The strike killed three soldiers.")
     assert "air-defence" not in quotes(ex)["hostile drones"]
     assert all("air-defence" not in short(c) for claim in ex.casualty_claims for c in claim.claimed_by)
+
+
+def test_remarked_reports_speech(extractor: Extractor) -> None:
+    ex = run(extractor, "Information Minister Amara Diallo in a statement remarked that three of the dead were "
+                        "police officers.")
+    assert [(short(st.speaker), st.quote) for st in ex.statements] == [("amara-diallo", None)]
