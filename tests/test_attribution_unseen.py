@@ -42,3 +42,18 @@ def test_remarked_reports_speech(extractor: Extractor) -> None:
     ex = run(extractor, "Information Minister Amara Diallo in a statement remarked that three of the dead were "
                         "police officers.")
     assert [(short(st.speaker), st.quote) for st in ex.statements] == [("amara-diallo", None)]
+
+
+def test_the_government_is_the_rulers_the_text_names(extractor: Extractor) -> None:
+    ex = run(extractor, "Eleven Chadian soldiers were killed in an ambush near the border on Monday, the government "
+                        "said. The military government declared two days of mourning.")
+    (claim,) = [c for c in ex.casualty_claims if c.count == 11]
+    assert [short(c) for c in claim.claimed_by] == ["chad-government"]
+
+
+def test_the_government_is_the_rulers_not_a_foreign_ministry_named_before(extractor: Extractor) -> None:
+    ex = run(extractor, "Kenya on Wednesday condemned an attack in Chad, said the Kenyan Foreign Ministry. Twenty "
+                        "Chadian soldiers were killed in western Chad on Tuesday, the government said. The military "
+                        "government declared two days of mourning.")
+    (claim,) = [c for c in ex.casualty_claims if c.count == 20]
+    assert [short(c) for c in claim.claimed_by] == ["chad-government"]

@@ -41,6 +41,8 @@ _SOURCE_NOUNS = _R.words["source_noun"]
 _MEDIA_NOUNS = _R.words["media_noun"]
 _OFFICIAL = _R.words["official_modifier"]
 _ORG_NOUNS = _R.words["org_noun"]
+_RULER_NOUNS = _R.words["ruler_noun"]
+_RULER_QUALIFIERS = _R.words["ruler_qualifier"]
 
 
 @dataclass(frozen=True)
@@ -191,12 +193,45 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
                         or _recent(ctx, child, person=False, noun=noun)), None
     if head.lemma_.lower() in _BODY_NOUNS:
         noun = head.lemma_.lower()
-        return _named_kind(ctx, head, noun) or _recent(ctx, head, person=False, noun=noun), None
+        found = _named_kind(ctx, head, noun) or _recent(ctx, head, person=False, noun=noun)
+        if not any(c.dep_ in ("amod", "compound", "poss", "nmod", "prep") for c in head.children):
+            # "the government said" where the text names who rules ("the junta", "the military
+            # government"): those rulers, not the state nor a body named before
+            rulers = _ruling_body(ctx)
+            if rulers is not None and rulers != found and _noun_fits(ctx, rulers, noun) and (
+                    found is None or ctx.state_of(found) in (None, ctx.state_of(rulers) or _main_state(ctx))):
+                return rulers, None
+        return found, None
     if (head.lower_ in _ORG_NOUNS or head.lemma_.lower() in _ORG_NOUNS) and not _indefinite(head) \
             and not any(c.dep_ in ("compound", "amod") and c.pos_ == "PROPN" and not ctx.demonym(c.text)
                         for c in head.children):  # "the Emergency Lawyers group": a name the model missed
         return _last_body(ctx, head), None
     return None, None
+
+
+def _main_state(ctx: Context) -> str | None:
+    """The state the chunk names most."""
+    counts: dict[str, int] = {}
+    for m in ctx.mentions:
+        if ctx.types(m.entity) & _STATES:
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+    return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+
+
+def _ruling_body(ctx: Context) -> str | None:
+    """The one body the chunk names as the rulers of the state it names most ("the junta", "the
+    military government": a ruler noun, or a noun after ruler qualifiers only), outside quotations."""
+    main = _main_state(ctx)
+    found: set[str] = set()
+    for m in ctx.mentions:
+        if ctx.in_quote(m.span.begin) or not ctx.types(m.entity) & _GOVERNMENT or ctx.is_person(m.entity):
+            continue
+        words = [w for w in m.span.text.lower().split() if w not in ("the", "a", "an")]
+        if not words or not (words[-1] in _RULER_NOUNS or (len(words) > 1 and set(words[:-1]) <= _RULER_QUALIFIERS)):
+            continue
+        if main is not None and ctx.state_of(m.entity) in (None, main):
+            found.add(m.entity)
+    return found.pop() if len(found) == 1 else None
 
 
 def _last_body(ctx: Context, token: Token) -> str | None:
