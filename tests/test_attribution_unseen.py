@@ -57,3 +57,11 @@ def test_the_government_is_the_rulers_not_a_foreign_ministry_named_before(extrac
                         "government declared two days of mourning.")
     (claim,) = [c for c in ex.casualty_claims if c.count == 20]
     assert [short(c) for c in claim.claimed_by] == ["chad-government"]
+
+
+def test_according_to_a_witness_and_media_is_the_outlet(extractor: Extractor) -> None:
+    ex = run(extractor, "At least nine civilians were killed when army jets bombed a market in the north, according "
+                        "to residents and the BBC. The victims included four children, while at least six others "
+                        "were wounded, according to the residents and media.")
+    (claim,) = [c for c in ex.casualty_claims if c.count == 6]
+    assert [short(c) for c in claim.claimed_by] == ["bbc"]

@@ -632,8 +632,8 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
         return found
     # "X reported that, according to Y, …": the outlet relays, Y is the source
     pobj = according_to(ctx, tokens)
-    if pobj is not None:
-        speaker, body = resolve_np(ctx, pobj)
+    for source in _conjuncts(pobj) if pobj is not None else ():  # "according to a witness and local media"
+        speaker, body = resolve_np(ctx, source)
         if speaker is not None:
             return Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=None,
                                confidence=0.75)
