@@ -65,3 +65,15 @@ def test_according_to_a_witness_and_media_is_the_outlet(extractor: Extractor) ->
                         "were wounded, according to the residents and media.")
     (claim,) = [c for c in ex.casualty_claims if c.count == 6]
     assert [short(c) for c in claim.claimed_by] == ["bbc"]
+
+
+def test_a_clause_or_a_place_in_the_subject_does_not_speak(extractor: Extractor) -> None:
+    ex = run(extractor, "Fighting flared again on Monday. “We pushed them back,” a spokeswoman for a rebel group "
+                        "fighting the junta told Reuters. A rebel alliance in northern Chad said it “will not stop”.")
+    assert [s for s in ex.statements if s.quote] == []  # neither the junta nor the state
+
+
+def test_a_named_group_with_a_clause_still_speaks(extractor: Extractor) -> None:
+    ex = run(extractor, "“We pushed them back,” a spokeswoman for the Kachin Independence Army fighting the junta "
+                        "told Reuters.")
+    assert quotes(ex) == {"We pushed them back": "kachin-independence-army"}

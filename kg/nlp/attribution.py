@@ -42,6 +42,7 @@ _MEDIA_NOUNS = _R.words["media_noun"]
 _OFFICIAL = _R.words["official_modifier"]
 _ORG_NOUNS = _R.words["org_noun"]
 _RULER_NOUNS = _R.words["ruler_noun"]
+_LOCATIVE = _R.words["locative_prep"]
 _RULER_QUALIFIERS = _R.words["ruler_qualifier"]
 
 
@@ -365,6 +366,14 @@ def _not_the_phrase(ctx: Context, head: Token) -> set[int]:
         if child.dep_ in ("relcl", "acl", "advcl", "ccomp") or child.lower_ in _VIA or (
                 child.dep_ == "prep" and child.lower_ in _VIA):
             out.update(t.i for t in child.subtree)
+    for token in head.subtree:
+        if token.i in out or token.i == head.i:
+            continue
+        if token.dep_ in ("relcl", "acl", "advcl", "ccomp") and token.head.i != head.i:
+            out.update(t.i for t in token.subtree)  # "a spokeswoman for a group [fighting the junta]"
+        elif token.dep_ == "prep" and token.lower_ in _LOCATIVE and token.head.pos_ == "NOUN" and \
+                token.head.lemma_.lower() in _ORG_NOUNS and ctx.mention_at(token.head) is None:
+            out.update(t.i for t in token.subtree)  # "a rebel alliance [in the north of X]": where it is, not who
     depth = 0
     for token in head.subtree:
         if token.text == "(":
