@@ -77,3 +77,9 @@ def test_a_named_group_with_a_clause_still_speaks(extractor: Extractor) -> None:
     ex = run(extractor, "“We pushed them back,” a spokeswoman for the Kachin Independence Army fighting the junta "
                         "told Reuters.")
     assert quotes(ex) == {"We pushed them back": "kachin-independence-army"}
+
+
+def test_a_light_verb_with_a_speech_noun_reports_its_quotation(extractor: Extractor) -> None:
+    ex = run(extractor, "General Amadou Keita, the defence minister, gave assurances of “the total commitment of "
+                        "the army to restore peace.”")
+    assert list(quotes(ex).values()) == ["amadou-keita"]

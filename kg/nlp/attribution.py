@@ -609,6 +609,7 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
     """
     strength = {t.i: _report_strength(ctx, t) for t in tokens if t.lemma_.lower() in SPEECH_VERBS
                 and t.pos_ in ("VERB", "AUX") and not ctx.token_in_quote(t) and not (claims and is_denial(t))}
+    strength.update({t.i: 2 for t in tokens if t.i not in strength and _light_report(ctx, t)})
     verbs = [t for t in tokens if strength.get(t.i)]
     # a verb that reports outright (a clause, a quotation it governs, "said") over one whose only
     # quotation lies in a prepositional object ("responded to “aggression”"); then the reporting verb
@@ -744,6 +745,22 @@ def _reports(ctx: Context, verb: Token) -> bool:
     ("declared", "called") only with a clause, or a quotation next to or inside them
     ("declared martial law" reports nothing; "urged residents to “stay calm”" reports)."""
     return _report_strength(ctx, verb) > 0
+
+
+def _light_report(ctx: Context, verb: Token) -> bool:
+    """A verb whose object is a speech noun holding a quotation ("gave assurances of “…”", "issued a
+    call for “…”", "made a pledge that “…”"): it reports what its subject said."""
+    if verb.pos_ != "VERB" or ctx.token_in_quote(verb):
+        return False
+    nouns = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
+             and c.lemma_.lower() in SPEECH_VERBS | _STATEMENT_NOUNS]
+    for noun in nouns:
+        inside = {t.i for t in noun.subtree if t.i != noun.i}
+        for q in ctx.quotes:
+            span = ctx.doc.char_span(q.begin - ctx.offset, q.end - ctx.offset, alignment_mode="expand")
+            if span is not None and len(span) and (span[0].i in inside or span.root.i in inside):
+                return True
+    return False
 
 
 def _across_semicolon(ctx: Context, clause: Token, verb: Token) -> bool:
