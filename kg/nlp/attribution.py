@@ -41,6 +41,9 @@ _SOURCE_NOUNS = _R.words["source_noun"]
 _MEDIA_NOUNS = _R.words["media_noun"]
 _OFFICIAL = _R.words["official_modifier"]
 _ORG_NOUNS = _R.words["org_noun"]
+_RULER_NOUNS = _R.words["ruler_noun"]
+_LOCATIVE = _R.words["locative_prep"]
+_RULER_QUALIFIERS = _R.words["ruler_qualifier"]
 
 
 @dataclass(frozen=True)
@@ -191,12 +194,45 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
                         or _recent(ctx, child, person=False, noun=noun)), None
     if head.lemma_.lower() in _BODY_NOUNS:
         noun = head.lemma_.lower()
-        return _named_kind(ctx, head, noun) or _recent(ctx, head, person=False, noun=noun), None
+        found = _named_kind(ctx, head, noun) or _recent(ctx, head, person=False, noun=noun)
+        if not any(c.dep_ in ("amod", "compound", "poss", "nmod", "prep") for c in head.children):
+            # "the government said" where the text names who rules ("the junta", "the military
+            # government"): those rulers, not the state nor a body named before
+            rulers = _ruling_body(ctx)
+            if rulers is not None and rulers != found and _noun_fits(ctx, rulers, noun) and (
+                    found is None or ctx.state_of(found) in (None, ctx.state_of(rulers) or _main_state(ctx))):
+                return rulers, None
+        return found, None
     if (head.lower_ in _ORG_NOUNS or head.lemma_.lower() in _ORG_NOUNS) and not _indefinite(head) \
             and not any(c.dep_ in ("compound", "amod") and c.pos_ == "PROPN" and not ctx.demonym(c.text)
                         for c in head.children):  # "the Emergency Lawyers group": a name the model missed
         return _last_body(ctx, head), None
     return None, None
+
+
+def _main_state(ctx: Context) -> str | None:
+    """The state the chunk names most."""
+    counts: dict[str, int] = {}
+    for m in ctx.mentions:
+        if ctx.types(m.entity) & _STATES:
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+    return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+
+
+def _ruling_body(ctx: Context) -> str | None:
+    """The one body the chunk names as the rulers of the state it names most ("the junta", "the
+    military government": a ruler noun, or a noun after ruler qualifiers only), outside quotations."""
+    main = _main_state(ctx)
+    found: set[str] = set()
+    for m in ctx.mentions:
+        if ctx.in_quote(m.span.begin) or not ctx.types(m.entity) & _GOVERNMENT or ctx.is_person(m.entity):
+            continue
+        words = [w for w in m.span.text.lower().split() if w not in ("the", "a", "an")]
+        if not words or not (words[-1] in _RULER_NOUNS or (len(words) > 1 and set(words[:-1]) <= _RULER_QUALIFIERS)):
+            continue
+        if main is not None and ctx.state_of(m.entity) in (None, main):
+            found.add(m.entity)
+    return found.pop() if len(found) == 1 else None
 
 
 def _last_body(ctx: Context, token: Token) -> str | None:
@@ -330,6 +366,14 @@ def _not_the_phrase(ctx: Context, head: Token) -> set[int]:
         if child.dep_ in ("relcl", "acl", "advcl", "ccomp") or child.lower_ in _VIA or (
                 child.dep_ == "prep" and child.lower_ in _VIA):
             out.update(t.i for t in child.subtree)
+    for token in head.subtree:
+        if token.i in out or token.i == head.i:
+            continue
+        if token.dep_ in ("relcl", "acl", "advcl", "ccomp") and token.head.i != head.i:
+            out.update(t.i for t in token.subtree)  # "a spokeswoman for a group [fighting the junta]"
+        elif token.dep_ == "prep" and token.lower_ in _LOCATIVE and token.head.pos_ == "NOUN" and \
+                token.head.lemma_.lower() in _ORG_NOUNS and ctx.mention_at(token.head) is None:
+            out.update(t.i for t in token.subtree)  # "a rebel alliance [in the north of X]": where it is, not who
     depth = 0
     for token in head.subtree:
         if token.text == "(":
@@ -563,10 +607,14 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
     number), a denial ("X denied …", "X did not confirm …") attributes nothing: see
     :func:`deniers`.
     """
-    verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")
-             and not ctx.token_in_quote(t) and _reports(ctx, t) and not (claims and is_denial(t))]
-    # the reporting verb highest in the parse wins ("…, it added" over "expressed"), then the nearest
-    verbs.sort(key=lambda t: (len(list(t.ancestors)), abs(ctx.offset + t.idx - focus)))
+    strength = {t.i: _report_strength(ctx, t) for t in tokens if t.lemma_.lower() in SPEECH_VERBS
+                and t.pos_ in ("VERB", "AUX") and not ctx.token_in_quote(t) and not (claims and is_denial(t))}
+    strength.update({t.i: 2 for t in tokens if t.i not in strength and _light_report(ctx, t)})
+    verbs = [t for t in tokens if strength.get(t.i)]
+    # a verb that reports outright (a clause, a quotation it governs, "said") over one whose only
+    # quotation lies in a prepositional object ("responded to “aggression”"); then the reporting verb
+    # highest in the parse ("…, it added" over "expressed"), then the nearest
+    verbs.sort(key=lambda t: (-strength[t.i], len(list(t.ancestors)), abs(ctx.offset + t.idx - focus)))
     found: Attribution | None = None
     for verb in verbs:
         subject = subject_of(ctx, verb) or _left_of(ctx, verb)
@@ -594,8 +642,8 @@ def attribute(ctx: Context, tokens: Sequence[Token], *, focus: int, claims: bool
         return found
     # "X reported that, according to Y, …": the outlet relays, Y is the source
     pobj = according_to(ctx, tokens)
-    if pobj is not None:
-        speaker, body = resolve_np(ctx, pobj)
+    for source in _conjuncts(pobj) if pobj is not None else ():  # "according to a witness and local media"
+        speaker, body = resolve_np(ctx, source)
         if speaker is not None:
             return Attribution(speaker=speaker, on_behalf_of=body or _default_body(ctx, speaker), verb=None,
                                confidence=0.75)
@@ -696,17 +744,52 @@ def _reports(ctx: Context, verb: Token) -> bool:
     """Whether a speech-verb token is used to report something here: "said" always; others
     ("declared", "called") only with a clause, or a quotation next to or inside them
     ("declared martial law" reports nothing; "urged residents to “stay calm”" reports)."""
+    return _report_strength(ctx, verb) > 0
+
+
+def _light_report(ctx: Context, verb: Token) -> bool:
+    """A verb whose object is a speech noun holding a quotation ("gave assurances of “…”", "issued a
+    call for “…”", "made a pledge that “…”"): it reports what its subject said."""
+    if verb.pos_ != "VERB" or ctx.token_in_quote(verb):
+        return False
+    nouns = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
+             and c.lemma_.lower() in SPEECH_VERBS | _STATEMENT_NOUNS]
+    for noun in nouns:
+        inside = {t.i for t in noun.subtree if t.i != noun.i}
+        for q in ctx.quotes:
+            span = ctx.doc.char_span(q.begin - ctx.offset, q.end - ctx.offset, alignment_mode="expand")
+            if span is not None and len(span) and (span[0].i in inside or span.root.i in inside):
+                return True
+    return False
+
+
+def _across_semicolon(ctx: Context, clause: Token, verb: Token) -> bool:
+    """A clause before the verb with a semicolon between them ("X quoted a source; the troops
+    responded"): a clause of its own the parser hung on the verb, not what the verb reports."""
+    return clause.i < verb.i and any(t.text == ";" and not ctx.token_in_quote(t)
+                                     for t in ctx.doc[clause.right_edge.i + 1:verb.i])
+
+
+def _report_strength(ctx: Context, verb: Token) -> int:
+    """2 when a speech verb reports outright ("said", a clause, a quotation it governs or follows),
+    1 when its only quotation lies in a prepositional object ("accused X of “…”", "responded to
+    “…”": perhaps what it answers), 0 when it reports nothing."""
     if verb.lemma_.lower() in _ALWAYS_REPORTING:
-        return True
-    if any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children):
-        return True
+        return 2
+    if any(c.dep_ in ("ccomp", "xcomp", "parataxis") and not _across_semicolon(ctx, c, verb) for c in verb.children):
+        return 2
+    weak = False
     for q in ctx.quotes:
         span = ctx.doc.char_span(q.begin - ctx.offset, q.end - ctx.offset, alignment_mode="expand")
-        if span is not None and len(span) and (span[0].head.i == verb.i or span[0].head.head.i == verb.i
-                                               or span.root.head.i == verb.i
-                                               or _reported_inside(span.root, verb)):
-            return True  # accused X “of …”, called it ‘…’, urged them to “…”
-    return _follows_quote(ctx, verb)
+        if span is None or not len(span):
+            continue
+        if span[0].head.i == verb.i or span.root.head.i == verb.i:
+            return 2  # called it ‘…’
+        if span[0].head.head.i == verb.i or _reported_inside(span.root, verb):
+            weak = True  # accused X “of …”, urged them to “…”
+    if _follows_quote(ctx, verb):
+        return 2
+    return 1 if weak else 0
 
 
 def _default_body(ctx: Context, speaker: str) -> str | None:
