@@ -256,3 +256,13 @@ def test_a_region_named_after_a_known_town(ex: Extractor) -> None:
     # a city's own first-level area is not the oblast around it: unresolved rather than wrong
     named = places_named(run(ex, "Missiles hit Kyiv Oblast overnight, Ukraine said."), ex)
     assert all(label != "Kyiv City" for label, _, _ in named.values())
+
+
+# -- a name as the model spans it: a leading article GeoNames drops, a settlement noun taken in --
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Government troops pushed into al-Zabadani overnight, Syrian state media said.", "al-Zabadani", "syria"),
+    ("Militants were killed on the edge of Duma city, the Syrian army said.", "Duma", "syria"),
+])
+def test_an_article_or_a_settlement_noun_around_the_name(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name) == cc

@@ -71,6 +71,9 @@ _COMPASS_ADJ = {"north", "south", "east", "west", "northern", "southern", "easte
 _FOR_PLACE = {"battle", "fight", "fighting", "struggle", "offensive", "push", "assault", "race"}
 # particles inside a transliterated name: "Deir al-Balah", "Aita al-Shaab", "Beit Lahia", "Jisr ash-Shughur"
 _NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "at", "az", "ed", "es", "ez", "ul", "ech", "de", "du"}
+# a settlement noun the model may take into the name: "Duma city" is the town Duma
+_SETTLEMENT_NOUNS = {"city", "town", "village", "camp"}
+_ARTICLE = re.compile(r"^(?:" + "|".join(sorted(_NAME_PARTICLES)) + r")[-‐ ]\s*(?=\w)", re.IGNORECASE)
 _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "prefecture", "county",
                  "township", "raion", "municipality", "subdistrict"}
 # administrative words of areas below the first level, which the gazetteer does not hold: such an
@@ -416,6 +419,10 @@ class Geoparser:
             admin, end = doc[cand.end].text, cand.end + 1
         elif cand.admin:
             admin = cand.admin
+        bare = self._bare_name(text, admin)
+        if not admin and bare != text and not text.endswith(bare):
+            end = cand.end - 1  # "Duma city": the mention is the name
+        text = bare
         if admin:
             # a city's own first-level area ("Kyiv City") is not "the Kyiv region" or "Kyiv Oblast"
             found = tuple(p for p in self.gazetteer.lookup(f"{text} {admin}") if p.kind == "region"
@@ -490,6 +497,21 @@ class Geoparser:
             end = cand.end + 1 if cand.region_word else cand.end
             confidence = round(confidence * 0.9, 2)
         return Resolution(cand.start, end, best, confidence)
+
+    def _bare_name(self, text: str, admin: str) -> str:
+        """The name inside a mention the gazetteer does not hold as written: a leading article
+        ("al-Zabadani" for Az Zabadani, whose article GeoNames assimilates or drops) or a trailing
+        settlement noun the model took into the name ("Duma city", "Kassab town")."""
+        if self.gazetteer.lookup(text) or admin and self.gazetteer.lookup(f"{text} {admin}"):
+            return text
+        words = text.split()
+        article = _ARTICLE.match(text)
+        if article and len(text) - article.end() >= 3 and self.gazetteer.lookup(text[article.end():]):
+            return text[article.end():]
+        if len(words) > 1 and words[-1].lower() in _SETTLEMENT_NOUNS \
+                and self.gazetteer.lookup(" ".join(words[:-1])):
+            return " ".join(words[:-1])
+        return text
 
     def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "",
               nearby: Iterable[Place] = ()) -> tuple[Place, float]:
