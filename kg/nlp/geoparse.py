@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from kg.geo.index import Place, WorldGazetteer, distance_km, name_key
+from kg.geo.index import Place, WorldGazetteer, distance_km, name_key, skeleton
 from kg.geo.world import WorldEntities
 from kg.model import CuratedEntity
 from kg.nlp.doctext import text_of
@@ -385,7 +385,29 @@ class Geoparser:
             if (c.start, c.end) not in resolved and same is not None:
                 resolved[(c.start, c.end)] = Resolution(c.start, c.end, same.place,
                                                         round(same.confidence * 0.9, 2))
-        return sorted(resolved.values(), key=lambda r: (r.start, r.end))
+        return sorted(self._regions_named(doc, list(resolved.values())), key=lambda r: (r.start, r.end))
+
+    def _regions_named(self, doc: Doc, resolved: list[Resolution]) -> list[Resolution]:
+        """A small town named like the region it lies in, in an article that names the region with
+        its administrative word ("the Tillaberi region" ... "an attack in Tillabery"): the bare name
+        is the region too, however it is spelled, unless the text calls it a town."""
+        regions: dict[tuple[str, str, str], Place] = {}
+        for r in resolved:
+            if r.place.kind == "region" and r.end - r.start > 1 and doc[r.end - 1].lower_ in _REGION_WORDS:
+                regions[(r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end - 1].text))] = r.place
+        if not regions:
+            return resolved
+        out = []
+        for r in resolved:
+            before = doc[r.start - 1].lower_ if r.start > 0 else ""
+            before2 = doc[r.start - 2].lower_ if r.start > 1 else ""
+            after = doc[r.end].lower_ if r.end < len(doc) else ""
+            region = regions.get((r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end].text)))
+            if region is not None and r.place.kind == "settlement" and r.place.population < 50_000 \
+                    and not {before, after} & _SETTLEMENT_NOUNS and not (before == "of" and before2 in _PLACE_NOUNS):
+                r = replace(r, place=region)
+            out.append(r)
+        return out
 
     def _votes(self, doc: Doc, candidates: list[_Candidate]) -> Counter[str]:
         """A weak country context from the place names themselves: a country where two or more
