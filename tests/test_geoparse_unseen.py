@@ -280,3 +280,17 @@ def test_a_small_town_named_like_the_region_the_article_names_is_the_region(ex: 
     got = {k: v[0] for k, v in places_named(run(ex, "Drones hit Kharkiv on Sunday and struck villages across the "
                                                  "Kharkiv region, Ukraine said."), ex).items()}
     assert got["Kharkiv"] != got["Kharkiv region"]
+
+
+# -- datelines: the city the story is filed from ---------------------------------------------
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    # a capital whose name a town of the story's country has as an alternate name
+    ("ISLAMABAD (Reuters) - Indian troops fired across the frontier, India's army said, and Indian officials "
+     "blamed militants.", "ISLAMABAD", "pakistan"),
+    # a big city in a story that names no country
+    ("PESHAWAR (Reuters) - A bomber killed nine people at a police post, officials said.", "PESHAWAR", "pakistan"),
+    ("TRIPOLI, Lebanon (Reuters) - Gunmen clashed in the city overnight.", "TRIPOLI", "lebanon"),
+])
+def test_a_dateline_is_the_big_city_of_that_name(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name) == cc

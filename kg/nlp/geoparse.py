@@ -80,6 +80,7 @@ _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "distri
 # area named after its seat town is placed at the town ("Katha Township", "Harib District")
 _DISTRICT_WORDS = {"district", "township", "raion", "county", "municipality", "subdistrict", "prefecture"}
 _DISTRICT_ID_BASE = 2_000_000_000
+_DATELINE_POPULATION = 100_000  # a dateline's city: one of this size, by its main name, when there is one
 _NEARBY_KM = 100  # "near X": a namesake this close to the story's other places is the one meant
 _SEAT_POPULATION = 1000  # assumed for a settlement GeoNames gives no population (cities500 holds it as a seat)
 _APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:town|city|village|settlement|district|region|"
@@ -467,6 +468,15 @@ class Geoparser:
             found, spelling = self.gazetteer.lookup_skeleton(text), 0.8
         if not found:
             return None
+        dateline = not admin and doc[cand.start].is_upper and len(doc[cand.start]) > 1 and (
+            cand.start == 0 or doc[cand.start - 1].is_space or "\n" in doc[cand.start - 1].text)
+        if dateline:
+            # a dateline names the city the story is filed from: a big city of that main name, not a
+            # village of the story's country nor a town that has it as an alternate name
+            big = tuple(p for p in found if p.population >= _DATELINE_POPULATION
+                        and spelling == 1.0 and self.gazetteer.main_name_match(text, p))
+            if not any(p.cc == cand.anchor for p in found):  # "X, Y -": the X of country Y
+                found = big or found
         if not admin:
             # a bare name that is both a region and a settlement of one country is the settlement
             towns = {p.cc for p in found if p.kind == "settlement"}
@@ -503,7 +513,8 @@ class Geoparser:
             # a mis-typed or untagged name is a place only in a place context, in a country of the story
             # (or a region named with its administrative word that no other country has: "RAKHINE STATE")
             sole_region = bool(admin) and best.kind == "region" and spelling == 1.0 and margin >= 1.0
-            if not cand.in_context or not (known_country or sole_region):
+            big_dateline = dateline and main_name and best.population >= _DATELINE_POPULATION and margin >= 1.0
+            if not cand.in_context or not (known_country or sole_region or big_dateline):
                 return None
         if best.kind == "settlement" and best.population < 50_000 and minor and not main_name and not sole_neighbour:
             return None  # a small place known only by an alternate name, outside the story's main countries
