@@ -294,3 +294,8 @@ def test_a_small_town_named_like_the_region_the_article_names_is_the_region(ex: 
 ])
 def test_a_dateline_is_the_big_city_of_that_name(ex: Extractor, text: str, name: str, cc: str) -> None:
     assert where(ex, text).get(name) == cc
+
+
+def test_an_unknown_name_in_a_story_naming_no_country_is_no_far_away_alternate(ex: Extractor) -> None:
+    # "Talsa" is an alternate name of Tulsa (US): with no country named, no neighbour rule applies
+    assert "Talsa" not in where(ex, "Jihadists attacked the village of Talsa, killing ten soldiers.")

@@ -499,7 +499,7 @@ class Geoparser:
         # the only feature of that name, in a country bordering the story's main one, and spelled
         # like its main name ("Bint Jbeil" ~ Bent Jbail; not "Houla" for Kafr Laha)
         top = max(context.values(), default=0)
-        sole_neighbour = margin >= 10.0 and (model_says_place or cand.in_context) and spelling == 1.0 \
+        sole_neighbour = top > 0 and margin >= 10.0 and (model_says_place or cand.in_context) and spelling == 1.0 \
             and any(context[n] == top for n in self._neighbours.get(best.cc, ())) and _close_spelling(text, best.name)
         if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0) \
                 and not sole_neighbour:
