@@ -299,3 +299,18 @@ def test_a_dateline_is_the_big_city_of_that_name(ex: Extractor, text: str, name:
 def test_an_unknown_name_in_a_story_naming_no_country_is_no_far_away_alternate(ex: Extractor) -> None:
     # "Talsa" is an alternate name of Tulsa (US): with no country named, no neighbour rule applies
     assert "Talsa" not in where(ex, "Jihadists attacked the village of Talsa, killing ten soldiers.")
+
+
+def test_the_countryside_or_the_province_of_a_town_is_its_region(ex: Extractor) -> None:
+    got = {k: v[0] for k, v in places_named(run(ex, "Warplanes struck three villages in the countryside of Idlib, "
+                                                 "Syrian activists said."), ex).items()}
+    assert got["Idlib"] != "Idlib" and "Idlib" in got["Idlib"]
+    got = {k: v[0] for k, v in places_named(run(ex, "Shells fell on the province of Hama, Syrian activists said."),
+                                            ex).items()}
+    assert got["Hama"].endswith("Province")
+    # the article's bare name is that region too; "the city of X" stays the city
+    text = "Jets pounded the countryside of Idlib. Later, rebels in Idlib fired rockets, Syrian activists said."
+    assert len({v[0] for k, v in places_named(run(ex, text), ex).items() if k == "Idlib"}) == 1
+    got = {k: v[0] for k, v in places_named(run(ex, "Warplanes hit the city of Idlib, Syrian activists said."),
+                                            ex).items()}
+    assert got["Idlib"] == "Idlib"

@@ -392,10 +392,13 @@ class Geoparser:
         """A small town named like the region it lies in, in an article that names the region with
         its administrative word ("the Tillaberi region" ... "an attack in Tillabery"): the bare name
         is the region too, however it is spelled, unless the text calls it a town."""
-        regions: dict[tuple[str, str, str], Place] = {}
+        regions: dict[tuple[str, str, str], tuple[Place, int]] = {}
         for r in resolved:
             if r.place.kind == "region" and r.end - r.start > 1 and doc[r.end - 1].lower_ in _REGION_WORDS:
-                regions[(r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end - 1].text))] = r.place
+                regions[(r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end - 1].text))] = (r.place, 50_000)
+            elif r.place.kind == "region" and _around(doc, r.start, r.end):
+                # "the governorate of X", "the countryside of X": the writer's X is the area, a city's too
+                regions[(r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end].text))] = (r.place, 1_000_000)
         if not regions:
             return resolved
         out = []
@@ -403,8 +406,8 @@ class Geoparser:
             before = doc[r.start - 1].lower_ if r.start > 0 else ""
             before2 = doc[r.start - 2].lower_ if r.start > 1 else ""
             after = doc[r.end].lower_ if r.end < len(doc) else ""
-            region = regions.get((r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end].text)))
-            if region is not None and r.place.kind == "settlement" and r.place.population < 50_000 \
+            region, cap = regions.get((r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end].text)), (None, 0))
+            if region is not None and r.place.kind == "settlement" and r.place.population < cap \
                     and not {before, after} & _SETTLEMENT_NOUNS and not (before == "of" and before2 in _PLACE_NOUNS):
                 r = replace(r, place=region)
             out.append(r)
@@ -529,6 +532,11 @@ class Geoparser:
                            name=f"{best.name} {admin[:1].upper()}{admin[1:].lower()}", population=0, geonames=None)
             end = cand.end + 1 if cand.region_word else cand.end
             confidence = round(confidence * 0.9, 2)
+        if best.kind == "settlement" and _around(doc, cand.start, cand.end) \
+                and (seat := self.gazetteer.largest_settlement(best.cc, best.admin1)) is not None \
+                and seat.id == best.id and (area := self.gazetteer.region(best.cc, best.admin1)) is not None \
+                and not area.name.endswith(" City"):
+            best = area  # "the countryside of X", "rural X", "the province of X": the region of its seat X
         return Resolution(cand.start, end, best, confidence)
 
     def _bare_name(self, text: str, admin: str) -> str:
@@ -622,6 +630,21 @@ def _plural_admin(doc: Doc, i: int) -> str:
             return ""
         k += 1
     return ""
+
+
+_AROUND_BEFORE = {"rural"}  # "rural Idlib"
+_AROUND_OF = {"countryside", "province", "governorate", "region", "state", "oblast"}  # "the countryside of X"
+
+
+def _around(doc: Doc, start: int, end: int) -> bool:
+    """Whether the text names the area around a town rather than the town: "the (northern)
+    countryside of X", "rural X", "X countryside", "X's countryside", "the province of X"."""
+    before = doc[start - 1].lower_ if start > 0 else ""
+    before2 = doc[start - 2].lower_ if start > 1 else ""
+    after = doc[end].lower_ if end < len(doc) else ""
+    after2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
+    return before in _AROUND_BEFORE or before == "of" and before2 in _AROUND_OF or after == "countryside" \
+        or after in ("'s", "’s") and after2 == "countryside"
 
 
 def _capitalised(token: Token) -> bool:
