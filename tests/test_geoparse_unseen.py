@@ -314,3 +314,8 @@ def test_the_countryside_or_the_province_of_a_town_is_its_region(ex: Extractor) 
     got = {k: v[0] for k, v in places_named(run(ex, "Warplanes hit the city of Idlib, Syrian activists said."),
                                             ex).items()}
     assert got["Idlib"] == "Idlib"
+
+
+def test_a_name_held_only_abroad_is_a_variant_of_a_place_of_the_story(ex: Extractor) -> None:
+    # "Susa" is a town in Italy and Colombia; the Libyan story means Susah
+    assert where(ex, "Libyan troops shelled Susa on Monday, the Libyan army said.").get("Susa") == "libya"
