@@ -319,3 +319,15 @@ def test_the_countryside_or_the_province_of_a_town_is_its_region(ex: Extractor) 
 def test_a_name_held_only_abroad_is_a_variant_of_a_place_of_the_story(ex: Extractor) -> None:
     # "Susa" is a town in Italy and Colombia; the Libyan story means Susah
     assert where(ex, "Libyan troops shelled Susa on Monday, the Libyan army said.").get("Susa") == "libya"
+
+
+@pytest.mark.parametrize(("text", "name", "place"), [
+    ("Drones hit a farm in the Shebekinsky district, Russia's governor said.", "Shebekinsky district",
+     "Shebekino District"),
+    ("Drones hit a village in the Belgorodsky district, Russia's governor said.", "Belgorodsky district",
+     "Belgorod District"),
+    ("Shells hit a farm in the Shebekinsky urban district, Russia's governor said.", "Shebekinsky urban district",
+     "Shebekino District"),
+])
+def test_a_district_named_by_the_adjective_of_its_town(ex: Extractor, text: str, name: str, place: str) -> None:
+    assert places_named(run(ex, text), ex)[name][0] == place

@@ -74,11 +74,14 @@ _NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "at", "az", "ed", 
 # a settlement noun the model may take into the name: "Duma city" is the town Duma
 _SETTLEMENT_NOUNS = {"city", "town", "village", "camp"}
 _ARTICLE = re.compile(r"^(?:" + "|".join(sorted(_NAME_PARTICLES)) + r")[-‐ ]\s*(?=\w)", re.IGNORECASE)
+# a Slavic adjective of a town's name, as districts are named: Shebekinsky, Pokrovskyi, Bakhmutskyi
+_ADJECTIVE = re.compile(r"^(\w{3,}?)s[kc](?:y|iy|yi|yy|ij|ii|i|aya|a)$", re.IGNORECASE)
 _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "prefecture", "county",
                  "township", "raion", "municipality", "subdistrict"}
 # administrative words of areas below the first level, which the gazetteer does not hold: such an
 # area named after its seat town is placed at the town ("Katha Township", "Harib District")
 _DISTRICT_WORDS = {"district", "township", "raion", "county", "municipality", "subdistrict", "prefecture"}
+_AREA_QUALIFIERS = {"urban", "rural", "municipal"}  # "the Shebekinsky urban district"
 _DISTRICT_ID_BASE = 2_000_000_000
 _DATELINE_POPULATION = 100_000  # a dateline's city: one of this size, by its main name, when there is one
 _NEARBY_KM = 100  # "near X": a namesake this close to the story's other places is the one meant
@@ -348,7 +351,7 @@ class Geoparser:
         before2 = doc[start - 2].lower_ if start > 1 else ""
         after = doc[end].lower_ if end < len(doc) else ""
         after2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
-        region_word = after in _REGION_WORDS
+        region_word = after in _REGION_WORDS or after in _AREA_QUALIFIERS and after2 in _DISTRICT_WORDS
         dateline = (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) and \
             doc[start].is_upper and after in (",", "(", "-", "—", "–", ":")  # "BELGOROD, June 3 (TASS) -"
         in_context = (dateline or before in _PREPOSITIONS or before in _NAME_NOUNS
@@ -442,14 +445,18 @@ class Geoparser:
         if cand.end - cand.start > 1 and doc[cand.end - 1].lower_ in _REGION_WORDS:
             admin, text = doc[cand.end - 1].text, doc[cand.start:cand.end - 1].text
         elif cand.region_word:
-            admin, end = doc[cand.end].text, cand.end + 1
+            admin_end = cand.end + 2 if doc[cand.end].lower_ in _AREA_QUALIFIERS else cand.end + 1
+            admin, end = doc[admin_end - 1].text, admin_end  # "the Shebekinsky urban district": "district"
         elif cand.admin:
             admin = cand.admin
         bare = self._bare_name(text, admin)
         if not admin and bare != text and not text.endswith(bare):
             end = cand.end - 1  # "Duma city": the mention is the name
+        if admin.lower() in _DISTRICT_WORDS and bare != text and _ADJECTIVE.match(text):
+            # an area named by the adjective of its town is below the first level: placed at the town
+            found = tuple(p for p in self.gazetteer.lookup(bare) if p.kind == "settlement")
         text = bare
-        if admin:
+        if admin and not found:
             # a city's own first-level area ("Kyiv City") is not "the Kyiv region" or "Kyiv Oblast"
             found = tuple(p for p in self.gazetteer.lookup(f"{text} {admin}") if p.kind == "region"
                           and not p.name.endswith(" City")) or \
@@ -536,7 +543,8 @@ class Geoparser:
             # an area below the first level named after its seat: placed at the seat
             best = replace(best, id=_DISTRICT_ID_BASE + best.id, kind="district",
                            name=f"{best.name} {admin[:1].upper()}{admin[1:].lower()}", population=0, geonames=None)
-            end = cand.end + 1 if cand.region_word else cand.end
+            end = (cand.end + 2 if doc[cand.end].lower_ in _AREA_QUALIFIERS else cand.end + 1) \
+                if cand.region_word else cand.end
             confidence = round(confidence * 0.9, 2)
         if best.kind == "settlement" and _around(doc, cand.start, cand.end) \
                 and (seat := self.gazetteer.largest_settlement(best.cc, best.admin1)) is not None \
@@ -555,6 +563,12 @@ class Geoparser:
         article = _ARTICLE.match(text)
         if article and len(text) - article.end() >= 3 and self.gazetteer.lookup(text[article.end():]):
             return text[article.end():]
+        if admin and (adjective := _ADJECTIVE.match(text)):
+            # "the Shebekinsky district", "Pokrovskyi raion": the area named after its town
+            base = adjective.group(1)
+            for name in (f"{base}sk", base, f"{base}o", f"{base}a", f"{base}e"):
+                if any(p.kind == "settlement" for p in self.gazetteer.lookup(name)):
+                    return name
         if len(words) > 1 and words[-1].lower() in _SETTLEMENT_NOUNS \
                 and self.gazetteer.lookup(" ".join(words[:-1])):
             return " ".join(words[:-1])
