@@ -256,3 +256,78 @@ def test_a_region_named_after_a_known_town(ex: Extractor) -> None:
     # a city's own first-level area is not the oblast around it: unresolved rather than wrong
     named = places_named(run(ex, "Missiles hit Kyiv Oblast overnight, Ukraine said."), ex)
     assert all(label != "Kyiv City" for label, _, _ in named.values())
+
+
+# -- a name as the model spans it: a leading article GeoNames drops, a settlement noun taken in --
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Government troops pushed into al-Zabadani overnight, Syrian state media said.", "al-Zabadani", "syria"),
+    ("Militants were killed on the edge of Duma city, the Syrian army said.", "Duma", "syria"),
+])
+def test_an_article_or_a_settlement_noun_around_the_name(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name) == cc
+
+
+def test_a_small_town_named_like_the_region_the_article_names_is_the_region(ex: Extractor) -> None:
+    text = ("Gunmen killed 12 villagers in Tillabery on Sunday. The attack in the Tillaberi region was the third "
+            "this month, Niger's army said.")
+    got = {k: v[0] for k, v in places_named(run(ex, text), ex).items()}
+    assert got["Tillabery"] == got["Tillaberi region"]
+    # the text calls it a town: the town; a big city is never its region
+    got = {k: v[0] for k, v in places_named(run(ex, "Gunmen attacked the town of Tillaberi on Sunday. The "
+                                                 "Tillaberi region borders Mali, Niger's army said."), ex).items()}
+    assert got["Tillaberi"] != got["Tillaberi region"]
+    got = {k: v[0] for k, v in places_named(run(ex, "Drones hit Kharkiv on Sunday and struck villages across the "
+                                                 "Kharkiv region, Ukraine said."), ex).items()}
+    assert got["Kharkiv"] != got["Kharkiv region"]
+
+
+# -- datelines: the city the story is filed from ---------------------------------------------
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    # a capital whose name a town of the story's country has as an alternate name
+    ("ISLAMABAD (Reuters) - Indian troops fired across the frontier, India's army said, and Indian officials "
+     "blamed militants.", "ISLAMABAD", "pakistan"),
+    # a big city in a story that names no country
+    ("PESHAWAR (Reuters) - A bomber killed nine people at a police post, officials said.", "PESHAWAR", "pakistan"),
+    ("TRIPOLI, Lebanon (Reuters) - Gunmen clashed in the city overnight.", "TRIPOLI", "lebanon"),
+])
+def test_a_dateline_is_the_big_city_of_that_name(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name) == cc
+
+
+def test_an_unknown_name_in_a_story_naming_no_country_is_no_far_away_alternate(ex: Extractor) -> None:
+    # "Talsa" is an alternate name of Tulsa (US): with no country named, no neighbour rule applies
+    assert "Talsa" not in where(ex, "Jihadists attacked the village of Talsa, killing ten soldiers.")
+
+
+def test_the_countryside_or_the_province_of_a_town_is_its_region(ex: Extractor) -> None:
+    got = {k: v[0] for k, v in places_named(run(ex, "Warplanes struck three villages in the countryside of Idlib, "
+                                                 "Syrian activists said."), ex).items()}
+    assert got["Idlib"] != "Idlib" and "Idlib" in got["Idlib"]
+    got = {k: v[0] for k, v in places_named(run(ex, "Shells fell on the province of Hama, Syrian activists said."),
+                                            ex).items()}
+    assert got["Hama"].endswith("Province")
+    # the article's bare name is that region too; "the city of X" stays the city
+    text = "Jets pounded the countryside of Idlib. Later, rebels in Idlib fired rockets, Syrian activists said."
+    assert len({v[0] for k, v in places_named(run(ex, text), ex).items() if k == "Idlib"}) == 1
+    got = {k: v[0] for k, v in places_named(run(ex, "Warplanes hit the city of Idlib, Syrian activists said."),
+                                            ex).items()}
+    assert got["Idlib"] == "Idlib"
+
+
+def test_a_name_held_only_abroad_is_a_variant_of_a_place_of_the_story(ex: Extractor) -> None:
+    # "Susa" is a town in Italy and Colombia; the Libyan story means Susah
+    assert where(ex, "Libyan troops shelled Susa on Monday, the Libyan army said.").get("Susa") == "libya"
+
+
+@pytest.mark.parametrize(("text", "name", "place"), [
+    ("Drones hit a farm in the Shebekinsky district, Russia's governor said.", "Shebekinsky district",
+     "Shebekino District"),
+    ("Drones hit a village in the Belgorodsky district, Russia's governor said.", "Belgorodsky district",
+     "Belgorod District"),
+    ("Shells hit a farm in the Shebekinsky urban district, Russia's governor said.", "Shebekinsky urban district",
+     "Shebekino District"),
+])
+def test_a_district_named_by_the_adjective_of_its_town(ex: Extractor, text: str, name: str, place: str) -> None:
+    assert places_named(run(ex, text), ex)[name][0] == place

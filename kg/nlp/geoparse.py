@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from kg.geo.index import Place, WorldGazetteer, distance_km, name_key
+from kg.geo.index import Place, WorldGazetteer, distance_km, name_key, skeleton
 from kg.geo.world import WorldEntities
 from kg.model import CuratedEntity
 from kg.nlp.doctext import text_of
@@ -71,12 +71,19 @@ _COMPASS_ADJ = {"north", "south", "east", "west", "northern", "southern", "easte
 _FOR_PLACE = {"battle", "fight", "fighting", "struggle", "offensive", "push", "assault", "race"}
 # particles inside a transliterated name: "Deir al-Balah", "Aita al-Shaab", "Beit Lahia", "Jisr ash-Shughur"
 _NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "at", "az", "ed", "es", "ez", "ul", "ech", "de", "du"}
+# a settlement noun the model may take into the name: "Duma city" is the town Duma
+_SETTLEMENT_NOUNS = {"city", "town", "village", "camp"}
+_ARTICLE = re.compile(r"^(?:" + "|".join(sorted(_NAME_PARTICLES)) + r")[-‐ ]\s*(?=\w)", re.IGNORECASE)
+# a Slavic adjective of a town's name, as districts are named: Shebekinsky, Pokrovskyi, Bakhmutskyi
+_ADJECTIVE = re.compile(r"^(\w{3,}?)s[kc](?:y|iy|yi|yy|ij|ii|i|aya|a)$", re.IGNORECASE)
 _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "district", "prefecture", "county",
                  "township", "raion", "municipality", "subdistrict"}
 # administrative words of areas below the first level, which the gazetteer does not hold: such an
 # area named after its seat town is placed at the town ("Katha Township", "Harib District")
 _DISTRICT_WORDS = {"district", "township", "raion", "county", "municipality", "subdistrict", "prefecture"}
+_AREA_QUALIFIERS = {"urban", "rural", "municipal"}  # "the Shebekinsky urban district"
 _DISTRICT_ID_BASE = 2_000_000_000
+_DATELINE_POPULATION = 100_000  # a dateline's city: one of this size, by its main name, when there is one
 _NEARBY_KM = 100  # "near X": a namesake this close to the story's other places is the one meant
 _SEAT_POPULATION = 1000  # assumed for a settlement GeoNames gives no population (cities500 holds it as a seat)
 _APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:town|city|village|settlement|district|region|"
@@ -344,7 +351,7 @@ class Geoparser:
         before2 = doc[start - 2].lower_ if start > 1 else ""
         after = doc[end].lower_ if end < len(doc) else ""
         after2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
-        region_word = after in _REGION_WORDS
+        region_word = after in _REGION_WORDS or after in _AREA_QUALIFIERS and after2 in _DISTRICT_WORDS
         dateline = (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) and \
             doc[start].is_upper and after in (",", "(", "-", "—", "–", ":")  # "BELGOROD, June 3 (TASS) -"
         in_context = (dateline or before in _PREPOSITIONS or before in _NAME_NOUNS
@@ -382,7 +389,32 @@ class Geoparser:
             if (c.start, c.end) not in resolved and same is not None:
                 resolved[(c.start, c.end)] = Resolution(c.start, c.end, same.place,
                                                         round(same.confidence * 0.9, 2))
-        return sorted(resolved.values(), key=lambda r: (r.start, r.end))
+        return sorted(self._regions_named(doc, list(resolved.values())), key=lambda r: (r.start, r.end))
+
+    def _regions_named(self, doc: Doc, resolved: list[Resolution]) -> list[Resolution]:
+        """A small town named like the region it lies in, in an article that names the region with
+        its administrative word ("the Tillaberi region" ... "an attack in Tillabery"): the bare name
+        is the region too, however it is spelled, unless the text calls it a town."""
+        regions: dict[tuple[str, str, str], tuple[Place, int]] = {}
+        for r in resolved:
+            if r.place.kind == "region" and r.end - r.start > 1 and doc[r.end - 1].lower_ in _REGION_WORDS:
+                regions[(r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end - 1].text))] = (r.place, 50_000)
+            elif r.place.kind == "region" and _around(doc, r.start, r.end):
+                # "the governorate of X", "the countryside of X": the writer's X is the area, a city's too
+                regions[(r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end].text))] = (r.place, 1_000_000)
+        if not regions:
+            return resolved
+        out = []
+        for r in resolved:
+            before = doc[r.start - 1].lower_ if r.start > 0 else ""
+            before2 = doc[r.start - 2].lower_ if r.start > 1 else ""
+            after = doc[r.end].lower_ if r.end < len(doc) else ""
+            region, cap = regions.get((r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end].text)), (None, 0))
+            if region is not None and r.place.kind == "settlement" and r.place.population < cap \
+                    and not {before, after} & _SETTLEMENT_NOUNS and not (before == "of" and before2 in _PLACE_NOUNS):
+                r = replace(r, place=region)
+            out.append(r)
+        return out
 
     def _votes(self, doc: Doc, candidates: list[_Candidate]) -> Counter[str]:
         """A weak country context from the place names themselves: a country where two or more
@@ -413,10 +445,18 @@ class Geoparser:
         if cand.end - cand.start > 1 and doc[cand.end - 1].lower_ in _REGION_WORDS:
             admin, text = doc[cand.end - 1].text, doc[cand.start:cand.end - 1].text
         elif cand.region_word:
-            admin, end = doc[cand.end].text, cand.end + 1
+            admin_end = cand.end + 2 if doc[cand.end].lower_ in _AREA_QUALIFIERS else cand.end + 1
+            admin, end = doc[admin_end - 1].text, admin_end  # "the Shebekinsky urban district": "district"
         elif cand.admin:
             admin = cand.admin
-        if admin:
+        bare = self._bare_name(text, admin)
+        if not admin and bare != text and not text.endswith(bare):
+            end = cand.end - 1  # "Duma city": the mention is the name
+        if admin.lower() in _DISTRICT_WORDS and bare != text and _ADJECTIVE.match(text):
+            # an area named by the adjective of its town is below the first level: placed at the town
+            found = tuple(p for p in self.gazetteer.lookup(bare) if p.kind == "settlement")
+        text = bare
+        if admin and not found:
             # a city's own first-level area ("Kyiv City") is not "the Kyiv region" or "Kyiv Oblast"
             found = tuple(p for p in self.gazetteer.lookup(f"{text} {admin}") if p.kind == "region"
                           and not p.name.endswith(" City")) or \
@@ -436,8 +476,23 @@ class Geoparser:
                                if not (admin and p.kind == "region" and p.name.endswith(" City")))
         if not found and len(text) >= 5:
             found, spelling = self.gazetteer.lookup_skeleton(text), 0.8
+        elif found and spelling == 1.0 and len(text) >= 4 and not any(context[p.cc] for p in found):
+            # every feature of that name lies in a country the story does not name: a variant
+            # spelling of a place of the story's countries is likelier ("Susa" in a Libyan story)
+            variants = tuple(p for p in self.gazetteer.lookup_skeleton(text) if context[p.cc] and p.kind != "country")
+            if variants:
+                found, spelling = variants, 0.8
         if not found:
             return None
+        dateline = not admin and doc[cand.start].is_upper and len(doc[cand.start]) > 1 and (
+            cand.start == 0 or doc[cand.start - 1].is_space or "\n" in doc[cand.start - 1].text)
+        if dateline:
+            # a dateline names the city the story is filed from: a big city of that main name, not a
+            # village of the story's country nor a town that has it as an alternate name
+            big = tuple(p for p in found if p.population >= _DATELINE_POPULATION
+                        and spelling == 1.0 and self.gazetteer.main_name_match(text, p))
+            if not any(p.cc == cand.anchor for p in found):  # "X, Y -": the X of country Y
+                found = big or found
         if not admin:
             # a bare name that is both a region and a settlement of one country is the settlement
             towns = {p.cc for p in found if p.kind == "settlement"}
@@ -460,7 +515,7 @@ class Geoparser:
         # the only feature of that name, in a country bordering the story's main one, and spelled
         # like its main name ("Bint Jbeil" ~ Bent Jbail; not "Houla" for Kafr Laha)
         top = max(context.values(), default=0)
-        sole_neighbour = margin >= 10.0 and (model_says_place or cand.in_context) and spelling == 1.0 \
+        sole_neighbour = top > 0 and margin >= 10.0 and (model_says_place or cand.in_context) and spelling == 1.0 \
             and any(context[n] == top for n in self._neighbours.get(best.cc, ())) and _close_spelling(text, best.name)
         if spelling == 1.0 and not main_name and not named and not (best.population >= 500_000 and margin >= 1.0) \
                 and not sole_neighbour:
@@ -474,7 +529,8 @@ class Geoparser:
             # a mis-typed or untagged name is a place only in a place context, in a country of the story
             # (or a region named with its administrative word that no other country has: "RAKHINE STATE")
             sole_region = bool(admin) and best.kind == "region" and spelling == 1.0 and margin >= 1.0
-            if not cand.in_context or not (known_country or sole_region):
+            big_dateline = dateline and main_name and best.population >= _DATELINE_POPULATION and margin >= 1.0
+            if not cand.in_context or not (known_country or sole_region or big_dateline):
                 return None
         if best.kind == "settlement" and best.population < 50_000 and minor and not main_name and not sole_neighbour:
             return None  # a small place known only by an alternate name, outside the story's main countries
@@ -487,9 +543,36 @@ class Geoparser:
             # an area below the first level named after its seat: placed at the seat
             best = replace(best, id=_DISTRICT_ID_BASE + best.id, kind="district",
                            name=f"{best.name} {admin[:1].upper()}{admin[1:].lower()}", population=0, geonames=None)
-            end = cand.end + 1 if cand.region_word else cand.end
+            end = (cand.end + 2 if doc[cand.end].lower_ in _AREA_QUALIFIERS else cand.end + 1) \
+                if cand.region_word else cand.end
             confidence = round(confidence * 0.9, 2)
+        if best.kind == "settlement" and _around(doc, cand.start, cand.end) \
+                and (seat := self.gazetteer.largest_settlement(best.cc, best.admin1)) is not None \
+                and seat.id == best.id and (area := self.gazetteer.region(best.cc, best.admin1)) is not None \
+                and not area.name.endswith(" City"):
+            best = area  # "the countryside of X", "rural X", "the province of X": the region of its seat X
         return Resolution(cand.start, end, best, confidence)
+
+    def _bare_name(self, text: str, admin: str) -> str:
+        """The name inside a mention the gazetteer does not hold as written: a leading article
+        ("al-Zabadani" for Az Zabadani, whose article GeoNames assimilates or drops) or a trailing
+        settlement noun the model took into the name ("Duma city", "Kassab town")."""
+        if self.gazetteer.lookup(text) or admin and self.gazetteer.lookup(f"{text} {admin}"):
+            return text
+        words = text.split()
+        article = _ARTICLE.match(text)
+        if article and len(text) - article.end() >= 3 and self.gazetteer.lookup(text[article.end():]):
+            return text[article.end():]
+        if admin and (adjective := _ADJECTIVE.match(text)):
+            # "the Shebekinsky district", "Pokrovskyi raion": the area named after its town
+            base = adjective.group(1)
+            for name in (f"{base}sk", base, f"{base}o", f"{base}a", f"{base}e"):
+                if any(p.kind == "settlement" for p in self.gazetteer.lookup(name)):
+                    return name
+        if len(words) > 1 and words[-1].lower() in _SETTLEMENT_NOUNS \
+                and self.gazetteer.lookup(" ".join(words[:-1])):
+            return " ".join(words[:-1])
+        return text
 
     def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "",
               nearby: Iterable[Place] = ()) -> tuple[Place, float]:
@@ -567,6 +650,21 @@ def _plural_admin(doc: Doc, i: int) -> str:
             return ""
         k += 1
     return ""
+
+
+_AROUND_BEFORE = {"rural"}  # "rural Idlib"
+_AROUND_OF = {"countryside", "province", "governorate", "region", "state", "oblast"}  # "the countryside of X"
+
+
+def _around(doc: Doc, start: int, end: int) -> bool:
+    """Whether the text names the area around a town rather than the town: "the (northern)
+    countryside of X", "rural X", "X countryside", "X's countryside", "the province of X"."""
+    before = doc[start - 1].lower_ if start > 0 else ""
+    before2 = doc[start - 2].lower_ if start > 1 else ""
+    after = doc[end].lower_ if end < len(doc) else ""
+    after2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
+    return before in _AROUND_BEFORE or before == "of" and before2 in _AROUND_OF or after == "countryside" \
+        or after in ("'s", "’s") and after2 == "countryside"
 
 
 def _capitalised(token: Token) -> bool:
