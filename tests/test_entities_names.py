@@ -237,3 +237,21 @@ def test_a_unit_numbered_after_its_acronym_keeps_the_number(extractor: Extractor
                         "The ROC troops were captured.")
     assert "Regional Operations Command 12" in labels(ex)
     assert entity_of(ex, "ROC") == entity_of(ex, "Regional Operations Command")
+
+
+# -- places the model takes for a person or a body -------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("In Kormel Adan, a boy was killed by a shell, the council said.", "Kormel Adan"),
+    ("Shelling killed nine people in Barek Tuma and two in Aleppo.", "Barek Tuma"),
+    ("There were clashes at Marsa Ubra, Colonel Jalil Obeid said.", "Marsa Ubra"),
+])
+def test_a_name_where_an_event_happened_is_a_place(extractor: Extractor, text: str, name: str) -> None:
+    ex = run(extractor, text)
+    assert any(e.label == name and e.type == "Location" for e in ex.new_entities), \
+        [(e.label, e.type) for e in ex.new_entities]
+
+
+def test_a_body_fired_at_stays_a_body(extractor: Extractor) -> None:
+    ex = run(extractor, "Troops fired at Hamas near the crossing.")
+    assert not any(e.label == "Hamas" and e.type == "Location" for e in ex.new_entities)
