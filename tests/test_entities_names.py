@@ -255,3 +255,8 @@ def test_a_name_where_an_event_happened_is_a_place(extractor: Extractor, text: s
 def test_a_body_fired_at_stays_a_body(extractor: Extractor) -> None:
     ex = run(extractor, "Troops fired at Hamas near the crossing.")
     assert not any(e.label == "Hamas" and e.type == "Location" for e in ex.new_entities)
+
+
+def test_a_people_joined_to_a_participle_is_no_place(extractor: Extractor) -> None:
+    ex = run(extractor, "A Tuareg-led uprising spread across the desert north of the country.")
+    assert "Tuareg" not in labels(ex)

@@ -601,6 +601,14 @@ def _equipment(span: SpacySpan) -> bool:
     return coded and i < len(doc) and doc[i].lower_ in nouns
 
 
+def _hyphened_modifier(ent: SpacySpan) -> bool:
+    """A people's name the model took for a place, joined by a hyphen to a participle that makes it
+    a modifier ("a X-dominated alliance", "X-led rebellion"): it names no place."""
+    doc, end = ent.doc, ent.end
+    return end + 1 < len(doc) and doc[end].text in _DASHES[:1] and ent[-1].whitespace_ == "" and \
+        doc[end].whitespace_ == "" and doc[end + 1].text.islower() and doc[end + 1].lower_.endswith("ed")
+
+
 def _char_span(span: SpacySpan, offset: int) -> Span:
     return Span(offset + span.start_char, offset + span.end_char, span.text)
 
@@ -641,7 +649,7 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             conf = float(value) if kind == GEO_KIND and value else KIND_CONFIDENCE.get(ent.id_, 0.9)
             mentions.append(EntityMention(span=span, entity=ent.kb_id_, confidence=conf, curated=True, kind=kind))
             continue
-        if ent.label_ not in _MODEL_TYPES:
+        if ent.label_ not in _MODEL_TYPES or (ent.label_ in ("GPE", "LOC", "FAC") and _hyphened_modifier(ent)):
             continue
         cleaned = _clean(ent)
         if cleaned is None:
