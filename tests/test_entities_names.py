@@ -260,3 +260,12 @@ def test_a_body_fired_at_stays_a_body(extractor: Extractor) -> None:
 def test_a_people_joined_to_a_participle_is_no_place(extractor: Extractor) -> None:
     ex = run(extractor, "A Tuareg-led uprising spread across the desert north of the country.")
     assert "Tuareg" not in labels(ex)
+
+
+def test_a_ministry_named_by_its_kind_alone_is_the_ministry_of_its_state(extractor: Extractor) -> None:
+    one = run(extractor, "Troops were ambushed in Chad, the Defence Ministry said. Sudan condemned it, "
+                         "said the country's Foreign Ministry.")
+    other = run(extractor, "Rockets hit a depot in Kenya, the Defence Ministry said on Monday.")
+    assert entity_of(one, "Defence Ministry") != entity_of(other, "Defence Ministry")
+    assert entity_of(one, "Foreign Ministry") != entity_of(one, "Defence Ministry")
+    assert "sudan" in entity_of(one, "Foreign Ministry")
