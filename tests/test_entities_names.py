@@ -269,3 +269,10 @@ def test_a_ministry_named_by_its_kind_alone_is_the_ministry_of_its_state(extract
     assert entity_of(one, "Defence Ministry") != entity_of(other, "Defence Ministry")
     assert entity_of(one, "Foreign Ministry") != entity_of(one, "Defence Ministry")
     assert "sudan" in entity_of(one, "Foreign Ministry")
+
+
+def test_a_name_listed_before_a_plural_place_noun_is_a_place(extractor: Extractor) -> None:
+    ex = run(extractor, "The group said its fighters had also struck surveillance gear in the Tel'ar barracks "
+                        "and Kesma Ubra and Rasla outposts.")
+    assert any(e.label == "Kesma Ubra" and e.type == "Location" for e in ex.new_entities), \
+        [(e.label, e.type) for e in ex.new_entities]

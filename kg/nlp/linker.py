@@ -137,6 +137,24 @@ def _place_head_at(doc: Doc, i: int) -> tuple[int, bool] | None:
     return None
 
 
+def _before_plural_place_head(span: SpacySpan) -> bool:
+    """Whether a name is one of a list that a plural place noun ends ("X and Y outposts", "X, Y
+    and Z villages"): the names after it up to the noun are capitalised, joined by "and" or commas."""
+    doc, i = span.doc, span.end
+    joined = False
+    while i < len(doc) and i - span.end < 12:
+        token = doc[i]
+        if token.lower_ in ("and", ","):
+            joined, i = True, i + 1
+            continue
+        if token.text[:1].isupper() or token.text in _DASHES[:1] or token.lower_ in _PARTICLES:
+            i += 1
+            continue
+        break
+    head = _place_head_at(doc, i) if joined and i > span.end and doc[i - 1].text[:1].isupper() else None
+    return head is not None and doc[head[0] - 1].lower_.endswith("s") and doc[head[0] - 1].lower_ != "barracks"
+
+
 def _untagged_places(doc: Doc) -> list[SpacySpan]:
     """Names the model left untagged, or took for a group (NORP, no state's demonym), right before a
     place noun ("Kessar village", "the Tal Amir gas field", "the Hamra barracks"): places, named
@@ -673,6 +691,8 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             if head[1]:  # "the Tal Amir gas field", "the Hamdi farms": the place is named with the noun
                 cleaned = doc[cleaned.start:head[0]]
             label = "GPE" if label in ("PERSON", "ORG") else label
+        if head is None and label in ("PERSON", "ORG") and _before_plural_place_head(cleaned):
+            label = "GPE"  # "X and Y outposts", "X, Y and Z villages": the plural noun is of each
         if label in ("ORG", "GPE", "LOC") and index.lookup(cleaned.text) is None:
             parts = _conjuncts(cleaned)
             if len(parts) > 1:
