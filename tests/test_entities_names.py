@@ -276,3 +276,13 @@ def test_a_name_listed_before_a_plural_place_noun_is_a_place(extractor: Extracto
                         "and Kesma Ubra and Rasla outposts.")
     assert any(e.label == "Kesma Ubra" and e.type == "Location" for e in ex.new_entities), \
         [(e.label, e.type) for e in ex.new_entities]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The command covers an area from Tamra and Ras Kelb to the coast.", "Ras Kelb"),
+    ("Fighting raged on the outskirts of Kesma Ubra on Friday.", "Kesma Ubra"),
+])
+def test_a_name_bounding_an_area_is_a_place(extractor: Extractor, text: str, name: str) -> None:
+    ex = run(extractor, text)
+    assert any(e.label == name and e.type == "Location" for e in ex.new_entities), \
+        [(e.label, e.type) for e in ex.new_entities]

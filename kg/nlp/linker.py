@@ -327,6 +327,7 @@ def _named_as_place(span: SpacySpan) -> bool:
 
 _EVENT_LEMMAS = frozenset(t.lemmas[0] for t in rules().triggers if len(t.lemmas) == 1) | _W["attack_verb"] | \
     _W["kill_verb"] | _W["wound_verb"] | _W["generic_trigger"]
+_STRETCH = _W["area_noun"] | _W["place_noun"] | _W["surround_noun"]
 _IN_PLACE = frozenset({"in", "near", "inside", "outside", "around"})  # "killed in X": X is where, not whom
 _AT_PLACE = frozenset({"at", "on", "across", "along", "between"})  # "clashes at X": where, after an event word
 
@@ -359,6 +360,9 @@ def _locative_object(span: SpacySpan, label: str) -> bool:
     if token.dep_ != "pobj":
         return False
     prep = token.head.lower_
+    owner = {token.head.head.lemma_.lower(), token.head.head.lower_}
+    if (prep in ("from", "to") and owner & _STRETCH) or (prep == "of" and owner & _W["surround_noun"]):
+        return True  # "an area from X to Y", "the outskirts of X"
     if prep == "between" and not any(c.ent_type_ in ("GPE", "LOC", "FAC") for c in token.conjuncts):
         return False
     if prep in _IN_PLACE and label == "PERSON":
