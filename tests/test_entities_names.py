@@ -237,3 +237,52 @@ def test_a_unit_numbered_after_its_acronym_keeps_the_number(extractor: Extractor
                         "The ROC troops were captured.")
     assert "Regional Operations Command 12" in labels(ex)
     assert entity_of(ex, "ROC") == entity_of(ex, "Regional Operations Command")
+
+
+# -- places the model takes for a person or a body -------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("In Kormel Adan, a boy was killed by a shell, the council said.", "Kormel Adan"),
+    ("Shelling killed nine people in Barek Tuma and two in Aleppo.", "Barek Tuma"),
+    ("There were clashes at Marsa Ubra, Colonel Jalil Obeid said.", "Marsa Ubra"),
+])
+def test_a_name_where_an_event_happened_is_a_place(extractor: Extractor, text: str, name: str) -> None:
+    ex = run(extractor, text)
+    assert any(e.label == name and e.type == "Location" for e in ex.new_entities), \
+        [(e.label, e.type) for e in ex.new_entities]
+
+
+def test_a_body_fired_at_stays_a_body(extractor: Extractor) -> None:
+    ex = run(extractor, "Troops fired at Hamas near the crossing.")
+    assert not any(e.label == "Hamas" and e.type == "Location" for e in ex.new_entities)
+
+
+def test_a_people_joined_to_a_participle_is_no_place(extractor: Extractor) -> None:
+    ex = run(extractor, "A Tuareg-led uprising spread across the desert north of the country.")
+    assert "Tuareg" not in labels(ex)
+
+
+def test_a_ministry_named_by_its_kind_alone_is_the_ministry_of_its_state(extractor: Extractor) -> None:
+    one = run(extractor, "Troops were ambushed in Chad, the Defence Ministry said. Sudan condemned it, "
+                         "said the country's Foreign Ministry.")
+    other = run(extractor, "Rockets hit a depot in Kenya, the Defence Ministry said on Monday.")
+    assert entity_of(one, "Defence Ministry") != entity_of(other, "Defence Ministry")
+    assert entity_of(one, "Foreign Ministry") != entity_of(one, "Defence Ministry")
+    assert "sudan" in entity_of(one, "Foreign Ministry")
+
+
+def test_a_name_listed_before_a_plural_place_noun_is_a_place(extractor: Extractor) -> None:
+    ex = run(extractor, "The group said its fighters had also struck surveillance gear in the Tel'ar barracks "
+                        "and Kesma Ubra and Rasla outposts.")
+    assert any(e.label == "Kesma Ubra" and e.type == "Location" for e in ex.new_entities), \
+        [(e.label, e.type) for e in ex.new_entities]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The command covers an area from Tamra and Ras Kelb to the coast.", "Ras Kelb"),
+    ("Fighting raged on the outskirts of Kesma Ubra on Friday.", "Kesma Ubra"),
+])
+def test_a_name_bounding_an_area_is_a_place(extractor: Extractor, text: str, name: str) -> None:
+    ex = run(extractor, text)
+    assert any(e.label == name and e.type == "Location" for e in ex.new_entities), \
+        [(e.label, e.type) for e in ex.new_entities]

@@ -254,6 +254,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
     if body_tokens:
         out = _bodies_of_demonyms(doc, offset, out, new, iris)
         out = _bodies_in_context(doc, offset, out, everything, curated, new, iris, body_tokens, bodies)
+    out = _bare_ministries(doc, offset, out, everything, curated, new, iris, bodies)
     taken = sorted((m.span.begin, m.span.end) for m in out)
     for token in capitalised if (acronyms or by_surname) else ():
         target = acronyms.get(token.text) or (by_surname.get(token.lower_) if token.text[:1].isupper() else None)
@@ -581,6 +582,51 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
 
 
 _DASHES = ("-", "–", "—")
+_BARE_MINISTRY = re.compile(r"^(?:the )?(?:([a-z]+(?: [a-z]+)?) ministry|ministry of (?:the )?([a-z]+(?: [a-z]+)?))$")
+
+
+def _bare_ministries(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                     curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
+                     bodies: Mapping[str, list[str]]) -> list[EntityMention]:
+    """A ministry the model found named by its kind alone ("the Defence Ministry said", "the
+    country's Foreign Ministry", "Ministry of Health"): its name would be one entity for every
+    state's; it is the ministry of that kind of the state it belongs to (the state named last
+    before "the country's", else the state the document is about): the curated one, else one
+    new entity per state and kind, keyed as :func:`_bodies_in_context` keys it."""
+    out: list[EntityMention] = []
+    country: str | None = None
+    for m in mentions:
+        found = _BARE_MINISTRY.match(m.span.text.lower()) if m.entity in new and not m.curated else None
+        span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand") if found else None
+        if found is None or span is None or _types(m.entity, curated, new) & (_PERSON | _PLACE | _STATE) or any(
+                t.ent_kb_id_ or (t.text.isupper() and len(t.text) > 1) for t in span):
+            out.append(m)
+            continue
+        kind_words = (found.group(1) or found.group(2)).split()
+        owner: str | None = None
+        if span.start > 1 and doc[span.start - 1].lower_ in ("'s", "’s") and \
+                doc[span.start - 2].lower_ in _COUNTRY_NOUNS:
+            states = [e for e in [*everything, *mentions] if e.span.end <= offset + doc[span.start - 2].idx
+                      and _types(e.entity, curated, new) & _STATE]
+            owner = max(states, key=lambda e: e.span.begin).entity if states else None
+        elif span.start == 0 or doc[span.start - 1].lower_ not in ("'s", "’s"):
+            if country is None:
+                country = _main_country([*everything, *mentions], curated, new)
+            owner = country
+        if owner is None:
+            out.append(m)
+            continue
+        candidates = sorted(iri for iri in bodies.get(owner, []) if _fits("ministry", iri, curated, new)
+                            and all(q in curated[iri].label.lower() for q in kind_words))
+        if len(candidates) == 1:
+            target = candidates[0]
+        else:
+            target = iris.entity(slugify(" ".join([_label(owner, curated, new), *kind_words, "ministry"])))
+            old = new[m.entity]
+            new.setdefault(target, NewEntity(iri=target, label=old.label, type="GovernmentBody",
+                                             confidence=old.confidence))
+        out.append(replace(m, entity=target, curated=target in curated))
+    return out
 
 
 def _named_alone(doc: Doc, m: EntityMention, offset: int) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg.ids import Iris, normalise_name, slugify
@@ -135,6 +135,24 @@ def _place_head_at(doc: Doc, i: int) -> tuple[int, bool] | None:
                 tuple(t.text for t in tokens) in _PLACE_HEADS_AFTER:
             return i + k, _PLACE_HEADS_AFTER[tuple(t.text for t in tokens)]
     return None
+
+
+def _before_plural_place_head(span: SpacySpan) -> bool:
+    """Whether a name is one of a list that a plural place noun ends ("X and Y outposts", "X, Y
+    and Z villages"): the names after it up to the noun are capitalised, joined by "and" or commas."""
+    doc, i = span.doc, span.end
+    joined = False
+    while i < len(doc) and i - span.end < 12:
+        token = doc[i]
+        if token.lower_ in ("and", ","):
+            joined, i = True, i + 1
+            continue
+        if token.text[:1].isupper() or token.text in _DASHES[:1] or token.lower_ in _PARTICLES:
+            i += 1
+            continue
+        break
+    head = _place_head_at(doc, i) if joined and i > span.end and doc[i - 1].text[:1].isupper() else None
+    return head is not None and doc[head[0] - 1].lower_.endswith("s") and doc[head[0] - 1].lower_ != "barracks"
 
 
 def _untagged_places(doc: Doc) -> list[SpacySpan]:
@@ -305,6 +323,62 @@ def _named_as_place(span: SpacySpan) -> bool:
             break
         token = token.head
     return token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lemma_.lower() in _PLACE_HEADS
+
+
+_EVENT_LEMMAS = frozenset(t.lemmas[0] for t in rules().triggers if len(t.lemmas) == 1) | _W["attack_verb"] | \
+    _W["kill_verb"] | _W["wound_verb"] | _W["generic_trigger"]
+_STRETCH = _W["area_noun"] | _W["place_noun"] | _W["surround_noun"]
+_IN_PLACE = frozenset({"in", "near", "inside", "outside", "around"})  # "killed in X": X is where, not whom
+_AT_PLACE = frozenset({"at", "on", "across", "along", "between"})  # "clashes at X": where, after an event word
+
+
+def _event_head(token: Token) -> bool:
+    """Whether a preposition hangs on an event word ("killed in", "clashes at", "struck ... in"),
+    or on the object of one ("hit equipment in"): kg/nlp/lexicon/triggers.tsv, attack/kill verbs."""
+    head = token.head
+    for _ in range(3):
+        if head.lemma_.lower() in _EVENT_LEMMAS or head.lower_ in _EVENT_LEMMAS:
+            return True
+        if head.dep_ not in ("dobj", "pobj", "prep", "conj", "nsubjpass") or head.head is head:
+            return False
+        head = head.head
+    return False
+
+
+def _locative_object(span: SpacySpan, label: str) -> bool:
+    """A name the model took for a person or a body that is where an event happened: the object
+    of a preposition of place ("killed in X", "clashes at X", "between X and Y" with Y a place,
+    "in A city, X and its farms"), the preposition on an event word for a body or for any
+    preposition but "in". A body's name holding a body's noun, an acronym, stays a body."""
+    if any(t.lower_ in _NAME_NOUNS or t.lemma_.lower() in _NAME_NOUNS for t in span) or span.text.isupper():
+        return False
+    token = span.root
+    for _ in range(6):
+        if token.dep_ != "conj" or token.head is token:
+            break
+        token = token.head
+    if token.dep_ != "pobj":
+        return False
+    prep = token.head.lower_
+    owner = {token.head.head.lemma_.lower(), token.head.head.lower_}
+    if (prep in ("from", "to") and owner & _STRETCH) or (prep == "of" and owner & _W["surround_noun"]):
+        return True  # "an area from X to Y", "the outskirts of X"
+    if prep == "between" and not any(c.ent_type_ in ("GPE", "LOC", "FAC") for c in token.conjuncts):
+        return False
+    if prep in _IN_PLACE and label == "PERSON":
+        return True
+    aimed = prep == "at" and token.head.head.lemma_.lower() in _W["attack_verb"]  # "fired at X": a target
+    return (prep in _IN_PLACE or (label == "PERSON" and prep in _AT_PLACE) or prep == "between" or
+            (prep == "at" and not aimed)) and _event_head(token.head)
+
+
+def _person_cue(span: SpacySpan) -> bool:
+    """Whether a name is written as a person's or a body's: after a title, before "'s", the subject
+    or an apposition of a clause ("X said", "X, the spokesman")."""
+    doc = span.doc
+    before = doc[span.start - 1].lower_.rstrip(".") if span.start else ""
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    return (before,) in _TITLES or after in _TRAILING or span.root.dep_ in ("nsubj", "nsubjpass", "appos", "poss")
 
 
 class NameIndex:
@@ -549,6 +623,14 @@ def _equipment(span: SpacySpan) -> bool:
     return coded and i < len(doc) and doc[i].lower_ in nouns
 
 
+def _hyphened_modifier(ent: SpacySpan) -> bool:
+    """A people's name the model took for a place, joined by a hyphen to a participle that makes it
+    a modifier ("a X-dominated alliance", "X-led rebellion"): it names no place."""
+    doc, end = ent.doc, ent.end
+    return end + 1 < len(doc) and doc[end].text in _DASHES[:1] and ent[-1].whitespace_ == "" and \
+        doc[end].whitespace_ == "" and doc[end + 1].text.islower() and doc[end + 1].lower_.endswith("ed")
+
+
 def _char_span(span: SpacySpan, offset: int) -> Span:
     return Span(offset + span.start_char, offset + span.end_char, span.text)
 
@@ -589,7 +671,7 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             conf = float(value) if kind == GEO_KIND and value else KIND_CONFIDENCE.get(ent.id_, 0.9)
             mentions.append(EntityMention(span=span, entity=ent.kb_id_, confidence=conf, curated=True, kind=kind))
             continue
-        if ent.label_ not in _MODEL_TYPES:
+        if ent.label_ not in _MODEL_TYPES or (ent.label_ in ("GPE", "LOC", "FAC") and _hyphened_modifier(ent)):
             continue
         cleaned = _clean(ent)
         if cleaned is None:
@@ -613,6 +695,8 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
             if head[1]:  # "the Tal Amir gas field", "the Hamdi farms": the place is named with the noun
                 cleaned = doc[cleaned.start:head[0]]
             label = "GPE" if label in ("PERSON", "ORG") else label
+        if head is None and label in ("PERSON", "ORG") and _before_plural_place_head(cleaned):
+            label = "GPE"  # "X and Y outposts", "X, Y and Z villages": the plural noun is of each
         if label in ("ORG", "GPE", "LOC") and index.lookup(cleaned.text) is None:
             parts = _conjuncts(cleaned)
             if len(parts) > 1:
@@ -622,6 +706,12 @@ def link_entities(doc: Doc, *, index: NameIndex, iris: Iris, offset: int = 0,
         if label == "PERSON" and len(cleaned) > 1:
             persons.setdefault(cleaned[-1].lower_, "")
     pending += [(place, "GPE") for place in _untagged_places(doc)]
+    # a name the model took for a person or a body, written where an event happened and nowhere as a
+    # person's or a body's ("killed in X", "clashes at X"): a place, in every sentence of the text
+    where = {slugify(c.text) for c, label in pending if label in ("PERSON", "ORG") and _locative_object(c, label)}
+    where -= {slugify(c.text) for c, label in pending if label in ("PERSON", "ORG") and _person_cue(c)}
+    pending = [(c, "GPE" if slugify(c.text) in where and index.lookup(c.text) is None else label)
+               for c, label in pending]
     pending = _one_type_per_name(pending)
     # what the gazetteer linked in this text, by name: the same name the model found elsewhere in it
     # ("Taiz" of "Taiz city") is that entity, not a second one
