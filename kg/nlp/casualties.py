@@ -32,7 +32,7 @@ from kg.model import CasualtyClaim, Statement
 from kg.nlp.attribution import Attribution, according_to, attribute, resolve_np, subject_of
 from kg.nlp.discourse import Context
 from kg.nlp.events import is_background
-from kg.nlp.tables import LEXICON_DIR, rules
+from kg.nlp.tables import rules, word_sets
 
 __all__ = ["extract_casualties", "parse_number"]
 
@@ -61,17 +61,7 @@ _STATEMENT_NOUNS = _W["statement_noun"]
 _STATES = rules().subclasses("State")
 
 
-def _own_table() -> dict[str, frozenset[str]]:
-    """The word sets of ``lexicon/casualties.tsv`` (only this layer reads them)."""
-    sets: dict[str, set[str]] = {}
-    with (LEXICON_DIR / "casualties.tsv").open(encoding="utf-8") as fh:
-        rows = [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
-    for row in rows[1:]:
-        sets.setdefault(row[0], set()).add(row[1].strip().lower().replace("_", " "))
-    return {k: frozenset(v) for k, v in sets.items()}
-
-
-_OWN = _own_table()
+_OWN = word_sets("casualties.tsv", "set")  # the word sets only this layer reads
 _PERSON_ROLES = rules().person_nouns()
 _BODY_ROLES = rules().body_nouns() | _OWN["unnamed_body"]
 _ACCUSE = _OWN["accuse_verb"]

@@ -28,7 +28,7 @@ from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
 from kg.nlp.dates import resolve_date
 from kg.nlp.discourse import Context
 from kg.nlp.event_classifier import Classifier
-from kg.nlp.tables import LEXICON_DIR, Trigger, rules
+from kg.nlp.tables import Trigger, rules, word_sets
 
 __all__ = ["TRIGGERS", "extract_events", "is_background"]
 
@@ -69,19 +69,7 @@ _PLACEISH = _W["city_noun"] | _W["place_noun"] | _W["area_noun"] | _W["admin_nou
 _CONTAINER_DEPS = frozenset({"pobj", "prep", "compound", "poss", "appos", "amod"})
 
 
-def _combat_table() -> dict[str, frozenset[str]]:
-    """The word sets of ``combat.tsv`` (role -> words)."""
-    out: dict[str, set[str]] = {}
-    with (LEXICON_DIR / "combat.tsv").open(encoding="utf-8", newline="") as fh:
-        for line in fh:
-            role, _, word = line.rstrip("\n").partition("\t")
-            if line.startswith("#") or not word or role == "role":
-                continue
-            out.setdefault(role.strip(), set()).add(word.strip().lower())
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-_COMBAT = _combat_table()
+_COMBAT = word_sets("combat.tsv", "role")  # fighting told by its outcome (role -> words)
 _COMBAT_VERBS = _COMBAT.get("verb", frozenset())
 _STORM_VERBS = _COMBAT.get("storm_verb", frozenset())
 _KILLING_VERBS = _COMBAT.get("killing_verb", frozenset())

@@ -20,7 +20,7 @@ from kg.model import CuratedEntity, EntityMention, NewEntity, Span
 from kg.nlp.doctext import in_headline, text_of
 from kg.nlp.gazetteer import KIND_CONFIDENCE
 from kg.nlp.geoparse import GEO_KIND
-from kg.nlp.tables import rules
+from kg.nlp.tables import rules, table_rows, word_sets
 
 __all__ = ["NameIndex", "is_credit", "link_entities", "not_an_actor"]
 
@@ -48,67 +48,20 @@ _UNIT_NUMBER = re.compile(r"\s*\([A-Z]{2,8}\)\s*(\d{1,4})\b")
 _MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
-def _titles() -> tuple[frozenset[tuple[str, ...]], int]:
-    """Titles and ranks written before a name (kg/nlp/lexicon/titles.tsv), as word tuples."""
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "lexicon" / "titles.tsv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    found = frozenset(tuple(row["title"].lower().replace("-", " - ").split())
-                      for row in csv.DictReader(lines, delimiter="\t") if row.get("title"))
-    return found, max(len(t) for t in found)
+_TITLES = frozenset(tuple(row["title"].lower().replace("-", " - ").split())  # "Lt. Gen.", "Prime Minister"
+                    for row in table_rows("titles.tsv") if row.get("title"))
+_TITLE_WORDS = max(len(t) for t in _TITLES)
 
 
-_TITLES, _TITLE_WORDS = _titles()
+_MASTHEADS = frozenset(row["word"].lower() for row in table_rows("mastheads.tsv") if row.get("word"))
 
 
-def _mastheads() -> frozenset[str]:
-    """Words that end an outlet's name after a place (kg/nlp/lexicon/mastheads.tsv)."""
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "lexicon" / "mastheads.tsv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    return frozenset(row["word"].lower() for row in csv.DictReader(lines, delimiter="\t") if row.get("word"))
+# nouns written after a place's name, and whether each is part of it ("X village", "the X gas field")
+_PLACE_HEADS_AFTER = {tuple(row["head"].lower().split()): row["in_name"] == "yes"
+                      for row in table_rows("place_heads.tsv") if row.get("head")}
 
 
-_MASTHEADS = _mastheads()
-
-
-def _place_heads() -> dict[tuple[str, ...], bool]:
-    """Nouns written after a place's name, and whether each is part of it (kg/nlp/lexicon/place_heads.tsv)."""
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "lexicon" / "place_heads.tsv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    return {tuple(row["head"].lower().split()): row["in_name"].strip() == "yes"
-            for row in csv.DictReader(lines, delimiter="\t") if row.get("head")}
-
-
-_PLACE_HEADS_AFTER = _place_heads()
-
-
-def _not_names() -> dict[str, frozenset[str]]:
-    """Names of no actor and no place, by kind (kg/nlp/lexicon/not_names.tsv)."""
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "lexicon" / "not_names.tsv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    found: dict[str, set[str]] = {}
-    for row in csv.DictReader(lines, delimiter="\t"):
-        if row.get("name"):
-            found.setdefault(row["kind"].strip(), set()).add(row["name"].strip().lower())
-    return {kind: frozenset(names) for kind, names in found.items()}
-
-
-_NOT_NAMES = _not_names()
+_NOT_NAMES = word_sets("not_names.tsv", "kind", "name")  # names of no actor and no place, by kind
 
 
 def _no_actor_name(span: SpacySpan) -> bool:

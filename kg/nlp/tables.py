@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from kg.settings import default_ontology_dir
 from kg.vocab import CKG, OWL, RDF, RDFS
 
-__all__ = ["LEXICON_DIR", "Rules", "Trigger", "check", "rules"]
+__all__ = ["LEXICON_DIR", "Rules", "Trigger", "check", "rules", "table_rows", "word_sets"]
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 _CKG = CKG.base
@@ -124,6 +124,21 @@ def _rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
 
 def _phrase(word: str) -> str:
     return word.replace("_", " ")
+
+
+def table_rows(name: str) -> list[dict[str, str]]:
+    """The rows of ``lexicon/<name>`` (tab-separated under a header row; ``#`` lines are
+    comments), each as column -> stripped value; for the tables one layer reads alone."""
+    return [row for _, row in _rows(LEXICON_DIR / name)]
+
+
+def word_sets(name: str, key: str, word: str = "word") -> dict[str, frozenset[str]]:
+    """A table of one word a row as ``key`` column -> its words (lower case, ``_`` a space)."""
+    sets: dict[str, set[str]] = {}
+    for row in table_rows(name):
+        if row.get(word):
+            sets.setdefault(row[key], set()).add(_phrase(row[word].lower()))
+    return {k: frozenset(v) for k, v in sets.items()}
 
 
 def _ontology(path: Path) -> tuple[dict[str, frozenset[str]], dict[str, list[str]], dict[str, tuple[str, str]]]:
