@@ -4,7 +4,7 @@
 #   docker run -p 8000:8000 -v kg-data:/data conflict-kg
 #   docker run conflict-kg dask worker tcp://SCHEDULER:8786   (a worker for kg build --executor dask://…)
 # No Docker engine runs on the project's machines: these steps are checked by running them
-# in a clean venv (see tests/test_dockerfile.py once it exists, and the issue notes).
+# in a clean venv (tests/test_dockerfile.py runs them; see also the issue notes).
 
 # The query editor's assets come from the npm registry (pinned in tools/package.json), never a CDN.
 FROM node:20-slim AS assets

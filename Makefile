@@ -57,7 +57,7 @@ system-deps:
 	  || { echo "could not install raptor2-utils, chromium and virtuoso-opensource: install them and rerun"; exit 1; }; }
 
 lint: install
-	$(BIN)/ruff check kg api tests
+	$(BIN)/ruff check kg api tests bench corpus
 	$(BIN)/mypy
 
 # TEST_WORKERS=2: the suite in two pytest-xdist processes, a test file to each at a time, the longest

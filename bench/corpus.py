@@ -4,9 +4,9 @@
 
 Each document takes a lead paragraph from one seed article and further paragraphs from all
 five, then swaps the names of curated entities (the seeds' conflict pack,
-``ontology/packs/nagorno-karabakh-2020.ttl``) for other entities of the same kind: a settlement for a settlement, a person for a person, a state
-for a state (with its demonym), and so on, one consistent mapping per document. Dates are
-the seed's date (or 2020-10-01) shifted by up to two months. Ids are unique.
+``ontology/packs/nagorno-karabakh-2020.ttl``) for other entities of the same kind: a settlement for a
+settlement, a person for a person, a state for a state (with its demonym), and so on, one consistent
+mapping per document. Dates are the seed's date (or 2020-10-01) shifted by up to two months. Ids are unique.
 
 Output is JSON Lines, one ``{"id", "text", "date", "title"}`` object per line, which
 ``kg build FILE.jsonl`` reads. The same N and seed always give the same bytes, and the

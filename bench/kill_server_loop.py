@@ -94,7 +94,8 @@ def main() -> int:
         stop = threading.Event()
         acked_now: set[str] = set()
 
-        def post(base: str = base, stop: threading.Event = stop, acked_now: set[str] = acked_now) -> None:
+        def post(base: str = base, stop: threading.Event = stop, acked_now: set[str] = acked_now,
+                 acked: set[str] = acked) -> None:
             order = [r for r in records if r["id"] not in acked] + rng.sample(records, min(3, len(records)))
             with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120) as client:
                 for record in order:

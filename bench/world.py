@@ -74,7 +74,9 @@ def main() -> int:
         corpus = write_corpus(args.docs, Path(tmp) / "corpus.jsonl")
         if args.rebuild:
             t = time.perf_counter()
-            code = f"from pathlib import Path; from kg.geo.index import ensure_gazetteer; ensure_gazetteer(Path({str(Path(tmp) / 'w.sqlite')!r}))"
+            target = str(Path(tmp) / "w.sqlite")
+            code = ("from pathlib import Path; from kg.geo.index import ensure_gazetteer; "
+                    f"ensure_gazetteer(Path({target!r}))")
             subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
             results["gazetteer_build_s"] = round(time.perf_counter() - t, 2)
         for mode in ("curated", "world"):

@@ -40,7 +40,8 @@ def _pairs(preds: list[Any], golds: list[Any], ok: Any) -> tuple[list[Any], list
     return missed, [p for i, p in enumerate(preds) if i not in used]
 
 
-def diff(dump: Path, gold_files: list[Path], kinds: tuple[str, ...] = ("entities", "statements", "events", "casualties")) -> None:
+def diff(dump: Path, gold_files: list[Path],
+         kinds: tuple[str, ...] = ("entities", "statements", "events", "casualties")) -> None:
     sc = scorer()
     store = sc.load(str(dump))
     names = sc.Names(store)
@@ -66,8 +67,8 @@ def diff(dump: Path, gold_files: list[Path], kinds: tuple[str, ...] = ("entities
             return by_label.get(name) or ({"label": name} if name else None)  # type: ignore[arg-type]
 
         if "entities" in kinds:
-            ents = sorted({e for (e,) in sc.select(store, "SELECT DISTINCT ?e WHERE { ?m ckg:inDocument ?d ; ckg:refersTo ?e . }",
-                                                      ["e"], d=d)})
+            ents = sorted({e for (e,) in sc.select(
+                store, "SELECT DISTINCT ?e WHERE { ?m ckg:inDocument ?d ; ckg:refersTo ?e . }", ["e"], d=d)})
             missed, extra = _pairs(ents, gold.get("entities", []), lambda p, g: names.matches(p, g))
             for g in missed:
                 print(f"  miss entity  {g['label']} ({g.get('type')})")
@@ -77,7 +78,8 @@ def diff(dump: Path, gold_files: list[Path], kinds: tuple[str, ...] = ("entities
             stmts = sc.select(store, """SELECT DISTINCT ?s ?q ?sp WHERE {
                 ?s a ckg:Statement ; prov:wasDerivedFrom ?d ; ckg:quote ?q . OPTIONAL { ?s ckg:speaker ?sp } }""",
                               ["s", "q", "sp"], d=d)
-            missed, extra = _pairs(stmts, gold.get("statements", []), lambda p, g: sc.norm(g["quote_start"]) in sc.norm(p[1])
+            missed, extra = _pairs(stmts, gold.get("statements", []),
+                                   lambda p, g: sc.norm(g["quote_start"]) in sc.norm(p[1])
                                    and names.matches(p[2], gold_entity(g["speaker"])))
             for g in missed:
                 near = [p for p in stmts if sc.norm(g["quote_start"]) in sc.norm(p[1])]

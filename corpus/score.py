@@ -64,17 +64,20 @@ def geo_score(nq: Path, gold_files: list[Path], show: bool) -> tuple[int, int]:
 
     store = ox.Store()
     store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-    prefixes = ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    prefixes = ("PREFIX ckg: <https://w3id.org/conflict-kg/ontology#> "
+                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                "PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> "
                 "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX owl: <http://www.w3.org/2002/07/owl#> "
                 "PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> PREFIX dcterms: <http://purl.org/dc/terms/> ")
     ok = total = 0
     for path in gold_files:
         gold = json.loads(path.read_text(encoding="utf-8"))
         rows = store.query(prefixes + """SELECT ?e ?text ?lat ?same ?cc ?iso WHERE {
-            ?d dcterms:identifier ?id . ?m ckg:inDocument ?d ; ckg:refersTo ?e ; <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf> ?text .
+            ?d dcterms:identifier ?id . ?m ckg:inDocument ?d ; ckg:refersTo ?e ; nif:anchorOf ?text .
             OPTIONAL { ?e geo:lat ?lat } OPTIONAL { ?e owl:sameAs ?same }
             OPTIONAL { ?e ckg:inCountry/ckg:isoCode ?cc } OPTIONAL { ?e ckg:isoCode ?iso }
-            FILTER(STR(?id) = "%s") }""" % gold["doc"], use_default_graph_as_union=True)
+            VALUES ?want { %s } FILTER(STR(?id) = ?want) }""".replace("%s", str(ox.Literal(gold["doc"]))),
+                           use_default_graph_as_union=True)
         found: dict[str, dict[str, set[str]]] = {}
         for r in rows:
             info = found.setdefault(r["text"].value.lower(), {"lat": set(), "same": set(), "cc": set()})
@@ -123,9 +126,10 @@ def qid_score(nq: Path, gold_files: list[Path], show: bool) -> tuple[int, int]:
     for path in gold_files:
         gold = json.loads(path.read_text(encoding="utf-8"))
         rows = store.query("""SELECT DISTINCT ?w WHERE { ?d <http://purl.org/dc/terms/identifier> ?id .
-            ?m <https://w3id.org/conflict-kg/ontology#inDocument> ?d ; <https://w3id.org/conflict-kg/ontology#refersTo> ?e .
-            ?e <http://www.w3.org/2002/07/owl#sameAs> ?w FILTER(STR(?id) = "%s") }""" % gold["doc"],
-                           use_default_graph_as_union=True)
+            ?m <https://w3id.org/conflict-kg/ontology#inDocument> ?d ;
+               <https://w3id.org/conflict-kg/ontology#refersTo> ?e .
+            ?e <http://www.w3.org/2002/07/owl#sameAs> ?w VALUES ?want { %s } FILTER(STR(?id) = ?want) }"""
+                           .replace("%s", str(ox.Literal(gold["doc"]))), use_default_graph_as_union=True)
         linked = {r["w"].value.rsplit("/", 1)[-1] for r in rows}
         for ent in gold.get("entities", []):
             if ent.get("type") in ("State", "InternationalOrganization") and ent.get("wikidata"):
