@@ -75,6 +75,7 @@ _KILL_VERBS = _KILL_VERBS | _OWN["kill_verb"]
 _WOUND_VERBS = _WOUND_VERBS | _OWN["wound_verb"]
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
 _CASES = _OWN["case_word"]
+_MORE = _OWN["more_word"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -265,6 +266,9 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
         head = number  # "the previous week 50 were killed": the number is the subject, not the week's
     if head.lower_ in _SCALES and head is not number and head.dep_ in _NUMBER_DEPS:
         head = head.head  # "two dozen people"
+    if number.dep_ == "npadvmod" and number.head.lower_ in _MORE and number.head.dep_ == "amod" \
+            and number.head.head.i > number.head.i:
+        head = number.head.head  # "16 more servicemen killed": the parser hung the number on "more"
     if number.i + 1 < len(number.doc):
         # "left five dead and 33 injured", "24 injured": the word right after the number
         kind = _casualty_word(number.nbor(1))
@@ -677,7 +681,7 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
             return None  # another paragraph
         attribution = attribute(ctx, list(prev), focus=ctx.offset + prev.start_char, claims=True)
         if attribution is not None and attribution.speaker and (attribution.verb is None or any(
-                c.dep_ == "ccomp" for c in attribution.verb.children)):
+                c.dep_ == "ccomp" for c in attribution.verb.children) or _introduces(ctx, prev, attribution.verb)):
             return attribution.speaker  # what it reports goes on ("X said the market was hit"), not
             # what it announced ("X announced air raid alerts")
         quoted = next((t for t in prev if ctx.token_in_quote(t)), None)
@@ -689,6 +693,15 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
             return None  # what the sentence before reports is someone else's, not resolved
         sent = prev
     return None
+
+
+def _introduces(ctx: Context, sent: SpacySpan, verb: Token) -> bool:
+    """Whether a source sentence introduces what the next one says: it ends with a colon ("X said on
+    Tuesday:"), or its subject points back to what was told ("This was reported by X")."""
+    if sent.text.rstrip().endswith(":") and not ctx.token_in_quote(verb):
+        return True
+    return any(c.dep_ == "nsubjpass" and c.lower_ in ("this", "that", "it") for c in verb.children) and \
+        any(c.dep_ == "agent" for c in verb.children)
 
 
 _SUBORDINATORS = frozenset({"as", "while", "when", "whereas", "after", "before", "since", "because", "though",
@@ -765,9 +778,10 @@ def _whose_toll(ctx: Context, toll: Token) -> str | None:
 
 def _cited(ctx: Context, sent: SpacySpan) -> str | None:
     """The source a reporter cites for what it says ("X said 27 were killed, citing the ministry";
-    "…, citing figures from the ministry"): who the number comes from; not an unnamed source."""
+    "…, citing figures from the ministry"; "quoting the ministry, the agency said"): who the number
+    comes from; not an unnamed source."""
     for t in sent:
-        if t.lower_ != "citing" or ctx.token_in_quote(t):
+        if t.lower_ not in ("citing", "quoting") or ctx.token_in_quote(t):
             continue
         obj = next((c for c in t.children if c.dep_ in ("dobj", "pobj", "nsubj")), None)
         if obj is None and t.i + 1 < sent.end:

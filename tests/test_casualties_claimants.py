@@ -1,0 +1,50 @@
+"""Casualty claims: who gives the number (a source after the figure, a source sentence before it, an
+outlet referred back to) and wordings of the kinds. Hand-written sentences, one per class of wording."""
+
+from __future__ import annotations
+
+from kg.nlp.extract import Extractor
+from tests.test_casualties import claimants, extractor, run
+
+__all__ = ["extractor"]
+
+MOD_AZ = "ministry-of-defence-of-azerbaijan"
+MOD_AM = "ministry-of-defence-of-armenia"
+
+
+def test_a_number_hung_on_more_counts_the_people_after_it(extractor: Extractor) -> None:
+    ex = run(extractor, "The Armenian Defence Ministry reported 16 more servicemen killed on Monday.")
+    assert claimants(ex) == [(16, "Killed", MOD_AM)]
+
+
+def test_quoting_a_source_makes_it_the_claimant(extractor: Extractor) -> None:
+    ex = run(extractor, "Quoting the Azerbaijani Defence Ministry, the agency said nine civilians were killed "
+                        "in Tartar.")
+    assert claimants(ex) == [(9, "Killed", MOD_AZ)]
+
+
+def test_figures_provided_by_a_source(extractor: Extractor) -> None:
+    ex = run(extractor, "According to figures provided by the Azerbaijani Defence Ministry, 24 civilians have died.")
+    assert claimants(ex) == [(24, "Killed", MOD_AZ)]
+
+
+def test_the_channel_is_the_outlet_named_before(extractor: Extractor) -> None:
+    ex = run(extractor, "Al Jazeera aired pictures of the ruined school. The channel said five pupils were killed.")
+    assert claimants(ex) == [(5, "Killed", "al-jazeera")]
+
+
+def test_this_was_reported_by_a_source_then_the_figures(extractor: Extractor) -> None:
+    ex = run(extractor, "Fighting flared again near Hadrut on Tuesday. This was reported by the Azerbaijani Defence "
+                        "Ministry. Three civilians were killed and six were wounded.")
+    assert claimants(ex) == [(3, "Killed", MOD_AZ), (6, "Wounded", MOD_AZ)]
+
+
+def test_a_source_sentence_ending_with_a_colon(extractor: Extractor) -> None:
+    ex = run(extractor, "Shushan Stepanyan said on Tuesday: Nine soldiers were killed overnight.")
+    assert claimants(ex) == [(9, "Killed", "shushan-stepanyan")]
+
+
+def test_a_sentence_that_announces_something_else_gives_no_claimant(extractor: Extractor) -> None:
+    ex = run(extractor, "The Azerbaijani Defence Ministry issued an update on Tuesday. Nine soldiers were killed "
+                        "overnight.")
+    assert claimants(ex) == [(9, "Killed", None)]
