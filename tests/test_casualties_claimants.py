@@ -4,7 +4,7 @@ outlet referred back to) and wordings of the kinds. Hand-written sentences, one 
 from __future__ import annotations
 
 from kg.nlp.extract import Extractor
-from tests.test_casualties import claimants, extractor, run
+from tests.test_casualties import claimants, counts, extractor, run
 
 __all__ = ["extractor"]
 
@@ -48,3 +48,24 @@ def test_a_sentence_that_announces_something_else_gives_no_claimant(extractor: E
     ex = run(extractor, "The Azerbaijani Defence Ministry issued an update on Tuesday. Nine soldiers were killed "
                         "overnight.")
     assert claimants(ex) == [(9, "Killed", None)]
+
+
+def test_shot_dead_kills(extractor: Extractor) -> None:
+    assert counts(run(extractor, "A sniper shot dead two soldiers near Fuzuli.")) == [(2, "Killed")]
+    assert counts(run(extractor, "Gunmen shot dead three shepherds on Sunday.")) == [(3, "Killed")]
+
+
+def test_among_the_wounded_were(extractor: Extractor) -> None:
+    ex = run(extractor, "Among the wounded were four children, the Azerbaijani Defence Ministry said.")
+    assert claimants(ex) == [(4, "Wounded", MOD_AZ)]
+    assert counts(run(extractor, "Among the dead were two nurses.")) == [(2, "Killed")]
+
+
+def test_medical_help_and_hospital_are_wounds(extractor: Extractor) -> None:
+    assert counts(run(extractor, "Seven people were hurt and two more sought medical help after the blast.")) == \
+        [(2, "Wounded"), (7, "Wounded")]
+    assert counts(run(extractor, "Three civilians were hospitalised after the shelling.")) == [(3, "Wounded")]
+    assert counts(run(extractor, "Nine people received medical treatment after the strike.")) == [(9, "Wounded")]
+    assert counts(run(extractor, "Five residents were treated for injuries at the city hospital.")) == [(5, "Wounded")]
+    assert counts(run(extractor, "A woman sought medical help after the blast.")) == [(1, "Wounded")]
+    assert counts(run(extractor, "Two villages sought medical help from the capital.")) == []

@@ -76,6 +76,9 @@ _WOUND_VERBS = _WOUND_VERBS | _OWN["wound_verb"]
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
 _CASES = _OWN["case_word"]
 _MORE = _OWN["more_word"]
+_SHOT = _OWN["shot_dead"]
+_AID_VERBS = _OWN["aid_verb"]
+_AID_NOUNS = _OWN["aid_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -173,11 +176,36 @@ def _casualty_word(word: Token) -> str | None:
 
 
 def _verb_kind(verb: Token) -> str | None:
+    """"Killed"|"Wounded" for a verb that kills or wounds; "sought medical help", "received medical
+    treatment", "were treated for injuries" wound; "shot dead" kills (the parser may make "dead" the
+    verb: "a sniper shot dead two soldiers")."""
     lemma = _lemma(verb)
     if lemma in _WOUND_VERBS:
         return "Wounded"
     if lemma in _KILL_VERBS:
         return "Killed"
+    if verb.lower_ == "dead" and verb.i > 0 and verb.nbor(-1).lower_ in _SHOT:
+        return "Killed"
+    if lemma in _AID_VERBS and any(c.dep_ == "dobj" and _lemma(c) in _AID_NOUNS and any(
+            m.dep_ == "amod" and m.lower_ == "medical" for m in c.children) for c in verb.children):
+        return "Wounded"
+    if lemma == "treat" and any(c.dep_ == "prep" and c.lower_ == "for" and any(
+            o.dep_ == "pobj" and _casualty_word(o) == "Wounded" for o in c.children) for c in verb.children):
+        return "Wounded"
+    return None
+
+
+def _sought_help(number: Token) -> Token | None:
+    """The counted word of "two more sought medical help", "five people needed medical care" by the
+    words after the number (the parser may make a noun of "help" and hang the number on it)."""
+    doc, j, counted = number.doc, number.i + 1, number
+    while j < len(doc) and j <= number.i + 3 and (doc[j].lower_ in _MORE or _lemma(doc[j]) in _PEOPLE):
+        if _lemma(doc[j]) in _PEOPLE:
+            counted = doc[j]
+        j += 1
+    if j + 2 < len(doc) and _lemma(doc[j]) in _AID_VERBS and doc[j + 1].lower_ == "medical" \
+            and _lemma(doc[j + 2]) in _AID_NOUNS:
+        return counted
     return None
 
 
@@ -276,6 +304,9 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
             if _either_or(number.nbor(1)):
                 return None
             return kind, head
+    aided = _sought_help(number)
+    if aided is not None:
+        return "Wounded", aided
     # "158 military deaths", "30,000 lives", "100 people dead"
     following = []
     for word in head.doc[head.i + 1:head.i + 3]:
@@ -315,7 +346,8 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
             and verb.head.head.pos_ == "VERB" and any(c.dep_ == "prep" for c in number.children) \
             and any(t.like_num and t.i < verb.i for t in verb.head.head.subtree):
         verb = verb.head.head  # "12 were killed in A and one in B": the parser joined the count to A
-    among = _among_casualties(verb) if anchor.dep_ in ("nsubj", "nsubjpass") else None
+    among = _among_casualties(verb) if anchor.dep_ in ("nsubj", "nsubjpass", "attr") else None
+    # ("attr": "among the wounded were four children")
     if among is not None and people:
         return among, head  # "three children were among the dead"
     for child in verb.children:  # "one person was reported killed", "two people were reported dead"
@@ -457,7 +489,7 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
     kind = _verb_kind(verb)
     if kind is None or _lemma(verb) in _PEOPLE_ONLY or _either_or(verb):
         return None
-    if noun.dep_ == "nsubj" and _lemma(verb) not in ("die", "perish"):
+    if noun.dep_ == "nsubj" and _lemma(verb) not in ("die", "perish") and _lemma(verb) not in _AID_VERBS:
         return None  # "a soldier killed two civilians": the soldier is the killer
     if any(c.dep_ == "neg" for c in verb.children):
         return None
