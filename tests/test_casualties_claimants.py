@@ -69,3 +69,16 @@ def test_medical_help_and_hospital_are_wounds(extractor: Extractor) -> None:
     assert counts(run(extractor, "Five residents were treated for injuries at the city hospital.")) == [(5, "Wounded")]
     assert counts(run(extractor, "A woman sought medical help after the blast.")) == [(1, "Wounded")]
     assert counts(run(extractor, "Two villages sought medical help from the capital.")) == []
+
+
+def test_a_possessive_claim_is_its_owners(extractor: Extractor) -> None:
+    ex = run(extractor, "Baku's claim of 300 Armenian soldiers killed could not be verified.")
+    assert claimants(ex) == [(300, "Killed", "azerbaijan")]
+    ex = run(extractor, "Yerevan rejected the Azerbaijani Defence Ministry's claim that 200 of its soldiers had died.")
+    assert claimants(ex) == [(200, "Killed", MOD_AZ)]
+
+
+def test_more_speech_verbs_report_the_numbers(extractor: Extractor) -> None:
+    for verb in ("revealed", "indicated", "clarified", "specified"):
+        ex = run(extractor, f"The Armenian Defence Ministry {verb} that 12 soldiers had died in the fighting.")
+        assert claimants(ex) == [(12, "Killed", MOD_AM)], verb

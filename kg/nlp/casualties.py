@@ -77,6 +77,7 @@ _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
 _CASES = _OWN["case_word"]
 _MORE = _OWN["more_word"]
 _SHOT = _OWN["shot_dead"]
+_CLAIM_NOUNS = _OWN["claim_noun"]
 _AID_VERBS = _OWN["aid_verb"]
 _AID_NOUNS = _OWN["aid_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
@@ -430,6 +431,8 @@ def _irrealis(number: Token) -> bool:
     ("threatened to kill 10 hostages", "tried to kill", "could have killed 100", "is expected to rise
     to 50", "if the dam bursts, 300 could die"), up to the verb that reports it."""
     for tok in list(number.ancestors)[:6]:
+        if tok.pos_ == "NOUN" and _lemma(tok) in _CLAIM_NOUNS:
+            return False  # "X's claim of 300 killed could not be verified": the claim is made
         if tok.pos_ not in ("VERB", "AUX", "ADJ"):
             continue
         if _lemma(tok) in _SPEECH and _lemma(tok) not in _IRREALIS:
@@ -823,6 +826,25 @@ def _cited(ctx: Context, sent: SpacySpan) -> str | None:
     return None
 
 
+def _claim_owner(ctx: Context, number: Token) -> str | None:
+    """Whose claim, report or statement the number is in ("Kyiv's claim of 300 killed", "the
+    ministry's report that 12 died", "a claim by X that …"): its possessor, or who it is "by"/"from"."""
+    for anc in list(number.ancestors)[:6]:
+        if anc.pos_ in ("VERB", "AUX") and _lemma(anc) in _SPEECH:
+            return None  # "X said …": the speech verb gives the claimant
+        if anc.pos_ != "NOUN" or _lemma(anc) not in _CLAIM_NOUNS or ctx.token_in_quote(anc):
+            continue
+        owners = [c for c in anc.children if c.dep_ == "poss"]
+        owners += [o for c in anc.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
+                   for o in c.children if o.dep_ == "pobj"]
+        for owner in owners:
+            actor = _named_or_resolved(ctx, owner)
+            if actor:
+                return actor
+        return None
+    return None
+
+
 def _toll_giver(ctx: Context, number: Token) -> str | None:
     """Who gives the toll by the clause's verb ("X put the death toll at 27", "X raised the toll to
     30", "X counted 27 dead", "hospital X received three dead"), or whose toll it is ("X's latest toll
@@ -1106,7 +1128,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             continue
         found.sort(key=lambda f: f[0].i)
         attribution = _attribution(ctx, sent, [f[0] for f in found])
-        cited = _cited(ctx, sent)
+        cited = _cited(ctx, sent) or _claim_owner(ctx, found[0][0])
         claimant = cited or (attribution.speaker if attribution else None)
         source = attribution.verb if attribution is not None else None
         accuser = _accuser(ctx, found[0][0])
