@@ -3,10 +3,20 @@ outlet referred back to) and wordings of the kinds. Hand-written sentences, one 
 
 from __future__ import annotations
 
+import pytest
+
+from kg.build import make_extractor
 from kg.nlp.extract import Extractor
+from kg.settings import Settings
 from tests.test_casualties import claimants, counts, extractor, run
 
-__all__ = ["extractor"]
+__all__ = ["bare", "extractor"]
+
+
+@pytest.fixture(scope="module")
+def bare() -> Extractor:
+    """An extractor with no conflict pack, as the development corpus is built."""
+    return make_extractor(Settings(), packs=[])
 
 MOD_AZ = "ministry-of-defence-of-azerbaijan"
 MOD_AM = "ministry-of-defence-of-armenia"
@@ -82,3 +92,15 @@ def test_more_speech_verbs_report_the_numbers(extractor: Extractor) -> None:
     for verb in ("revealed", "indicated", "clarified", "specified"):
         ex = run(extractor, f"The Armenian Defence Ministry {verb} that 12 soldiers had died in the fighting.")
         assert claimants(ex) == [(12, "Killed", MOD_AM)], verb
+
+
+def test_a_trailing_source_the_parser_left_without_subject(bare: Extractor) -> None:
+    # the source after the figure, which the parser joined to the verb of the killing (or to nothing)
+    for opening in ("Shelling by Freedonian forces on Thursday killed no fewer than nine civilians in the rebel",
+                    "Air raids by Freedonian forces on Sunday killed at least nine civilians in the besieged"):
+        ex = run(bare, f"{opening} city of Velkor, a war monitor and local residents reported.\n\nThe Ruritanian "
+                       "Observatory for Peace said that the shells came from the hills.")
+        assert claimants(ex) == [(9, "Killed", "ruritanian-observatory-for-peace")], opening
+    ex = run(bare, "Air raids by Freedonian forces on Sunday killed at least nine civilians in the besieged city of "
+                   "Velkor, the Ruritanian Red Crescent and local medics reported.")
+    assert claimants(ex) == [(9, "Killed", "ruritanian-red-crescent")]

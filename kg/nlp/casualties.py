@@ -1016,6 +1016,24 @@ def _source_verb(ctx: Context, sent: SpacySpan, numbers: Sequence[Token]) -> Tok
     return None
 
 
+def _trailing_source(ctx: Context, verb: Token) -> Token | None:
+    """The source phrase right before a speech verb that ends its sentence with no subject the parser
+    found ("…, a war monitor and local activists reported."): the first of its conjuncts."""
+    doc, i = verb.doc, verb.i - 1
+    while i >= 0 and doc[i].pos_ in ("ADV", "AUX", "PART"):
+        i -= 1
+    if i < 0 or doc[i].pos_ not in ("NOUN", "PROPN") or ctx.token_in_quote(doc[i]) or \
+            not any(t.text == "," for t in doc[doc[i].sent.start:i]):
+        return None
+    if any(c.dep_ not in ("punct", "advmod", "aux", "npadvmod", "prep") and c.i > verb.i for c in verb.children):
+        return None  # the verb goes on: not a trailing source
+    token = doc[i]
+    while token.dep_ in ("conj", "compound", "amod", "pobj", "prep", "poss", "flat") and token.head is not token \
+            and token.head.i < verb.i:
+        token = token.head  # the head of the phrase: "the office in X", "a monitor and residents"
+    return token if token.pos_ in ("NOUN", "PROPN") else None
+
+
 def _definite_source(subject: Token | None) -> bool:
     """"The source added …", "the sources said": an unnamed source met before."""
     return subject is not None and _lemma(subject) in _SOURCE_NOUNS and \
@@ -1131,13 +1149,21 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         cited = _cited(ctx, sent) or _claim_owner(ctx, found[0][0])
         claimant = cited or (attribution.speaker if attribution else None)
         source = attribution.verb if attribution is not None else None
+        trailing = _trailing_source(ctx, source) if source is not None and cited is None and \
+            not any(c.dep_ in ("nsubj", "nsubjpass") for c in source.children) else None
+        if trailing is not None:  # "X killed 11, a monitor and residents reported": not X's (the parser
+            claimant = resolve_np(ctx, trailing)[0]  # joined the verbs, "reported" took X for subject)
         accuser = _accuser(ctx, found[0][0])
         if claimant is None and accuser is not None:  # "X accused Y of killing 24": X's claim
             subject = subject_of(ctx, accuser)
             claimant, source = (resolve_np(ctx, subject)[0] if subject is not None else None), accuser
         if source is None and claimant is None:
             source = _source_verb(ctx, sent, [f[0] for f in found])
-        subject = subject_of(ctx, source) if source is not None and cited is None else None
+        subject = trailing or (subject_of(ctx, source) if source is not None and cited is None else None)
+        if subject is None and source is not None and cited is None:
+            subject = _trailing_source(ctx, source)  # "…, a war monitor and local activists reported."
+            if subject is not None and claimant is None:
+                claimant = resolve_np(ctx, subject)[0]
         unnamed = _unnamed(subject)
         if subject is not None and unnamed and (claimant is None or claimant not in _core_actors(ctx, subject)):
             claimant = _named_next(ctx, index, unnamed == "person") or claimant  # "a war monitor said …"
