@@ -104,3 +104,17 @@ def test_a_trailing_source_the_parser_left_without_subject(bare: Extractor) -> N
     ex = run(bare, "Air raids by Freedonian forces on Sunday killed at least nine civilians in the besieged city of "
                    "Velkor, the Ruritanian Red Crescent and local medics reported.")
     assert claimants(ex) == [(9, "Killed", "ruritanian-red-crescent")]
+
+
+def test_that_brings_the_number_of_those_killed_to(bare: Extractor) -> None:
+    ex = run(bare, "Shelling killed two more civilians in Velkor on Sunday. That brings the number of civilians "
+                   "killed to 31, according to the Ruritanian Health Ministry.")
+    assert claimants(ex) == [(2, "Killed", "ruritanian-health-ministry"), (31, "Killed", "ruritanian-health-ministry")]
+
+
+def test_the_group_that_runs_a_ministry_is_not_its_voice(bare: Extractor) -> None:
+    ex = run(bare, "Freedonian strikes hit Velkor overnight, the Velkor Health Ministry said. The Zarqa-run health "
+                   "ministry said 20 people were killed.")
+    assert claimants(ex) == [(20, "Killed", "velkor-health-ministry")]
+    ex = run(bare, "Freedonian strikes hit Velkor overnight. The Zarqa-run health ministry said 20 people were killed.")
+    assert claimants(ex) == [(20, "Killed", None)]

@@ -278,7 +278,7 @@ def _runs_it(ctx: Context, token: Token, head: Token) -> bool:
     while j < head.i and ctx.mention_at(doc[j]) is not None and ctx.mention_at(doc[j]) == ctx.mention_at(token):
         j += 1
     return (j + 1 < head.i and doc[j].text == "-" and doc[j + 1].tag_ in ("VBN", "VBD")
-            and ctx.mention_at(head) is None and head.pos_ == "NOUN")
+            and ctx.mention_at(head) is None and head.pos_ in ("NOUN", "PROPN"))
 
 
 def _named_kind(ctx: Context, head: Token, noun: str) -> str | None:

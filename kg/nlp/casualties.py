@@ -273,6 +273,10 @@ def _as_toll(phrase: Token) -> str | None:
         verb = next((a for a in list(phrase.head.ancestors)[:4] if a.pos_ in ("VERB", "AUX")), None)
         if verb is None:
             return None
+        if verb.dep_ in ("acl", "relcl") and _lemma(verb.head) in _PEOPLE:
+            # "brings the number of civilians killed to 31": the parser hung "to" on the participle
+            verb = next((a for a in verb.ancestors if a.pos_ in ("VERB", "AUX") and a.dep_ not in ("acl", "relcl")),
+                        verb)
     elif phrase.dep_ in ("dobj", "attr") and phrase.head.pos_ in ("VERB", "AUX"):
         verb = phrase.head
     else:
