@@ -118,3 +118,9 @@ def test_the_group_that_runs_a_ministry_is_not_its_voice(bare: Extractor) -> Non
     assert claimants(ex) == [(20, "Killed", "velkor-health-ministry")]
     ex = run(bare, "Freedonian strikes hit Velkor overnight. The Zarqa-run health ministry said 20 people were killed.")
     assert claimants(ex) == [(20, "Killed", None)]
+
+
+def test_a_named_source_with_an_apposition_after_the_figure(bare: Extractor) -> None:
+    for tail in ("Ivan Petrov, the mayor of the town, said.", "Ivan Petrov, the regional governor, said on Telegram."):
+        ex = run(bare, f"Freedonian drones struck Velkor on Monday. The strike killed 12 people, {tail}")
+        assert claimants(ex) == [(12, "Killed", "ivan-petrov")], tail

@@ -1021,21 +1021,28 @@ def _source_verb(ctx: Context, sent: SpacySpan, numbers: Sequence[Token]) -> Tok
 
 
 def _trailing_source(ctx: Context, verb: Token) -> Token | None:
-    """The source phrase right before a speech verb that ends its sentence with no subject the parser
-    found ("…, a war monitor and local activists reported."): the first of its conjuncts."""
-    doc, i = verb.doc, verb.i - 1
-    while i >= 0 and doc[i].pos_ in ("ADV", "AUX", "PART"):
-        i -= 1
-    if i < 0 or doc[i].pos_ not in ("NOUN", "PROPN") or ctx.token_in_quote(doc[i]) or \
-            not any(t.text == "," for t in doc[doc[i].sent.start:i]):
-        return None
+    """The source phrase between a comma and a speech verb that ends its sentence with no subject the
+    parser found ("…, a war monitor and local residents reported."; "…, X, the mayor of the city,
+    said."): the head of the phrase, from the earliest comma after which no verb or number comes."""
+    doc = verb.doc
     if any(c.dep_ not in ("punct", "advmod", "aux", "npadvmod", "prep") and c.i > verb.i for c in verb.children):
         return None  # the verb goes on: not a trailing source
-    token = doc[i]
-    while token.dep_ in ("conj", "compound", "amod", "pobj", "prep", "poss", "flat") and token.head is not token \
-            and token.head.i < verb.i:
-        token = token.head  # the head of the phrase: "the office in X", "a monitor and residents"
-    return token if token.pos_ in ("NOUN", "PROPN") else None
+    start = verb.sent.start
+    end = verb.i
+    while end - 1 > start and doc[end - 1].pos_ in ("ADV", "AUX", "PART", "PUNCT") and doc[end - 1].text != ",":
+        end -= 1
+    if end - 1 > start and doc[end - 1].text == ",":
+        end -= 1  # "…, X, the mayor of the city, said"
+    for comma in range(start, end):
+        if doc[comma].text != ",":
+            continue
+        span = doc[comma + 1:end]
+        if not len(span) or any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" or t.like_num for t in span) or \
+                any(ctx.token_in_quote(t) for t in span):
+            continue
+        inside = {t.i for t in span}
+        return next((t for t in span if t.head.i not in inside and t.pos_ in ("NOUN", "PROPN")), None)
+    return None
 
 
 def _definite_source(subject: Token | None) -> bool:
@@ -1163,11 +1170,10 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             claimant, source = (resolve_np(ctx, subject)[0] if subject is not None else None), accuser
         if source is None and claimant is None:
             source = _source_verb(ctx, sent, [f[0] for f in found])
+            if source is not None and cited is None:
+                trailing = _trailing_source(ctx, source)  # "…, a war monitor and local residents reported."
+                claimant = resolve_np(ctx, trailing)[0] if trailing is not None else None
         subject = trailing or (subject_of(ctx, source) if source is not None and cited is None else None)
-        if subject is None and source is not None and cited is None:
-            subject = _trailing_source(ctx, source)  # "…, a war monitor and local activists reported."
-            if subject is not None and claimant is None:
-                claimant = resolve_np(ctx, subject)[0]
         unnamed = _unnamed(subject)
         if subject is not None and unnamed and (claimant is None or claimant not in _core_actors(ctx, subject)):
             claimant = _named_next(ctx, index, unnamed == "person") or claimant  # "a war monitor said …"
