@@ -124,3 +124,18 @@ def test_a_named_source_with_an_apposition_after_the_figure(bare: Extractor) -> 
     for tail in ("Ivan Petrov, the mayor of the town, said.", "Ivan Petrov, the regional governor, said on Telegram."):
         ex = run(bare, f"Freedonian drones struck Velkor on Monday. The strike killed 12 people, {tail}")
         assert claimants(ex) == [(12, "Killed", "ivan-petrov")], tail
+
+
+def test_the_information_was_confirmed_by_a_source_after_the_figure(bare: Extractor) -> None:
+    ex = run(bare, "Freedonian drones struck Velkor on Monday. Twelve people were killed. The information was "
+                   "confirmed by the Velkor Emergency Service.")
+    assert claimants(ex) == [(12, "Killed", "velkor-emergency-service")]
+
+
+def test_according_to_preliminary_data_is_the_source_of_the_sentence_before(bare: Extractor) -> None:
+    ex = run(bare, "The Velkor Emergency Service reported on Monday that Freedonian drones had struck the city. "
+                   "According to preliminary data, 12 people were killed.")
+    assert claimants(ex) == [(12, "Killed", "velkor-emergency-service")]
+    ex = run(bare, "The Velkor Emergency Service reported on Monday that Freedonian drones had struck the city. "
+                   "According to data from the Velkor Red Cross, 12 people were killed.")
+    assert claimants(ex) == [(12, "Killed", "velkor-red-cross")]

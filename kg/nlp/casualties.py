@@ -78,6 +78,7 @@ _CASES = _OWN["case_word"]
 _MORE = _OWN["more_word"]
 _SHOT = _OWN["shot_dead"]
 _CLAIM_NOUNS = _OWN["claim_noun"]
+_INFO_NOUNS = _OWN["info_noun"]
 _AID_VERBS = _OWN["aid_verb"]
 _AID_NOUNS = _OWN["aid_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
@@ -681,6 +682,10 @@ def _own_source(ctx: Context, sent: SpacySpan) -> bool:
         if t.pos_ == "VERB" and _lemma(t) in _SPEECH:
             return True
         if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "to":
+            pobj = according_to(ctx, [t])
+            if pobj is not None and (_lemma(pobj) in _INFO_NOUNS or pobj.lower_ in _INFO_NOUNS) and not any(
+                    ctx.mention_at(o) is not None or (o.dep_ == "prep" and o.head is pobj) for o in pobj.subtree):
+                continue  # "according to preliminary information": whose, the sentences around tell
             return True
     return False
 
@@ -734,13 +739,19 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
     return None
 
 
+def _points_back(verb: Token) -> bool:
+    """A passive speech verb whose subject is what was just told and whose "by" names the source ("This
+    was reported by X", "The information was confirmed by X")."""
+    return any(c.dep_ == "nsubjpass" and (c.lower_ in ("this", "that", "it") or _lemma(c) in _INFO_NOUNS | _CLAIM_NOUNS)
+               for c in verb.children) and any(c.dep_ == "agent" for c in verb.children)
+
+
 def _introduces(ctx: Context, sent: SpacySpan, verb: Token) -> bool:
     """Whether a source sentence introduces what the next one says: it ends with a colon ("X said on
     Tuesday:"), or its subject points back to what was told ("This was reported by X")."""
     if sent.text.rstrip().endswith(":") and not ctx.token_in_quote(verb):
         return True
-    return any(c.dep_ == "nsubjpass" and c.lower_ in ("this", "that", "it") for c in verb.children) and \
-        any(c.dep_ == "agent" for c in verb.children)
+    return _points_back(verb)
 
 
 _SUBORDINATORS = frozenset({"as", "while", "when", "whereas", "after", "before", "since", "because", "though",
@@ -941,7 +952,9 @@ def _speaker_after(ctx: Context, index: int) -> str | None:
         pobj = according_to(ctx, list(nxt))
         trailing = pobj is not None and pobj.i > nxt.start + len(nxt) // 2
     else:
-        trailing = any(c.dep_ in ("ccomp", "parataxis") and c.i < attribution.verb.i for c in attribution.verb.children)
+        verb = attribution.verb
+        trailing = any(c.dep_ in ("ccomp", "parataxis") and c.i < verb.i for c in verb.children) \
+            or _points_back(verb)  # "… The information was confirmed by X."
     return attribution.speaker if trailing else None
 
 
