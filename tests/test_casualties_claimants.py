@@ -139,3 +139,12 @@ def test_according_to_preliminary_data_is_the_source_of_the_sentence_before(bare
     ex = run(bare, "The Velkor Emergency Service reported on Monday that Freedonian drones had struck the city. "
                    "According to data from the Velkor Red Cross, 12 people were killed.")
     assert claimants(ex) == [(12, "Killed", "velkor-red-cross")]
+
+
+def test_injuries_suffered_or_sustained_are_wounds(extractor: Extractor) -> None:
+    assert counts(run(extractor, "Twelve people suffered injuries in the blast.")) == [(12, "Wounded")]
+    assert counts(run(extractor, "Eight soldiers sustained shrapnel wounds in the shelling.")) == [(8, "Wounded")]
+    assert counts(run(extractor, "Six people were taken to hospital with burns.")) == [(6, "Wounded")]
+    # one of the people counted before, told about: no claim of its own
+    ex = run(extractor, "Two civilians were wounded in Tartar. An old man received shrapnel wounds to his arm.")
+    assert counts(ex) == [(2, "Wounded")]

@@ -79,6 +79,8 @@ _MORE = _OWN["more_word"]
 _SHOT = _OWN["shot_dead"]
 _CLAIM_NOUNS = _OWN["claim_noun"]
 _INFO_NOUNS = _OWN["info_noun"]
+_INJURY_VERBS = _OWN["injury_verb"]
+_INJURY_NOUNS = _OWN["injury_noun"]
 _AID_VERBS = _OWN["aid_verb"]
 _AID_NOUNS = _OWN["aid_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
@@ -188,13 +190,29 @@ def _verb_kind(verb: Token) -> str | None:
         return "Killed"
     if verb.lower_ == "dead" and verb.i > 0 and verb.nbor(-1).lower_ in _SHOT:
         return "Killed"
-    if lemma in _AID_VERBS and any(c.dep_ == "dobj" and _lemma(c) in _AID_NOUNS and any(
-            m.dep_ == "amod" and m.lower_ == "medical" for m in c.children) for c in verb.children):
+    if _aided(verb):
         return "Wounded"
     if lemma == "treat" and any(c.dep_ == "prep" and c.lower_ == "for" and any(
-            o.dep_ == "pobj" and _casualty_word(o) == "Wounded" for o in c.children) for c in verb.children):
+            o.dep_ == "pobj" and _injury(o) for o in c.children) for c in verb.children):
         return "Wounded"
+    if lemma in _INJURY_VERBS and any(c.dep_ == "dobj" and _injury(c) for c in verb.children):
+        return "Wounded"  # "suffered injuries", "sustained shrapnel wounds"
+    if verb.pos_ == "VERB" and any(c.dep_ == "prep" and c.lower_ == "with" and any(
+            o.dep_ == "pobj" and _injury(o) for o in c.children) for c in verb.children) and \
+            any(c.dep_ == "nsubjpass" for c in verb.children):
+        return "Wounded"  # "were taken to hospital with injuries"
     return None
+
+
+def _aided(verb: Token) -> bool:
+    """"sought medical help", "received medical treatment"."""
+    return _lemma(verb) in _AID_VERBS and any(c.dep_ == "dobj" and _lemma(c) in _AID_NOUNS and any(
+        m.dep_ == "amod" and m.lower_ == "medical" for m in c.children) for c in verb.children)
+
+
+def _injury(noun: Token) -> bool:
+    """"injuries", "wounds", "burns": what the wounded have."""
+    return _casualty_word(noun) == "Wounded" or _lemma(noun) in _INJURY_NOUNS or noun.lower_ in _INJURY_NOUNS
 
 
 def _sought_help(number: Token) -> Token | None:
@@ -497,7 +515,7 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
     kind = _verb_kind(verb)
     if kind is None or _lemma(verb) in _PEOPLE_ONLY or _either_or(verb):
         return None
-    if noun.dep_ == "nsubj" and _lemma(verb) not in ("die", "perish") and _lemma(verb) not in _AID_VERBS:
+    if noun.dep_ == "nsubj" and _lemma(verb) not in ("die", "perish") and not _aided(verb):
         return None  # "a soldier killed two civilians": the soldier is the killer
     if any(c.dep_ == "neg" for c in verb.children):
         return None
