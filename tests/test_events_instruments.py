@@ -36,6 +36,7 @@ def test_every_instrument_names_an_event_class() -> None:
     ("Russia struck Barda with Kalibr missiles on Saturday.", "MissileStrike"),
     ("An ATACMS strike hit an airfield near Barda on Saturday.", "MissileStrike"),
     ("Ukraine hit a depot in Barda with HIMARS on Saturday.", "MissileStrike"),
+    ("The army struck Barda with glide bombs on Saturday.", "AirStrike"),
 ])
 def test_a_named_weapon_system_types_the_strike(extractor: Extractor, text: str, kind: str) -> None:
     assert kinds(extractor, text) == [kind]
@@ -61,6 +62,8 @@ def test_weapons_launched_or_hitting_are_the_attack(extractor: Extractor, text: 
     ("The army launched a combined attack with drones, cruise missiles and ballistic missiles on Barda on "
      "Saturday.", "DroneStrike"),
     ("Rebels attacked Barda on Saturday with tanks, artillery, warplanes and drones.", "Attack"),  # no one kind
+    ("Rebels carried out a massive drone and missile attack on Barda on Saturday.", "DroneStrike"),
+    ("Rebels carried out a missile and drone attack on Barda on Saturday.", "MissileStrike"),
 ])
 def test_weapons_in_one_list_are_one_attack_of_the_first_named(extractor: Extractor, text: str, kind: str) -> None:
     assert kinds(extractor, text) == [kind]
@@ -122,3 +125,10 @@ def test_a_denied_capture_is_still_the_capture_claimed(extractor: Extractor) -> 
 ])
 def test_a_capture_only_planned_is_none(extractor: Extractor, text: str) -> None:
     assert "ArmedClash" not in kinds(extractor, text) and "TerritorialCapture" not in kinds(extractor, text)
+
+
+def test_coordinated_clauses_keep_their_own_places(extractor: Extractor) -> None:
+    ex = run(extractor, "Rebels shelled Barda on Saturday and attacked Ganja with drones.")
+    assert events(ex) == [("DroneStrike", "ganja", SATURDAY), ("Shelling", "barda", SATURDAY)]
+    ex = run(extractor, "Rebels shelled and bombed Barda on Saturday.")  # one object: both verbs'
+    assert events(ex) == [("AirStrike", "barda", SATURDAY), ("Shelling", "barda", SATURDAY)]

@@ -358,10 +358,18 @@ def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[i
 
 
 def _linked(own: Sequence[Token]) -> list[Token]:
-    """Trigger tokens and those coordinated with them ("airstrikes and [artillery] shelling")."""
+    """Trigger tokens and those coordinated with them ("airstrikes and [artillery] shelling"), but for
+    verbs that each take an object of their own ("shelled X and attacked Y": two clauses)."""
     linked = ("conj", "acl", "appos")
-    return [*own, *(c for t in own for c in t.children if c.dep_ in linked),
-            *(t.head for t in own if t.dep_ in linked)]
+    out = [*own, *(c for t in own for c in t.children if c.dep_ in linked),
+           *(t.head for t in own if t.dep_ in linked)]
+    if any(t.pos_ == "VERB" and _has_object(t) for t in own):
+        out = [t for t in out if t in own or not (t.pos_ == "VERB" and _has_object(t))]
+    return out
+
+
+def _has_object(verb: Token) -> bool:
+    return any(c.dep_ == "dobj" for c in verb.children)
 
 
 def _attached(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> int | None:
@@ -741,7 +749,11 @@ def _combined(triggers: Sequence[tuple[Trigger, Token]]) -> dict[int, str]:
         root = token
         while root.dep_ == "conj" and root.head is not root:
             root = root.head
-        named = [(t, cls) for t in _conjuncts(root) if (cls := _weapon_noun(t)) is not None]
+        members = _conjuncts(root)
+        if root.dep_ in ("compound", "nmod", "amod") and _lemma(root.head) in _CONTEXT_TYPED:
+            # "a drone and missile attack": the weapons modifying one attack noun
+            members = [x for c in root.head.children if c.dep_ in ("compound", "nmod", "amod") for x in _conjuncts(c)]
+        named = [(t, cls) for t in members if (cls := _weapon_noun(t)) is not None]
         if len(named) > 1:
             out.update((t.i, _first_named(named) or "Attack") for t, _ in named)  # many kinds: an attack
     return out
