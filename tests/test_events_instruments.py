@@ -109,14 +109,20 @@ def test_counts_shot_down_are_a_shootdown(extractor: Extractor) -> None:
     "Rebels tried to capture Barda on Saturday.",
     "Rebels failed to retake Barda on Saturday.",
     "The rebels attempted to seize Barda on Saturday but were repelled.",
+    "The army launched an offensive to retake Barda on Saturday.",  # what the fighting was for
+    "Troops seized weapons in the battles to liberate Barda on Saturday.",
+    "The army attacked rebel positions to retake Barda on Saturday.",
 ])
 def test_a_capture_tried_or_failed_is_fighting(extractor: Extractor, text: str) -> None:
     assert events(run(extractor, text)) == [("ArmedClash", "barda", SATURDAY)]
 
 
-def test_a_denied_capture_is_still_the_capture_claimed(extractor: Extractor) -> None:
-    ex = run(extractor, "The army denied that rebels had captured Barda on Saturday.")
-    assert events(ex) == [("TerritorialCapture", "barda", SATURDAY)]
+@pytest.mark.parametrize("text", [
+    "The army denied that rebels had captured Barda on Saturday.",  # a denied capture: still the one claimed
+    "Rebels managed to capture Barda on Saturday.",
+])
+def test_a_capture_done_or_claimed_is_ground_taken(extractor: Extractor, text: str) -> None:
+    assert events(run(extractor, text)) == [("TerritorialCapture", "barda", SATURDAY)]
 
 
 @pytest.mark.parametrize("text", [

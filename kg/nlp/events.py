@@ -802,9 +802,15 @@ def _attempt(token: Token) -> Token | None:
     return None
 
 
+def _purpose(token: Token) -> bool:
+    """A verb told as the aim of what was done ("seized weapons in the battles to liberate X")."""
+    return token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
 def _tried(trigger: Trigger, token: Token) -> Trigger:
-    """A capture tried or failed ("rebels tried to take X"): fighting at X, not ground taken."""
-    if trigger.event_type in _CAPTURES and _attempt(token) is not None:
+    """A capture tried or failed ("rebels tried to take X"), or told as what fighting was for ("an
+    offensive to retake X"): fighting at X, not ground taken."""
+    if trigger.event_type in _CAPTURES and (_attempt(token) is not None or _purpose(token)):
         return Trigger("ArmedClash", trigger.lemmas, trigger.requires, trigger.forbids, trigger.line, trigger.pos)
     return trigger
 
