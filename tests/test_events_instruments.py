@@ -138,3 +138,9 @@ def test_coordinated_clauses_keep_their_own_places(extractor: Extractor) -> None
     assert events(ex) == [("DroneStrike", "ganja", SATURDAY), ("Shelling", "barda", SATURDAY)]
     ex = run(extractor, "Rebels shelled and bombed Barda on Saturday.")  # one object: both verbs'
     assert events(ex) == [("AirStrike", "barda", SATURDAY), ("Shelling", "barda", SATURDAY)]
+
+
+def test_the_attack_told_again_inside_the_region_told_first_takes_the_inner_place(extractor: Extractor) -> None:
+    ex = run(extractor, "Shelling killed two people in the South Caucasus on Saturday.\n\nThe explosive assault, "
+                        "carried out by the rebels, hit a school in Syunik, South Caucasus.")
+    assert events(ex) == [("Shelling", "syunik", SATURDAY)]

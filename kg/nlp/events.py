@@ -1080,8 +1080,9 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
             last[id(m)] = m.number
             continue
         last[id(target)] = m.number
-        if m.places and (not target.places or (_coarse(ctx, target.places) and not _coarse(ctx, m.places))):
-            target.places = list(m.places)
+        if m.places and (not target.places or (_coarse(ctx, target.places) and not _coarse(ctx, m.places)) or (
+                _coarse(ctx, target.places) and set(target.places) <= set(m.about) - set(m.places))):
+            target.places = list(m.places)  # "in X Township of Y State" after "in Y State": the one inside
         if target.event_type in _GENERIC_TYPES and m.event_type not in _GENERIC_TYPES:
             target.event_type = m.event_type
         if m.date is not None and (target.date is None or (m.own_date and not target.own_date)):
