@@ -304,7 +304,8 @@ def test_an_event_the_sentence_does_not_place_takes_its_context(extractor: Extra
 
 def test_a_place_of_the_sentence_is_shared_by_the_event_that_governs_none(extractor: Extractor) -> None:
     ex = run(extractor, "Troops seized a cache of weapons in the battles to retake Barda on Saturday.")
-    assert events(ex) == [("ArmedClash", "barda", SATURDAY), ("TerritorialCapture", "barda", SATURDAY)]
+    # the retaking is what the battles were for: fighting at Barda, not ground taken (events7)
+    assert events(ex) == [("ArmedClash", "barda", SATURDAY)]
 
 
 @pytest.mark.parametrize("text", [

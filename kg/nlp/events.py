@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span as SpacySpan
@@ -81,6 +81,17 @@ _ENEMIES = _COMBAT.get("enemy", frozenset())
 _COMBAT_TRIGGER = Trigger("ArmedClash", ("<combat>",))  # not a row of triggers.tsv: found by the parse
 _KILLING_TRIGGER = Trigger("Other", ("<killing>",))  # a force killing civilians: violence against them
 _UNARMED = _W["civilian_noun"] | _W["people_noun"]
+_LAUNCH_VERBS = _COMBAT.get("launch_verb", frozenset())  # "launched drones at X": the drones are the attack
+_WEAPON_VERBS = _COMBAT.get("weapon_verb", frozenset())  # "a Shahed hit X": the weapon is the attack
+_NOT_WEAPONS = _COMBAT.get("not_weapon", frozenset())  # words of instruments.tsv naming an attack, not a weapon
+_CONTEXT_TYPED = _COMBAT.get("context_typed", frozenset())  # a generic attack typed by the weapons told beside it
+_STORY_TYPED = _COMBAT.get("story_typed", frozenset())  # a bare strike typed by the one kind of weapon a story names
+_ATTEMPTS = _COMBAT.get("attempt", frozenset())  # "tried to capture X": fighting, not ground taken
+_DOWNING_VERBS = _COMBAT.get("downing_verb", frozenset())  # "shot down 20 drones": a shootdown's weapons
+_PLATFORM_TYPED = _COMBAT.get("platform_typed", frozenset())  # "helicopters fired rockets": an air strike
+_AERIAL = _R.subclasses("AirStrike")
+_WEAPON_TRIGGER = "<weapon>"  # not a row of triggers.tsv: a weapon launched or hitting, found by the parse
+_MANY_KINDS = 3  # kinds of weapon in one list that make a combined offensive, typed by none of them
 
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)(s?)\b(?!\s*(?:-|–)\s*\d)(\s+[a-z]+)?")
@@ -144,7 +155,32 @@ def _find_triggers(sent: SpacySpan) -> list[tuple[Trigger, Token]]:
                     continue
                 taken.update(window)
                 found.append((trigger, sent[i]))
-    return found + _combat(sent, taken)
+    return found + _combat(sent, taken) + _weapons_used(sent, taken)
+
+
+def _weapons_used(sent: SpacySpan, taken: set[int]) -> list[tuple[Trigger, Token]]:
+    """Weapons told as the attack by what they do: launched or fired at a place ("launched forty
+    drones at X"), or hitting it ("a X-2 slammed into a house", "was hit by a X"); each typed by
+    instruments.tsv. The words triggers.tsv already made an event of are left to it."""
+    found: list[tuple[Trigger, Token]] = []
+    for token in sent:
+        cls = _weapon_noun(token)
+        if cls is None or token.i in taken or token.dep_ in ("compound", "amod", "nmod"):
+            continue
+        slot = token
+        while slot.dep_ == "conj" and slot.head is not slot:
+            slot = slot.head  # "launched drones and missiles"
+        if slot.dep_ == "pobj" and slot.head.lower_ == "of" and slot.head.head is not slot.head:
+            slot = slot.head.head  # "launched dozens of drones"
+        verb = slot.head
+        if (slot.dep_ == "dobj" and _lemma(verb) in _LAUNCH_VERBS and verb.i not in taken) or (
+                slot.dep_ == "nsubj" and _lemma(verb) in _WEAPON_VERBS) or (
+                slot.dep_ == "pobj" and verb.dep_ == "agent" and _lemma(verb.head) in _WEAPON_VERBS) or (
+                slot.dep_ == "pobj" and verb.lower_ == "with" and _lemma(verb.head) in _WEAPON_VERBS) or (
+                slot.dep_ == "dobj" and _lemma(verb) == "use" and _lemma(verb.head) in _WEAPON_VERBS):
+            # "a X-2 hit a house", "was hit by a X", "hit a depot with X", "struck the bridge using X"
+            found.append((Trigger(cls, (_WEAPON_TRIGGER,)), token))
+    return found
 
 
 def _force(token: Token | None) -> bool:
@@ -322,10 +358,18 @@ def _nearest_trigger(ctx: Context, place: str, sent: SpacySpan, triggers: dict[i
 
 
 def _linked(own: Sequence[Token]) -> list[Token]:
-    """Trigger tokens and those coordinated with them ("airstrikes and [artillery] shelling")."""
+    """Trigger tokens and those coordinated with them ("airstrikes and [artillery] shelling"), but for
+    verbs that each take an object of their own ("shelled X and attacked Y": two clauses)."""
     linked = ("conj", "acl", "appos")
-    return [*own, *(c for t in own for c in t.children if c.dep_ in linked),
-            *(t.head for t in own if t.dep_ in linked)]
+    out = [*own, *(c for t in own for c in t.children if c.dep_ in linked),
+           *(t.head for t in own if t.dep_ in linked)]
+    if any(t.pos_ == "VERB" and _has_object(t) for t in own):
+        out = [t for t in out if t in own or not (t.pos_ == "VERB" and _has_object(t))]
+    return out
+
+
+def _has_object(verb: Token) -> bool:
+    return any(c.dep_ == "dobj" for c in verb.children)
 
 
 def _attached(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str]) -> int | None:
@@ -479,11 +523,13 @@ def _hypothetical(trigger: Token, event_type: str = "") -> bool:
     if head.dep_ == "pobj" and head.head.lower_ == "against" and _lemma(head.head.head) in ("warn", "caution"):
         return True
     planned = event_type in _TALKS
+    tried = event_type in _CLASHES and _attempt(trigger) is not None  # "tried to capture X": fighting
     for tok in [trigger, *trigger.ancestors][:4]:
         lemma = tok.lemma_.lower()
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
             return True  # "if talks fail", "unless the rebels attack"
-        if (lemma in _HYPOTHETICAL and not (planned and lemma in _PLANNING | _MODALS)) or any(
+        if (lemma in _HYPOTHETICAL and not (planned and lemma in _PLANNING | _MODALS)
+                and not (tried and lemma in _ATTEMPTS)) or any(
                 (c.dep_ == "aux" and c.lower_ in _MODALS and not planned)
                 or c.lemma_.lower() in ("readiness", "willingness") for c in tok.children):
             return True
@@ -549,10 +595,69 @@ def _instrument(token: Token) -> str | None:
     for c in list(near):
         if c.dep_ == "agent":
             near += [g for g in c.children if g.dep_ == "pobj"]
-        near += [g for g in c.children if g.dep_ in ("compound", "amod")]
-    found = {_INSTRUMENTS[w] for c in near for w in (_lemma(c), c.lower_) if w in _INSTRUMENTS}
-    # the most specific: "pilotless aircraft" is a drone
-    return max(sorted(found), key=lambda c: len(_R.superclasses.get(c, ())), default=None)
+    near = [x for c in near for x in _conjuncts(c)]  # "with drones and missiles"
+    near += [g for c in near for g in c.children if g.dep_ in ("compound", "amod")]
+    return _first_named((c, cls) for c in near if (cls := _weapon_word(c)) is not None)
+
+
+def _first_named(named: Iterable[tuple[Token, str]]) -> str | None:
+    """The class of the weapons named, the most specific of one phrase ("pilotless aircraft" is a
+    drone) and, of two kinds ("drones and missiles": one combined attack), the one named first; of
+    three kinds or more ("tanks, artillery, aviation and drones"), an offensive no one kind types: None."""
+    pairs = list(named)
+    kept = [(t, c) for t, c in pairs if not any(
+        o != c and c in _R.superclasses.get(o, ()) and (u.head is t or t.head is u) for u, o in pairs)]
+    if len({c for _, c in kept}) >= _MANY_KINDS:
+        return None
+    return min(kept, key=lambda p: (p[0].i, p[1]))[1] if kept else None
+
+
+def _weapon_word(token: Token) -> str | None:
+    """The attack class a word naming a weapon or platform makes (instruments.tsv): its lemma, its
+    lower-cased form, that form without a hyphenated suffix ("X-2"), or the phrase its modifiers
+    make with it ("heavy weapons")."""
+    lower = token.lower_
+    before = f"{_lemma(token.doc[token.i - 1])} {_lemma(token)}" if token.i > 0 else ""
+    for w in (before, _lemma(token), lower, lower.split("-", 1)[0] if "-" in lower[1:] else ""):
+        if w in _INSTRUMENTS:
+            return _INSTRUMENTS[w]
+    return None
+
+
+def _weapon_noun(token: Token) -> str | None:
+    """The class of a noun that names the weapon itself, not a modifier of something else ("drones",
+    "Shahed drones", "cruise missiles"; not "drone factory", "air defence", "missile launcher")."""
+    if token.pos_ not in ("NOUN", "PROPN") or _lemma(token) in _NOT_WEAPONS:
+        return None
+    cls = _weapon_word(token)
+    if cls is None:
+        return None
+    head = token.head
+    if token.dep_ in ("compound", "amod", "nmod") and head is not token and head.pos_ in ("NOUN", "PROPN") and \
+            _weapon_word(head) is None and _lemma(head) not in _CONTEXT_TYPED:
+        return None  # "drone factory", "missile defence", "Air Force" ("drone strike" names the drone)
+    return cls
+
+
+def _weapons_named(sent: SpacySpan, skip: Iterable[int] = (), downed: bool = True) -> list[tuple[Token, str]]:
+    """The weapons a sentence names as used (launched, fired, hitting, and, with ``downed``, shot
+    down: not those held, supplied or hit), each with its class, in text order."""
+    skipped = set(skip)
+    out: list[tuple[Token, str]] = []
+    hit_verbs = _ATTACK_VERBS - _LAUNCH_VERBS
+    for token in sent:
+        cls = _weapon_noun(token)
+        if cls is None or token.i in skipped:
+            continue
+        head = token
+        while head.dep_ in ("conj", "compound", "amod", "appos") and head.head is not head:
+            head = head.head  # "drones, rockets and missiles", "Shahed drones"
+        if head.dep_ in ("dobj", "nsubjpass") and _lemma(head.head) in _HOLDING_VERBS | hit_verbs:
+            continue  # "sites said to contain drones", "targeted missiles ready for launch"
+        if not downed and head.dep_ in ("dobj", "nsubjpass") and _lemma(head.head) in _DOWNING_VERBS:
+            continue  # "downed two helicopters in response to an attack": the shootdown's, told in it
+        out.append((token, cls))
+    return out
 
 
 _HOLDING_VERBS = frozenset({"contain", "store", "stockpile", "supply", "deliver", "provide", "possess", "acquire",
@@ -634,18 +739,113 @@ def _captives(ctx: Context, token: Token) -> bool:
     return False
 
 
+def _combined(triggers: Sequence[tuple[Trigger, Token]]) -> dict[int, str]:
+    """Weapons named in one list ("drones and missiles hit X", "launched drones, cruise missiles and
+    ballistic missiles"): one combined attack, of the class of the weapon named first."""
+    out: dict[int, str] = {}
+    for _, token in triggers:
+        if token.i in out or _weapon_noun(token) is None:
+            continue
+        root = token
+        while root.dep_ == "conj" and root.head is not root:
+            root = root.head
+        members = _conjuncts(root)
+        if root.dep_ in ("compound", "nmod", "amod") and _lemma(root.head) in _CONTEXT_TYPED:
+            # "a drone and missile attack": the weapons modifying one attack noun
+            members = [x for c in root.head.children if c.dep_ in ("compound", "nmod", "amod") for x in _conjuncts(c)]
+        named = [(t, cls) for t in members if (cls := _weapon_noun(t)) is not None]
+        if len(named) > 1:
+            out.update((t.i, _first_named(named) or "Attack") for t, _ in named)  # many kinds: an attack
+    return out
+
+
+def _told_beside(ctx: Context, number: int, sent: SpacySpan, token: Token) -> str | None:
+    """The class of the weapons a generic attack's sentence names ("a strike on X; air defences downed
+    twelve drones"), else those of the next sentence ("A strike hit X. Officials said a drone was used")."""
+    found = _first_named(_weapons_named(sent, skip=[token.i], downed=False))
+    if found is None and number + 1 < len(ctx.sents) and not ctx.is_headline(ctx.sents[number + 1]):
+        agents = set(_agent(ctx, token))
+        # "X conducted strikes … X also said it destroyed eight drones": the other side's drones
+        found = _first_named((w, cls) for w, cls in _weapons_named(ctx.sents[number + 1])
+                             if not (agents and (verb := _downed_by(w)) is not None
+                                     and agents & set(_agent(ctx, verb))))
+    return found
+
+
+def _downed_by(token: Token) -> Token | None:
+    """The verb that shot a weapon down ("destroyed eight drones", "drones were intercepted"), or None."""
+    head = token
+    while head.dep_ in ("conj", "compound", "amod", "appos") and head.head is not head:
+        head = head.head  # "eight unmanned aerial vehicles (UAVs)"
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head is not head.head:
+        head = head.head.head  # "shot down 20 of the drones"
+    return head.head if head.dep_ in ("dobj", "nsubjpass") and _lemma(head.head) in _DOWNING_VERBS else None
+
+
+def _story_weapon(ctx: Context) -> str | None:
+    """The one kind of weapon a story names, when it names only drones (a bare strike there is a
+    drone strike); None when it names none, or several kinds."""
+    kinds = {cls for sent in ctx.sents for _, cls in _weapons_named(sent, downed=False)}
+    return "DroneStrike" if kinds == {"DroneStrike"} else None
+
+
+_CAPTURES = _R.subclasses("TerritorialCapture")
+
+
+def _attempt(token: Token) -> Token | None:
+    """The word of attempt above a trigger ("tried to capture", "an attempt to retake"), or None."""
+    for tok in [token, *token.ancestors][1:4]:
+        if _lemma(tok) in _ATTEMPTS:
+            return tok
+        if tok.pos_ == "VERB" and tok.dep_ in ("ROOT", "ccomp"):
+            break
+    return None
+
+
+def _purpose(token: Token) -> bool:
+    """A verb told as the aim of what was done ("seized weapons in the battles to liberate X")."""
+    return token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
+def _tried(trigger: Trigger, token: Token) -> Trigger:
+    """A capture tried or failed ("rebels tried to take X"), or told as what fighting was for ("an
+    offensive to retake X"): fighting at X, not ground taken."""
+    if trigger.event_type in _CAPTURES and (_attempt(token) is not None or _purpose(token)):
+        return Trigger("ArmedClash", trigger.lemmas, trigger.requires, trigger.forbids, trigger.line, trigger.pos)
+    return trigger
+
+
+def _launcher(token: Token) -> Token | None:
+    """The verb that launches or fires a weapon ("launched rockets", "fired dozens of missiles"), or None."""
+    if _weapon_noun(token) is None:
+        return None
+    slot = token
+    while slot.dep_ == "conj" and slot.head is not slot:
+        slot = slot.head
+    if slot.dep_ == "pobj" and slot.head.lower_ == "of" and slot.head.head is not slot.head:
+        slot = slot.head.head
+    return slot.head if slot.dep_ == "dobj" and _lemma(slot.head) in _LAUNCH_VERBS else None
+
+
 def _retype(ctx: Context, event_type: str, token: Token) -> str:
     """The class of a mention once its words are read in context: a generic attack carried out
     with aircraft, drones, missiles or guns is that kind of attack; people or weapons captured
     are fighting, not ground taken."""
-    if event_type in _GENERIC_TYPES or _lemma(token) in _W["instrument_typed"]:
-        found = _instrument(token)
+    found = _instrument(token)
+    launcher = _launcher(token)
+    platform = _instrument(launcher) if launcher is not None else None
+    if platform in _AERIAL:
+        return platform  # "helicopters launched rockets at X": an air strike
+    if event_type in _GENERIC_TYPES or _lemma(token) in _W["instrument_typed"] or (
+            _lemma(token) in _PLATFORM_TYPED and found in _AERIAL):
         if found is not None:
             return found
         if event_type == "ArmedClash" and (_civil_target(token) or _ground_target(ctx, token)):
             return "Attack"  # "attacks on merchant ships", "attacked the village of X": no clash between forces
     if event_type == "TerritorialCapture" and _captives(ctx, token):
         return "ArmedClash"
+    if found is not None and found != event_type and event_type in _R.superclasses.get(found, ()):
+        return found  # "an air strike by a drone", "a drone dropped bombs": the most specific class
     return event_type
 
 
@@ -880,8 +1080,9 @@ def _corefer(ctx: Context, mentions: list[_Mention]) -> list[_Mention]:
             last[id(m)] = m.number
             continue
         last[id(target)] = m.number
-        if m.places and (not target.places or (_coarse(ctx, target.places) and not _coarse(ctx, m.places))):
-            target.places = list(m.places)
+        if m.places and (not target.places or (_coarse(ctx, target.places) and not _coarse(ctx, m.places)) or (
+                _coarse(ctx, target.places) and set(target.places) <= set(m.about) - set(m.places))):
+            target.places = list(m.places)  # "in X Township of Y State" after "in Y State": the one inside
         if target.event_type in _GENERIC_TYPES and m.event_type not in _GENERIC_TYPES:
             target.event_type = m.event_type
         if m.date is not None and (target.date is None or (m.own_date and not target.own_date)):
@@ -988,6 +1189,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
     mentions: list[_Mention] = []
     last_dated: dict[str, tuple[int, dt.date]] = {}  # event type -> (sentence number, date)
     region = _main_region(ctx)
+    story = _story_weapon(ctx)
     datelines = _datelines(ctx)
     for number, sent in enumerate(ctx.sents):
         date, said_date = _event_date(ctx, sent)
@@ -998,7 +1200,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if ctx.is_headline(sent) or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
-        found = _find_triggers(sent)
+        found = [(_tried(t, tok), tok) for t, tok in _find_triggers(sent)]
         triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok, t.event_type)
                     and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
@@ -1031,8 +1233,14 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         evidence = ctx.sentence_span(sent, text)
         b, e = evidence.begin, evidence.end
         by_type: dict[str, list[Token]] = {}
+        combined = _combined(triggers)
         for trigger, token in triggers:
-            kind = _retype(ctx, trigger.event_type, token)
+            kind = combined.get(token.i) or _retype(ctx, trigger.event_type, token)
+            if kind in _GENERIC_TYPES | {"AirStrike"} and _lemma(token) in _CONTEXT_TYPED \
+                    and _instrument(token) is None:
+                kind = _told_beside(ctx, number, sent, token) or kind
+                if kind == "AirStrike" and _lemma(token) in _STORY_TYPED and story is not None:
+                    kind = story  # a bare strike in a story of drones
             if kind == "Attack" and _lemma(token) in _AIMED_VERBS:
                 continue  # "targeted missiles ready for launch": only "targeted X using drones" tells a strike
             by_type.setdefault(kind, []).append(token)
