@@ -242,6 +242,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
     out = _aliases(doc, offset, out, curated, new)
+    out = _owners_before_ministries(out, acronyms, by_initials, curated, new, iris)
     out = _untagged_speakers(doc, offset, out, everything, curated, new, iris)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
     capitalised: list[Token] = []
@@ -326,6 +327,23 @@ def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
             or (token.dep_ == "pobj" and token.head.lower_ in parties and token.head.head.pos_ == "NOUN"))
         out.append(replace(m, entity=entity.capital_of[0], curated=True) if acts else m)
     return out
+
+
+def _kind_after(doc: Doc, j: int) -> int | None:
+    """Where "Ministry of Health", "Ministry of Foreign Affairs" ends (the token after it), when the
+    ministry noun at ``j`` is followed by "of" and its kind in one to three capitalised words: a
+    kind every state's government has, not a name of its own."""
+    if doc[j].lower_ not in ("ministry", "ministries") or not doc[j].text[:1].isupper() or j + 2 >= len(doc) or \
+            doc[j + 1].lower_ != "of":
+        return None
+    k = j + 2
+    while k < len(doc) and k - j - 2 < 4 and (doc[k].text[:1].isupper() and doc[k].is_alpha and doc[k].lower_ != "the"
+                                              or doc[k].lower_ == "and" and k + 1 < len(doc)
+                                              and doc[k + 1].text[:1].isupper()):
+        if doc[k].ent_type_ in ("GPE", "NORP", "PERSON") or doc[k].ent_kb_id_:
+            return None  # "Ministry of Freedonia": a state's name, not a kind
+        k += 1
+    return k if k > j + 2 and doc[k - 1].lower_ != "and" else None
 
 
 def _proper_name_goes_on(doc: Doc, j: int) -> bool:
@@ -424,18 +442,26 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
             out.append(m)
             continue
         end = offset + doc[j].idx + len(doc[j].text)
-        if _proper_name_goes_on(doc, j) or is_credit(text_of(doc), m.span.begin - offset, end - offset):
+        kind_of = _kind_after(doc, j)  # "the Freedonian Ministry of Health": the ministry of a kind
+        if kind_of is not None:
+            end = offset + doc[kind_of - 1].idx + len(doc[kind_of - 1].text)
+        elif _proper_name_goes_on(doc, j) or is_credit(text_of(doc), m.span.begin - offset, end - offset):
             out.append(m)  # "the Freedonian Government of National Unity", "Source: Freedonia News Agency"
             continue
         if any(o is not m and m.span.end <= o.span.begin < end for o in mentions):
             out.append(m)
             continue
         noun = _noun_of(doc[j])
-        qualifiers = {t.lower_ for t in doc[i:j]}
-        candidates = [e.entity for e in everything if e.entity != state and _fits(noun, e.entity, curated, new)
+        qualifiers = {t.lower_ for t in doc[i:j]} | ({t.lower_ for t in doc[j + 2:kind_of]} - _SMALL_WORDS
+                                                     if kind_of is not None else set())
+        names = {n.lower() for n in (_label(state, curated, new), *getattr(curated.get(state), "demonyms", ()))}
+        candidates = [e.entity for e in [*everything, *out] if e.entity != state and _fits(noun, e.entity, curated, new)
                       and (_state_of(e.entity, curated) == state or (
                           _label(state, curated, new).lower() in _label(e.entity, curated, new).lower()
-                          and "InternationalOrganization" not in _types(e.entity, curated, new)))]
+                          and "InternationalOrganization" not in _types(e.entity, curated, new))
+                          or e.entity in new and _label(e.entity, curated, new).lower().split(" ")[0] in names)]
+        # (a body the text named after the state before: "the Freedonian Ministry of Defence ... the
+        # Freedonian defence ministry")
         # (a mission in a state, "... Mission in Freedonia", is no body of that state's)
         if not candidates:
             candidates = sorted(iri for iri in bodies.get(state, []) if _fits(noun, iri, curated, new))
@@ -603,6 +629,10 @@ def _bare_ministries(doc: Doc, offset: int, mentions: list[EntityMention], every
             out.append(m)
             continue
         kind_words = (found.group(1) or found.group(2)).split()
+        named = _ministry_named(m, kind_words, [*everything, *mentions, *out], curated, new, text_of(doc), offset)
+        if named is not None:  # "the Freedonian Ministry of Health … the Health Ministry": that one
+            out.append(replace(m, entity=named, curated=named in curated))
+            continue
         owner: str | None = None
         if span.start > 1 and doc[span.start - 1].lower_ in ("'s", "’s") and \
                 doc[span.start - 2].lower_ in _COUNTRY_NOUNS:
@@ -627,6 +657,52 @@ def _bare_ministries(doc: Doc, offset: int, mentions: list[EntityMention], every
                                              confidence=old.confidence))
         out.append(replace(m, entity=target, curated=target in curated))
     return out
+
+
+def _ministry_named(m: EntityMention, kind_words: Sequence[str], others: Sequence[EntityMention],
+                    curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity], text: str,
+                    offset: int) -> str | None:
+    """The ministry of that kind the document names with its state or owner before a bare "the
+    Health Ministry" (after it too, for a headline, which shortens the names of the story): the
+    last such one, if it is of one entity."""
+    headline = in_headline(text, m.span.begin - offset)
+    found = [o for o in others if o.entity != m.entity and (o.span.begin < m.span.begin or headline)
+             and not _types(o.entity, curated, new) & (_PERSON | _PLACE | _STATE)
+             and "ministry" in (label := _label(o.entity, curated, new).lower())
+             and not _BARE_MINISTRY.match(label) and all(q in label for q in kind_words)]
+    if not found:
+        return None
+    before = [o for o in found if o.span.begin < m.span.begin]
+    return max(before or found, key=lambda o: o.span.begin if before else -o.span.begin).entity
+
+
+def _owners_before_ministries(mentions: list[EntityMention], acronyms: Mapping[str, str],
+                              by_initials: Mapping[str, set[str]], curated: Mapping[str, CuratedEntity],
+                              new: dict[str, NewEntity], iris: Iris) -> list[EntityMention]:
+    """An acronym before a ministry ("the FNU Ministry of Health", "FNU Defence Ministry"): the
+    ministry keeps the whole name, and the acronym is a mention of the government it abbreviates
+    (the name the text expands it to, else a new entity named by the acronym)."""
+    added: list[EntityMention] = []
+    for m in mentions:
+        words = m.span.text.split()
+        if m.entity not in new or len(words) < 2 or not (2 <= len(words[0]) <= 6 and words[0].isupper()
+                                                         and words[0].isalpha()):
+            continue
+        if not any(w.lower() == "ministry" for w in words[1:3]) or not words[1][:1].isupper():
+            continue
+        acronym = words[0]
+        target = acronyms.get(acronym) or (next(iter(by_initials[acronym])) if len(by_initials.get(acronym, ())) == 1
+                                           else None)
+        if target is None:
+            target = next((iri for iri, e in curated.items() if acronym in e.alt_labels
+                           and set(e.types) & (_STATE | _R.subclasses("Organization"))), None)
+        if target is None:
+            target = iris.entity(slugify(acronym))
+            new.setdefault(target, NewEntity(iri=target, label=acronym, type="GovernmentBody", confidence=0.5))
+        begin = m.span.begin
+        added.append(EntityMention(span=Span(begin, begin + len(acronym), acronym), entity=target, confidence=0.5,
+                                   curated=target in curated))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
 
 
 def _named_alone(doc: Doc, m: EntityMention, offset: int) -> bool:
