@@ -256,6 +256,8 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         out = _bodies_of_demonyms(doc, offset, out, new, iris)
         out = _bodies_in_context(doc, offset, out, everything, curated, new, iris, body_tokens, bodies)
     out = _bare_ministries(doc, offset, out, everything, curated, new, iris, bodies)
+    out = _state_services(doc, offset, out, everything, curated, new, iris)
+    out = _demonyms_of_deeds(doc, offset, out)
     taken = sorted((m.span.begin, m.span.end) for m in out)
     for token in capitalised if (acronyms or by_surname) else ():
         target = acronyms.get(token.text) or (by_surname.get(token.lower_) if token.text[:1].isupper() else None)
@@ -440,6 +442,9 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
             j += 1  # "occupation forces"
         if j >= len(doc) or _noun_of(doc[j]) not in body_nouns or doc[j].dep_ == "compound":
             out.append(m)
+            continue
+        if any(tuple(t.text for t in doc[i:i + len(n)]) == n for n in _SERVICE_NAMES):
+            out.append(m)  # "Freedonia's civil defence agency": one node per state and kind, _state_services'
             continue
         end = offset + doc[j].idx + len(doc[j].text)
         kind_of = _kind_after(doc, j)  # "the Freedonian Ministry of Health": the ministry of a kind
@@ -703,6 +708,101 @@ def _owners_before_ministries(mentions: list[EntityMention], acronyms: Mapping[s
         added.append(EntityMention(span=Span(begin, begin + len(acronym), acronym), entity=target, confidence=0.5,
                                    curated=target in curated))
     return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
+
+
+_SERVICE_NAMES = sorted((tuple(w.split()) for w in _R.words["service_name"]), key=lambda n: -len(n))
+_SERVICE_FIRST = frozenset(n[0] for n in _SERVICE_NAMES)
+_SERVICE_TAILS = frozenset({"agency", "service", "directorate", "department", "authority", "administration"})
+
+
+def _state_of_mention(m: EntityMention, curated: Mapping[str, CuratedEntity],
+                      new: Mapping[str, NewEntity]) -> str | None:
+    """The state a mention names, or the state the place it names lies in ("Freedonia City's")."""
+    if _types(m.entity, curated, new) & _STATE:
+        return m.entity
+    entity = curated.get(m.entity)
+    country = entity.in_country if entity is not None else None
+    return country if country is not None and country in curated and set(curated[country].types) & _STATE else None
+
+
+def _state_services(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                    curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                    iris: Iris) -> list[EntityMention]:
+    """A body every state has, named in lower case by its kind (``service_name``: "Freedonia's
+    civil defence agency", "the Freedonian emergency service", "civil defence crews"): the body
+    of that kind of the state named right before it, else of the state the story is about; one
+    node per state and kind, named as the text first names it."""
+    if not _SERVICE_NAMES:
+        return mentions
+    text = text_of(doc)
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    added: list[EntityMention] = []
+    drop: set[int] = set()
+    main: str | None = None
+    found = False
+    for token in doc:
+        if token.text not in _SERVICE_FIRST:  # lower case only: a capitalised one is a name, the model's
+            continue
+        name = next((n for n in _SERVICE_NAMES if tuple(t.text for t in doc[token.i:token.i + len(n)]) == n), None)
+        if name is None:
+            continue
+        last = token.i + len(name) - 1
+        if last + 1 < len(doc) and doc[last + 1].text in _SERVICE_TAILS:
+            last += 1  # "civil defence agency"
+        begin, end = offset + token.idx, offset + doc[last].idx + len(doc[last].text)
+        if any(b < end and begin < e for b, e in taken):
+            continue
+        before = [k for k, m in enumerate(mentions) if m.span.end <= begin
+                  and text[m.span.end - offset:begin - offset] in ("'s ", "’s ", " ", "' ", "’ ")]
+        owner = mentions[before[-1]] if before else None
+        state: str | None
+        if owner is not None:
+            state = _state_of_mention(owner, curated, new)
+            if state is None or (owner.kind != "demonym" and text[owner.span.end - offset] == " "):
+                continue  # "the Acme civil defence": a name of its own; "Freedonia civil defence": unclear
+        elif token.i > 0 and doc[token.i - 1].text[:1].isupper() and doc[token.i - 1].lower_ not in ("the", "a", "an"):
+            continue  # "Arab civil defence teams", "the Acme emergency service": not the state's
+        else:
+            if not found:
+                main, found = _main_country([*everything, *mentions], curated, new, by_places=True), True
+            state = main
+        if state is None:
+            continue
+        kind = " ".join(name).replace("defense", "defence")
+        target = iris.entity(slugify(f"{_label(state, curated, new)} {kind}"))
+        label = text[token.idx:doc[last].idx + len(doc[last].text)]
+        new.setdefault(target, NewEntity(iri=target, label=label, type="GovernmentBody", confidence=0.5))
+        if owner is not None and owner.kind == "demonym":  # "the Freedonian civil defence": one name
+            begin = owner.span.begin
+            drop.add(before[-1])
+        added.append(EntityMention(span=Span(begin, end, text[begin - offset:end - offset]), entity=target,
+                                   confidence=0.5, curated=False))
+        taken.append((begin, end))
+    if not added:
+        return mentions
+    return sorted([*(m for k, m in enumerate(mentions) if k not in drop), *added],
+                  key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+def _demonyms_of_deeds(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[EntityMention]:
+    """A demonym that qualifies an act (``deed_noun``: "Freedonian shelling", "a Freedonian drone
+    attack", "Freedonian claims") says who did it, for the events and claims that read it: it is
+    no mention of the state in the story (a demonym of people or of a body stays one)."""
+    deeds = _R.words["deed_noun"]
+    out = []
+    for m in mentions:
+        if m.kind == "demonym":
+            span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+            head = span[-1] if span is not None and len(span) else None
+            while head is not None and head.dep_ in ("amod", "compound") and head.head.i > head.i and \
+                    head.head.pos_ in ("NOUN", "VERB") and \
+                    all(t.dep_ in ("amod", "compound") for t in doc[head.i:head.head.i]):
+                head = head.head
+            if head is not None and span is not None and head.i >= span.end and (
+                    head.lemma_.lower() in deeds or head.lower_ in deeds):
+                continue
+        out.append(m)
+    return out
 
 
 def _named_alone(doc: Doc, m: EntityMention, offset: int) -> bool:
