@@ -105,3 +105,19 @@ def test_a_civil_defence_of_others_is_not_the_states(extractor: Extractor) -> No
 def test_a_demonym_of_an_act_is_no_mention_of_the_state(extractor: Extractor, text: str, state: str,
                                                         mentioned: bool) -> None:
     assert (state in nodes(run(extractor, text))) is mentioned
+
+
+def test_a_capital_glued_to_a_participle_at_a_line_start_is_no_dateline(extractor: Extractor) -> None:
+    ex = run(extractor, "The shelling went on.\n\nMoscow-installed officials in the region said two people died.")
+    assert "moscow" not in nodes(ex)
+
+
+def test_a_demonym_before_an_act_the_parser_took_for_a_verb(extractor: Extractor) -> None:
+    ex = run(extractor, "Three people wounded in Syrian shelling of a border village")
+    assert "syria" not in nodes(ex)
+
+
+def test_an_untagged_ministry_of_a_kind_is_a_mention(extractor: Extractor) -> None:
+    ex = run(extractor, "In Irbid, a shell hit a school and one child was wounded, the Rescue Council under the "
+                        "Health Ministry of the Jordanian government said in a statement.")
+    assert nodes(ex).get("jordan-health-ministry") == {"Health Ministry"}, nodes(ex)

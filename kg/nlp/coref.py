@@ -255,6 +255,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
     if body_tokens:
         out = _bodies_of_demonyms(doc, offset, out, new, iris)
         out = _bodies_in_context(doc, offset, out, everything, curated, new, iris, body_tokens, bodies)
+    out = _untagged_ministries(doc, offset, out, new, iris)
     out = _bare_ministries(doc, offset, out, everything, curated, new, iris, bodies)
     out = _state_services(doc, offset, out, everything, curated, new, iris)
     out = _demonyms_of_deeds(doc, offset, out)
@@ -318,8 +319,10 @@ def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
         token = span[-1] if span is not None and len(span) else None
         line_start = text_of(doc).rfind("\n", 0, m.span.begin - offset) + 1
         after = text_of(doc)[m.span.end - offset:m.span.end - offset + 2].lstrip(" ")[:1]
+        glued = text_of(doc)[m.span.end - offset:m.span.end - offset + 2]
         if token is not None and (token.is_upper or (not text_of(doc)[line_start:m.span.begin - offset].strip()
-                                                     and after in (",", "(", "-", "—", "–", ":"))):
+                                                     and after in (",", "(", "-", "—", "–", ":")
+                                                     and not (glued[:1] in _DASHES and glued[1:].isalpha()))):
             token = None  # a dateline ("KYIV, May 2 -", "Sanaa, July 13:")
         acts = token is not None and (
             (token.dep_ == "nsubj" and token.head.pos_ in ("VERB", "AUX") and token.head.lemma_ != "be")
@@ -664,6 +667,42 @@ def _bare_ministries(doc: Doc, offset: int, mentions: list[EntityMention], every
     return out
 
 
+def _untagged_ministries(doc: Doc, offset: int, mentions: list[EntityMention], new: dict[str, NewEntity],
+                         iris: Iris) -> list[EntityMention]:
+    """A ministry named by its kind that the model did not tag ("under the Health Ministry of the
+    ...", "the Ministry of Health"): a mention, resolved as :func:`_bare_ministries` resolves the
+    model's."""
+    text = text_of(doc)
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    added: list[EntityMention] = []
+    for token in doc:
+        if token.text not in ("Ministry", "Ministries") or _headline(doc, token.idx):
+            continue
+        first, last = token.i, token.i
+        after = _kind_after(doc, token.i)
+        if after is not None:
+            last = after - 1
+        else:
+            while first > 0 and token.i - first < 2 and doc[first - 1].text[:1].isupper() and \
+                    doc[first - 1].is_alpha and doc[first - 1].pos_ in ("PROPN", "NOUN", "ADJ") and \
+                    doc[first - 1].ent_type_ not in ("GPE", "NORP", "PERSON"):
+                first -= 1
+            if first == token.i:
+                continue
+        if first > 0 and doc[first - 1].text[:1].isupper() and doc[first - 1].lower_ != "the" and \
+                doc[first - 1].is_sent_start is not True:
+            continue  # "Freedonia Health Ministry": a name before it, the rules for bodies decide
+        begin, end = offset + doc[first].idx, offset + doc[last].idx + len(doc[last].text)
+        phrase = text[begin - offset:end - offset]
+        if any(b < end and begin < e for b, e in taken) or not _BARE_MINISTRY.match(phrase.lower()):
+            continue
+        iri = iris.entity(slugify(phrase))
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type="GovernmentBody", confidence=0.5))
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.5, curated=False))
+        taken.append((begin, end))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
+
+
 def _ministry_named(m: EntityMention, kind_words: Sequence[str], others: Sequence[EntityMention],
                     curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity], text: str,
                     offset: int) -> str | None:
@@ -801,6 +840,10 @@ def _demonyms_of_deeds(doc: Doc, offset: int, mentions: list[EntityMention]) -> 
             if head is not None and span is not None and head.i >= span.end and (
                     head.lemma_.lower() in deeds or head.lower_ in deeds):
                 continue
+            nxt = doc[span.end] if span is not None and span.end < len(doc) else None
+            if nxt is not None and nxt.pos_ in ("NOUN", "VERB") and nxt.text.islower() and \
+                    (nxt.lower_ in deeds or nxt.lemma_.lower() in deeds):
+                continue  # the same, where the parser took the act for a verb ("wounded in Freedonian shelling")
         out.append(m)
     return out
 
