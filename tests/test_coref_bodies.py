@@ -121,3 +121,20 @@ def test_an_untagged_ministry_of_a_kind_is_a_mention(extractor: Extractor) -> No
     ex = run(extractor, "In Irbid, a shell hit a school and one child was wounded, the Rescue Council under the "
                         "Health Ministry of the Jordanian government said in a statement.")
     assert nodes(ex).get("jordan-health-ministry") == {"Health Ministry"}, nodes(ex)
+
+
+def test_a_name_made_of_generic_words_is_the_states_armed_forces(extractor: Extractor) -> None:
+    ex = run(extractor, "Chadian soldiers repelled the raid near Abeche. A unit of the Defence and Security Forces "
+                        "was attacked on the road, the army said.")
+    found = nodes(ex)
+    assert not any(k.startswith("defence-and-security") for k in found), found
+    forces = [k for k, v in found.items() if "Defence and Security Forces" in v]
+    assert forces and "army" in found[forces[0]], found
+
+
+def test_a_body_before_a_possessive_in_a_name_is_mentioned_too(extractor: Extractor) -> None:
+    ex = run(extractor, "Two soldiers were killed in an ambush in northern Chad on Monday, the Military Transition "
+                        "Council's Information Team reported.")
+    found = nodes(ex)
+    assert found.get("military-transition-council") == {"Military Transition Council"}, found
+    assert any("Military Transition Council's Information Team" in v for v in found.values()), found

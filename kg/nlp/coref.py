@@ -243,6 +243,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         out.append(m)
     out = _aliases(doc, offset, out, curated, new)
     out = _owners_before_ministries(out, acronyms, by_initials, curated, new, iris)
+    out = _owners_in_names(out, everything, curated, new, iris)
     out = _untagged_speakers(doc, offset, out, everything, curated, new, iris)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
     capitalised: list[Token] = []
@@ -279,6 +280,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
     out = _names_after_demonyms(doc, offset, out, curated, new, iris)
     out = _described_bodies(doc, offset, out, everything, curated, new, iris, bodies)
     out = _capitals_as_states(doc, offset, out, curated)
+    out = _generic_forces(out, everything, curated, new, iris, bodies)
     out.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
     return out
 
@@ -665,6 +667,69 @@ def _bare_ministries(doc: Doc, offset: int, mentions: list[EntityMention], every
                                              confidence=old.confidence))
         out.append(replace(m, entity=target, curated=target in curated))
     return out
+
+
+_GENERIC_FORCE_WORDS = frozenset({"defense", "defence", "security", "and", "armed", "national", "forces", "army",
+                                  "military", "the"})
+
+
+def _generic_forces(mentions: list[EntityMention], everything: Sequence[EntityMention],
+                    curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
+                    bodies: Mapping[str, list[str]]) -> list[EntityMention]:
+    """A name the model found made of generic words only ("the Defence and Security Forces",
+    "the Armed Forces", "the National Army"): the armed forces of the state the story is about
+    (its one curated force, else the node "the army" of that state gets), not a body of its own."""
+    generic = [k for k, m in enumerate(mentions) if m.entity in new and not m.curated
+               and set(w := _label(m.entity, curated, new).lower().split()) <= _GENERIC_FORCE_WORDS
+               and ("forces" in w or "army" in w) and len(w) > 1]
+    if not generic:
+        return mentions
+    country = _main_country([*everything, *mentions], curated, new, by_places=True)
+    if country is None:
+        return mentions
+    forces = sorted(iri for iri in bodies.get(country, []) if _types(iri, curated, new) & _ARMED
+                    and iri in curated and _state_of(iri, curated) == country)
+    if len(forces) == 1:
+        target = forces[0]
+    else:
+        target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
+        first = mentions[generic[0]]
+        new.setdefault(target, NewEntity(iri=target, label=_label(first.entity, curated, new), type="ArmedForce",
+                                         confidence=0.5))
+    return [replace(m, entity=target, curated=target in curated) if k in generic else m
+            for k, m in enumerate(mentions)]
+
+
+_POSSESSIVE = re.compile(r"['’]s\s+")
+
+
+def _owners_in_names(mentions: list[EntityMention], everything: Sequence[EntityMention],
+                     curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                     iris: Iris) -> list[EntityMention]:
+    """A name the model found whole with a body's possessive in it ("the Freedonian Defence
+    Council's Press Office"): the office keeps the whole name, and the body before "'s" is
+    mentioned too (the entity of that name in the document, else a new one)."""
+    added: list[EntityMention] = []
+    for m in mentions:
+        found = _POSSESSIVE.search(m.span.text) if m.entity in new and not m.curated else None
+        if found is None or not m.span.text[found.end():][:1].isupper():
+            continue
+        owner = m.span.text[:found.start()].removeprefix("the ").removeprefix("The ")
+        words = owner.split()
+        if len(words) < 2 or not all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words) or \
+                _noun_of_word(words[-1]) not in _BODY_NOUNS:
+            continue
+        begin = m.span.begin + m.span.text.index(owner)
+        target = next((e.entity for e in [*everything, *mentions] if e.entity != m.entity
+                       and _label(e.entity, curated, new).lower() == owner.lower()), None)
+        if target is None:
+            target = iris.entity(slugify(owner))
+            role = _R.roles.get(_noun_of_word(words[-1]))
+            kind = next((f for f in role.fits if f != "label"), "Organization") if role else "Organization"
+            new.setdefault(target, NewEntity(iri=target, label=owner, type=kind, confidence=0.5))
+        added.append(EntityMention(span=Span(begin, begin + len(owner), owner), entity=target, confidence=0.5,
+                                   curated=target in curated))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
 
 
 def _untagged_ministries(doc: Doc, offset: int, mentions: list[EntityMention], new: dict[str, NewEntity],
