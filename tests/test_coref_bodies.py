@@ -138,3 +138,10 @@ def test_a_body_before_a_possessive_in_a_name_is_mentioned_too(extractor: Extrac
     found = nodes(ex)
     assert found.get("military-transition-council") == {"Military Transition Council"}, found
     assert any("Military Transition Council's Information Team" in v for v in found.values()), found
+
+
+def test_a_service_without_an_owner_is_of_the_country_of_the_place_before_it(extractor: Extractor) -> None:
+    ex = run(extractor, "Ankara was quiet. The envoy flew to Amman to meet the head of the general intelligence "
+                        "agency on Monday.")
+    found = nodes(ex)
+    assert found.get("jordan-general-intelligence") == {"general intelligence agency"}, found

@@ -867,9 +867,14 @@ def _state_services(doc: Doc, offset: int, mentions: list[EntityMention], everyt
         elif token.i > 0 and doc[token.i - 1].text[:1].isupper() and doc[token.i - 1].lower_ not in ("the", "a", "an"):
             continue  # "Arab civil defence teams", "the Acme emergency service": not the state's
         else:
-            if not found:
-                main, found = _main_country([*everything, *mentions], curated, new, by_places=True), True
-            state = main
+            sentence = offset + token.sent.start_char
+            places = [o for o in mentions if sentence <= o.span.begin < begin and _types(o.entity, curated, new) & _PLACE
+                      and not _types(o.entity, curated, new) & _STATE]  # "strikes on Freedonia City, civil defence said"
+            state = _state_of_mention(places[-1], curated, new) if places else None
+            if state is None:
+                if not found:
+                    main, found = _main_country([*everything, *mentions], curated, new, by_places=True), True
+                state = main
         if state is None:
             continue
         kind = " ".join(name).replace("defense", "defence")
