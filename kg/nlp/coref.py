@@ -868,8 +868,9 @@ def _state_services(doc: Doc, offset: int, mentions: list[EntityMention], everyt
             continue  # "Arab civil defence teams", "the Acme emergency service": not the state's
         else:
             sentence = offset + token.sent.start_char
-            places = [o for o in mentions if sentence <= o.span.begin < begin and _types(o.entity, curated, new) & _PLACE
-                      and not _types(o.entity, curated, new) & _STATE]  # "strikes on Freedonia City, civil defence said"
+            # "strikes on Freedonia City, civil defence said": of the place's country
+            places = [o for o in mentions if sentence <= o.span.begin < begin
+                      and _types(o.entity, curated, new) & _PLACE and not _types(o.entity, curated, new) & _STATE]
             state = _state_of_mention(places[-1], curated, new) if places else None
             if state is None:
                 if not found:
