@@ -145,3 +145,11 @@ def test_a_service_without_an_owner_is_of_the_country_of_the_place_before_it(ext
                         "agency on Monday.")
     found = nodes(ex)
     assert found.get("jordan-general-intelligence") == {"general intelligence agency"}, found
+
+
+def test_the_agency_after_a_name_with_that_noun_is_that_name(extractor: Extractor) -> None:
+    ex = run(extractor, "Jordan's National Security Council met in Amman on Monday. The Petra news agency reported "
+                        "the decision, and the agency added that talks would go on.")
+    found = nodes(ex)
+    assert found.get("petra") == {"Petra", "agency"}, found
+    assert not any(k.endswith("-agency") for k in found), found

@@ -599,6 +599,15 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
                    and _fits(noun, m.entity, curated, new)]
         if earlier and not possessed:
             continue  # "the ministry" after a ministry was named: attribution resolves it
+        kind_of = re.compile(r"\s+(?:[a-z]+\s+){0,2}" + re.escape(token.lower_) + r"\b")
+        named = [m for m in [*mentions, *added] if offset <= m.span.begin and m.span.end <= begin
+                 and not _types(m.entity, curated, new) & (_PERSON | _STATE | _PLACE)
+                 and kind_of.match(text_of(doc), m.span.end - offset)]
+        if named and not possessed and not kind_words:  # "the Acme news agency ... the agency said": Acme
+            added.append(EntityMention(span=Span(begin, end, text_of(doc)[begin - offset:end - offset]),
+                                       entity=named[-1].entity, confidence=0.5, curated=named[-1].curated))
+            taken.append((begin, end))
+            continue
         candidates = sorted(iri for iri in bodies.get(country, []) if _fits(noun, iri, curated, new)
                             and all(q in curated[iri].label.lower() for q in kind_words))
         if len(candidates) == 1:
