@@ -153,3 +153,11 @@ def test_the_agency_after_a_name_with_that_noun_is_that_name(extractor: Extracto
     found = nodes(ex)
     assert found.get("petra") == {"Petra", "agency"}, found
     assert not any(k.endswith("-agency") for k in found), found
+
+
+def test_a_body_name_with_a_word_left_out_is_the_same_body(extractor: Extractor) -> None:
+    ex = run(extractor, "A man was hurt, said the head of the Kharkiv Military Administration, Ivan Petrenko. "
+                        "Later, the Kharkiv Regional Military Administration reported a second strike.")
+    found = nodes(ex)
+    bodies = [k for k, v in found.items() if any("Military Administration" in s for s in v)]
+    assert len(bodies) == 1, found

@@ -243,6 +243,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
         out.append(m)
     out = _aliases(doc, offset, out, curated, new)
     out = _owners_before_ministries(out, acronyms, by_initials, curated, new, iris)
+    out = _shortened_bodies(out, everything, curated, new)
     out = _owners_in_names(out, everything, curated, new, iris)
     out = _untagged_speakers(doc, offset, out, everything, curated, new, iris)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
@@ -739,6 +740,35 @@ def _owners_in_names(mentions: list[EntityMention], everything: Sequence[EntityM
         added.append(EntityMention(span=Span(begin, begin + len(owner), owner), entity=target, confidence=0.5,
                                    curated=target in curated))
     return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
+
+
+def _shortened_bodies(mentions: list[EntityMention], everything: Sequence[EntityMention],
+                      curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[EntityMention]:
+    """A body's name with a word of it left out ("the Freedonia Military Administration" beside
+    "the Freedonia Regional Military Administration"): the same body, of the longer name. Both
+    names of three words or more, the same first and last word (a body noun), the shorter one's
+    words in the longer one in order."""
+    def words(iri: str) -> list[str]:
+        return _label(iri, curated, new).lower().removeprefix("the ").split()
+
+    bodies = sorted({m.entity for m in [*everything, *mentions] if m.entity in new
+                     and not _types(m.entity, curated, new) & (_PERSON | _PLACE | _STATE)
+                     and len(words(m.entity)) >= 3 and _noun_of_word(words(m.entity)[-1]) in _BODY_NOUNS})
+    if len(bodies) < 2:
+        return mentions
+    longer: dict[str, str] = {}
+    for short in bodies:
+        w = words(short)
+        for other in bodies:
+            o = words(other)
+            if other == short or len(o) <= len(w) or o[0] != w[0] or o[-1] != w[-1]:
+                continue
+            rest = iter(o)
+            if all(x in rest for x in w):
+                longer.setdefault(short, other)
+    if not longer:
+        return mentions
+    return [replace(m, entity=longer[m.entity]) if m.entity in longer else m for m in mentions]
 
 
 def _untagged_ministries(doc: Doc, offset: int, mentions: list[EntityMention], new: dict[str, NewEntity],
