@@ -242,6 +242,9 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
                 m = EntityMention(span=m.span, entity=target, confidence=min(m.confidence, 0.7), curated=m.curated)
         out.append(m)
     out = _aliases(doc, offset, out, curated, new)
+    out = _owners_before_ministries(out, acronyms, by_initials, curated, new, iris)
+    out = _shortened_bodies(out, everything, curated, new)
+    out = _owners_in_names(out, everything, curated, new, iris)
     out = _untagged_speakers(doc, offset, out, everything, curated, new, iris)
     out = _bodies_of_countries(doc, offset, out, everything, curated, new, iris, bodies)
     capitalised: list[Token] = []
@@ -254,7 +257,10 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
     if body_tokens:
         out = _bodies_of_demonyms(doc, offset, out, new, iris)
         out = _bodies_in_context(doc, offset, out, everything, curated, new, iris, body_tokens, bodies)
+    out = _untagged_ministries(doc, offset, out, new, iris)
     out = _bare_ministries(doc, offset, out, everything, curated, new, iris, bodies)
+    out = _state_services(doc, offset, out, everything, curated, new, iris)
+    out = _demonyms_of_deeds(doc, offset, out)
     taken = sorted((m.span.begin, m.span.end) for m in out)
     for token in capitalised if (acronyms or by_surname) else ():
         target = acronyms.get(token.text) or (by_surname.get(token.lower_) if token.text[:1].isupper() else None)
@@ -275,6 +281,7 @@ def corefer(doc: Doc, *, offset: int, mentions: Sequence[EntityMention], earlier
     out = _names_after_demonyms(doc, offset, out, curated, new, iris)
     out = _described_bodies(doc, offset, out, everything, curated, new, iris, bodies)
     out = _capitals_as_states(doc, offset, out, curated)
+    out = _generic_forces(out, everything, curated, new, iris, bodies)
     out.sort(key=lambda m: (m.span.begin, m.span.end, m.entity))
     return out
 
@@ -315,8 +322,10 @@ def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
         token = span[-1] if span is not None and len(span) else None
         line_start = text_of(doc).rfind("\n", 0, m.span.begin - offset) + 1
         after = text_of(doc)[m.span.end - offset:m.span.end - offset + 2].lstrip(" ")[:1]
+        glued = text_of(doc)[m.span.end - offset:m.span.end - offset + 2]
         if token is not None and (token.is_upper or (not text_of(doc)[line_start:m.span.begin - offset].strip()
-                                                     and after in (",", "(", "-", "—", "–", ":"))):
+                                                     and after in (",", "(", "-", "—", "–", ":")
+                                                     and not (glued[:1] in _DASHES and glued[1:].isalpha()))):
             token = None  # a dateline ("KYIV, May 2 -", "Sanaa, July 13:")
         acts = token is not None and (
             (token.dep_ == "nsubj" and token.head.pos_ in ("VERB", "AUX") and token.head.lemma_ != "be")
@@ -326,6 +335,23 @@ def _capitals_as_states(doc: Doc, offset: int, mentions: list[EntityMention],
             or (token.dep_ == "pobj" and token.head.lower_ in parties and token.head.head.pos_ == "NOUN"))
         out.append(replace(m, entity=entity.capital_of[0], curated=True) if acts else m)
     return out
+
+
+def _kind_after(doc: Doc, j: int) -> int | None:
+    """Where "Ministry of Health", "Ministry of Foreign Affairs" ends (the token after it), when the
+    ministry noun at ``j`` is followed by "of" and its kind in one to three capitalised words: a
+    kind every state's government has, not a name of its own."""
+    if doc[j].lower_ not in ("ministry", "ministries") or not doc[j].text[:1].isupper() or j + 2 >= len(doc) or \
+            doc[j + 1].lower_ != "of":
+        return None
+    k = j + 2
+    while k < len(doc) and k - j - 2 < 4 and (doc[k].text[:1].isupper() and doc[k].is_alpha and doc[k].lower_ != "the"
+                                              or doc[k].lower_ == "and" and k + 1 < len(doc)
+                                              and doc[k + 1].text[:1].isupper()):
+        if doc[k].ent_type_ in ("GPE", "NORP", "PERSON") or doc[k].ent_kb_id_:
+            return None  # "Ministry of Freedonia": a state's name, not a kind
+        k += 1
+    return k if k > j + 2 and doc[k - 1].lower_ != "and" else None
 
 
 def _proper_name_goes_on(doc: Doc, j: int) -> bool:
@@ -423,19 +449,30 @@ def _bodies_of_countries(doc: Doc, offset: int, mentions: list[EntityMention], e
         if j >= len(doc) or _noun_of(doc[j]) not in body_nouns or doc[j].dep_ == "compound":
             out.append(m)
             continue
+        if any(tuple(t.text for t in doc[i:i + len(n)]) == n for n in _SERVICE_NAMES):
+            out.append(m)  # "Freedonia's civil defence agency": one node per state and kind, _state_services'
+            continue
         end = offset + doc[j].idx + len(doc[j].text)
-        if _proper_name_goes_on(doc, j) or is_credit(text_of(doc), m.span.begin - offset, end - offset):
+        kind_of = _kind_after(doc, j)  # "the Freedonian Ministry of Health": the ministry of a kind
+        if kind_of is not None:
+            end = offset + doc[kind_of - 1].idx + len(doc[kind_of - 1].text)
+        elif _proper_name_goes_on(doc, j) or is_credit(text_of(doc), m.span.begin - offset, end - offset):
             out.append(m)  # "the Freedonian Government of National Unity", "Source: Freedonia News Agency"
             continue
         if any(o is not m and m.span.end <= o.span.begin < end for o in mentions):
             out.append(m)
             continue
         noun = _noun_of(doc[j])
-        qualifiers = {t.lower_ for t in doc[i:j]}
-        candidates = [e.entity for e in everything if e.entity != state and _fits(noun, e.entity, curated, new)
+        qualifiers = {t.lower_ for t in doc[i:j]} | ({t.lower_ for t in doc[j + 2:kind_of]} - _SMALL_WORDS
+                                                     if kind_of is not None else set())
+        names = {n.lower() for n in (_label(state, curated, new), *getattr(curated.get(state), "demonyms", ()))}
+        candidates = [e.entity for e in [*everything, *out] if e.entity != state and _fits(noun, e.entity, curated, new)
                       and (_state_of(e.entity, curated) == state or (
                           _label(state, curated, new).lower() in _label(e.entity, curated, new).lower()
-                          and "InternationalOrganization" not in _types(e.entity, curated, new)))]
+                          and "InternationalOrganization" not in _types(e.entity, curated, new))
+                          or e.entity in new and _label(e.entity, curated, new).lower().split(" ")[0] in names)]
+        # (a body the text named after the state before: "the Freedonian Ministry of Defence ... the
+        # Freedonian defence ministry")
         # (a mission in a state, "... Mission in Freedonia", is no body of that state's)
         if not candidates:
             candidates = sorted(iri for iri in bodies.get(state, []) if _fits(noun, iri, curated, new))
@@ -563,6 +600,15 @@ def _bodies_in_context(doc: Doc, offset: int, mentions: list[EntityMention], eve
                    and _fits(noun, m.entity, curated, new)]
         if earlier and not possessed:
             continue  # "the ministry" after a ministry was named: attribution resolves it
+        kind_of = re.compile(r"\s+(?:[a-z]+\s+){0,2}" + re.escape(token.lower_) + r"\b")
+        named = [m for m in [*mentions, *added] if offset <= m.span.begin and m.span.end <= begin
+                 and not _types(m.entity, curated, new) & (_PERSON | _STATE | _PLACE)
+                 and kind_of.match(text_of(doc), m.span.end - offset)]
+        if named and not possessed and not kind_words:  # "the Acme news agency ... the agency said": Acme
+            added.append(EntityMention(span=Span(begin, end, text_of(doc)[begin - offset:end - offset]),
+                                       entity=named[-1].entity, confidence=0.5, curated=named[-1].curated))
+            taken.append((begin, end))
+            continue
         candidates = sorted(iri for iri in bodies.get(country, []) if _fits(noun, iri, curated, new)
                             and all(q in curated[iri].label.lower() for q in kind_words))
         if len(candidates) == 1:
@@ -603,6 +649,10 @@ def _bare_ministries(doc: Doc, offset: int, mentions: list[EntityMention], every
             out.append(m)
             continue
         kind_words = (found.group(1) or found.group(2)).split()
+        named = _ministry_named(m, kind_words, [*everything, *mentions, *out], curated, new, text_of(doc), offset)
+        if named is not None:  # "the Freedonian Ministry of Health … the Health Ministry": that one
+            out.append(replace(m, entity=named, curated=named in curated))
+            continue
         owner: str | None = None
         if span.start > 1 and doc[span.start - 1].lower_ in ("'s", "’s") and \
                 doc[span.start - 2].lower_ in _COUNTRY_NOUNS:
@@ -626,6 +676,285 @@ def _bare_ministries(doc: Doc, offset: int, mentions: list[EntityMention], every
             new.setdefault(target, NewEntity(iri=target, label=old.label, type="GovernmentBody",
                                              confidence=old.confidence))
         out.append(replace(m, entity=target, curated=target in curated))
+    return out
+
+
+_GENERIC_FORCE_WORDS = frozenset({"defense", "defence", "security", "and", "armed", "national", "forces", "army",
+                                  "military", "the"})
+
+
+def _generic_forces(mentions: list[EntityMention], everything: Sequence[EntityMention],
+                    curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
+                    bodies: Mapping[str, list[str]]) -> list[EntityMention]:
+    """A name the model found made of generic words only ("the Defence and Security Forces",
+    "the Armed Forces", "the National Army"): the armed forces of the state the story is about
+    (its one curated force, else the node "the army" of that state gets), not a body of its own."""
+    generic = [k for k, m in enumerate(mentions) if m.entity in new and not m.curated
+               and set(w := _label(m.entity, curated, new).lower().split()) <= _GENERIC_FORCE_WORDS
+               and ("forces" in w or "army" in w) and len(w) > 1]
+    if not generic:
+        return mentions
+    country = _main_country([*everything, *mentions], curated, new, by_places=True)
+    if country is None:
+        return mentions
+    forces = sorted(iri for iri in bodies.get(country, []) if _types(iri, curated, new) & _ARMED
+                    and iri in curated and _state_of(iri, curated) == country)
+    if len(forces) == 1:
+        target = forces[0]
+    else:
+        target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
+        first = mentions[generic[0]]
+        new.setdefault(target, NewEntity(iri=target, label=_label(first.entity, curated, new), type="ArmedForce",
+                                         confidence=0.5))
+    return [replace(m, entity=target, curated=target in curated) if k in generic else m
+            for k, m in enumerate(mentions)]
+
+
+_POSSESSIVE = re.compile(r"['’]s\s+")
+
+
+def _owners_in_names(mentions: list[EntityMention], everything: Sequence[EntityMention],
+                     curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                     iris: Iris) -> list[EntityMention]:
+    """A name the model found whole with a body's possessive in it ("the Freedonian Defence
+    Council's Press Office"): the office keeps the whole name, and the body before "'s" is
+    mentioned too (the entity of that name in the document, else a new one)."""
+    added: list[EntityMention] = []
+    for m in mentions:
+        found = _POSSESSIVE.search(m.span.text) if m.entity in new and not m.curated else None
+        if found is None or not m.span.text[found.end():][:1].isupper():
+            continue
+        owner = m.span.text[:found.start()].removeprefix("the ").removeprefix("The ")
+        words = owner.split()
+        if len(words) < 2 or not all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words) or \
+                _noun_of_word(words[-1]) not in _BODY_NOUNS:
+            continue
+        begin = m.span.begin + m.span.text.index(owner)
+        target = next((e.entity for e in [*everything, *mentions] if e.entity != m.entity
+                       and _label(e.entity, curated, new).lower() == owner.lower()), None)
+        if target is None:
+            target = iris.entity(slugify(owner))
+            role = _R.roles.get(_noun_of_word(words[-1]))
+            kind = next((f for f in role.fits if f != "label"), "Organization") if role else "Organization"
+            new.setdefault(target, NewEntity(iri=target, label=owner, type=kind, confidence=0.5))
+        added.append(EntityMention(span=Span(begin, begin + len(owner), owner), entity=target, confidence=0.5,
+                                   curated=target in curated))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
+
+
+def _shortened_bodies(mentions: list[EntityMention], everything: Sequence[EntityMention],
+                      curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity]) -> list[EntityMention]:
+    """A body's name with a word of it left out ("the Freedonia Military Administration" beside
+    "the Freedonia Regional Military Administration"): the same body, of the longer name. Both
+    names of three words or more, the same first and last word (a body noun), the shorter one's
+    words in the longer one in order."""
+    def words(iri: str) -> list[str]:
+        return _label(iri, curated, new).lower().removeprefix("the ").split()
+
+    bodies = sorted({m.entity for m in [*everything, *mentions] if m.entity in new
+                     and not _types(m.entity, curated, new) & (_PERSON | _PLACE | _STATE)
+                     and len(words(m.entity)) >= 3 and _noun_of_word(words(m.entity)[-1]) in _BODY_NOUNS})
+    if len(bodies) < 2:
+        return mentions
+    longer: dict[str, str] = {}
+    for short in bodies:
+        w = words(short)
+        for other in bodies:
+            o = words(other)
+            if other == short or len(o) <= len(w) or o[0] != w[0] or o[-1] != w[-1]:
+                continue
+            rest = iter(o)
+            if all(x in rest for x in w):
+                longer.setdefault(short, other)
+    if not longer:
+        return mentions
+    return [replace(m, entity=longer[m.entity]) if m.entity in longer else m for m in mentions]
+
+
+def _untagged_ministries(doc: Doc, offset: int, mentions: list[EntityMention], new: dict[str, NewEntity],
+                         iris: Iris) -> list[EntityMention]:
+    """A ministry named by its kind that the model did not tag ("under the Health Ministry of the
+    ...", "the Ministry of Health"): a mention, resolved as :func:`_bare_ministries` resolves the
+    model's."""
+    text = text_of(doc)
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    added: list[EntityMention] = []
+    for token in doc:
+        if token.text not in ("Ministry", "Ministries") or _headline(doc, token.idx):
+            continue
+        first, last = token.i, token.i
+        after = _kind_after(doc, token.i)
+        if after is not None:
+            last = after - 1
+        else:
+            while first > 0 and token.i - first < 2 and doc[first - 1].text[:1].isupper() and \
+                    doc[first - 1].is_alpha and doc[first - 1].pos_ in ("PROPN", "NOUN", "ADJ") and \
+                    doc[first - 1].ent_type_ not in ("GPE", "NORP", "PERSON"):
+                first -= 1
+            if first == token.i:
+                continue
+        if first > 0 and doc[first - 1].text[:1].isupper() and doc[first - 1].lower_ != "the" and \
+                doc[first - 1].is_sent_start is not True:
+            continue  # "Freedonia Health Ministry": a name before it, the rules for bodies decide
+        begin, end = offset + doc[first].idx, offset + doc[last].idx + len(doc[last].text)
+        phrase = text[begin - offset:end - offset]
+        if any(b < end and begin < e for b, e in taken) or not _BARE_MINISTRY.match(phrase.lower()):
+            continue
+        iri = iris.entity(slugify(phrase))
+        new.setdefault(iri, NewEntity(iri=iri, label=phrase, type="GovernmentBody", confidence=0.5))
+        added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.5, curated=False))
+        taken.append((begin, end))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
+
+
+def _ministry_named(m: EntityMention, kind_words: Sequence[str], others: Sequence[EntityMention],
+                    curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity], text: str,
+                    offset: int) -> str | None:
+    """The ministry of that kind the document names with its state or owner before a bare "the
+    Health Ministry" (after it too, for a headline, which shortens the names of the story): the
+    last such one, if it is of one entity."""
+    headline = in_headline(text, m.span.begin - offset)
+    found = [o for o in others if o.entity != m.entity and (o.span.begin < m.span.begin or headline)
+             and not _types(o.entity, curated, new) & (_PERSON | _PLACE | _STATE)
+             and "ministry" in (label := _label(o.entity, curated, new).lower())
+             and not _BARE_MINISTRY.match(label) and all(q in label for q in kind_words)]
+    if not found:
+        return None
+    before = [o for o in found if o.span.begin < m.span.begin]
+    return max(before or found, key=lambda o: o.span.begin if before else -o.span.begin).entity
+
+
+def _owners_before_ministries(mentions: list[EntityMention], acronyms: Mapping[str, str],
+                              by_initials: Mapping[str, set[str]], curated: Mapping[str, CuratedEntity],
+                              new: dict[str, NewEntity], iris: Iris) -> list[EntityMention]:
+    """An acronym before a ministry ("the FNU Ministry of Health", "FNU Defence Ministry"): the
+    ministry keeps the whole name, and the acronym is a mention of the government it abbreviates
+    (the name the text expands it to, else a new entity named by the acronym)."""
+    added: list[EntityMention] = []
+    for m in mentions:
+        words = m.span.text.split()
+        if m.entity not in new or len(words) < 2 or not (2 <= len(words[0]) <= 6 and words[0].isupper()
+                                                         and words[0].isalpha()):
+            continue
+        if not any(w.lower() == "ministry" for w in words[1:3]) or not words[1][:1].isupper():
+            continue
+        acronym = words[0]
+        target = acronyms.get(acronym) or (next(iter(by_initials[acronym])) if len(by_initials.get(acronym, ())) == 1
+                                           else None)
+        if target is None:
+            target = next((iri for iri, e in curated.items() if acronym in e.alt_labels
+                           and set(e.types) & (_STATE | _R.subclasses("Organization"))), None)
+        if target is None:
+            target = iris.entity(slugify(acronym))
+            new.setdefault(target, NewEntity(iri=target, label=acronym, type="GovernmentBody", confidence=0.5))
+        begin = m.span.begin
+        added.append(EntityMention(span=Span(begin, begin + len(acronym), acronym), entity=target, confidence=0.5,
+                                   curated=target in curated))
+    return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
+
+
+_SERVICE_NAMES = sorted((tuple(w.split()) for w in _R.words["service_name"]), key=lambda n: -len(n))
+_SERVICE_FIRST = frozenset(n[0] for n in _SERVICE_NAMES)
+_SERVICE_TAILS = frozenset({"agency", "service", "directorate", "department", "authority", "administration"})
+
+
+def _state_of_mention(m: EntityMention, curated: Mapping[str, CuratedEntity],
+                      new: Mapping[str, NewEntity]) -> str | None:
+    """The state a mention names, or the state the place it names lies in ("Freedonia City's")."""
+    if _types(m.entity, curated, new) & _STATE:
+        return m.entity
+    entity = curated.get(m.entity)
+    country = entity.in_country if entity is not None else None
+    return country if country is not None and country in curated and set(curated[country].types) & _STATE else None
+
+
+def _state_services(doc: Doc, offset: int, mentions: list[EntityMention], everything: Sequence[EntityMention],
+                    curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity],
+                    iris: Iris) -> list[EntityMention]:
+    """A body every state has, named in lower case by its kind (``service_name``: "Freedonia's
+    civil defence agency", "the Freedonian emergency service", "civil defence crews"): the body
+    of that kind of the state named right before it, else of the state the story is about; one
+    node per state and kind, named as the text first names it."""
+    if not _SERVICE_NAMES:
+        return mentions
+    text = text_of(doc)
+    taken = [(m.span.begin, m.span.end) for m in mentions]
+    added: list[EntityMention] = []
+    drop: set[int] = set()
+    main: str | None = None
+    found = False
+    for token in doc:
+        if token.text not in _SERVICE_FIRST:  # lower case only: a capitalised one is a name, the model's
+            continue
+        name = next((n for n in _SERVICE_NAMES if tuple(t.text for t in doc[token.i:token.i + len(n)]) == n), None)
+        if name is None:
+            continue
+        last = token.i + len(name) - 1
+        if last + 1 < len(doc) and doc[last + 1].text in _SERVICE_TAILS:
+            last += 1  # "civil defence agency"
+        begin, end = offset + token.idx, offset + doc[last].idx + len(doc[last].text)
+        if any(b < end and begin < e for b, e in taken):
+            continue
+        before = [k for k, m in enumerate(mentions) if m.span.end <= begin
+                  and text[m.span.end - offset:begin - offset] in ("'s ", "’s ", " ", "' ", "’ ")]
+        owner = mentions[before[-1]] if before else None
+        state: str | None
+        if owner is not None:
+            state = _state_of_mention(owner, curated, new)
+            if state is None or (owner.kind != "demonym" and text[owner.span.end - offset] == " "):
+                continue  # "the Acme civil defence": a name of its own; "Freedonia civil defence": unclear
+        elif token.i > 0 and doc[token.i - 1].text[:1].isupper() and doc[token.i - 1].lower_ not in ("the", "a", "an"):
+            continue  # "Arab civil defence teams", "the Acme emergency service": not the state's
+        else:
+            sentence = offset + token.sent.start_char
+            # "strikes on Freedonia City, civil defence said": of the place's country
+            places = [o for o in mentions if sentence <= o.span.begin < begin
+                      and _types(o.entity, curated, new) & _PLACE and not _types(o.entity, curated, new) & _STATE]
+            state = _state_of_mention(places[-1], curated, new) if places else None
+            if state is None:
+                if not found:
+                    main, found = _main_country([*everything, *mentions], curated, new, by_places=True), True
+                state = main
+        if state is None:
+            continue
+        kind = " ".join(name).replace("defense", "defence")
+        target = iris.entity(slugify(f"{_label(state, curated, new)} {kind}"))
+        label = text[token.idx:doc[last].idx + len(doc[last].text)]
+        new.setdefault(target, NewEntity(iri=target, label=label, type="GovernmentBody", confidence=0.5))
+        if owner is not None and owner.kind == "demonym":  # "the Freedonian civil defence": one name
+            begin = owner.span.begin
+            drop.add(before[-1])
+        added.append(EntityMention(span=Span(begin, end, text[begin - offset:end - offset]), entity=target,
+                                   confidence=0.5, curated=False))
+        taken.append((begin, end))
+    if not added:
+        return mentions
+    return sorted([*(m for k, m in enumerate(mentions) if k not in drop), *added],
+                  key=lambda m: (m.span.begin, m.span.end, m.entity))
+
+
+def _demonyms_of_deeds(doc: Doc, offset: int, mentions: list[EntityMention]) -> list[EntityMention]:
+    """A demonym that qualifies an act (``deed_noun``: "Freedonian shelling", "a Freedonian drone
+    attack", "Freedonian claims") says who did it, for the events and claims that read it: it is
+    no mention of the state in the story (a demonym of people or of a body stays one)."""
+    deeds = _R.words["deed_noun"]
+    out = []
+    for m in mentions:
+        if m.kind == "demonym":
+            span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
+            head = span[-1] if span is not None and len(span) else None
+            while head is not None and head.dep_ in ("amod", "compound") and head.head.i > head.i and \
+                    head.head.pos_ in ("NOUN", "VERB") and \
+                    all(t.dep_ in ("amod", "compound") for t in doc[head.i:head.head.i]):
+                head = head.head
+            if head is not None and span is not None and head.i >= span.end and (
+                    head.lemma_.lower() in deeds or head.lower_ in deeds):
+                continue
+            nxt = doc[span.end] if span is not None and span.end < len(doc) else None
+            if nxt is not None and nxt.pos_ in ("NOUN", "VERB") and nxt.text.islower() and \
+                    (nxt.lower_ in deeds or nxt.lemma_.lower() in deeds):
+                continue  # the same, where the parser took the act for a verb ("wounded in Freedonian shelling")
+        out.append(m)
     return out
 
 

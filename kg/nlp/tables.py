@@ -54,6 +54,7 @@ WORD_SETS = (
     # entities: who a description names, which names are no actor
     "force_qualifier", "ruler_noun", "peacekeeper_noun", "kin_noun", "document_noun", "operation_word",
     "ruler_qualifier", "branch_noun",
+    "service_name", "deed_noun",  # "the civil defence" of the story's state; "Freedonian shelling": no mention of it
 )
 
 
