@@ -649,10 +649,6 @@ def _bare_ministries(doc: Doc, offset: int, mentions: list[EntityMention], every
             out.append(m)
             continue
         kind_words = (found.group(1) or found.group(2)).split()
-        named = _ministry_named(m, kind_words, [*everything, *mentions, *out], curated, new, text_of(doc), offset)
-        if named is not None:  # "the Freedonian Ministry of Health … the Health Ministry": that one
-            out.append(replace(m, entity=named, curated=named in curated))
-            continue
         owner: str | None = None
         if span.start > 1 and doc[span.start - 1].lower_ in ("'s", "’s") and \
                 doc[span.start - 2].lower_ in _COUNTRY_NOUNS:
@@ -805,23 +801,6 @@ def _untagged_ministries(doc: Doc, offset: int, mentions: list[EntityMention], n
         added.append(EntityMention(span=Span(begin, end, phrase), entity=iri, confidence=0.5, curated=False))
         taken.append((begin, end))
     return sorted([*mentions, *added], key=lambda m: (m.span.begin, m.span.end, m.entity)) if added else mentions
-
-
-def _ministry_named(m: EntityMention, kind_words: Sequence[str], others: Sequence[EntityMention],
-                    curated: Mapping[str, CuratedEntity], new: Mapping[str, NewEntity], text: str,
-                    offset: int) -> str | None:
-    """The ministry of that kind the document names with its state or owner before a bare "the
-    Health Ministry" (after it too, for a headline, which shortens the names of the story): the
-    last such one, if it is of one entity."""
-    headline = in_headline(text, m.span.begin - offset)
-    found = [o for o in others if o.entity != m.entity and (o.span.begin < m.span.begin or headline)
-             and not _types(o.entity, curated, new) & (_PERSON | _PLACE | _STATE)
-             and "ministry" in (label := _label(o.entity, curated, new).lower())
-             and not _BARE_MINISTRY.match(label) and all(q in label for q in kind_words)]
-    if not found:
-        return None
-    before = [o for o in found if o.span.begin < m.span.begin]
-    return max(before or found, key=lambda o: o.span.begin if before else -o.span.begin).entity
 
 
 def _owners_before_ministries(mentions: list[EntityMention], acronyms: Mapping[str, str],
