@@ -148,3 +148,11 @@ def test_injuries_suffered_or_sustained_are_wounds(extractor: Extractor) -> None
     # one of the people counted before, told about: no claim of its own
     ex = run(extractor, "Two civilians were wounded in Tartar. An old man received shrapnel wounds to his arm.")
     assert counts(ex) == [(2, "Wounded")]
+
+
+def test_a_source_the_parser_made_a_clause_on_the_counted_people(bare: Extractor) -> None:
+    ex = run(bare, "Freedonian drones attacked Velkor, injuring 12 people, regional governor Vyacheslav Gladkov said.")
+    assert claimants(ex) == [(12, "Wounded", "vyacheslav-gladkov")]
+    # a clause aside that reports something else gives no claimant
+    ex = run(bare, "The strike, which Ivan Petrov said was aimed at the depot, killed 12 people.")
+    assert claimants(ex) == [(12, "Killed", None)]

@@ -790,9 +790,23 @@ def _aside(verb: Token, numbers: Sequence[Token]) -> bool:
         if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in clause.children):
             return True
         if clause.dep_ in ("relcl", "acl"):
-            return True  # "the attack, claimed by X, killed 10": X claims the attack
+            # "the attack, claimed by X, killed 10": X claims the attack; not "…, injuring 12 people,
+            # regional governor X said." (the parser made the source a clause on "people")
+            return not (clause is verb and _final_source(verb))
         clause = clause.head if clause.head is not clause else None
     return False
+
+
+def _final_source(verb: Token) -> bool:
+    """A speech verb that ends its sentence after its own subject, set off by a comma ("…, governor X
+    said on Telegram."): it reports what comes before."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in ("who", "which", "that") or subject.i > verb.i:
+        return False
+    if any(c.i > verb.i and c.dep_ not in ("punct", "prep", "advmod", "npadvmod") for c in verb.children):
+        return False
+    before = subject.left_edge.i - 1
+    return before >= 0 and verb.doc[before].text == ","
 
 
 def _attribution(ctx: Context, sent: SpacySpan, numbers: Sequence[Token]) -> Attribution | None:
