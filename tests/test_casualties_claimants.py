@@ -156,3 +156,17 @@ def test_a_source_the_parser_made_a_clause_on_the_counted_people(bare: Extractor
     # a clause aside that reports something else gives no claimant
     ex = run(bare, "The strike, which Ivan Petrov said was aimed at the depot, killed 12 people.")
     assert claimants(ex) == [(12, "Killed", None)]
+
+
+def test_the_loss_of_soldiers_and_losses_as_a_toll(bare: Extractor) -> None:
+    ex = run(bare, "The Ruritanian army acknowledged the loss of 12 soldiers in the battle.")
+    assert claimants(ex) == [(12, "Killed", "ruritanian-army")]
+    assert counts(run(bare, "The Ruritanian army acknowledged the loss of 12 tanks in the battle.")) == []
+    ex = run(bare, "The Ruritanian army said 12 soldiers were killed in action, bringing its losses since the start "
+                   "of the war to 4,350.")
+    assert counts(ex) == [(12, "Killed"), (4350, "Killed")]
+    ex = run(bare, "The Ruritanian army said 12 soldiers were killed, raising its death toll since the war began "
+                   "to 4,350.")
+    assert counts(ex) == [(12, "Killed"), (4350, "Killed")]
+    ex = run(bare, "The Ruritanian army denied the loss of 12 soldiers in the battle.")
+    assert claimants(ex) == [(12, "Killed", None)]

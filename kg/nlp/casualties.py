@@ -81,6 +81,8 @@ _CLAIM_NOUNS = _OWN["claim_noun"]
 _INFO_NOUNS = _OWN["info_noun"]
 _INJURY_VERBS = _OWN["injury_verb"]
 _INJURY_NOUNS = _OWN["injury_noun"]
+_LOSS_NOUNS = _OWN["loss_noun"]
+_ADMIT = _OWN["admit_verb"]
 _AID_VERBS = _OWN["aid_verb"]
 _AID_NOUNS = _OWN["aid_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
@@ -253,6 +255,8 @@ def _toll_of(noun: Token, depth: int = 0) -> str | None:
     kind = _casualty_word(noun)
     if kind is not None and _lemma(noun) not in ("life", "casualty"):
         return kind  # "casualties" may be dead or wounded: "the casualties included five children" says neither
+    if _lemma(noun) in _LOSS_NOUNS and noun.tag_ == "NNS" and any(c.dep_ == "poss" for c in noun.children):
+        return "Killed"  # "bringing its losses to 4,350"
     for child in noun.children:
         if child.dep_ in ("compound", "amod", "nmod") and child.i < noun.i and _lemma(noun) in _TOLL_NOUNS:
             kind = _casualty_word(child)
@@ -296,6 +300,9 @@ def _as_toll(phrase: Token) -> str | None:
             # "brings the number of civilians killed to 31": the parser hung "to" on the participle
             verb = next((a for a in verb.ancestors if a.pos_ in ("VERB", "AUX") and a.dep_ not in ("acl", "relcl")),
                         verb)
+        if verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX") and \
+                any(c.dep_ == "mark" and c.lower_ in ("since", "as", "when") for c in verb.children):
+            verb = verb.head  # "raising its toll since the war began to 4,350": not the clause of time's
     elif phrase.dep_ in ("dobj", "attr") and phrase.head.pos_ in ("VERB", "AUX"):
         verb = phrase.head
     else:
@@ -347,6 +354,9 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
     if head.dep_ == "pobj" and head.head.lower_ == "of" and _casualty_word(head.head.head) \
             and head.head.head.pos_ == "NOUN":
         return _casualty_word(head.head.head), head  # type: ignore[return-value]
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and _lemma(head.head.head) in _LOSS_NOUNS \
+            and head.head.head.tag_ == "NN" and (_lemma(head) in _PEOPLE or head.ent_type_ == "NORP"):
+        return "Killed", head  # "acknowledged the loss of 12 soldiers" (not "the loss of 12 tanks")
     toll = _as_toll(head)
     if toll is not None:
         return toll, head
@@ -1219,6 +1229,9 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
                 trailing = _trailing_source(ctx, source)  # "…, a war monitor and local residents reported."
                 claimant = resolve_np(ctx, trailing)[0] if trailing is not None else None
         subject = trailing or (subject_of(ctx, source) if source is not None and cited is None else None)
+        if claimant is None and subject is not None and source is not None and _lemma(source) in _ADMIT and any(
+                c.dep_ == "dobj" and c.left_edge.i <= found[0][0].i <= c.right_edge.i for c in source.children):
+            claimant = resolve_np(ctx, subject)[0]  # "X acknowledged the loss of 12 soldiers"
         unnamed = _unnamed(subject)
         if subject is not None and unnamed and (claimant is None or claimant not in _core_actors(ctx, subject)):
             claimant = _named_next(ctx, index, unnamed == "person") or claimant  # "a war monitor said …"
