@@ -170,3 +170,12 @@ def test_the_loss_of_soldiers_and_losses_as_a_toll(bare: Extractor) -> None:
     assert counts(ex) == [(12, "Killed"), (4350, "Killed")]
     ex = run(bare, "The Ruritanian army denied the loss of 12 soldiers in the battle.")
     assert claimants(ex) == [(12, "Killed", None)]
+
+
+def test_a_lowercase_body_is_the_body_named_with_its_words(bare: Extractor) -> None:
+    ex = run(bare, "Rescuers from the Velkor Civil Defence worked through the night. The civil defence agency said "
+                   "14 bodies were recovered.")
+    assert claimants(ex) == [(14, "Killed", "velkor-civil-defence")]
+    ex = run(bare, "Shelling hit Gaza City overnight, the Palestinian Civil Defence said. The civil defence agency "
+                   "said 14 bodies were recovered.")
+    assert claimants(ex) == [(14, "Killed", "palestinian-civil-defence")]
