@@ -179,3 +179,8 @@ def test_a_lowercase_body_is_the_body_named_with_its_words(bare: Extractor) -> N
     ex = run(bare, "Shelling hit Gaza City overnight, the Palestinian Civil Defence said. The civil defence agency "
                    "said 14 bodies were recovered.")
     assert claimants(ex) == [(14, "Killed", "palestinian-civil-defence")]
+
+
+def test_a_family_of_five(extractor: Extractor) -> None:
+    assert counts(run(extractor, "A family of five was killed when a shell hit their house.")) == [(5, "Killed")]
+    assert counts(run(extractor, "A family of five fled to Barda.")) == []

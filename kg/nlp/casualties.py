@@ -83,6 +83,7 @@ _INJURY_VERBS = _OWN["injury_verb"]
 _INJURY_NOUNS = _OWN["injury_noun"]
 _LOSS_NOUNS = _OWN["loss_noun"]
 _ADMIT = _OWN["admit_verb"]
+_GROUP_NOUNS = _OWN["group_noun"]
 _AID_VERBS = _OWN["aid_verb"]
 _AID_NOUNS = _OWN["aid_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
@@ -372,6 +373,9 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
     anchor = head
     if head.dep_ == "pobj" and head.head.lower_ == "of" and _lemma(head.head.head) in _TOLL_NOUNS:
         anchor = head.head.head  # "a total of 30 people were killed"
+    elif head is number and head.dep_ == "pobj" and head.head.lower_ == "of" and \
+            _lemma(head.head.head) in _GROUP_NOUNS and head.head.head.tag_ == "NN":
+        anchor = head.head.head  # "a family of five was killed"
     if head is number and number.dep_ == "pobj" and number.head.i == number.i - 1 \
             and number.head.lower_ in _QUALIFIERS:
         anchor = number.head  # "Over 100 were injured": the parser made the qualifier a preposition
