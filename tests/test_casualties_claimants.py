@@ -184,3 +184,12 @@ def test_a_lowercase_body_is_the_body_named_with_its_words(bare: Extractor) -> N
 def test_a_family_of_five(extractor: Extractor) -> None:
     assert counts(run(extractor, "A family of five was killed when a shell hit their house.")) == [(5, "Killed")]
     assert counts(run(extractor, "A family of five fled to Barda.")) == []
+
+
+def test_the_press_service_speaks_for_its_body(bare: Extractor) -> None:
+    ex = run(bare, "The Velkor Regional Military Administration warned of more strikes. Three people were wounded, "
+                   "the press service of the regional administration said.")
+    assert claimants(ex) == [(3, "Wounded", "velkor-regional-military-administration")]
+    ex = run(bare, "Ivan Petrov, the governor of Velkor, visited the site. Three people were wounded, the governor's "
+                   "press service said.")
+    assert claimants(ex) == [(3, "Wounded", "ivan-petrov")]

@@ -140,6 +140,14 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
             body = next((ctx.as_actor(m.entity) for t in head.subtree if (m := ctx.mention_at(t)) is not None
                          and ctx.as_actor(m.entity) and not ctx.is_person(m.entity)), None)
             return after.entity, body
+    if head.lemma_.lower() in _BODY_NOUNS and ctx.mention_at(head) is None and \
+            any(c.dep_ == "compound" and c.lower_ in _MEDIA_NOUNS for c in head.children):
+        # "the press service of X", "X's press office": it speaks for X
+        owner = next((o for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children
+                      if o.dep_ == "pobj"), None) or next((c for c in head.children if c.dep_ == "poss"), None)
+        found = resolve_np(ctx, owner, want_person=want_person) if owner is not None else (None, None)
+        if found[0] is not None:
+            return found
     if head.text.islower() and head.lemma_.lower() in _BODY_NOUNS and (own := ctx.mention_at(head)) is not None \
             and own.entity in ctx.new and ctx.new[own.entity].label.islower():
         # "the civil defence agency" the text described (a new body of the story's state) after it
