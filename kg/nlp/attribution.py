@@ -145,9 +145,9 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
         # "the press service of X", "X's press office": it speaks for X
         owner = next((o for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children
                       if o.dep_ == "pobj"), None) or next((c for c in head.children if c.dep_ == "poss"), None)
-        found = resolve_np(ctx, owner, want_person=want_person) if owner is not None else (None, None)
-        if found[0] is not None:
-            return found
+        owned = resolve_np(ctx, owner, want_person=want_person) if owner is not None else (None, None)
+        if owned[0] is not None:
+            return owned
     if head.text.islower() and head.lemma_.lower() in _BODY_NOUNS and (own := ctx.mention_at(head)) is not None \
             and own.entity in ctx.new and ctx.new[own.entity].label.islower():
         # "the civil defence agency" the text described (a new body of the story's state) after it
