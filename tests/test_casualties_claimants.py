@@ -193,3 +193,12 @@ def test_the_press_service_speaks_for_its_body(bare: Extractor) -> None:
     ex = run(bare, "Ivan Petrov, the governor of Velkor, visited the site. Three people were wounded, the governor's "
                    "press service said.")
     assert claimants(ex) == [(3, "Wounded", "ivan-petrov")]
+
+
+def test_a_headline_credit_before_a_colon_or_by_a_speech_verb(bare: Extractor) -> None:
+    ex = run(bare, "Velkor Emergency Service: 12 Killed In Drone Strike\n\nFreedonian drones struck a market in "
+                   "Velkor on Monday, the Velkor Emergency Service said.")
+    assert claimants(ex) == [(12, "Killed", "velkor-emergency-service")]
+    ex = run(bare, "12 killed in drone strike on Velkor market, says emergency service\n\nFreedonian drones struck "
+                   "a market in Velkor on Monday, the Velkor Emergency Service said.")
+    assert claimants(ex) == [(12, "Killed", "velkor-emergency-service")]

@@ -685,24 +685,54 @@ def _is_headline(ctx: Context, sent: SpacySpan) -> bool:
 
 
 def _headline_credit(ctx: Context, sent: SpacySpan) -> str | None:
-    """Who a headline credits after a dash ("… rises to 27 - Health Ministry", "… – Army"): the
-    actor named there, else the first actor of the text whose name ends with the credit's noun."""
+    """Who a headline credits: after a dash ("… rises to 27 - Health Ministry", "… – Army"), before a
+    colon ("X: 12 killed in …"), or by a speech verb after a comma ("…, says X", "…, X says"): the
+    actor the text names so, else one named there, else the first actor of the text whose name ends
+    with the credit's noun."""
     begin = ctx.text.rfind("\n", 0, sent.start_char) + 1
     end = ctx.text.find("\n", sent.start_char)
-    line = ctx.text[begin:end if end >= 0 else len(ctx.text)]
-    m = re.search(r"\s[-–—]\s+([^-–—:]{2,40})$", line.rstrip(" ."))
-    if m is None:
+    line = ctx.text[begin:end if end >= 0 else len(ctx.text)].rstrip(" .")
+    span = _credit_span(line)
+    if span is None:
         return None
-    b, e = ctx.offset + begin + m.start(1), ctx.offset + begin + m.end(1)
-    for mention in ctx.mentions_in(b, e):
+    credit = line[span[0]:span[1]].strip()
+    for mention in ctx.mentions:  # the name as the text gives it elsewhere ("the X Emergency Service")
+        actor = ctx.as_actor(mention.entity)
+        if actor and mention.span.text.lower().removeprefix("the ") == credit.lower().removeprefix("the "):
+            return actor
+    for mention in ctx.mentions_in(ctx.offset + begin + span[0], ctx.offset + begin + span[1]):
         actor = ctx.as_actor(mention.entity)
         if actor:
             return actor
-    noun = m.group(1).split()[-1].lower()
+    noun = credit.split()[-1].lower() if credit.split() else ""
     for mention in ctx.mentions:
         if mention.span.text.lower().split()[-1:] == [noun] and ctx.as_actor(mention.entity):
             return ctx.as_actor(mention.entity)
     return None
+
+
+def _credit_span(line: str) -> tuple[int, int] | None:
+    """Where a headline's credit is in its line (see :func:`_headline_credit`)."""
+    m = re.search(r"\s[-–—]\s+([^-–—:]{2,40})$", line)
+    if m is not None:
+        return m.start(1), m.end(1)
+    m = re.match(r"([^:,]{2,60}):\s", line)
+    if m is not None:
+        return m.start(1), m.end(1)
+    m = re.search(r",\s+(\w+)\s+([^,]{2,40})$", line)  # "…, says X"
+    if m is not None and _speech_word(m.group(1)):
+        return m.start(2), m.end(2)
+    m = re.search(r",\s+([^,]{2,40})\s+(\w+)$", line)  # "…, X says"
+    if m is not None and _speech_word(m.group(2)):
+        return m.start(1), m.end(1)
+    return None
+
+
+def _speech_word(word: str) -> bool:
+    """"says", "said", "reports": a speech verb as a headline writes it."""
+    low = word.lower()
+    return low in ("says", "said") or low.removesuffix("s") in _SPEECH or low.removesuffix("ed") in _SPEECH \
+        or low.removesuffix("d") in _SPEECH
 
 
 def _own_source(ctx: Context, sent: SpacySpan) -> bool:
