@@ -202,3 +202,10 @@ def test_a_headline_credit_before_a_colon_or_by_a_speech_verb(bare: Extractor) -
     ex = run(bare, "12 killed in drone strike on Velkor market, says emergency service\n\nFreedonian drones struck "
                    "a market in Velkor on Monday, the Velkor Emergency Service said.")
     assert claimants(ex) == [(12, "Killed", "velkor-emergency-service")]
+
+
+def test_to_death_succumbed_and_left_with_injuries(extractor: Extractor) -> None:
+    assert counts(run(extractor, "Seven people were burned to death in their homes.")) == [(7, "Killed")]
+    assert counts(run(extractor, "Three soldiers succumbed to injuries sustained in the shelling.")) == [(3, "Killed")]
+    assert counts(run(extractor, "The bombing left twelve people with serious injuries.")) == [(12, "Wounded")]
+    assert counts(run(extractor, "Four men were sentenced to death by the court.")) == []

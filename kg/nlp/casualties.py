@@ -84,6 +84,7 @@ _INJURY_NOUNS = _OWN["injury_noun"]
 _LOSS_NOUNS = _OWN["loss_noun"]
 _ADMIT = _OWN["admit_verb"]
 _GROUP_NOUNS = _OWN["group_noun"]
+_SENTENCE_VERBS = _OWN["sentence_verb"]
 _AID_VERBS = _OWN["aid_verb"]
 _AID_NOUNS = _OWN["aid_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
@@ -202,8 +203,11 @@ def _verb_kind(verb: Token) -> str | None:
         return "Wounded"  # "suffered injuries", "sustained shrapnel wounds"
     if verb.pos_ == "VERB" and any(c.dep_ == "prep" and c.lower_ == "with" and any(
             o.dep_ == "pobj" and _injury(o) for o in c.children) for c in verb.children) and \
-            any(c.dep_ == "nsubjpass" for c in verb.children):
-        return "Wounded"  # "were taken to hospital with injuries"
+            (any(c.dep_ == "nsubjpass" for c in verb.children) or lemma == "leave"):
+        return "Wounded"  # "were taken to hospital with injuries", "left 12 people with injuries"
+    if verb.pos_ == "VERB" and lemma not in _SENTENCE_VERBS and any(c.dep_ == "prep" and c.lower_ == "to" and any(
+            o.dep_ == "pobj" and _lemma(o) == "death" for o in c.children) for c in verb.children):
+        return "Killed"  # "burned to death", "beaten to death"
     return None
 
 
