@@ -148,3 +148,64 @@ def test_injuries_suffered_or_sustained_are_wounds(extractor: Extractor) -> None
     # one of the people counted before, told about: no claim of its own
     ex = run(extractor, "Two civilians were wounded in Tartar. An old man received shrapnel wounds to his arm.")
     assert counts(ex) == [(2, "Wounded")]
+
+
+def test_a_source_the_parser_made_a_clause_on_the_counted_people(bare: Extractor) -> None:
+    ex = run(bare, "Freedonian drones attacked Velkor, injuring 12 people, regional governor Vyacheslav Gladkov said.")
+    assert claimants(ex) == [(12, "Wounded", "vyacheslav-gladkov")]
+    # a clause aside that reports something else gives no claimant
+    ex = run(bare, "The strike, which Ivan Petrov said was aimed at the depot, killed 12 people.")
+    assert claimants(ex) == [(12, "Killed", None)]
+
+
+def test_the_loss_of_soldiers_and_losses_as_a_toll(bare: Extractor) -> None:
+    ex = run(bare, "The Ruritanian army acknowledged the loss of 12 soldiers in the battle.")
+    assert claimants(ex) == [(12, "Killed", "ruritanian-army")]
+    assert counts(run(bare, "The Ruritanian army acknowledged the loss of 12 tanks in the battle.")) == []
+    ex = run(bare, "The Ruritanian army said 12 soldiers were killed in action, bringing its losses since the start "
+                   "of the war to 4,350.")
+    assert counts(ex) == [(12, "Killed"), (4350, "Killed")]
+    ex = run(bare, "The Ruritanian army said 12 soldiers were killed, raising its death toll since the war began "
+                   "to 4,350.")
+    assert counts(ex) == [(12, "Killed"), (4350, "Killed")]
+    ex = run(bare, "The Ruritanian army denied the loss of 12 soldiers in the battle.")
+    assert claimants(ex) == [(12, "Killed", None)]
+
+
+def test_a_lowercase_body_is_the_body_named_with_its_words(bare: Extractor) -> None:
+    ex = run(bare, "Rescuers from the Velkor Civil Defence worked through the night. The civil defence agency said "
+                   "14 bodies were recovered.")
+    assert claimants(ex) == [(14, "Killed", "velkor-civil-defence")]
+    ex = run(bare, "Shelling hit Gaza City overnight, the Palestinian Civil Defence said. The civil defence agency "
+                   "said 14 bodies were recovered.")
+    assert claimants(ex) == [(14, "Killed", "palestinian-civil-defence")]
+
+
+def test_a_family_of_five(extractor: Extractor) -> None:
+    assert counts(run(extractor, "A family of five was killed when a shell hit their house.")) == [(5, "Killed")]
+    assert counts(run(extractor, "A family of five fled to Barda.")) == []
+
+
+def test_the_press_service_speaks_for_its_body(bare: Extractor) -> None:
+    ex = run(bare, "The Velkor Regional Military Administration warned of more strikes. Three people were wounded, "
+                   "the press service of the regional administration said.")
+    assert claimants(ex) == [(3, "Wounded", "velkor-regional-military-administration")]
+    ex = run(bare, "Ivan Petrov, the governor of Velkor, visited the site. Three people were wounded, the governor's "
+                   "press service said.")
+    assert claimants(ex) == [(3, "Wounded", "ivan-petrov")]
+
+
+def test_a_headline_credit_before_a_colon_or_by_a_speech_verb(bare: Extractor) -> None:
+    ex = run(bare, "Velkor Emergency Service: 12 Killed In Drone Strike\n\nFreedonian drones struck a market in "
+                   "Velkor on Monday, the Velkor Emergency Service said.")
+    assert claimants(ex) == [(12, "Killed", "velkor-emergency-service")]
+    ex = run(bare, "12 killed in drone strike on Velkor market, says emergency service\n\nFreedonian drones struck "
+                   "a market in Velkor on Monday, the Velkor Emergency Service said.")
+    assert claimants(ex) == [(12, "Killed", "velkor-emergency-service")]
+
+
+def test_to_death_succumbed_and_left_with_injuries(extractor: Extractor) -> None:
+    assert counts(run(extractor, "Seven people were burned to death in their homes.")) == [(7, "Killed")]
+    assert counts(run(extractor, "Three soldiers succumbed to injuries sustained in the shelling.")) == [(3, "Killed")]
+    assert counts(run(extractor, "The bombing left twelve people with serious injuries.")) == [(12, "Wounded")]
+    assert counts(run(extractor, "Four men were sentenced to death by the court.")) == []

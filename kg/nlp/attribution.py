@@ -140,6 +140,21 @@ def resolve_np(ctx: Context, head: Token, *, want_person: bool = False) -> tuple
             body = next((ctx.as_actor(m.entity) for t in head.subtree if (m := ctx.mention_at(t)) is not None
                          and ctx.as_actor(m.entity) and not ctx.is_person(m.entity)), None)
             return after.entity, body
+    if head.lemma_.lower() in _BODY_NOUNS and ctx.mention_at(head) is None and \
+            any(c.dep_ == "compound" and c.lower_ in _MEDIA_NOUNS for c in head.children):
+        # "the press service of X", "X's press office": it speaks for X
+        owner = next((o for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children
+                      if o.dep_ == "pobj"), None) or next((c for c in head.children if c.dep_ == "poss"), None)
+        owned = resolve_np(ctx, owner, want_person=want_person) if owner is not None else (None, None)
+        if owned[0] is not None:
+            return owned
+    if head.text.islower() and head.lemma_.lower() in _BODY_NOUNS and (own := ctx.mention_at(head)) is not None \
+            and own.entity in ctx.new and ctx.new[own.entity].label.islower():
+        # "the civil defence agency" the text described (a new body of the story's state) after it
+        # named "the X Civil Defence": the body named
+        named = _named_kind(ctx, head, head.lemma_.lower(), before=own.span.begin)
+        if named is not None and named != own.entity:
+            return named, None
     candidates: list[tuple[float, int, str]] = []
     skipped = _not_the_phrase(ctx, head)
     for token in head.subtree:
@@ -281,18 +296,30 @@ def _runs_it(ctx: Context, token: Token, head: Token) -> bool:
             and ctx.mention_at(head) is None and head.pos_ in ("NOUN", "PROPN"))
 
 
-def _named_kind(ctx: Context, head: Token, noun: str) -> str | None:
-    """"the health ministry", "the ministry in Gaza": of the bodies of that kind named before, the one
-    whose name has the phrase's modifier or place ("Gaza Health Ministry"), not merely the last."""
+def _named_kind(ctx: Context, head: Token, noun: str, before: int | None = None) -> str | None:
+    """"the health ministry", "the ministry in Gaza": of the bodies of that kind named before (before
+    ``before``, an absolute offset, when given), the one whose name has the phrase's modifier or place
+    ("Gaza Health Ministry"), not merely the last."""
+    before = ctx.offset + head.idx if before is None else before
     words = [c.lower_ for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i
              and not ctx.demonym(c.text)]
     words += [o.lower_ for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "of", "for")
               for o in c.children if o.dep_ == "pobj"]
     for word in words:
-        for mention in ctx.mentions_before(ctx.offset + head.idx):
+        for mention in ctx.mentions_before(before):
             actor = ctx.as_actor(mention.entity)
             if actor and not ctx.is_person(actor) and len(word) > 3 and word in _label_words(ctx, actor) \
                     and _noun_fits(ctx, actor, noun) and not ctx.in_quote(mention.span.begin):
+                return actor
+    # "the civil defence agency" after "the X Civil Defence": a body whose name has all the phrase's
+    # (two or more) modifiers, whatever its own noun
+    phrase = [t.lower_ for t in ctx.doc[head.left_edge.i:head.i] if t.dep_ in ("compound", "amod")
+              and t.pos_ in ("NOUN", "ADJ", "PROPN") and not ctx.demonym(t.text)]
+    if len(phrase) >= 2:
+        for mention in ctx.mentions_before(before):
+            actor = ctx.as_actor(mention.entity)
+            if actor and not ctx.is_person(actor) and set(phrase) <= _label_words(ctx, actor) \
+                    and not ctx.types(actor) & _STATES and not ctx.in_quote(mention.span.begin):
                 return actor
     return None
 

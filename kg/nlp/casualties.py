@@ -81,6 +81,10 @@ _CLAIM_NOUNS = _OWN["claim_noun"]
 _INFO_NOUNS = _OWN["info_noun"]
 _INJURY_VERBS = _OWN["injury_verb"]
 _INJURY_NOUNS = _OWN["injury_noun"]
+_LOSS_NOUNS = _OWN["loss_noun"]
+_ADMIT = _OWN["admit_verb"]
+_GROUP_NOUNS = _OWN["group_noun"]
+_SENTENCE_VERBS = _OWN["sentence_verb"]
 _AID_VERBS = _OWN["aid_verb"]
 _AID_NOUNS = _OWN["aid_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
@@ -199,8 +203,11 @@ def _verb_kind(verb: Token) -> str | None:
         return "Wounded"  # "suffered injuries", "sustained shrapnel wounds"
     if verb.pos_ == "VERB" and any(c.dep_ == "prep" and c.lower_ == "with" and any(
             o.dep_ == "pobj" and _injury(o) for o in c.children) for c in verb.children) and \
-            any(c.dep_ == "nsubjpass" for c in verb.children):
-        return "Wounded"  # "were taken to hospital with injuries"
+            (any(c.dep_ == "nsubjpass" for c in verb.children) or lemma == "leave"):
+        return "Wounded"  # "were taken to hospital with injuries", "left 12 people with injuries"
+    if verb.pos_ == "VERB" and lemma not in _SENTENCE_VERBS and any(c.dep_ == "prep" and c.lower_ == "to" and any(
+            o.dep_ == "pobj" and _lemma(o) == "death" for o in c.children) for c in verb.children):
+        return "Killed"  # "burned to death", "beaten to death"
     return None
 
 
@@ -253,6 +260,8 @@ def _toll_of(noun: Token, depth: int = 0) -> str | None:
     kind = _casualty_word(noun)
     if kind is not None and _lemma(noun) not in ("life", "casualty"):
         return kind  # "casualties" may be dead or wounded: "the casualties included five children" says neither
+    if _lemma(noun) in _LOSS_NOUNS and noun.tag_ == "NNS" and any(c.dep_ == "poss" for c in noun.children):
+        return "Killed"  # "bringing its losses to 4,350"
     for child in noun.children:
         if child.dep_ in ("compound", "amod", "nmod") and child.i < noun.i and _lemma(noun) in _TOLL_NOUNS:
             kind = _casualty_word(child)
@@ -296,6 +305,9 @@ def _as_toll(phrase: Token) -> str | None:
             # "brings the number of civilians killed to 31": the parser hung "to" on the participle
             verb = next((a for a in verb.ancestors if a.pos_ in ("VERB", "AUX") and a.dep_ not in ("acl", "relcl")),
                         verb)
+        if verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX") and \
+                any(c.dep_ == "mark" and c.lower_ in ("since", "as", "when") for c in verb.children):
+            verb = verb.head  # "raising its toll since the war began to 4,350": not the clause of time's
     elif phrase.dep_ in ("dobj", "attr") and phrase.head.pos_ in ("VERB", "AUX"):
         verb = phrase.head
     else:
@@ -347,6 +359,9 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
     if head.dep_ == "pobj" and head.head.lower_ == "of" and _casualty_word(head.head.head) \
             and head.head.head.pos_ == "NOUN":
         return _casualty_word(head.head.head), head  # type: ignore[return-value]
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and _lemma(head.head.head) in _LOSS_NOUNS \
+            and head.head.head.tag_ == "NN" and (_lemma(head) in _PEOPLE or head.ent_type_ == "NORP"):
+        return "Killed", head  # "acknowledged the loss of 12 soldiers" (not "the loss of 12 tanks")
     toll = _as_toll(head)
     if toll is not None:
         return toll, head
@@ -362,6 +377,9 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
     anchor = head
     if head.dep_ == "pobj" and head.head.lower_ == "of" and _lemma(head.head.head) in _TOLL_NOUNS:
         anchor = head.head.head  # "a total of 30 people were killed"
+    elif head is number and head.dep_ == "pobj" and head.head.lower_ == "of" and \
+            _lemma(head.head.head) in _GROUP_NOUNS and head.head.head.tag_ == "NN":
+        anchor = head.head.head  # "a family of five was killed"
     if head is number and number.dep_ == "pobj" and number.head.i == number.i - 1 \
             and number.head.lower_ in _QUALIFIERS:
         anchor = number.head  # "Over 100 were injured": the parser made the qualifier a preposition
@@ -671,24 +689,54 @@ def _is_headline(ctx: Context, sent: SpacySpan) -> bool:
 
 
 def _headline_credit(ctx: Context, sent: SpacySpan) -> str | None:
-    """Who a headline credits after a dash ("… rises to 27 - Health Ministry", "… – Army"): the
-    actor named there, else the first actor of the text whose name ends with the credit's noun."""
+    """Who a headline credits: after a dash ("… rises to 27 - Health Ministry", "… – Army"), before a
+    colon ("X: 12 killed in …"), or by a speech verb after a comma ("…, says X", "…, X says"): the
+    actor the text names so, else one named there, else the first actor of the text whose name ends
+    with the credit's noun."""
     begin = ctx.text.rfind("\n", 0, sent.start_char) + 1
     end = ctx.text.find("\n", sent.start_char)
-    line = ctx.text[begin:end if end >= 0 else len(ctx.text)]
-    m = re.search(r"\s[-–—]\s+([^-–—:]{2,40})$", line.rstrip(" ."))
-    if m is None:
+    line = ctx.text[begin:end if end >= 0 else len(ctx.text)].rstrip(" .")
+    span = _credit_span(line)
+    if span is None:
         return None
-    b, e = ctx.offset + begin + m.start(1), ctx.offset + begin + m.end(1)
-    for mention in ctx.mentions_in(b, e):
+    credit = line[span[0]:span[1]].strip()
+    for mention in ctx.mentions:  # the name as the text gives it elsewhere ("the X Emergency Service")
+        actor = ctx.as_actor(mention.entity)
+        if actor and mention.span.text.lower().removeprefix("the ") == credit.lower().removeprefix("the "):
+            return actor
+    for mention in ctx.mentions_in(ctx.offset + begin + span[0], ctx.offset + begin + span[1]):
         actor = ctx.as_actor(mention.entity)
         if actor:
             return actor
-    noun = m.group(1).split()[-1].lower()
+    noun = credit.split()[-1].lower() if credit.split() else ""
     for mention in ctx.mentions:
         if mention.span.text.lower().split()[-1:] == [noun] and ctx.as_actor(mention.entity):
             return ctx.as_actor(mention.entity)
     return None
+
+
+def _credit_span(line: str) -> tuple[int, int] | None:
+    """Where a headline's credit is in its line (see :func:`_headline_credit`)."""
+    m = re.search(r"\s[-–—]\s+([^-–—:]{2,40})$", line)
+    if m is not None:
+        return m.start(1), m.end(1)
+    m = re.match(r"([^:,]{2,60}):\s", line)
+    if m is not None:
+        return m.start(1), m.end(1)
+    m = re.search(r",\s+(\w+)\s+([^,]{2,40})$", line)  # "…, says X"
+    if m is not None and _speech_word(m.group(1)):
+        return m.start(2), m.end(2)
+    m = re.search(r",\s+([^,]{2,40})\s+(\w+)$", line)  # "…, X says"
+    if m is not None and _speech_word(m.group(2)):
+        return m.start(1), m.end(1)
+    return None
+
+
+def _speech_word(word: str) -> bool:
+    """"says", "said", "reports": a speech verb as a headline writes it."""
+    low = word.lower()
+    return low in ("says", "said") or low.removesuffix("s") in _SPEECH or low.removesuffix("ed") in _SPEECH \
+        or low.removesuffix("d") in _SPEECH
 
 
 def _own_source(ctx: Context, sent: SpacySpan) -> bool:
@@ -790,9 +838,23 @@ def _aside(verb: Token, numbers: Sequence[Token]) -> bool:
         if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in clause.children):
             return True
         if clause.dep_ in ("relcl", "acl"):
-            return True  # "the attack, claimed by X, killed 10": X claims the attack
+            # "the attack, claimed by X, killed 10": X claims the attack; not "…, injuring 12 people,
+            # regional governor X said." (the parser made the source a clause on "people")
+            return not (clause is verb and _final_source(verb))
         clause = clause.head if clause.head is not clause else None
     return False
+
+
+def _final_source(verb: Token) -> bool:
+    """A speech verb that ends its sentence after its own subject, set off by a comma ("…, governor X
+    said on Telegram."): it reports what comes before."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in ("who", "which", "that") or subject.i > verb.i:
+        return False
+    if any(c.i > verb.i and c.dep_ not in ("punct", "prep", "advmod", "npadvmod") for c in verb.children):
+        return False
+    before = subject.left_edge.i - 1
+    return before >= 0 and verb.doc[before].text == ","
 
 
 def _attribution(ctx: Context, sent: SpacySpan, numbers: Sequence[Token]) -> Attribution | None:
@@ -1205,6 +1267,9 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
                 trailing = _trailing_source(ctx, source)  # "…, a war monitor and local residents reported."
                 claimant = resolve_np(ctx, trailing)[0] if trailing is not None else None
         subject = trailing or (subject_of(ctx, source) if source is not None and cited is None else None)
+        if claimant is None and subject is not None and source is not None and _lemma(source) in _ADMIT and any(
+                c.dep_ == "dobj" and c.left_edge.i <= found[0][0].i <= c.right_edge.i for c in source.children):
+            claimant = resolve_np(ctx, subject)[0]  # "X acknowledged the loss of 12 soldiers"
         unnamed = _unnamed(subject)
         if subject is not None and unnamed and (claimant is None or claimant not in _core_actors(ctx, subject)):
             claimant = _named_next(ctx, index, unnamed == "person") or claimant  # "a war monitor said …"
