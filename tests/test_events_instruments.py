@@ -98,6 +98,27 @@ def test_a_bare_strike_in_a_story_of_drones_is_a_drone_strike(extractor: Extract
     assert events(ex) == [("DroneStrike", "barda", SATURDAY), ("DroneStrike", "ganja", SATURDAY)]
 
 
+@pytest.mark.parametrize(("story", "kind"), [
+    ("Rebels fired three ballistic missiles at Barda on Saturday.", "MissileStrike"),  # a story of missiles
+    ("Rebels launched forty drones and three missiles at Barda on Saturday.", "DroneStrike"),  # the first named
+])
+def test_a_bare_strike_takes_the_kind_of_a_story_of_drones_or_missiles(extractor: Extractor, story: str,
+                                                                        kind: str) -> None:
+    ex = run(extractor, f"{story}\n\nOfficials said a school was damaged.\n\nA strike on Ganja killed two people "
+                        "on Saturday.")
+    assert (kind, "ganja", SATURDAY) in events(ex)
+
+
+@pytest.mark.parametrize("story", [
+    "Warplanes bombed Barda on Saturday, and drones hit Ganja.",  # aircraft named: a bare strike stays an air strike
+    "Airstrikes hit Barda on Saturday, and drones hit Ganja.",
+])
+def test_a_bare_strike_in_a_story_of_aircraft_stays_an_air_strike(extractor: Extractor, story: str) -> None:
+    ex = run(extractor, f"{story}\n\nOfficials said a school was damaged.\n\nA strike on Agdam killed two people "
+                        "on Saturday.")
+    assert ("AirStrike", "aghdam", SATURDAY) in events(ex)
+
+
 def test_counts_shot_down_are_a_shootdown(extractor: Extractor) -> None:
     assert events(run(extractor, "The army said it shot down twenty drones over Barda on Saturday.")) == [
         ("Shootdown", "barda", SATURDAY)]
@@ -144,3 +165,15 @@ def test_the_attack_told_again_inside_the_region_told_first_takes_the_inner_plac
     ex = run(extractor, "Shelling killed two people in the South Caucasus on Saturday.\n\nThe explosive assault, "
                         "carried out by the rebels, hit a school in Syunik, South Caucasus.")
     assert events(ex) == [("Shelling", "syunik", SATURDAY)]
+
+
+@pytest.mark.parametrize("text", [
+    "Airstrikes hit Barda on Saturday, and drones hit Ganja.",
+    "Warplanes bombed Barda on Saturday, and drones hit Ganja.",
+])
+def test_a_weapon_that_hits_keeps_the_place_of_its_own_clause(extractor: Extractor, text: str) -> None:
+    assert events(run(extractor, text)) == [("AirStrike", "barda", SATURDAY), ("DroneStrike", "ganja", SATURDAY)]
+
+
+def test_a_list_of_two_kinds_is_typed_by_the_first_not_the_most_specific(extractor: Extractor) -> None:
+    assert kinds(extractor, "Rebels attacked Barda with helicopters and drones on Saturday.") == ["AirStrike"]

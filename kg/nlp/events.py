@@ -91,6 +91,7 @@ _DOWNING_VERBS = _COMBAT.get("downing_verb", frozenset())  # "shot down 20 drone
 _PLATFORM_TYPED = _COMBAT.get("platform_typed", frozenset())  # "helicopters fired rockets": an air strike
 _AERIAL = _R.subclasses("AirStrike")
 _WEAPON_TRIGGER = "<weapon>"  # not a row of triggers.tsv: a weapon launched or hitting, found by the parse
+_MODIFIERS = frozenset({"amod", "compound", "nmod"})
 _MANY_KINDS = 3  # kinds of weapon in one list that make a combined offensive, typed by none of them
 
 
@@ -331,7 +332,14 @@ def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
     if head.pos_ not in ("VERB", "AUX") and head.dep_ == "dobj" and head.head.lemma_.lower() in _LIGHT_VERBS:
         head = head.head  # "carry out a missile strike against X"
     begin, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
-    return any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end))
+    if any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end)):
+        return True
+    if head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ in ("VERB", "AUX"):
+        # "rockets hit X, and drones hit Y": the subject's clause is the verb's, not the one coordinated with it
+        for root in _place_roots(ctx, place, sent):
+            if next((a.i for a in root.ancestors if a.pos_ in ("VERB", "AUX")), None) == head.head.i:
+                return True
+    return False
 
 
 def _place_roots(ctx: Context, place: str, sent: SpacySpan) -> Iterator[Token]:
@@ -384,6 +392,11 @@ def _attached(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str
             for c in token.children:
                 if c.i not in path and c.i in triggers and c.dep_ in ("prep", "dobj", "attr", "oprd"):
                     return c.i
+            if token.pos_ in ("VERB", "AUX"):  # "… and drones hit Y": the subject tells what hit Y
+                subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in triggers),
+                               None)
+                if subject is not None and _weapon_noun(subject) is not None:
+                    return subject.i
             path.add(token.i)
     return None
 
@@ -606,7 +619,8 @@ def _first_named(named: Iterable[tuple[Token, str]]) -> str | None:
     three kinds or more ("tanks, artillery, aviation and drones"), an offensive no one kind types: None."""
     pairs = list(named)
     kept = [(t, c) for t, c in pairs if not any(
-        o != c and c in _R.superclasses.get(o, ()) and (u.head is t or t.head is u) for u, o in pairs)]
+        o != c and c in _R.superclasses.get(o, ()) and ((u.head.i == t.i and u.dep_ in _MODIFIERS) or (
+            t.head.i == u.i and t.dep_ in _MODIFIERS)) for u, o in pairs)]
     if len({c for _, c in kept}) >= _MANY_KINDS:
         return None
     return min(kept, key=lambda p: (p[0].i, p[1]))[1] if kept else None
@@ -783,13 +797,19 @@ def _downed_by(token: Token) -> Token | None:
 
 
 def _story_weapon(ctx: Context) -> str | None:
-    """The one kind of weapon a story names, when it names only drones (a bare strike there is a
-    drone strike); None when it names none, or several kinds."""
-    kinds = {cls for sent in ctx.sents for _, cls in _weapons_named(sent, downed=False)}
-    return "DroneStrike" if kinds == {"DroneStrike"} else None
+    """What a bare strike is in a story whose weapons are only drones or missiles (no aircraft, no
+    guns): a drone strike in a story of drones, and, where both are named, the kind named first
+    (as in "drones and missiles": one combined attack). None in any other story."""
+    named = [(t, cls) for sent in ctx.sents for t, cls in _weapons_named(sent, downed=False)]
+    named += [(t, cls) for t in ctx.doc if _lemma(t) in _NOT_WEAPONS and (cls := _weapon_word(t)) is not None]
+    kinds = {cls for _, cls in named}
+    if not kinds or not kinds <= _STORY_KINDS:
+        return None
+    return min(named, key=lambda p: p[0].i)[1]
 
 
 _CAPTURES = _R.subclasses("TerritorialCapture")
+_STORY_KINDS = frozenset({"DroneStrike", "MissileStrike"})
 
 
 def _attempt(token: Token) -> Token | None:
