@@ -177,3 +177,15 @@ def test_a_weapon_that_hits_keeps_the_place_of_its_own_clause(extractor: Extract
 
 def test_a_list_of_two_kinds_is_typed_by_the_first_not_the_most_specific(extractor: Extractor) -> None:
     assert kinds(extractor, "Rebels attacked Barda with helicopters and drones on Saturday.") == ["AirStrike"]
+
+
+@pytest.mark.parametrize("text", [
+    "Rebel forces advanced on Barda on Saturday.",
+    "A rebel attempt to advance on Barda on Saturday was thwarted, the army said.",  # tried: still fighting
+])
+def test_an_advance_on_a_place_is_fighting(extractor: Extractor, text: str) -> None:
+    assert events(run(extractor, text)) == [("ArmedClash", "barda", SATURDAY)]
+
+
+def test_advancing_a_deal_is_no_fighting(extractor: Extractor) -> None:
+    assert run(extractor, "The envoy hopes to advance a deal on Saturday.").events == []
