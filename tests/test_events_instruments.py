@@ -189,3 +189,14 @@ def test_an_advance_on_a_place_is_fighting(extractor: Extractor, text: str) -> N
 
 def test_advancing_a_deal_is_no_fighting(extractor: Extractor) -> None:
     assert run(extractor, "The envoy hopes to advance a deal on Saturday.").events == []
+
+
+@pytest.mark.parametrize(("story", "kind"), [
+    ("Airstrikes hit Barda on Saturday.", "AirStrike"),  # a story of air strikes only
+    ("Artillery pounded Barda on Saturday, and warplanes hit Aghdam.", "Shelling"),  # several kinds: the default
+])
+def test_a_bombardment_with_nothing_to_type_it_is_the_storys_one_kind(extractor: Extractor, story: str,
+                                                                      kind: str) -> None:
+    ex = run(extractor, f"{story}\n\nOfficials said a school was damaged.\n\nTwo people were killed in Ganja on "
+                        "Saturday after a bombardment targeted a house.")
+    assert [t for t, p, _ in events(ex) if p == "ganja"] == [kind]

@@ -86,6 +86,7 @@ _WEAPON_VERBS = _COMBAT.get("weapon_verb", frozenset())  # "a Shahed hit X": the
 _NOT_WEAPONS = _COMBAT.get("not_weapon", frozenset())  # words of instruments.tsv naming an attack, not a weapon
 _CONTEXT_TYPED = _COMBAT.get("context_typed", frozenset())  # a generic attack typed by the weapons told beside it
 _STORY_TYPED = _COMBAT.get("story_typed", frozenset())  # a bare strike typed by the one kind of weapon a story names
+_BOMBARDMENT = _COMBAT.get("bombardment", frozenset())  # a bombardment typed by the weapons around it, or the story's
 _ATTEMPTS = _COMBAT.get("attempt", frozenset())  # "tried to capture X": fighting, not ground taken
 _DOWNING_VERBS = _COMBAT.get("downing_verb", frozenset())  # "shot down 20 drones": a shootdown's weapons
 _PLATFORM_TYPED = _COMBAT.get("platform_typed", frozenset())  # "helicopters fired rockets": an air strike
@@ -796,12 +797,23 @@ def _downed_by(token: Token) -> Token | None:
     return head.head if head.dep_ in ("dobj", "nsubjpass") and _lemma(head.head) in _DOWNING_VERBS else None
 
 
+def _story_named(ctx: Context) -> list[tuple[Token, str]]:
+    """The weapons a story names as used, and the words that name a kind of strike ("airstrikes")."""
+    named = [(t, cls) for sent in ctx.sents for t, cls in _weapons_named(sent, downed=False)]
+    return named + [(t, cls) for t in ctx.doc if _lemma(t) in _NOT_WEAPONS and (cls := _weapon_word(t)) is not None]
+
+
+def _sole_kind(ctx: Context) -> str | None:
+    """The one kind of strike a story tells by its weapons ("airstrikes" and nothing else), or None."""
+    kinds = {cls for _, cls in _story_named(ctx)}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def _story_weapon(ctx: Context) -> str | None:
     """What a bare strike is in a story whose weapons are only drones or missiles (no aircraft, no
     guns): a drone strike in a story of drones, and, where both are named, the kind named first
     (as in "drones and missiles": one combined attack). None in any other story."""
-    named = [(t, cls) for sent in ctx.sents for t, cls in _weapons_named(sent, downed=False)]
-    named += [(t, cls) for t in ctx.doc if _lemma(t) in _NOT_WEAPONS and (cls := _weapon_word(t)) is not None]
+    named = _story_named(ctx)
     kinds = {cls for _, cls in named}
     if not kinds or not kinds <= _STORY_KINDS:
         return None
@@ -1210,6 +1222,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
     last_dated: dict[str, tuple[int, dt.date]] = {}  # event type -> (sentence number, date)
     region = _main_region(ctx)
     story = _story_weapon(ctx)
+    sole = _sole_kind(ctx)
     datelines = _datelines(ctx)
     for number, sent in enumerate(ctx.sents):
         date, said_date = _event_date(ctx, sent)
@@ -1256,7 +1269,10 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         combined = _combined(triggers)
         for trigger, token in triggers:
             kind = combined.get(token.i) or _retype(ctx, trigger.event_type, token)
-            if kind in _GENERIC_TYPES | {"AirStrike"} and _lemma(token) in _CONTEXT_TYPED \
+            if _lemma(token) in _BOMBARDMENT and kind == "Shelling" and _instrument(token) is None:
+                # "bombardment" with nothing around it to type it: the one kind of strike the story tells
+                kind = _told_beside(ctx, number, sent, token) or (sole if sole is not None else kind)
+            elif kind in _GENERIC_TYPES | {"AirStrike"} and _lemma(token) in _CONTEXT_TYPED \
                     and _instrument(token) is None:
                 kind = _told_beside(ctx, number, sent, token) or kind
                 if kind == "AirStrike" and _lemma(token) in _STORY_TYPED and story is not None:
