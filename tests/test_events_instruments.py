@@ -200,3 +200,13 @@ def test_a_bombardment_with_nothing_to_type_it_is_the_storys_one_kind(extractor:
     ex = run(extractor, f"{story}\n\nOfficials said a school was damaged.\n\nTwo people were killed in Ganja on "
                         "Saturday after a bombardment targeted a house.")
     assert [t for t, p, _ in events(ex) if p == "ganja"] == [kind]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Debris from a drone fell on a house in Barda on Saturday.", "Shootdown"),  # what falls was brought down
+    ("Rescuers cleared debris in Barda on Saturday after a drone strike.", "DroneStrike"),  # rubble: no shootdown
+    ("The rebels claimed control of Barda on Saturday.", "TerritorialCapture"),
+    ("Rebels seized control of Barda on Saturday.", "TerritorialCapture"),
+])
+def test_debris_and_control_claimed(extractor: Extractor, text: str, kind: str) -> None:
+    assert kinds(extractor, text) == [kind]
