@@ -210,3 +210,16 @@ def test_a_bombardment_with_nothing_to_type_it_is_the_storys_one_kind(extractor:
 ])
 def test_debris_and_control_claimed(extractor: Extractor, text: str, kind: str) -> None:
     assert kinds(extractor, text) == [kind]
+
+
+def test_the_next_sentence_at_another_place_is_another_event(extractor: Extractor) -> None:
+    ex = run(extractor, "Two civilians were killed in attacks on Barda on Saturday. In Ganja, a rocket hit a house.")
+    assert ("Attack", "barda", SATURDAY) in events(ex)
+
+
+@pytest.mark.parametrize("text", [
+    "The rebels have intensified attacks on Barda.",
+    "The army ramped up strikes on Barda on Saturday.",
+])
+def test_attacks_stepped_up_are_a_campaign(extractor: Extractor, text: str) -> None:
+    assert run(extractor, text).events == []

@@ -88,6 +88,7 @@ _CONTEXT_TYPED = _COMBAT.get("context_typed", frozenset())  # a generic attack t
 _STORY_TYPED = _COMBAT.get("story_typed", frozenset())  # a bare strike typed by the one kind of weapon a story names
 _BOMBARDMENT = _COMBAT.get("bombardment", frozenset())  # a bombardment typed by the weapons around it, or the story's
 _ATTEMPTS = _COMBAT.get("attempt", frozenset())  # "tried to capture X": fighting, not ground taken
+_PATTERN_VERBS = _COMBAT.get("pattern_verb", frozenset())  # "intensified attacks": a campaign, not one event
 _DOWNING_VERBS = _COMBAT.get("downing_verb", frozenset())  # "shot down 20 drones": a shootdown's weapons
 _PLATFORM_TYPED = _COMBAT.get("platform_typed", frozenset())  # "helicopters fired rockets": an air strike
 _AERIAL = _R.subclasses("AirStrike")
@@ -778,10 +779,13 @@ def _told_beside(ctx: Context, number: int, sent: SpacySpan, token: Token) -> st
     """The class of the weapons a generic attack's sentence names ("a strike on X; air defences downed
     twelve drones"), else those of the next sentence ("A strike hit X. Officials said a drone was used")."""
     found = _first_named(_weapons_named(sent, skip=[token.i], downed=False))
-    if found is None and number + 1 < len(ctx.sents) and not ctx.is_headline(ctx.sents[number + 1]):
+    after = ctx.sents[number + 1] if number + 1 < len(ctx.sents) else None
+    if found is None and after is not None and not ctx.is_headline(after) and \
+            set(_places(ctx, after, set())) <= set(_places(ctx, sent, set())):
+        # "attacks on X killed two. In Y, a rocket hit a house": another event, at its own place
         agents = set(_agent(ctx, token))
         # "X conducted strikes … X also said it destroyed eight drones": the other side's drones
-        found = _first_named((w, cls) for w, cls in _weapons_named(ctx.sents[number + 1])
+        found = _first_named((w, cls) for w, cls in _weapons_named(after)
                              if not (agents and (verb := _downed_by(w)) is not None
                                      and agents & set(_agent(ctx, verb))))
     return found
@@ -832,6 +836,12 @@ def _attempt(token: Token) -> Token | None:
         if tok.pos_ == "VERB" and tok.dep_ in ("ROOT", "ccomp"):
             break
     return None
+
+
+def _stepped_up(token: Token) -> bool:
+    """A trigger noun told as a campaign stepped up ("has intensified attacks on X", "escalated its
+    strikes"): a pattern, not one event."""
+    return token.pos_ == "NOUN" and token.dep_ == "dobj" and _lemma(token.head) in _PATTERN_VERBS
 
 
 def _purpose(token: Token) -> bool:
@@ -1233,7 +1243,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if ctx.is_headline(sent) or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
-        found = [(_tried(t, tok), tok) for t, tok in _find_triggers(sent)]
+        found = [(_tried(t, tok), tok) for t, tok in _find_triggers(sent) if not _stepped_up(tok)]
         triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok, t.event_type)
                     and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
