@@ -223,3 +223,9 @@ def test_the_next_sentence_at_another_place_is_another_event(extractor: Extracto
 ])
 def test_attacks_stepped_up_are_a_campaign(extractor: Extractor, text: str) -> None:
     assert run(extractor, text).events == []
+
+
+def test_struck_in_a_story_of_drones_is_a_drone_strike(extractor: Extractor) -> None:
+    ex = run(extractor, "Rebels launched forty drones at Barda on Saturday.\n\nOfficials said a school was damaged.\n\n"
+                        "Rebels struck Ganja on Saturday.")
+    assert ("DroneStrike", "ganja", SATURDAY) in events(ex)

@@ -1285,8 +1285,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
             elif kind in _GENERIC_TYPES | {"AirStrike"} and _lemma(token) in _CONTEXT_TYPED \
                     and _instrument(token) is None:
                 kind = _told_beside(ctx, number, sent, token) or kind
-                if kind == "AirStrike" and _lemma(token) in _STORY_TYPED and story is not None:
-                    kind = story  # a bare strike in a story of drones
+                if kind in ("AirStrike", "Attack") and _lemma(token) in _STORY_TYPED and story is not None:
+                    kind = story  # a bare strike (or "struck X") in a story of drones
             if kind == "Attack" and _lemma(token) in _AIMED_VERBS:
                 continue  # "targeted missiles ready for launch": only "targeted X using drones" tells a strike
             by_type.setdefault(kind, []).append(token)
