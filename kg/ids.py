@@ -11,13 +11,17 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 __all__ = ["Iris", "content_hash", "normalise_name", "slugify"]
 
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u201b\u2032`´]")
+_NOT_WORD = re.compile(r"[^\w']+")
+_SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 14)  # the same names come back in every document and every layer
 def normalise_name(text: str) -> str:
     """Lower-case, accent-free, single-spaced form of a name, used to merge entities.
 
@@ -27,8 +31,8 @@ def normalise_name(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _APOSTROPHES.sub("'", text).lower()
-    text = re.sub(r"[^\w']+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _NOT_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def slugify(text: str) -> str:

@@ -83,3 +83,9 @@ def test_a_light_verb_with_a_speech_noun_reports_its_quotation(extractor: Extrac
     ex = run(extractor, "General Amadou Keita, the defence minister, gave assurances of “the total commitment of "
                         "the army to restore peace.”")
     assert list(quotes(ex).values()) == ["amadou-keita"]
+
+
+def test_scare_quotes_in_the_speakers_own_phrase_are_not_what_was_said(extractor: Extractor) -> None:
+    ex = run(extractor, "Ten people were wounded, says the head of the self-styled Lakeside “republic” Ivan Petrov. "
+                        "“We will not retreat,” said Ivan Petrov, the head of the region.")
+    assert quotes(ex) == {"We will not retreat": "ivan-petrov"}

@@ -260,6 +260,13 @@ def test_a_demonym_that_starts_a_name_is_that_body_not_the_state(extractor: Extr
     assert not {"syria", "lebanon", "turkey"} & set(named(ex).values())
 
 
+def test_a_demonym_inside_a_name_with_a_capitalised_article_is_not_the_state(extractor: Extractor) -> None:
+    # a source line under the headline: "The" capitalised mid-line starts the model's name
+    ex = run(extractor, "Two shells hit a bakery in Hama\n\nHama Province, The Syrian Observatory for Human "
+                        "Rights:\nHelicopters dropped barrels on the town.")
+    assert "syria" not in named(ex).values()
+
+
 def test_a_demonym_before_a_role_or_a_body_noun_is_still_the_state(extractor: Extractor) -> None:
     ex = run(extractor, "Ukrainian President Volodymyr Zelensky met troops. The Russian Defence Ministry said "
                         "its forces advanced.")

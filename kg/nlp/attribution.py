@@ -74,6 +74,10 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
             subjects.reverse()
         for child in subjects:
             if not ctx.token_in_quote(child):
+                agent = _agent_of(current) if child.dep_ == "nsubjpass" and \
+                    current.lemma_.lower() in SPEECH_VERBS else None
+                if agent is not None:
+                    return agent  # "this was reported by X": X says it
                 if current.lemma_.lower() in ("quote", "cite"):
                     quoted = next((c for c in current.children if c.dep_ == "dobj"), None)
                     if quoted is not None:
@@ -96,6 +100,14 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
             current = current.head
         else:
             return None
+    return None
+
+
+def _agent_of(verb: Token) -> Token | None:
+    """The object of a passive verb's "by" ("was reported by X"): X."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
     return None
 
 
@@ -266,7 +278,7 @@ def _runs_it(ctx: Context, token: Token, head: Token) -> bool:
     while j < head.i and ctx.mention_at(doc[j]) is not None and ctx.mention_at(doc[j]) == ctx.mention_at(token):
         j += 1
     return (j + 1 < head.i and doc[j].text == "-" and doc[j + 1].tag_ in ("VBN", "VBD")
-            and ctx.mention_at(head) is None and head.pos_ == "NOUN")
+            and ctx.mention_at(head) is None and head.pos_ in ("NOUN", "PROPN"))
 
 
 def _named_kind(ctx: Context, head: Token, noun: str) -> str | None:
@@ -306,10 +318,15 @@ def _indefinite(head: Token) -> bool:
 
 
 def _is_media_phrase(head: Token) -> bool:
-    """"state media", "local media", "the official news agency", "Syrian state television"."""
+    """"state media", "local media", "the official news agency", "Syrian state television"; "the
+    paper", "the channel" alone (the outlet named before; not "the agency", which may be any body's)."""
     if head.lower_ not in _MEDIA_NOUNS and head.lemma_.lower() not in _MEDIA_NOUNS:
         return False
     if head.lower_ in ("media", "medium"):
+        return True
+    if head.lower_ not in _R.roles and all(c.dep_ in ("det", "punct") for c in head.children if c.i < head.i) \
+            and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in head.children) \
+            and not any(c.dep_ in ("prep", "poss", "appos") for c in head.children):
         return True
     return any(c.dep_ in ("amod", "compound") and c.lower_ in _OFFICIAL for c in head.children)
 

@@ -75,6 +75,14 @@ _KILL_VERBS = _KILL_VERBS | _OWN["kill_verb"]
 _WOUND_VERBS = _WOUND_VERBS | _OWN["wound_verb"]
 _CASUALTY_VERBS = _KILL_VERBS | _WOUND_VERBS
 _CASES = _OWN["case_word"]
+_MORE = _OWN["more_word"]
+_SHOT = _OWN["shot_dead"]
+_CLAIM_NOUNS = _OWN["claim_noun"]
+_INFO_NOUNS = _OWN["info_noun"]
+_INJURY_VERBS = _OWN["injury_verb"]
+_INJURY_NOUNS = _OWN["injury_noun"]
+_AID_VERBS = _OWN["aid_verb"]
+_AID_NOUNS = _OWN["aid_noun"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -172,11 +180,52 @@ def _casualty_word(word: Token) -> str | None:
 
 
 def _verb_kind(verb: Token) -> str | None:
+    """"Killed"|"Wounded" for a verb that kills or wounds; "sought medical help", "received medical
+    treatment", "were treated for injuries" wound; "shot dead" kills (the parser may make "dead" the
+    verb: "a sniper shot dead two soldiers")."""
     lemma = _lemma(verb)
     if lemma in _WOUND_VERBS:
         return "Wounded"
     if lemma in _KILL_VERBS:
         return "Killed"
+    if verb.lower_ == "dead" and verb.i > 0 and verb.nbor(-1).lower_ in _SHOT:
+        return "Killed"
+    if _aided(verb):
+        return "Wounded"
+    if lemma == "treat" and any(c.dep_ == "prep" and c.lower_ == "for" and any(
+            o.dep_ == "pobj" and _injury(o) for o in c.children) for c in verb.children):
+        return "Wounded"
+    if lemma in _INJURY_VERBS and any(c.dep_ == "dobj" and _injury(c) for c in verb.children):
+        return "Wounded"  # "suffered injuries", "sustained shrapnel wounds"
+    if verb.pos_ == "VERB" and any(c.dep_ == "prep" and c.lower_ == "with" and any(
+            o.dep_ == "pobj" and _injury(o) for o in c.children) for c in verb.children) and \
+            any(c.dep_ == "nsubjpass" for c in verb.children):
+        return "Wounded"  # "were taken to hospital with injuries"
+    return None
+
+
+def _aided(verb: Token) -> bool:
+    """"sought medical help", "received medical treatment"."""
+    return _lemma(verb) in _AID_VERBS and any(c.dep_ == "dobj" and _lemma(c) in _AID_NOUNS and any(
+        m.dep_ == "amod" and m.lower_ == "medical" for m in c.children) for c in verb.children)
+
+
+def _injury(noun: Token) -> bool:
+    """"injuries", "wounds", "burns": what the wounded have."""
+    return _casualty_word(noun) == "Wounded" or _lemma(noun) in _INJURY_NOUNS or noun.lower_ in _INJURY_NOUNS
+
+
+def _sought_help(number: Token) -> Token | None:
+    """The counted word of "two more sought medical help", "five people needed medical care" by the
+    words after the number (the parser may make a noun of "help" and hang the number on it)."""
+    doc, j, counted = number.doc, number.i + 1, number
+    while j < len(doc) and j <= number.i + 3 and (doc[j].lower_ in _MORE or _lemma(doc[j]) in _PEOPLE):
+        if _lemma(doc[j]) in _PEOPLE:
+            counted = doc[j]
+        j += 1
+    if j + 2 < len(doc) and _lemma(doc[j]) in _AID_VERBS and doc[j + 1].lower_ == "medical" \
+            and _lemma(doc[j + 2]) in _AID_NOUNS:
+        return counted
     return None
 
 
@@ -243,6 +292,10 @@ def _as_toll(phrase: Token) -> str | None:
         verb = next((a for a in list(phrase.head.ancestors)[:4] if a.pos_ in ("VERB", "AUX")), None)
         if verb is None:
             return None
+        if verb.dep_ in ("acl", "relcl") and _lemma(verb.head) in _PEOPLE:
+            # "brings the number of civilians killed to 31": the parser hung "to" on the participle
+            verb = next((a for a in verb.ancestors if a.pos_ in ("VERB", "AUX") and a.dep_ not in ("acl", "relcl")),
+                        verb)
     elif phrase.dep_ in ("dobj", "attr") and phrase.head.pos_ in ("VERB", "AUX"):
         verb = phrase.head
     else:
@@ -265,6 +318,9 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
         head = number  # "the previous week 50 were killed": the number is the subject, not the week's
     if head.lower_ in _SCALES and head is not number and head.dep_ in _NUMBER_DEPS:
         head = head.head  # "two dozen people"
+    if number.dep_ == "npadvmod" and number.head.lower_ in _MORE and number.head.dep_ == "amod" \
+            and number.head.head.i > number.head.i:
+        head = number.head.head  # "16 more servicemen killed": the parser hung the number on "more"
     if number.i + 1 < len(number.doc):
         # "left five dead and 33 injured", "24 injured": the word right after the number
         kind = _casualty_word(number.nbor(1))
@@ -272,6 +328,9 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
             if _either_or(number.nbor(1)):
                 return None
             return kind, head
+    aided = _sought_help(number)
+    if aided is not None:
+        return "Wounded", aided
     # "158 military deaths", "30,000 lives", "100 people dead"
     following = []
     for word in head.doc[head.i + 1:head.i + 3]:
@@ -311,7 +370,8 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
             and verb.head.head.pos_ == "VERB" and any(c.dep_ == "prep" for c in number.children) \
             and any(t.like_num and t.i < verb.i for t in verb.head.head.subtree):
         verb = verb.head.head  # "12 were killed in A and one in B": the parser joined the count to A
-    among = _among_casualties(verb) if anchor.dep_ in ("nsubj", "nsubjpass") else None
+    among = _among_casualties(verb) if anchor.dep_ in ("nsubj", "nsubjpass", "attr") else None
+    # ("attr": "among the wounded were four children")
     if among is not None and people:
         return among, head  # "three children were among the dead"
     for child in verb.children:  # "one person was reported killed", "two people were reported dead"
@@ -394,6 +454,8 @@ def _irrealis(number: Token) -> bool:
     ("threatened to kill 10 hostages", "tried to kill", "could have killed 100", "is expected to rise
     to 50", "if the dam bursts, 300 could die"), up to the verb that reports it."""
     for tok in list(number.ancestors)[:6]:
+        if tok.pos_ == "NOUN" and _lemma(tok) in _CLAIM_NOUNS:
+            return False  # "X's claim of 300 killed could not be verified": the claim is made
         if tok.pos_ not in ("VERB", "AUX", "ADJ"):
             continue
         if _lemma(tok) in _SPEECH and _lemma(tok) not in _IRREALIS:
@@ -453,7 +515,7 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
     kind = _verb_kind(verb)
     if kind is None or _lemma(verb) in _PEOPLE_ONLY or _either_or(verb):
         return None
-    if noun.dep_ == "nsubj" and _lemma(verb) not in ("die", "perish"):
+    if noun.dep_ == "nsubj" and _lemma(verb) not in ("die", "perish") and not _aided(verb):
         return None  # "a soldier killed two civilians": the soldier is the killer
     if any(c.dep_ == "neg" for c in verb.children):
         return None
@@ -638,6 +700,10 @@ def _own_source(ctx: Context, sent: SpacySpan) -> bool:
         if t.pos_ == "VERB" and _lemma(t) in _SPEECH:
             return True
         if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "to":
+            pobj = according_to(ctx, [t])
+            if pobj is not None and (_lemma(pobj) in _INFO_NOUNS or pobj.lower_ in _INFO_NOUNS) and not any(
+                    ctx.mention_at(o) is not None or (o.dep_ == "prep" and o.head is pobj) for o in pobj.subtree):
+                continue  # "according to preliminary information": whose, the sentences around tell
             return True
     return False
 
@@ -677,7 +743,7 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
             return None  # another paragraph
         attribution = attribute(ctx, list(prev), focus=ctx.offset + prev.start_char, claims=True)
         if attribution is not None and attribution.speaker and (attribution.verb is None or any(
-                c.dep_ == "ccomp" for c in attribution.verb.children)):
+                c.dep_ == "ccomp" for c in attribution.verb.children) or _introduces(ctx, prev, attribution.verb)):
             return attribution.speaker  # what it reports goes on ("X said the market was hit"), not
             # what it announced ("X announced air raid alerts")
         quoted = next((t for t in prev if ctx.token_in_quote(t)), None)
@@ -689,6 +755,21 @@ def _speaker_before(ctx: Context, index: int, statements: Sequence[Statement]) -
             return None  # what the sentence before reports is someone else's, not resolved
         sent = prev
     return None
+
+
+def _points_back(verb: Token) -> bool:
+    """A passive speech verb whose subject is what was just told and whose "by" names the source ("This
+    was reported by X", "The information was confirmed by X")."""
+    return any(c.dep_ == "nsubjpass" and (c.lower_ in ("this", "that", "it") or _lemma(c) in _INFO_NOUNS | _CLAIM_NOUNS)
+               for c in verb.children) and any(c.dep_ == "agent" for c in verb.children)
+
+
+def _introduces(ctx: Context, sent: SpacySpan, verb: Token) -> bool:
+    """Whether a source sentence introduces what the next one says: it ends with a colon ("X said on
+    Tuesday:"), or its subject points back to what was told ("This was reported by X")."""
+    if sent.text.rstrip().endswith(":") and not ctx.token_in_quote(verb):
+        return True
+    return _points_back(verb)
 
 
 _SUBORDINATORS = frozenset({"as", "while", "when", "whereas", "after", "before", "since", "because", "though",
@@ -765,15 +846,35 @@ def _whose_toll(ctx: Context, toll: Token) -> str | None:
 
 def _cited(ctx: Context, sent: SpacySpan) -> str | None:
     """The source a reporter cites for what it says ("X said 27 were killed, citing the ministry";
-    "…, citing figures from the ministry"): who the number comes from; not an unnamed source."""
+    "…, citing figures from the ministry"; "quoting the ministry, the agency said"): who the number
+    comes from; not an unnamed source."""
     for t in sent:
-        if t.lower_ != "citing" or ctx.token_in_quote(t):
+        if t.lower_ not in ("citing", "quoting") or ctx.token_in_quote(t):
             continue
         obj = next((c for c in t.children if c.dep_ in ("dobj", "pobj", "nsubj")), None)
         if obj is None and t.i + 1 < sent.end:
             obj = t.nbor(1)
         if obj is not None:
             return resolve_np(ctx, obj)[0]
+    return None
+
+
+def _claim_owner(ctx: Context, number: Token) -> str | None:
+    """Whose claim, report or statement the number is in ("Kyiv's claim of 300 killed", "the
+    ministry's report that 12 died", "a claim by X that …"): its possessor, or who it is "by"/"from"."""
+    for anc in list(number.ancestors)[:6]:
+        if anc.pos_ in ("VERB", "AUX") and _lemma(anc) in _SPEECH:
+            return None  # "X said …": the speech verb gives the claimant
+        if anc.pos_ != "NOUN" or _lemma(anc) not in _CLAIM_NOUNS or ctx.token_in_quote(anc):
+            continue
+        owners = [c for c in anc.children if c.dep_ == "poss"]
+        owners += [o for c in anc.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
+                   for o in c.children if o.dep_ == "pobj"]
+        for owner in owners:
+            actor = _named_or_resolved(ctx, owner)
+            if actor:
+                return actor
+        return None
     return None
 
 
@@ -869,7 +970,9 @@ def _speaker_after(ctx: Context, index: int) -> str | None:
         pobj = according_to(ctx, list(nxt))
         trailing = pobj is not None and pobj.i > nxt.start + len(nxt) // 2
     else:
-        trailing = any(c.dep_ in ("ccomp", "parataxis") and c.i < attribution.verb.i for c in attribution.verb.children)
+        verb = attribution.verb
+        trailing = any(c.dep_ in ("ccomp", "parataxis") and c.i < verb.i for c in verb.children) \
+            or _points_back(verb)  # "… The information was confirmed by X."
     return attribution.speaker if trailing else None
 
 
@@ -945,6 +1048,31 @@ def _source_verb(ctx: Context, sent: SpacySpan, numbers: Sequence[Token]) -> Tok
         if verb.pos_ == "VERB" and _lemma(verb) in _SPEECH and not ctx.token_in_quote(verb) \
                 and not _aside(verb, numbers):
             return verb
+    return None
+
+
+def _trailing_source(ctx: Context, verb: Token) -> Token | None:
+    """The source phrase between a comma and a speech verb that ends its sentence with no subject the
+    parser found ("…, a war monitor and local residents reported."; "…, X, the mayor of the city,
+    said."): the head of the phrase, from the earliest comma after which no verb or number comes."""
+    doc = verb.doc
+    if any(c.dep_ not in ("punct", "advmod", "aux", "npadvmod", "prep") and c.i > verb.i for c in verb.children):
+        return None  # the verb goes on: not a trailing source
+    start = verb.sent.start
+    end = verb.i
+    while end - 1 > start and doc[end - 1].pos_ in ("ADV", "AUX", "PART", "PUNCT") and doc[end - 1].text != ",":
+        end -= 1
+    if end - 1 > start and doc[end - 1].text == ",":
+        end -= 1  # "…, X, the mayor of the city, said"
+    for comma in range(start, end):
+        if doc[comma].text != ",":
+            continue
+        span = doc[comma + 1:end]
+        if not len(span) or any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" or t.like_num for t in span) or \
+                any(ctx.token_in_quote(t) for t in span):
+            continue
+        inside = {t.i for t in span}
+        return next((t for t in span if t.head.i not in inside and t.pos_ in ("NOUN", "PROPN")), None)
     return None
 
 
@@ -1060,16 +1188,23 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
             continue
         found.sort(key=lambda f: f[0].i)
         attribution = _attribution(ctx, sent, [f[0] for f in found])
-        cited = _cited(ctx, sent)
+        cited = _cited(ctx, sent) or _claim_owner(ctx, found[0][0])
         claimant = cited or (attribution.speaker if attribution else None)
         source = attribution.verb if attribution is not None else None
+        trailing = _trailing_source(ctx, source) if source is not None and cited is None and \
+            not any(c.dep_ in ("nsubj", "nsubjpass") for c in source.children) else None
+        if trailing is not None:  # "X killed 11, a monitor and residents reported": not X's (the parser
+            claimant = resolve_np(ctx, trailing)[0]  # joined the verbs, "reported" took X for subject)
         accuser = _accuser(ctx, found[0][0])
         if claimant is None and accuser is not None:  # "X accused Y of killing 24": X's claim
             subject = subject_of(ctx, accuser)
             claimant, source = (resolve_np(ctx, subject)[0] if subject is not None else None), accuser
         if source is None and claimant is None:
             source = _source_verb(ctx, sent, [f[0] for f in found])
-        subject = subject_of(ctx, source) if source is not None and cited is None else None
+            if source is not None and cited is None:
+                trailing = _trailing_source(ctx, source)  # "…, a war monitor and local residents reported."
+                claimant = resolve_np(ctx, trailing)[0] if trailing is not None else None
+        subject = trailing or (subject_of(ctx, source) if source is not None and cited is None else None)
         unnamed = _unnamed(subject)
         if subject is not None and unnamed and (claimant is None or claimant not in _core_actors(ctx, subject)):
             claimant = _named_next(ctx, index, unnamed == "person") or claimant  # "a war monitor said …"

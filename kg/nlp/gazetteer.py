@@ -157,7 +157,8 @@ class Gazetteer:
             from kg.nlp.tables import rules  # a role noun ("the Freedonian Defence Ministry") is the state's body
 
             roles = rules().roles
-            return any(ent.label_ == "ORG" and not ent.kb_id_ and ent.start == span.start and ent.end > span.end
+            return any(ent.label_ == "ORG" and not ent.kb_id_ and ent.end > span.end
+                       and (ent.start == span.start or ent.start == span.start - 1 and doc[ent.start].lower_ == "the")
                        and doc[span.end].text[:1].isupper()
                        and not any(t.lower_ in roles or t.lemma_.lower() in roles for t in doc[span.end:ent.end])
                        for ent in doc.ents)

@@ -77,11 +77,14 @@ def _no_actor_name(span: SpacySpan) -> bool:
     return normalise_name(span.text) in _NOT_NAMES.get("name", frozenset()) or span.text.lower() in \
         _NOT_NAMES.get("name", frozenset())
 _PLACE_HEAD_WORDS = max(len(k) for k in _PLACE_HEADS_AFTER)
+_PLACE_HEAD_FIRST = frozenset(k[0] for k in _PLACE_HEADS_AFTER)
 
 
 def _place_head_at(doc: Doc, i: int) -> tuple[int, bool] | None:
     """The lower-case place noun starting at token ``i`` ("village", "gas field"): the token after it,
     and whether it is part of the place's name."""
+    if i >= len(doc) or doc[i].text not in _PLACE_HEAD_FIRST:  # most tokens: one set lookup
+        return None
     for k in range(_PLACE_HEAD_WORDS, 0, -1):
         tokens = doc[i:i + k]
         if len(tokens) == k and all(t.text.islower() for t in tokens) and \

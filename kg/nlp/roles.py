@@ -42,6 +42,10 @@ def _is_actor(iri: str, curated: Mapping[str, CuratedEntity]) -> bool:
 def find_mediators(doc: Doc, mentions: list[EntityMention], curated: Mapping[str, CuratedEntity], *,
                    offset: int = 0) -> list[tuple[str, Span]]:
     """``(actor IRI, evidence sentence)`` for every actor ``doc`` presents mediating."""
+    words = [t for t in doc if (t.pos_ == "VERB" and t.lemma_.lower() in _VERBS) or t.lower_ in _NOUNS
+             or t.lemma_.lower() in _NOUNS]
+    if not words:  # most documents: no word of mediation, nothing to map
+        return []
     by_token: dict[int, EntityMention] = {}
     for m in mentions:
         span = doc.char_span(m.span.begin - offset, m.span.end - offset, alignment_mode="expand")
@@ -58,7 +62,7 @@ def find_mediators(doc: Doc, mentions: list[EntityMention], curated: Mapping[str
                 evidence = Span(offset + sent.start_char, offset + sent.end_char, sent.text)
                 found.setdefault(m.entity, evidence)
 
-    for token in doc:
+    for token in words:
         lemma, lower = token.lemma_.lower(), token.lower_
         if token.pos_ == "VERB" and lemma in _VERBS:
             near = [*token.subtree, token.head] if token.dep_ in ("acl", "relcl", "amod") else list(token.subtree)

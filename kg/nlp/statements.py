@@ -87,6 +87,15 @@ def _subject_actor(ctx: Context, sent: SpacySpan) -> str | None:
     return speaker
 
 
+def _in_speaker_phrase(ctx: Context, verb: Token, begin: int, end: int) -> bool:
+    """Whether a quotation (absolute offsets) lies inside the phrase naming the speaker of ``verb``."""
+    subject = subject_of(ctx, verb)
+    if subject is None:
+        return False
+    left, right = subject.left_edge, subject.right_edge
+    return ctx.offset + left.idx < begin and end <= ctx.offset + right.idx + len(right.text) + 1
+
+
 def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> list[Statement]:
     """Direct quotes and reported speech of one chunk (``text`` is the whole document)."""
     statements: list[Statement] = []
@@ -101,6 +110,8 @@ def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> l
         speaker = attribution.speaker if attribution else None
         body = attribution.on_behalf_of if attribution else None
         verb = attribution.verb if attribution else None
+        if verb is not None and _in_speaker_phrase(ctx, verb, quote.begin, quote.end):
+            continue  # "says the head of the self-proclaimed “republic” X": scare quotes in who speaks
         p_begin, p_end = _paragraph_of(text, quote.begin)
         outside = (text[p_begin:quote.begin - 1] + text[quote.end + 1:p_end]).strip(" \"'“”‘’.,")
         label = _is_label(text[p_begin:quote.begin - 1]) and not text[quote.end + 1:p_end].strip(" \"'“”‘’.,")
