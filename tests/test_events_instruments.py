@@ -47,6 +47,8 @@ def test_a_named_weapon_system_types_the_strike(extractor: Extractor, text: str,
     ("The army launched dozens of Shahed drones at Ganja on Saturday.", "DroneStrike"),
     ("Helicopters fired rockets at the village of Barda on Saturday.", "AirStrike"),  # the platform fires
     ("Rebels fired rockets at the village of Barda on Saturday.", "Shelling"),
+    ("The rebels sent thirty kamikaze drones to Barda on Saturday.", "DroneStrike"),
+    ("The rebels used a Lancet drone to strike a bus near Barda on Saturday.", "DroneStrike"),
     ("A drone dropped an explosive device on a car in Barda on Saturday.", "DroneStrike"),  # not a roadside bomb
     ("An airstrike by a drone killed two people in Barda on Saturday.", "DroneStrike"),  # the most specific
     ("Two people were killed in a heavy weapons attack on Barda on Saturday.", "Shelling"),

@@ -601,6 +601,8 @@ def _instrument(token: Token) -> str | None:
               if g.dep_ == "acl" and g.lemma_.lower() == "use"}
     if head.dep_ == "dobj" and _lemma(head.head) in _LIGHT_VERBS:  # "warplanes carried out a raid"
         near += [c for c in head.head.children if c.dep_ in ("nsubj", "agent")]
+    if head.dep_ in ("xcomp", "advcl") and head.head.lemma_.lower() == "use":  # "used a drone to strike a bus"
+        near += [c for c in head.head.children if c.dep_ == "dobj"]
     for t in scope:
         near += [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "nsubj", "agent")]
         for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "by", "from")):
