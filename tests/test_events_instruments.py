@@ -47,6 +47,8 @@ def test_a_named_weapon_system_types_the_strike(extractor: Extractor, text: str,
     ("The army launched dozens of Shahed drones at Ganja on Saturday.", "DroneStrike"),
     ("Helicopters fired rockets at the village of Barda on Saturday.", "AirStrike"),  # the platform fires
     ("Rebels fired rockets at the village of Barda on Saturday.", "Shelling"),
+    ("The rebels sent thirty kamikaze drones to Barda on Saturday.", "DroneStrike"),
+    ("The rebels used a Lancet drone to strike a bus near Barda on Saturday.", "DroneStrike"),
     ("A drone dropped an explosive device on a car in Barda on Saturday.", "DroneStrike"),  # not a roadside bomb
     ("An airstrike by a drone killed two people in Barda on Saturday.", "DroneStrike"),  # the most specific
     ("Two people were killed in a heavy weapons attack on Barda on Saturday.", "Shelling"),
@@ -98,6 +100,27 @@ def test_a_bare_strike_in_a_story_of_drones_is_a_drone_strike(extractor: Extract
     assert events(ex) == [("DroneStrike", "barda", SATURDAY), ("DroneStrike", "ganja", SATURDAY)]
 
 
+@pytest.mark.parametrize(("story", "kind"), [
+    ("Rebels fired three ballistic missiles at Barda on Saturday.", "MissileStrike"),  # a story of missiles
+    ("Rebels launched forty drones and three missiles at Barda on Saturday.", "DroneStrike"),  # the first named
+])
+def test_a_bare_strike_takes_the_kind_of_a_story_of_drones_or_missiles(extractor: Extractor, story: str,
+                                                                        kind: str) -> None:
+    ex = run(extractor, f"{story}\n\nOfficials said a school was damaged.\n\nA strike on Ganja killed two people "
+                        "on Saturday.")
+    assert (kind, "ganja", SATURDAY) in events(ex)
+
+
+@pytest.mark.parametrize("story", [
+    "Warplanes bombed Barda on Saturday, and drones hit Ganja.",  # aircraft named: a bare strike stays an air strike
+    "Airstrikes hit Barda on Saturday, and drones hit Ganja.",
+])
+def test_a_bare_strike_in_a_story_of_aircraft_stays_an_air_strike(extractor: Extractor, story: str) -> None:
+    ex = run(extractor, f"{story}\n\nOfficials said a school was damaged.\n\nA strike on Agdam killed two people "
+                        "on Saturday.")
+    assert ("AirStrike", "aghdam", SATURDAY) in events(ex)
+
+
 def test_counts_shot_down_are_a_shootdown(extractor: Extractor) -> None:
     assert events(run(extractor, "The army said it shot down twenty drones over Barda on Saturday.")) == [
         ("Shootdown", "barda", SATURDAY)]
@@ -144,3 +167,67 @@ def test_the_attack_told_again_inside_the_region_told_first_takes_the_inner_plac
     ex = run(extractor, "Shelling killed two people in the South Caucasus on Saturday.\n\nThe explosive assault, "
                         "carried out by the rebels, hit a school in Syunik, South Caucasus.")
     assert events(ex) == [("Shelling", "syunik", SATURDAY)]
+
+
+@pytest.mark.parametrize("text", [
+    "Airstrikes hit Barda on Saturday, and drones hit Ganja.",
+    "Warplanes bombed Barda on Saturday, and drones hit Ganja.",
+])
+def test_a_weapon_that_hits_keeps_the_place_of_its_own_clause(extractor: Extractor, text: str) -> None:
+    assert events(run(extractor, text)) == [("AirStrike", "barda", SATURDAY), ("DroneStrike", "ganja", SATURDAY)]
+
+
+def test_a_list_of_two_kinds_is_typed_by_the_first_not_the_most_specific(extractor: Extractor) -> None:
+    assert kinds(extractor, "Rebels attacked Barda with helicopters and drones on Saturday.") == ["AirStrike"]
+
+
+@pytest.mark.parametrize("text", [
+    "Rebel forces advanced on Barda on Saturday.",
+    "A rebel attempt to advance on Barda on Saturday was thwarted, the army said.",  # tried: still fighting
+])
+def test_an_advance_on_a_place_is_fighting(extractor: Extractor, text: str) -> None:
+    assert events(run(extractor, text)) == [("ArmedClash", "barda", SATURDAY)]
+
+
+def test_advancing_a_deal_is_no_fighting(extractor: Extractor) -> None:
+    assert run(extractor, "The envoy hopes to advance a deal on Saturday.").events == []
+
+
+@pytest.mark.parametrize(("story", "kind"), [
+    ("Airstrikes hit Barda on Saturday.", "AirStrike"),  # a story of air strikes only
+    ("Artillery pounded Barda on Saturday, and warplanes hit Aghdam.", "Shelling"),  # several kinds: the default
+])
+def test_a_bombardment_with_nothing_to_type_it_is_the_storys_one_kind(extractor: Extractor, story: str,
+                                                                      kind: str) -> None:
+    ex = run(extractor, f"{story}\n\nOfficials said a school was damaged.\n\nTwo people were killed in Ganja on "
+                        "Saturday after a bombardment targeted a house.")
+    assert [t for t, p, _ in events(ex) if p == "ganja"] == [kind]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Debris from a drone fell on a house in Barda on Saturday.", "Shootdown"),  # what falls was brought down
+    ("Rescuers cleared debris in Barda on Saturday after a drone strike.", "DroneStrike"),  # rubble: no shootdown
+    ("The rebels claimed control of Barda on Saturday.", "TerritorialCapture"),
+    ("Rebels seized control of Barda on Saturday.", "TerritorialCapture"),
+])
+def test_debris_and_control_claimed(extractor: Extractor, text: str, kind: str) -> None:
+    assert kinds(extractor, text) == [kind]
+
+
+def test_the_next_sentence_at_another_place_is_another_event(extractor: Extractor) -> None:
+    ex = run(extractor, "Two civilians were killed in attacks on Barda on Saturday. In Ganja, a rocket hit a house.")
+    assert ("Attack", "barda", SATURDAY) in events(ex)
+
+
+@pytest.mark.parametrize("text", [
+    "The rebels have intensified attacks on Barda.",
+    "The army ramped up strikes on Barda on Saturday.",
+])
+def test_attacks_stepped_up_are_a_campaign(extractor: Extractor, text: str) -> None:
+    assert run(extractor, text).events == []
+
+
+def test_struck_in_a_story_of_drones_is_a_drone_strike(extractor: Extractor) -> None:
+    ex = run(extractor, "Rebels launched forty drones at Barda on Saturday.\n\nOfficials said a school was damaged.\n\n"
+                        "Rebels struck Ganja on Saturday.")
+    assert ("DroneStrike", "ganja", SATURDAY) in events(ex)

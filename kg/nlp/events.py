@@ -86,11 +86,14 @@ _WEAPON_VERBS = _COMBAT.get("weapon_verb", frozenset())  # "a Shahed hit X": the
 _NOT_WEAPONS = _COMBAT.get("not_weapon", frozenset())  # words of instruments.tsv naming an attack, not a weapon
 _CONTEXT_TYPED = _COMBAT.get("context_typed", frozenset())  # a generic attack typed by the weapons told beside it
 _STORY_TYPED = _COMBAT.get("story_typed", frozenset())  # a bare strike typed by the one kind of weapon a story names
+_BOMBARDMENT = _COMBAT.get("bombardment", frozenset())  # a bombardment typed by the weapons around it, or the story's
 _ATTEMPTS = _COMBAT.get("attempt", frozenset())  # "tried to capture X": fighting, not ground taken
+_PATTERN_VERBS = _COMBAT.get("pattern_verb", frozenset())  # "intensified attacks": a campaign, not one event
 _DOWNING_VERBS = _COMBAT.get("downing_verb", frozenset())  # "shot down 20 drones": a shootdown's weapons
 _PLATFORM_TYPED = _COMBAT.get("platform_typed", frozenset())  # "helicopters fired rockets": an air strike
 _AERIAL = _R.subclasses("AirStrike")
 _WEAPON_TRIGGER = "<weapon>"  # not a row of triggers.tsv: a weapon launched or hitting, found by the parse
+_MODIFIERS = frozenset({"amod", "compound", "nmod"})
 _MANY_KINDS = 3  # kinds of weapon in one list that make a combined offensive, typed by none of them
 
 
@@ -331,7 +334,14 @@ def _governs(ctx: Context, trigger: Token, place: str, sent: SpacySpan) -> bool:
     if head.pos_ not in ("VERB", "AUX") and head.dep_ == "dobj" and head.head.lemma_.lower() in _LIGHT_VERBS:
         head = head.head  # "carry out a missile strike against X"
     begin, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
-    return any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end))
+    if any(m.entity == place for m in ctx.mentions_in(ctx.offset + begin, ctx.offset + end)):
+        return True
+    if head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ in ("VERB", "AUX"):
+        # "rockets hit X, and drones hit Y": the subject's clause is the verb's, not the one coordinated with it
+        for root in _place_roots(ctx, place, sent):
+            if next((a.i for a in root.ancestors if a.pos_ in ("VERB", "AUX")), None) == head.head.i:
+                return True
+    return False
 
 
 def _place_roots(ctx: Context, place: str, sent: SpacySpan) -> Iterator[Token]:
@@ -384,6 +394,11 @@ def _attached(ctx: Context, place: str, sent: SpacySpan, triggers: dict[int, str
             for c in token.children:
                 if c.i not in path and c.i in triggers and c.dep_ in ("prep", "dobj", "attr", "oprd"):
                     return c.i
+            if token.pos_ in ("VERB", "AUX"):  # "… and drones hit Y": the subject tells what hit Y
+                subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in triggers),
+                               None)
+                if subject is not None and _weapon_noun(subject) is not None:
+                    return subject.i
             path.add(token.i)
     return None
 
@@ -586,6 +601,8 @@ def _instrument(token: Token) -> str | None:
               if g.dep_ == "acl" and g.lemma_.lower() == "use"}
     if head.dep_ == "dobj" and _lemma(head.head) in _LIGHT_VERBS:  # "warplanes carried out a raid"
         near += [c for c in head.head.children if c.dep_ in ("nsubj", "agent")]
+    if head.dep_ in ("xcomp", "advcl") and head.head.lemma_.lower() == "use":  # "used a drone to strike a bus"
+        near += [c for c in head.head.children if c.dep_ == "dobj"]
     for t in scope:
         near += [c for c in t.children if c.dep_ in ("compound", "amod", "poss", "nmod", "nsubj", "agent")]
         for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "by", "from")):
@@ -606,7 +623,8 @@ def _first_named(named: Iterable[tuple[Token, str]]) -> str | None:
     three kinds or more ("tanks, artillery, aviation and drones"), an offensive no one kind types: None."""
     pairs = list(named)
     kept = [(t, c) for t, c in pairs if not any(
-        o != c and c in _R.superclasses.get(o, ()) and (u.head is t or t.head is u) for u, o in pairs)]
+        o != c and c in _R.superclasses.get(o, ()) and ((u.head.i == t.i and u.dep_ in _MODIFIERS) or (
+            t.head.i == u.i and t.dep_ in _MODIFIERS)) for u, o in pairs)]
     if len({c for _, c in kept}) >= _MANY_KINDS:
         return None
     return min(kept, key=lambda p: (p[0].i, p[1]))[1] if kept else None
@@ -763,10 +781,13 @@ def _told_beside(ctx: Context, number: int, sent: SpacySpan, token: Token) -> st
     """The class of the weapons a generic attack's sentence names ("a strike on X; air defences downed
     twelve drones"), else those of the next sentence ("A strike hit X. Officials said a drone was used")."""
     found = _first_named(_weapons_named(sent, skip=[token.i], downed=False))
-    if found is None and number + 1 < len(ctx.sents) and not ctx.is_headline(ctx.sents[number + 1]):
+    after = ctx.sents[number + 1] if number + 1 < len(ctx.sents) else None
+    if found is None and after is not None and not ctx.is_headline(after) and \
+            set(_places(ctx, after, set())) <= set(_places(ctx, sent, set())):
+        # "attacks on X killed two. In Y, a rocket hit a house": another event, at its own place
         agents = set(_agent(ctx, token))
         # "X conducted strikes … X also said it destroyed eight drones": the other side's drones
-        found = _first_named((w, cls) for w, cls in _weapons_named(ctx.sents[number + 1])
+        found = _first_named((w, cls) for w, cls in _weapons_named(after)
                              if not (agents and (verb := _downed_by(w)) is not None
                                      and agents & set(_agent(ctx, verb))))
     return found
@@ -782,14 +803,31 @@ def _downed_by(token: Token) -> Token | None:
     return head.head if head.dep_ in ("dobj", "nsubjpass") and _lemma(head.head) in _DOWNING_VERBS else None
 
 
+def _story_named(ctx: Context) -> list[tuple[Token, str]]:
+    """The weapons a story names as used, and the words that name a kind of strike ("airstrikes")."""
+    named = [(t, cls) for sent in ctx.sents for t, cls in _weapons_named(sent, downed=False)]
+    return named + [(t, cls) for t in ctx.doc if _lemma(t) in _NOT_WEAPONS and (cls := _weapon_word(t)) is not None]
+
+
+def _sole_kind(ctx: Context) -> str | None:
+    """The one kind of strike a story tells by its weapons ("airstrikes" and nothing else), or None."""
+    kinds = {cls for _, cls in _story_named(ctx)}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def _story_weapon(ctx: Context) -> str | None:
-    """The one kind of weapon a story names, when it names only drones (a bare strike there is a
-    drone strike); None when it names none, or several kinds."""
-    kinds = {cls for sent in ctx.sents for _, cls in _weapons_named(sent, downed=False)}
-    return "DroneStrike" if kinds == {"DroneStrike"} else None
+    """What a bare strike is in a story whose weapons are only drones or missiles (no aircraft, no
+    guns): a drone strike in a story of drones, and, where both are named, the kind named first
+    (as in "drones and missiles": one combined attack). None in any other story."""
+    named = _story_named(ctx)
+    kinds = {cls for _, cls in named}
+    if not kinds or not kinds <= _STORY_KINDS:
+        return None
+    return min(named, key=lambda p: p[0].i)[1]
 
 
 _CAPTURES = _R.subclasses("TerritorialCapture")
+_STORY_KINDS = frozenset({"DroneStrike", "MissileStrike"})
 
 
 def _attempt(token: Token) -> Token | None:
@@ -800,6 +838,12 @@ def _attempt(token: Token) -> Token | None:
         if tok.pos_ == "VERB" and tok.dep_ in ("ROOT", "ccomp"):
             break
     return None
+
+
+def _stepped_up(token: Token) -> bool:
+    """A trigger noun told as a campaign stepped up ("has intensified attacks on X", "escalated its
+    strikes"): a pattern, not one event."""
+    return token.pos_ == "NOUN" and token.dep_ == "dobj" and _lemma(token.head) in _PATTERN_VERBS
 
 
 def _purpose(token: Token) -> bool:
@@ -1190,6 +1234,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
     last_dated: dict[str, tuple[int, dt.date]] = {}  # event type -> (sentence number, date)
     region = _main_region(ctx)
     story = _story_weapon(ctx)
+    sole = _sole_kind(ctx)
     datelines = _datelines(ctx)
     for number, sent in enumerate(ctx.sents):
         date, said_date = _event_date(ctx, sent)
@@ -1200,7 +1245,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         if ctx.is_headline(sent) or not any(t.pos_ in ("VERB", "AUX") for t in sent) or line.endswith("?") or \
                 sent.text.lstrip().upper().startswith(("READ MORE", "WATCH", "ALSO READ", "RELATED")):
             continue  # headlines, questions and links to other stories report no event
-        found = [(_tried(t, tok), tok) for t, tok in _find_triggers(sent)]
+        found = [(_tried(t, tok), tok) for t, tok in _find_triggers(sent) if not _stepped_up(tok)]
         triggers = [(t, tok) for t, tok in found if not _negated(tok) and not _hypothetical(tok, t.event_type)
                     and not _attributive(t, tok) and not _weapon_hit(t, tok) and not _iterative(tok)
                     and not (t.event_type == "Mediation" and tok.dep_ in ("amod", "compound"))]
@@ -1236,11 +1281,14 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
         combined = _combined(triggers)
         for trigger, token in triggers:
             kind = combined.get(token.i) or _retype(ctx, trigger.event_type, token)
-            if kind in _GENERIC_TYPES | {"AirStrike"} and _lemma(token) in _CONTEXT_TYPED \
+            if _lemma(token) in _BOMBARDMENT and kind == "Shelling" and _instrument(token) is None:
+                # "bombardment" with nothing around it to type it: the one kind of strike the story tells
+                kind = _told_beside(ctx, number, sent, token) or (sole if sole is not None else kind)
+            elif kind in _GENERIC_TYPES | {"AirStrike"} and _lemma(token) in _CONTEXT_TYPED \
                     and _instrument(token) is None:
                 kind = _told_beside(ctx, number, sent, token) or kind
-                if kind == "AirStrike" and _lemma(token) in _STORY_TYPED and story is not None:
-                    kind = story  # a bare strike in a story of drones
+                if kind in ("AirStrike", "Attack") and _lemma(token) in _STORY_TYPED and story is not None:
+                    kind = story  # a bare strike (or "struck X") in a story of drones
             if kind == "Attack" and _lemma(token) in _AIMED_VERBS:
                 continue  # "targeted missiles ready for launch": only "targeted X using drones" tells a strike
             by_type.setdefault(kind, []).append(token)
