@@ -1,0 +1,149 @@
+"""Geoparsing recall: wordings in which a town or region the gazetteer holds used to get no
+coordinates (bench/geo_recall.py measures them at scale, with sentences of its own).
+
+Every sentence is our own, written for one wording and checked on more than one war. The
+extractor is the real one (spaCy model, world gazetteer, no pack).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.build import make_extractor
+from kg.geo.index import WorldGazetteer
+from kg.nlp.extract import Extractor
+from kg.settings import Settings
+from tests.test_world import country, places_named, run
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return make_extractor(Settings())
+
+
+def where(ex: Extractor, text: str) -> dict[str, tuple[str, str]]:
+    """Surface form -> (place label, country slug) of every place the geoparser resolved in ``text``."""
+    return {k: (v[0], country(v[2])) for k, v in places_named(run(ex, text), ex).items()}
+
+
+def region_of(ex: Extractor, text: str, surface: str) -> str | None:
+    """The first-level region of the place ``surface`` names in ``text``."""
+    result = run(ex, text)
+    by_iri = {p.iri: p for p in result.places}
+    for m in result.mentions:
+        if m.span.text == surface and m.entity in by_iri:
+            region = by_iri.get(by_iri[m.entity].in_region or "")
+            return region.label if region is not None else None
+    return None
+
+
+# -- a name grown to the longest town or region name the gazetteer holds ------------------------
+
+@pytest.mark.parametrize(("text", "name", "label", "cc"), [
+    # the model keeps only one word of the name
+    ("Sirens sounded over Umm el Fahm after midnight, Israeli police said.", "Umm el Fahm", "Umm el Faḥm", "israel"),
+    ("Families left Nabatiye et Tahta for the coast, Lebanese civil defence said.", "Nabatiye et Tahta",
+     "Nabatîyé et Tahta", "lebanon"),
+    ("Government aircraft bombed As Safirah twice, Syrian monitors said.", "As Safirah", "As Safīrah", "syria"),
+    # a hyphenated ending
+    ("Junta troops torched houses in Daik-u, Burmese witnesses said.", "Daik-u", "Daik-u", "myanmar"),
+    # a region whose name carries its own administrative word
+    ("Wildfires spread across Krasnoyarsk Krai, Russian officials said.", "Krasnoyarsk Krai", "Krasnoyarsk Krai",
+     "russia"),
+])
+def test_a_name_cut_short_grows_to_the_gazetteer_name(ex: Extractor, text: str, name: str, label: str,
+                                                      cc: str) -> None:
+    assert where(ex, text).get(name) == (label, cc)
+
+
+def test_an_article_written_apart_lower_case_joins_the_name(ex: Extractor) -> None:
+    got = where(ex, "Clan militias clashed in al-Mayadin at dawn, Syrian activists said.")
+    assert got.get("al-Mayadin") == ("Al Mayādīn", "syria")
+
+
+# -- "X-based", "X's governor" opening a sentence ------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Tarashcha-based volunteers delivered generators, Ukrainian officials said.", "Tarashcha", "ukraine"),
+    ("Bayt Sahur-based medics treated the wounded, Palestinian officials said.", "Bayt Sahur", "state-of-palestine"),
+    ("A Kassala-based aid group said the road to the border was closed, Sudanese officials said.", "Kassala",
+     "sudan"),
+])
+def test_x_based_is_a_place(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name, ("", ""))[1] == cc
+
+
+def test_a_possessive_opening_a_sentence_is_a_place(ex: Extractor) -> None:
+    got = where(ex, "Rahat's mayor asked for shelters after rockets fell, Israel's army said.")
+    assert got.get("Rahat", ("", ""))[1] == "israel"
+
+
+# -- a time span the model stretched over a name --------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Jihadists ambushed soldiers near Bagaroua on Thursday, Niger's army said.", "Bagaroua", "niger"),
+    ("Gunmen raided a market outside Djibo on Sunday, Burkinabe officials said.", "Djibo", "burkina-faso"),
+])
+def test_a_name_inside_a_date_span(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name, ("", ""))[1] == cc
+
+
+# -- datelines in title case, with a country or a region ------------------------------------------
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Oster, Ukraine (AP) — Two drones hit a power station overnight.", "Oster", "ukraine"),
+    ("Nalut, Libya — Rival militias traded fire on Friday.", "Nalut", "libya"),
+    ("Baalbek, Baalbek-Hermel Governorate — An air strike hit a warehouse, Lebanese media said.", "Baalbek",
+     "lebanon"),
+    ("Tarashcha, Kyiv Oblast — Air defences were active all night, Ukrainian officials said.", "Tarashcha",
+     "ukraine"),
+    ("Bayt Sahur, West Bank — Troops raided several homes, Palestinian media said.", "Bayt Sahur",
+     "state-of-palestine"),
+])
+def test_a_title_case_dateline(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name, ("", ""))[1] == cc
+
+
+def test_a_capitals_dateline_whose_first_word_is_short(ex: Extractor) -> None:
+    got = where(ex, "ET TIRA, June 9 (Reuters) - Police closed the main road, Israel's police said.")
+    assert got.get("ET TIRA", ("", ""))[1] == "israel"
+
+
+def test_a_sentence_opening_word_is_no_dateline(ex: Extractor) -> None:
+    # a capitalised word opening a sentence, then a comma, is no place unless a place follows it
+    got = where(ex, "Meanwhile, Ukrainian troops held their lines near Kupiansk.")
+    assert "Meanwhile" not in got
+
+
+# -- "X, Y region": the town of that region -----------------------------------------------------
+
+def test_x_comma_region_is_the_town_of_that_region(ex: Extractor) -> None:
+    # two towns share the name in one country: the region named after it decides
+    assert region_of(ex, "Shells hit Horodyshche, Rivne region, on Friday, Ukrainian officials said.",
+                     "Horodyshche") == "Rivne Region"
+    assert region_of(ex, "Shells hit Horodyshche, Cherkasy region, on Friday, Ukrainian officials said.",
+                     "Horodyshche") == "Cherkasy Oblast"
+
+
+def test_x_a_town_in_the_region(ex: Extractor) -> None:
+    got = where(ex, "Rebels said they had retaken Oster, a town in the Chernihiv region, Ukrainian media said.")
+    assert got.get("Oster") == ("Oster", "ukraine")
+
+
+def test_a_region_named_after_a_sea_or_a_river(ex: Extractor) -> None:
+    got = where(ex, "Displaced families reached the Red Sea state, Sudanese aid workers said.")
+    assert got.get("Red Sea state") == ("Red Sea", "sudan")
+    # the sea itself is no region
+    assert "Red Sea" not in where(ex, "Houthi drones were fired at a tanker in the Red Sea, Yemen's rebels said.")
+
+
+def test_a_mistyped_region_name_ending_in_its_administrative_word(ex: Extractor) -> None:
+    got = where(ex, "Poltava Oblast's governor reported power cuts, Ukrainian media said.")
+    assert got.get("Poltava Oblast") == ("Poltava Oblast", "ukraine")
+
+
+def test_region_names_of_the_gazetteer_read_as_news_writes_them() -> None:
+    # GeoNames' "Administrative" and "Popularate" are a subdivision type, not a name
+    world = WorldGazetteer.open()
+    assert {p.name for p in world.lookup("Chelyabinsk oblast") if p.kind == "region"} == {"Chelyabinsk Oblast"}
+    assert {p.cc for p in world.lookup("Nalut district") if p.kind == "region"} == {"LY"}
