@@ -147,3 +147,47 @@ def test_region_names_of_the_gazetteer_read_as_news_writes_them() -> None:
     world = WorldGazetteer.open()
     assert {p.name for p in world.lookup("Chelyabinsk oblast") if p.kind == "region"} == {"Chelyabinsk Oblast"}
     assert {p.cc for p in world.lookup("Nalut district") if p.kind == "region"} == {"LY"}
+
+
+# -- spellings of the words many names are made of; lists the model took for one name ----------
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Barrel bombs fell on Kfar Nabl at noon, a Syrian monitor said.", "Kfar Nabl", "syria"),
+    ("Tanks moved into Bayt Lahiya before dawn, Palestinian witnesses said.", "Bayt Lahiya", "state-of-palestine"),
+])
+def test_a_name_word_in_another_transliteration(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name, ("", ""))[1] == cc
+
+
+def test_a_list_taken_for_one_name_keeps_the_names_the_gazetteer_holds(ex: Extractor) -> None:
+    text = "Libyan units patrolled between Susa and Ras Hilal, Libya's army said."
+    assert where(ex, text).get("Susa", ("", ""))[1] == "libya"
+    # the name the gazetteer does not hold stays a name of its own
+    assert "Ras Hilal" in {m.span.text for m in run(ex, text).mentions}
+
+
+def test_a_date_span_over_a_name_keeps_its_date(ex: Extractor) -> None:
+    # the model sometimes takes "X on Saturday" for one DATE: the name becomes the place, the rest stays a date
+    from spacy.tokens import Span
+
+    assert ex.geoparser is not None
+    doc = ex.nlp.make_doc("Ukraine said Russian troops shelled Vovchansk on Saturday.")
+    for name, _ in ex.nlp.pipeline:
+        doc = ex.nlp.get_pipe(name)(doc)
+    start = next(t.i for t in doc if t.text == "Vovchansk")
+    doc.ents = [e for e in doc.ents if e.end <= start or e.start >= start + 3] + [
+        Span(doc, start, start + 3, label="DATE")]
+    doc, _ = ex.geoparser(doc)
+    ents = {e.text: e.label_ for e in doc.ents}
+    assert ents.get("Vovchansk") == "GPE" and ents.get("Saturday") == "DATE"
+
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    # a lower-case article joined by a hyphen opens the name
+    ("Government troops shelled an-Nabk and its farms, Syrian activists said.", "an-Nabk", "syria"),
+    ("Militias fought over at-Taj at night, Libyan officials said.", "at-Taj", "libya"),
+    # single letters joined by hyphens (GeoNames' "I-n-Gall") are the "In-" news writes
+    ("Soldiers were ambushed outside In-Gall, Niger's army said.", "In-Gall", "niger"),
+])
+def test_what_a_hyphen_joins_to_a_name_opens_it(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name, ("", ""))[1] == cc

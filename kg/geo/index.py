@@ -67,6 +67,10 @@ def name_key(name: str) -> str:
     return re.sub(r"[\s_]+", " ", key).strip()
 
 
+# single letters joined by hyphens, as GeoNames writes a Berber "In-" ("I-n-Gall"): news writes "In-Gall"
+_LETTERS = re.compile(r"\b(\w)-(\w)(?=-)")
+
+
 def joined_key(name: str) -> str:
     """The lookup key with apostrophes and ayns dropped instead of spaced: prose often leaves them
     out ("Maarat al-Numan" for Ma‘arrat al Nu‘man, "Zarit" for Zar'it).
@@ -233,7 +237,7 @@ def _build(path: Path) -> None:
         def add_names(place_id: int, main: Iterable[str], alternates: Iterable[str]) -> None:
             for flag, group in ((1, main), (0, (n for n in alternates if _useful_alternate(n)))):
                 for n in group:
-                    for key in {name_key(n), joined_key(n)}:
+                    for key in {name_key(n), joined_key(n), name_key(_LETTERS.sub(r"\1\2", n))}:
                         if key:
                             names.add((key, place_id, flag))
 

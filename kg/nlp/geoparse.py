@@ -19,6 +19,7 @@ must describe (label, coordinates, GeoNames id, country, region).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -284,12 +285,18 @@ class Geoparser:
                     j = k  # "Deir al-Balah", "Aita al-Shaab": a particle and a hyphen inside the name
                 else:
                     break
+            first = i
+            while i >= 2 and doc[i - 1].text in ("-", "‐") and doc[i - 2].is_alpha and not doc[i - 2].whitespace_ \
+                    and not doc[i - 1].whitespace_ and i - 2 not in covered \
+                    and (doc[i - 2].lower_ in _NAME_PARTICLES or doc[i - 2].text[:1].isupper() or len(doc[i - 2]) == 1):
+                i -= 2  # "fled an-Nabk", "near In-Gall": what the hyphen joins to the name opens it
+                token = doc[i]
             opener = token.is_sent_start and (_strong_context(doc, i, j + 1) or _title_dateline(doc, i, j + 1))
             if token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS) \
                     and not _plural_admin(doc, i + 1) and not opener:
                 # a capitalised word opening a sentence is a name only before an administrative word,
                 # "-based", "'s governor", or as a dateline ("Oster, Ukraine (AP) -")
-                i += 1
+                i = first + 1
                 continue
             linked = starts.get(j + 1)
             if linked is not None and any(p.kind == "settlement" and p.cc == self.country_of(linked.kb_id_)
@@ -396,8 +403,11 @@ class Geoparser:
             hyphens = [i for i in range(c.start + 1, c.end - 1) if doc[i].text in ("-", "–")] or \
                 [i for i in range(c.start + 1, c.end - 1) if doc[i].lower_ in ("and", ",")]
             parts = list(zip([c.start, *(h + 1 for h in hyphens)], [*hyphens, c.end], strict=True))
-            if not hyphens or any(not all(t.is_title for t in doc[a:b]) or not self.gazetteer.lookup(doc[a:b].text)
-                                  for a, b in parts) or self.gazetteer.lookup(doc[c.start:c.end].text):
+            listed = bool(hyphens) and doc[hyphens[0]].lower_ in ("and", ",")
+            # a list needs one name the gazetteer holds ("Susa and Ras Hilal"); a hyphenated pair, both
+            if not hyphens or any(not all(t.is_title for t in doc[a:b]) for a, b in parts) \
+                    or not (any if listed else all)(self.gazetteer.lookup(doc[a:b].text) for a, b in parts) \
+                    or self.gazetteer.lookup(doc[c.start:c.end].text):
                 out.append(c)
                 continue
             out.extend(_Candidate(a, b, c.label, c.in_context, False) for a, b in parts)
@@ -570,7 +580,7 @@ class Geoparser:
         elif cand.admin:
             admin = cand.admin
         bare = self._bare_name(text, admin)
-        if not admin and bare != text and not text.endswith(bare):
+        if not admin and text.startswith(f"{bare} "):
             end = cand.end - 1  # "Duma city": the mention is the name
         if admin.lower() in _DISTRICT_WORDS and bare != text and _ADJECTIVE.match(text):
             # an area named by the adjective of its town is below the first level: placed at the town
@@ -694,6 +704,16 @@ class Geoparser:
         if len(words) > 1 and words[-1].lower() in _SETTLEMENT_NOUNS \
                 and self.gazetteer.lookup(" ".join(words[:-1])):
             return " ".join(words[:-1])
+        spellings = _spellings()
+        if len(words) > 1 and any(w.lower() in spellings for w in words):
+            # "Kfar Nabl" for Kafr Nabl, "Bayt Lahiya" for Beit Lahia: a word of many names in another
+            # transliteration (kg/nlp/lexicon/name_spellings.tsv)
+            for i, w in enumerate(words):
+                for other in spellings.get(w.lower(), ()):
+                    respelled = " ".join([*words[:i], other[:1].upper() + other[1:] if w[:1].isupper() else other,
+                                          *words[i + 1:]])
+                    if any(p.kind in ("settlement", "region") for p in self.gazetteer.lookup(respelled)):
+                        return respelled
         return text
 
     def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "",
@@ -748,7 +768,19 @@ class Geoparser:
             spans.append(Span(doc, res.start, res.end, label=label, kb_id=iri, span_id=f"{GEO_KIND}:{res.confidence}"))
         if spans:
             taken = {i for s in spans for i in range(s.start, s.end)}  # a re-linked capital replaces its span
-            kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+            kept = []
+            for e in doc.ents:
+                if not any(i in taken for i in range(e.start, e.end)):
+                    kept.append(e)
+                elif e.label_ in _TIME_LABELS and (rest := max(i for i in range(e.start, e.end) if i in taken) + 1) \
+                        < e.end:
+                    # "Kupiansk on Saturday" as one DATE: the date stays a date
+                    while rest < e.end and doc[rest].pos_ == "ADP":
+                        rest += 1
+                    if rest < e.end:
+                        kept.append(Span(doc, rest, e.end, label=e.label_))
+                elif not e.kb_id_:
+                    kept.extend(_other_listed(doc, e, taken))  # "Susa and Ras Hilal": Ras Hilal stays a name
             doc.ents = sorted(filter_spans(spans + kept), key=lambda s: s.start)
         return doc, records
 
@@ -756,6 +788,20 @@ class Geoparser:
 _ADMIN_PLURALS = {"regions": "region", "provinces": "province", "states": "state", "oblasts": "oblast",
                   "governorates": "governorate", "districts": "district", "townships": "township",
                   "prefectures": "prefecture", "counties": "county", "municipalities": "municipality"}
+
+
+def _other_listed(doc: Doc, ent: Span, taken: set[int]) -> list[Span]:
+    """The other names of a list the model took for one name ("Susa and Ras Hilal") once some of
+    them are resolved places: each run of capitalised words between "and"/"," that no place took."""
+    out: list[Span] = []
+    bounds = [ent.start - 1, *(k for k in range(ent.start, ent.end) if doc[k].lower_ in ("and", ",", "or")), ent.end]
+    if len(bounds) == 2:
+        return out
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        a += 1
+        if a < b and not any(k in taken for k in range(a, b)) and _capitalised(doc[a]):
+            out.append(Span(doc, a, b, label=ent.label_))
+    return out
 
 
 def _plural_admin(doc: Doc, i: int) -> str:
@@ -864,6 +910,18 @@ def _close_spelling(text: str, name: str) -> bool:
 
     a, b = core(text), core(name)
     return bool(a and b) and a[0] == b[0] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.6
+
+
+@functools.cache
+def _spellings() -> dict[str, tuple[str, ...]]:
+    """Word -> its other spellings in place names (kg/nlp/lexicon/name_spellings.tsv)."""
+    from kg.nlp.tables import word_sets
+
+    out: dict[str, tuple[str, ...]] = {}
+    for words in word_sets("name_spellings.tsv", "group").values():
+        for w in words:
+            out[w] = tuple(sorted(words - {w}))
+    return out
 
 
 def _neighbours() -> dict[str, set[str]]:
