@@ -191,3 +191,12 @@ def test_a_date_span_over_a_name_keeps_its_date(ex: Extractor) -> None:
 ])
 def test_what_a_hyphen_joins_to_a_name_opens_it(ex: Extractor, text: str, name: str, cc: str) -> None:
     assert where(ex, text).get(name, ("", ""))[1] == cc
+
+
+@pytest.mark.parametrize("text", [
+    "Fighters overran Kidal, a town in the Kidal region, Malian officials said.",
+    "Kidal, Kidal Region — Drones circled the airstrip, Malian officials said.",
+    "Separatists held Kidal in Mali's Kidal region for years.",
+])
+def test_a_town_the_text_places_in_its_namesake_region_is_the_town(ex: Extractor, text: str) -> None:
+    assert where(ex, text).get("Kidal") == ("Kidal", "mali")

@@ -539,7 +539,14 @@ class Geoparser:
             before2 = doc[r.start - 2].lower_ if r.start > 1 else ""
             after = doc[r.end].lower_ if r.end < len(doc) else ""
             region, cap = regions.get((r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end].text)), (None, 0))
-            if region is not None and r.place.kind == "settlement" and r.place.population < cap \
+            # "Menaka, a town in the Menaka region", "Kidal, Kidal Region -", "Kidal in the Kidal region":
+            # the text places the town in the region, it is not the region
+            inside = _APPOSITION.match(text_of(doc)[doc[r.end - 1].idx + len(doc[r.end - 1].text):][:60]) or any(
+                q.place == region and r.end < q.start <= r.end + 8
+                and not any(t.is_sent_start or t.text in (".", ";", ":") or "\n" in t.text
+                            for t in doc[r.end:q.start + 1])
+                for q in resolved)
+            if region is not None and r.place.kind == "settlement" and r.place.population < cap and not inside \
                     and not {before, after} & _SETTLEMENT_NOUNS and not (before == "of" and before2 in _PLACE_NOUNS):
                 r = replace(r, place=region)
             out.append(r)
