@@ -171,9 +171,7 @@ def test_a_date_span_over_a_name_keeps_its_date(ex: Extractor) -> None:
     from spacy.tokens import Span
 
     assert ex.geoparser is not None
-    doc = ex.nlp.make_doc("Ukraine said Russian troops shelled Vovchansk on Saturday.")
-    for name, _ in ex.nlp.pipeline:
-        doc = ex.nlp.get_pipe(name)(doc)
+    doc = ex.nlp("Ukraine said Russian troops shelled Vovchansk on Saturday.")
     start = next(t.i for t in doc if t.text == "Vovchansk")
     doc.ents = [e for e in doc.ents if e.end <= start or e.start >= start + 3] + [
         Span(doc, start, start + 3, label="DATE")]
@@ -200,3 +198,16 @@ def test_what_a_hyphen_joins_to_a_name_opens_it(ex: Extractor, text: str, name: 
 ])
 def test_a_town_the_text_places_in_its_namesake_region_is_the_town(ex: Extractor, text: str) -> None:
     assert where(ex, text).get("Kidal") == ("Kidal", "mali")
+
+
+def test_a_holiday_date_is_no_place(ex: Extractor) -> None:
+    # "X Day" as a DATE: the capitalised word names the holiday, not a town called so
+    from spacy.tokens import Span
+
+    assert ex.geoparser is not None
+    doc = ex.nlp("Crowds marked Independence Day near the border, Ukraine's army said.")
+    start = next(t.i for t in doc if t.text == "Independence")
+    doc.ents = [e for e in doc.ents if e.end <= start or e.start >= start + 2] + [
+        Span(doc, start, start + 2, label="DATE")]
+    doc, _ = ex.geoparser(doc)
+    assert {e.text: e.label_ for e in doc.ents}.get("Independence Day") == "DATE"

@@ -231,8 +231,8 @@ class Geoparser:
                 end = ent.start
                 while end < ent.end and _capitalised(doc[end]) and doc[end].lower_ not in _DATE_WORDS:
                     end += 1
-                if end == ent.start:
-                    continue
+                if end == ent.start or end < ent.end and doc[end].text[:1].isupper():
+                    continue  # not "Independence Day", "Victory Day": a holiday's name
                 label = "DATE"
             elif ent.kb_id_ or (label not in _PLACE_LABELS and label not in _MISTYPED):
                 continue
