@@ -211,3 +211,9 @@ def test_a_holiday_date_is_no_place(ex: Extractor) -> None:
         Span(doc, start, start + 2, label="DATE")]
     doc, _ = ex.geoparser(doc)
     assert {e.text: e.label_ for e in doc.ents}.get("Independence Day") == "DATE"
+
+
+def test_a_region_of_a_neighbouring_country_keeps_its_spelling(ex: Extractor) -> None:
+    # the story names only Russia: the Sumy region across the border is no Russian place spelled alike
+    got = where(ex, "Russia said its drones struck fuel depots in the Sumy region overnight.")
+    assert got.get("Sumy region") == ("Sumy Region", "ukraine")

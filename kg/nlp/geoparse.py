@@ -613,9 +613,11 @@ class Geoparser:
                                if not (admin and p.kind == "region" and p.name.endswith(" City")))
         if not found and len(text) >= 5:
             found, spelling = self.gazetteer.lookup_skeleton(text), 0.8
-        elif found and spelling == 1.0 and len(text) >= 4 and not any(context[p.cc] for p in found):
-            # every feature of that name lies in a country the story does not name: a variant
-            # spelling of a place of the story's countries is likelier ("Susa" in a Libyan story)
+        elif found and spelling == 1.0 and len(text) >= 4 and not any(
+                context[p.cc] or any(context[n] for n in self._neighbours.get(p.cc, ())) for p in found):
+            # every feature of that name lies in a country the story does not name nor borders: a
+            # variant spelling of a place of the story's countries is likelier ("Susa" in a Libyan
+            # story; not "the Sumy region" in a story naming only Russia)
             variants = tuple(p for p in self.gazetteer.lookup_skeleton(text) if context[p.cc] and p.kind != "country")
             if variants:
                 found, spelling = variants, 0.8
