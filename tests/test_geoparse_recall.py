@@ -217,3 +217,11 @@ def test_a_region_of_a_neighbouring_country_keeps_its_spelling(ex: Extractor) ->
     # the story names only Russia: the Sumy region across the border is no Russian place spelled alike
     got = where(ex, "Russia said its drones struck fuel depots in the Sumy region overnight.")
     assert got.get("Sumy region") == ("Sumy Region", "ukraine")
+
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("A depot burned in Moscow-annexed Crimea overnight, Ukraine's navy said.", "Crimea", "ukraine"),
+    ("Ukrainian drones hit fuel tanks in Russian-occupied Crimea, Kyiv said.", "Crimea", "ukraine"),
+])
+def test_annexed_or_occupied_names_a_place(ex: Extractor, text: str, name: str, cc: str) -> None:
+    assert where(ex, text).get(name, ("", ""))[1] == cc

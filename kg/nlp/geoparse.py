@@ -55,7 +55,7 @@ _PREPOSITIONS = {"in", "near", "at", "from", "outside", "around", "into", "on", 
                  "retook", "stormed", "raided", "shelling", "bombing", "besieging", "capturing", "seizing",
                  "recapturing", "retaking", "entering", "storming", "encircling", "surrounding", "fleeing",
                  "evacuating", "targeting", "targeted", "pounded", "pounding", "reached", "reaching", "visited",
-                 "visiting", "toured", "touring"}
+                 "visiting", "toured", "touring", "retaken", "overrun", "annexed", "annexing", "occupied", "occupying"}
 _PLACE_NOUNS = {"town", "city", "village", "villages", "towns", "cities", "district", "region", "province",
                 "governorate", "oblast", "state", "port", "capital", "settlement", "outskirts", "suburb",
                 "neighbourhood", "neighborhood", "area", "camp", "municipality", "county", "prefecture"}
