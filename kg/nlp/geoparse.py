@@ -19,6 +19,7 @@ must describe (label, coordinates, GeoNames id, country, region).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -37,7 +38,16 @@ __all__ = ["GEO_KIND", "Geoparser", "Resolution", "matchable"]
 
 GEO_KIND = "geo"  # span_id of a geoparsed span (the linker reads its confidence from it)
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
-_MISTYPED = {"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+_MISTYPED = {"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}
+# a time span the model stretched over a name before it ("Bagaroua", "Kupiansk on Saturday" as DATE):
+# its leading capitalised words that are no date words are a mis-typed candidate
+_TIME_LABELS = {"DATE", "TIME"}
+_DATE_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+               "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+               "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today",
+               "tonight", "yesterday", "tomorrow", "christmas", "easter", "ramadan", "eid", "new", "year", "day",
+               "night", "morning", "evening", "afternoon", "week", "weekend", "month", "spring", "summer", "autumn",
+               "winter", "fall", "last", "next", "this", "early", "late", "mid"}
 _PREPOSITIONS = {"in", "near", "at", "from", "outside", "around", "into", "on", "off", "towards", "toward", "across",
                  "through", "to", "between", "nearby", "inside", "over", "besieged", "shelled", "struck", "hit",
                  "bombed", "captured", "seized", "recaptured", "took", "liberated", "entered", "attacked",
@@ -45,7 +55,7 @@ _PREPOSITIONS = {"in", "near", "at", "from", "outside", "around", "into", "on", 
                  "retook", "stormed", "raided", "shelling", "bombing", "besieging", "capturing", "seizing",
                  "recapturing", "retaking", "entering", "storming", "encircling", "surrounding", "fleeing",
                  "evacuating", "targeting", "targeted", "pounded", "pounding", "reached", "reaching", "visited",
-                 "visiting", "toured", "touring"}
+                 "visiting", "toured", "touring", "retaken", "overrun", "annexed", "annexing", "occupied", "occupying"}
 _PLACE_NOUNS = {"town", "city", "village", "villages", "towns", "cities", "district", "region", "province",
                 "governorate", "oblast", "state", "port", "capital", "settlement", "outskirts", "suburb",
                 "neighbourhood", "neighborhood", "area", "camp", "municipality", "county", "prefecture"}
@@ -71,6 +81,9 @@ _COMPASS_ADJ = {"north", "south", "east", "west", "northern", "southern", "easte
 _FOR_PLACE = {"battle", "fight", "fighting", "struggle", "offensive", "push", "assault", "race"}
 # particles inside a transliterated name: "Deir al-Balah", "Aita al-Shaab", "Beit Lahia", "Jisr ash-Shughur"
 _NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "at", "az", "ed", "es", "ez", "ul", "ech", "de", "du"}
+# particles a name may hold between its words, written apart: "Nabatiye et Tahta", "Umm el Fahm", "Ras al Ain"
+_INNER_PARTICLES = _NAME_PARTICLES | {"et", "en", "er", "le", "la", "di", "des", "del", "ibn", "bin", "bani", "wa"}
+_GROW_LEFT, _GROW_RIGHT = 3, 4  # at most this many tokens added to a name on each side
 # a settlement noun the model may take into the name: "Duma city" is the town Duma
 _SETTLEMENT_NOUNS = {"city", "town", "village", "camp"}
 _ARTICLE = re.compile(r"^(?:" + "|".join(sorted(_NAME_PARTICLES)) + r")[-‐ ]\s*(?=\w)", re.IGNORECASE)
@@ -81,7 +94,9 @@ _REGION_WORDS = {"region", "province", "oblast", "governorate", "state", "distri
 # administrative words of areas below the first level, which the gazetteer does not hold: such an
 # area named after its seat town is placed at the town ("Katha Township", "Harib District")
 _DISTRICT_WORDS = {"district", "township", "raion", "county", "municipality", "subdistrict", "prefecture"}
-_AREA_QUALIFIERS = {"urban", "rural", "municipal"}  # "the Shebekinsky urban district"
+_AREA_QUALIFIERS = {"urban", "rural", "municipal"}
+_NAME_REGION_WORDS = {"krai", "kray", "republic", "okrug"}  # in the name of a region: "Perm Krai"
+_DASHES = {"-", "—", "–"}  # "the Shebekinsky urban district"
 _DISTRICT_ID_BASE = 2_000_000_000
 _DATELINE_POPULATION = 100_000  # a dateline's city: one of this size, by its main name, when there is one
 _NEARBY_KM = 100  # "near X": a namesake this close to the story's other places is the one meant
@@ -120,6 +135,7 @@ class _Candidate:
     in_context: bool  # a place context: preposition, place noun, apposition, region word
     region_word: bool
     anchor: str = ""  # the country of a place named right after it: "X in eastern Y", "X, Y"
+    anchor_area: str = ""  # the admin1 code of a region named right after it: "X, Y region", "X in the Y oblast"
     admin: str = ""  # a plural administrative word after a list: "Kassala and Gedaref states" -> "state"
 
 
@@ -194,30 +210,52 @@ class Geoparser:
         for ent in doc.ents:
             covered.update(range(ent.start, ent.end))
             entity = self.curated.get(ent.kb_id_)
-            if entity is not None and "Settlement" in entity.types and ent.end < len(doc) \
-                    and doc[ent.end].lower_ in ("oblast", "governorate", "province") \
+            if entity is not None and ("Settlement" in entity.types and ent.end < len(doc)
+                                       and doc[ent.end].lower_ in ("oblast", "governorate", "province")
+                                       or "NaturalFeature" in entity.types and ent.end < len(doc)
+                                       and doc[ent.end].lower_ in _REGION_WORDS) \
                     and not any(p.kind == "region" and p.name.endswith(" City")
                                 for p in self.gazetteer.lookup(f"{ent.text} {doc[ent.end].text}")):
                 # "Moscow Oblast", "Baghdad province": the region named after a known town (not "Kyiv
-                # region", which GeoNames' names would make the city's own area)
+                # region", which GeoNames' names would make the city's own area); "the Red Sea state":
+                # the region named after a sea or a river
                 out.append(_Candidate(ent.start, ent.end, "GPE", True, True))
                 continue
             if ent.kb_id_ in self._shared_names:
                 out.append(_Candidate(ent.start, ent.end, "GPE", True, False))
                 continue
-            if ent.kb_id_ or (ent.label_ not in _PLACE_LABELS and ent.label_ not in _MISTYPED):
+            label = ent.label_
+            end = ent.end
+            if label in _TIME_LABELS and not ent.kb_id_:
+                # "near Bagaroua on Tuesday" tagged DATE: the capitalised words before any date word
+                end = ent.start
+                while end < ent.end and _capitalised(doc[end]) and doc[end].lower_ not in _DATE_WORDS:
+                    end += 1
+                if end == ent.start or end < ent.end and doc[end].text[:1].isupper():
+                    continue  # not "Independence Day", "Victory Day": a holiday's name
+                label = "DATE"
+            elif ent.kb_id_ or (label not in _PLACE_LABELS and label not in _MISTYPED):
                 continue
             start = ent.start + (1 if doc[ent.start].lower_ in _LEADING and len(ent) > 1 else 0)
-            end = ent.end
+            # "Chernihiv Oblast - Gunmen attacked": a dateline's dash ends the name
+            end = next((k for k in range(start + 1, end) if doc[k].text in _DASHES and doc[k - 1].whitespace_),
+                       end)
             while end - start > 1 and (doc[end - 1].is_space or doc[end - 1].text in ("'s", "’s")):
                 end -= 1
-            out.append(_Candidate(start, end, ent.label_, *self._place_context(doc, start, end)))
+            in_context, region_word = self._place_context(doc, start, end)
+            if not in_context and label not in _PLACE_LABELS and end - start > 1 \
+                    and doc[end - 1].lower_ in _REGION_WORDS | _NAME_REGION_WORDS \
+                    and any(p.kind == "region" for p in self.gazetteer.lookup(doc[start:end].text)):
+                in_context = True  # "the Krasnoyarsk Krai", "Poltava Oblast's police" (as ORG): a region's name
+            out.append(_Candidate(start, end, label, in_context, region_word))
         # capitalised words the model did not tag, in a place context ("fighting near Bakhmut")
         starts = {e.start: e for e in doc.ents if e.kb_id_ in self.curated}
         i = 0
         while i < len(doc):
             token = doc[i]
-            if i not in covered and token.is_upper and len(token) >= 3 and token.is_alpha:
+            if i not in covered and token.is_upper and token.is_alpha and (
+                    len(token) >= 3 or i + 1 < len(doc) and doc[i + 1].is_upper and doc[i + 1].is_alpha
+                    and len(doc[i + 1]) >= 3 and i + 1 not in covered):  # "ET TIRA, May 3 -"
                 # a headline in capitals: only a name before an administrative word ("RAKHINE STATE")
                 j = i
                 while j + 1 < len(doc) and j + 1 not in covered and doc[j + 1].is_upper and doc[j + 1].is_alpha \
@@ -235,9 +273,7 @@ class Geoparser:
                         out.append(_Candidate(i, end, "", True, False))
                 i = j + 1
                 continue
-            if i in covered or not _capitalised(token) or token.pos_ not in ("PROPN", "NOUN", "ADJ", "X", "INTJ") or \
-                    token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS) \
-                    and not _plural_admin(doc, i + 1):
+            if i in covered or not _capitalised(token) or token.pos_ not in ("PROPN", "NOUN", "ADJ", "X", "INTJ"):
                 i += 1
                 continue
             j = i
@@ -249,6 +285,19 @@ class Geoparser:
                     j = k  # "Deir al-Balah", "Aita al-Shaab": a particle and a hyphen inside the name
                 else:
                     break
+            first = i
+            while i >= 2 and doc[i - 1].text in ("-", "‐") and doc[i - 2].is_alpha and not doc[i - 2].whitespace_ \
+                    and not doc[i - 1].whitespace_ and i - 2 not in covered \
+                    and (doc[i - 2].lower_ in _NAME_PARTICLES or doc[i - 2].text[:1].isupper() or len(doc[i - 2]) == 1):
+                i -= 2  # "fled an-Nabk", "near In-Gall": what the hyphen joins to the name opens it
+                token = doc[i]
+            opener = token.is_sent_start and (_strong_context(doc, i, j + 1) or _title_dateline(doc, i, j + 1))
+            if token.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].lower_ in _REGION_WORDS) \
+                    and not _plural_admin(doc, i + 1) and not opener:
+                # a capitalised word opening a sentence is a name only before an administrative word,
+                # "-based", "'s governor", or as a dateline ("Oster, Ukraine (AP) -")
+                i = first + 1
+                continue
             linked = starts.get(j + 1)
             if linked is not None and any(p.kind == "settlement" and p.cc == self.country_of(linked.kb_id_)
                                           and self.gazetteer.main_name_match(doc[i:linked.end].text, p)
@@ -261,16 +310,79 @@ class Geoparser:
             if j > i and doc[j].lower_ in _REGION_WORDS:  # "Sagaing Region": the name before the word
                 in_context, region_word = True, True
                 j -= 1
-            if in_context and (region_word or i > 0 and doc[i - 1].lower_ in _PREPOSITIONS | _PLACE_NOUNS | {"of"}):
-                out.append(_Candidate(i, j + 1, "", in_context, region_word))
+            if opener or in_context and (region_word or i > 0 and doc[i - 1].lower_ in _PREPOSITIONS | _PLACE_NOUNS
+                                         | {"of"} or _strong_context(doc, i, j + 1)):
+                out.append(_Candidate(i, j + 1, "", True if opener else in_context, region_word))
             elif i > 1 and doc[i - 1].lower_ in ("and", "or", ","):
                 out.append(_Candidate(i, j + 1, "", False, False))  # a place only if coordinated with one
-            elif j + 2 < len(doc) and doc[j + 1].text in (",", "in") and j + 2 in starts:
-                out.append(_Candidate(i, j + 1, "", False, False))  # or located in one: "X, Yemen"
+            elif j + 2 < len(doc) and doc[j + 1].text in (",", "in") and (j + 2 in starts
+                                                                         or _region_named(doc, j + 2)):
+                out.append(_Candidate(i, j + 1, "", False, False))  # or located in one: "X, Yemen", "X, Y region"
             i = after
+        out = self._grown(doc, out)
         out = [replace(c, admin=a, in_context=True) if not c.region_word and (a := _plural_admin(doc, c.end)) else c
                for c in out]
         return self._anchored(doc, self._coordinated(doc, self._split_compounds(doc, out)), {})
+
+    def _grown(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+        """Each candidate grown to the longest town or region name the gazetteer holds around it: a
+        name the model cut short ("Safirah" of "As Safirah", "Nabatiye" of "Nabatiye et Tahta",
+        "Krasnoyarsk" of "Krasnoyarsk Krai", "Daik" of "Daik-u", "Mayadin" of "al-Mayadin").
+        Candidates inside a grown one are dropped."""
+        linked = {i for e in doc.ents if e.kb_id_ for i in range(e.start, e.end)}
+        grown = []
+        for c in candidates:
+            start, end = self._longest_name(doc, c.start, c.end, linked)
+            if (start, end) != (c.start, c.end):
+                in_context, region_word = self._place_context(doc, start, end)
+                c = replace(c, start=start, end=end, in_context=c.in_context or in_context,
+                            region_word=c.region_word or region_word)
+            grown.append(c)
+        out: list[_Candidate] = []
+        for c in sorted(grown, key=lambda c: (c.start, -c.end)):
+            if any(o.start <= c.start and c.end <= o.end for o in out):
+                continue
+            out.append(c)
+        return out
+
+    def _longest_name(self, doc: Doc, start: int, end: int, linked: set[int]) -> tuple[int, int]:
+        """The widest span around tokens ``start:end`` whose text names a town or a region of the
+        gazetteer, growing over capitalised words, name particles and hyphens; the span itself when
+        none is longer."""
+        def joins(k: int) -> bool:  # a token a name may be grown over
+            t = doc[k]
+            return k not in linked and not t.is_space and "\n" not in t.text_with_ws and (
+                (_capitalised(t) or t.is_upper and t.is_alpha) and t.lower_ not in _REGION_WORDS
+                or t.lower_ in _INNER_PARTICLES or t.text in ("-", "‐") and not t.whitespace_
+                or t.is_alpha and k > 0 and doc[k - 1].text in ("-", "‐") and not doc[k - 1].whitespace_)  # "Daik-u"
+
+        lefts = [start]
+        k = start
+        while k > 0 and len(lefts) <= _GROW_LEFT and joins(k - 1) and not doc[k].is_sent_start:
+            k -= 1
+            lefts.append(k)
+        rights = [end]
+        k = end
+        while k < len(doc) and len(rights) <= _GROW_RIGHT and joins(k) and not doc[k].is_sent_start:
+            k += 1
+            rights.append(k)
+        if len(lefts) == len(rights) == 1:
+            return start, end
+        best = (start, end)
+        for a in lefts:
+            for b in rights:
+                if b - a <= best[1] - best[0] or (a, b) == (start, end):
+                    continue
+                first, last = doc[a], doc[b - 1]
+                if last.text in ("-", "‐") or last.lower_ in _INNER_PARTICLES and not last.text[:1].isupper() \
+                        or doc[a].text in ("-", "‐") or first.lower_ in _INNER_PARTICLES and (
+                            a + 1 >= b or doc[a + 1].text not in ("-", "‐")) and not first.text[:1].isupper():
+                    continue  # a name neither ends in a particle nor opens with one apart ("al Mayadin")
+                if b > end and doc[end - 1].whitespace_ and doc[end].text in ("-", "‐"):
+                    continue
+                if any(p.kind in ("settlement", "region") for p in self.gazetteer.lookup(doc[a:b].text)):
+                    best = (a, b)
+        return best
 
     def _split_compounds(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
         """A hyphenated pair of place names the gazetteer does not hold as one ("the
@@ -278,22 +390,38 @@ class Geoparser:
         list the model took for one name ("Avdiivka and Marinka", "Tyre, Sidon")."""
         out = []
         for c in candidates:
+            comma = next((i for i in range(c.start + 1, c.end - 1) if doc[i].text == ","), None)
+            area_end = c.end + 1 if c.region_word else c.end  # "Baalbek, Baalbek-Hermel" + "Governorate"
+            if comma is not None and doc[area_end - 1].lower_ in _REGION_WORDS | _NAME_REGION_WORDS \
+                    and self.gazetteer.lookup(doc[c.start:comma].text) \
+                    and any(p.kind == "region" for p in self.gazetteer.lookup(doc[comma + 1:area_end].text)):
+                # "Baalbek, Baalbek-Hermel Governorate" as one name: the town, then the region it lies in
+                out.append(replace(c, end=comma, in_context=c.in_context or self._place_context(doc, c.start, comma)[0],
+                                   region_word=False))
+                out.append(replace(c, start=comma + 1, in_context=True))
+                continue
             hyphens = [i for i in range(c.start + 1, c.end - 1) if doc[i].text in ("-", "–")] or \
                 [i for i in range(c.start + 1, c.end - 1) if doc[i].lower_ in ("and", ",")]
             parts = list(zip([c.start, *(h + 1 for h in hyphens)], [*hyphens, c.end], strict=True))
-            if not hyphens or any(not all(t.is_title for t in doc[a:b]) or not self.gazetteer.lookup(doc[a:b].text)
-                                  for a, b in parts) or self.gazetteer.lookup(doc[c.start:c.end].text):
+            listed = bool(hyphens) and doc[hyphens[0]].lower_ in ("and", ",")
+            # a list needs one name the gazetteer holds ("Susa and Ras Hilal"); a hyphenated pair, both
+            if not hyphens or any(not all(t.is_title for t in doc[a:b]) for a, b in parts) \
+                    or not (any if listed else all)(self.gazetteer.lookup(doc[a:b].text) for a, b in parts) \
+                    or self.gazetteer.lookup(doc[c.start:c.end].text):
                 out.append(c)
                 continue
             out.extend(_Candidate(a, b, c.label, c.in_context, False) for a, b in parts)
         return out
 
-    def _anchored(self, doc: Doc, candidates: list[_Candidate], resolved: Mapping[int, str]) -> list[_Candidate]:
+    def _anchored(self, doc: Doc, candidates: list[_Candidate], resolved: Mapping[int, str],
+                  areas: Mapping[int, tuple[str, int]] | None = None) -> list[_Candidate]:
         """Each candidate with the country of the place named right after it ("Derna in eastern
         Libya", "Goma, Congo", "Sirte in Libya's north"): a name located in a known place by the
         text itself is a place of that place's country. ``resolved``: the first token of each
-        place already resolved -> its country."""
+        place already resolved -> its country; ``areas``: of those that are regions, the first token
+        -> (admin1 code, end token)."""
         starts: dict[int, str] = dict(resolved)
+        areas = areas or {}
         for ent in doc.ents:
             entity = self.curated.get(ent.kb_id_)
             if entity is not None and {"Settlement", "Region", "Country", "State"} & set(entity.types) \
@@ -319,10 +447,10 @@ class Geoparser:
                     k += 1
                 cc = starts.get(k)
                 # "X, Y's army", "X, Israeli officials said": Y opens a new clause, it does not locate X
-                after = ends.get(k, k + 1)
+                after = areas[k][1] if k in areas else ends.get(k, k + 1)
                 if cc and not (link != "in" and (k in demonyms or after < len(doc) and (
                         doc[after].text in ("'s", "’s") or doc[after].pos_ == "NOUN"))):
-                    c = replace(c, anchor=cc)
+                    c = replace(c, anchor=cc, anchor_area=areas[k][0] if k in areas else "")
             out.append(c)
         return out
 
@@ -358,8 +486,7 @@ class Geoparser:
                       or (before == "of" and before2 in _PLACE_NOUNS | _OF_PLACE)
                       or (before == "for" and before2 in _FOR_PLACE)
                       or after in _PLACE_NOUNS or after2 in _PLACE_NOUNS or region_word
-                      or (after in ("'s", "’s") and after2 in _POSSESSED)
-                      or bool(_APPOSITION.match(text_of(doc)[doc[end - 1].idx + len(doc[end - 1].text):][:60])))
+                      or _strong_context(doc, start, end) or _title_dateline(doc, start, end))
         return in_context, region_word
 
     # -- resolution ---------------------------------------------------------------------------
@@ -376,7 +503,9 @@ class Geoparser:
         for res in first:
             if res.confidence >= 0.7:
                 context[res.place.cc] += 1
-        candidates = self._anchored(doc, candidates, {r.start: r.place.cc for r in first if r.confidence >= 0.7})
+        candidates = self._anchored(doc, candidates, {r.start: r.place.cc for r in first if r.confidence >= 0.7},
+                                    {r.start: (r.place.admin1, r.end) for r in first
+                                     if r.confidence >= 0.7 and r.place.kind == "region"})
         # and they are the places nearby: a namesake close to them is the one the story means
         nearby = {r.start: r.place for r in first if r.confidence >= 0.7 and r.place.kind == "settlement"}
         resolved = {(c.start, c.end): r for c in candidates
@@ -410,7 +539,14 @@ class Geoparser:
             before2 = doc[r.start - 2].lower_ if r.start > 1 else ""
             after = doc[r.end].lower_ if r.end < len(doc) else ""
             region, cap = regions.get((r.place.cc, r.place.admin1, skeleton(doc[r.start:r.end].text)), (None, 0))
-            if region is not None and r.place.kind == "settlement" and r.place.population < cap \
+            # "Menaka, a town in the Menaka region", "Kidal, Kidal Region -", "Kidal in the Kidal region":
+            # the text places the town in the region, it is not the region
+            inside = _APPOSITION.match(text_of(doc)[doc[r.end - 1].idx + len(doc[r.end - 1].text):][:60]) or any(
+                q.place == region and r.end < q.start <= r.end + 8
+                and not any(t.is_sent_start or t.text in (".", ";", ":") or "\n" in t.text
+                            for t in doc[r.end:q.start + 1])
+                for q in resolved)
+            if region is not None and r.place.kind == "settlement" and r.place.population < cap and not inside \
                     and not {before, after} & _SETTLEMENT_NOUNS and not (before == "of" and before2 in _PLACE_NOUNS):
                 r = replace(r, place=region)
             out.append(r)
@@ -435,7 +571,8 @@ class Geoparser:
     def _resolve_one(self, doc: Doc, cand: _Candidate, context: Counter[str],
                      nearby: Iterable[Place] = ()) -> Resolution | None:
         text = doc[cand.start:cand.end].text
-        if len(text) < 3 or not any(c.isupper() for c in text) or doc[cand.end - 1].lower_ in _NATURAL:
+        if len(text) < 3 or not any(c.isupper() for c in text) or doc[cand.end - 1].lower_ in _NATURAL \
+                and not cand.region_word:  # "the Red Sea state" is the region named after the sea
             return None
         spelling = 1.0
         found: tuple[Place, ...] = ()
@@ -450,7 +587,7 @@ class Geoparser:
         elif cand.admin:
             admin = cand.admin
         bare = self._bare_name(text, admin)
-        if not admin and bare != text and not text.endswith(bare):
+        if not admin and text.startswith(f"{bare} "):
             end = cand.end - 1  # "Duma city": the mention is the name
         if admin.lower() in _DISTRICT_WORDS and bare != text and _ADJECTIVE.match(text):
             # an area named by the adjective of its town is below the first level: placed at the town
@@ -476,9 +613,11 @@ class Geoparser:
                                if not (admin and p.kind == "region" and p.name.endswith(" City")))
         if not found and len(text) >= 5:
             found, spelling = self.gazetteer.lookup_skeleton(text), 0.8
-        elif found and spelling == 1.0 and len(text) >= 4 and not any(context[p.cc] for p in found):
-            # every feature of that name lies in a country the story does not name: a variant
-            # spelling of a place of the story's countries is likelier ("Susa" in a Libyan story)
+        elif found and spelling == 1.0 and len(text) >= 4 and not any(
+                context[p.cc] or any(context[n] for n in self._neighbours.get(p.cc, ())) for p in found):
+            # every feature of that name lies in a country the story does not name nor borders: a
+            # variant spelling of a place of the story's countries is likelier ("Susa" in a Libyan
+            # story; not "the Sumy region" in a story naming only Russia)
             variants = tuple(p for p in self.gazetteer.lookup_skeleton(text) if context[p.cc] and p.kind != "country")
             if variants:
                 found, spelling = variants, 0.8
@@ -500,8 +639,10 @@ class Geoparser:
         nearby = tuple(nearby)
         best, margin = self._rank(found, context, text, nearby)
         if cand.anchor and any(p.cc == cand.anchor for p in found):
-            # the text locates the name in a country: the feature of that country
-            best, margin = self._rank([p for p in found if p.cc == cand.anchor], context, text, nearby)
+            # the text locates the name in a country: the feature of that country; in a region ("X,
+            # Y region", "X in the Y oblast"): the town of that region
+            inside = [p for p in found if p.cc == cand.anchor and p.admin1 == cand.anchor_area and p.kind != "region"]
+            best, margin = self._rank(inside or [p for p in found if p.cc == cand.anchor], context, text, nearby)
         if cand.anchor == best.cc and not cand.in_context:
             cand = replace(cand, in_context=True)
         model_says_place = cand.label in _PLACE_LABELS
@@ -572,6 +713,16 @@ class Geoparser:
         if len(words) > 1 and words[-1].lower() in _SETTLEMENT_NOUNS \
                 and self.gazetteer.lookup(" ".join(words[:-1])):
             return " ".join(words[:-1])
+        spellings = _spellings()
+        if len(words) > 1 and any(w.lower() in spellings for w in words):
+            # "Kfar Nabl" for Kafr Nabl, "Bayt Lahiya" for Beit Lahia: a word of many names in another
+            # transliteration (kg/nlp/lexicon/name_spellings.tsv)
+            for i, w in enumerate(words):
+                for other in spellings.get(w.lower(), ()):
+                    respelled = " ".join([*words[:i], other[:1].upper() + other[1:] if w[:1].isupper() else other,
+                                          *words[i + 1:]])
+                    if any(p.kind in ("settlement", "region") for p in self.gazetteer.lookup(respelled)):
+                        return respelled
         return text
 
     def _rank(self, found: Iterable[Place], context: Counter[str], text: str = "",
@@ -626,7 +777,19 @@ class Geoparser:
             spans.append(Span(doc, res.start, res.end, label=label, kb_id=iri, span_id=f"{GEO_KIND}:{res.confidence}"))
         if spans:
             taken = {i for s in spans for i in range(s.start, s.end)}  # a re-linked capital replaces its span
-            kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+            kept = []
+            for e in doc.ents:
+                if not any(i in taken for i in range(e.start, e.end)):
+                    kept.append(e)
+                elif e.label_ in _TIME_LABELS and (rest := max(i for i in range(e.start, e.end) if i in taken) + 1) \
+                        < e.end:
+                    # "Kupiansk on Saturday" as one DATE: the date stays a date
+                    while rest < e.end and doc[rest].pos_ == "ADP":
+                        rest += 1
+                    if rest < e.end:
+                        kept.append(Span(doc, rest, e.end, label=e.label_))
+                elif not e.kb_id_:
+                    kept.extend(_other_listed(doc, e, taken))  # "Susa and Ras Hilal": Ras Hilal stays a name
             doc.ents = sorted(filter_spans(spans + kept), key=lambda s: s.start)
         return doc, records
 
@@ -634,6 +797,20 @@ class Geoparser:
 _ADMIN_PLURALS = {"regions": "region", "provinces": "province", "states": "state", "oblasts": "oblast",
                   "governorates": "governorate", "districts": "district", "townships": "township",
                   "prefectures": "prefecture", "counties": "county", "municipalities": "municipality"}
+
+
+def _other_listed(doc: Doc, ent: Span, taken: set[int]) -> list[Span]:
+    """The other names of a list the model took for one name ("Susa and Ras Hilal") once some of
+    them are resolved places: each run of capitalised words between "and"/"," that no place took."""
+    out: list[Span] = []
+    bounds = [ent.start - 1, *(k for k in range(ent.start, ent.end) if doc[k].lower_ in ("and", ",", "or")), ent.end]
+    if len(bounds) == 2:
+        return out
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        a += 1
+        if a < b and not any(k in taken for k in range(a, b)) and _capitalised(doc[a]):
+            out.append(Span(doc, a, b, label=ent.label_))
+    return out
 
 
 def _plural_admin(doc: Doc, i: int) -> str:
@@ -667,6 +844,53 @@ def _around(doc: Doc, start: int, end: int) -> bool:
         or after in ("'s", "’s") and after2 == "countryside"
 
 
+def _strong_context(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words right after a name make it a place wherever it stands, even opening a
+    sentence: "X-based", "X's governor/outskirts", "X, a town in ..."."""
+    after = doc[end].text if end < len(doc) else ""
+    after2 = doc[end + 1].lower_ if end + 1 < len(doc) else ""
+    if after in ("-", "‐") and after2 == "based" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+        return True
+    if after in ("'s", "’s") and after2 in _POSSESSED:
+        return True
+    return bool(_APPOSITION.match(text_of(doc)[doc[end - 1].idx + len(doc[end - 1].text):][:60]))
+
+
+def _title_dateline(doc: Doc, start: int, end: int) -> bool:
+    """Whether a name opening the text (or a line) is a dateline in title case: "Oster, Ukraine
+    (AP) -", "Oster, Chernihiv Oblast -", "Oster, May 3 (Reuters) -"."""
+    if not (start == 0 or doc[start - 1].is_space or "\n" in doc[start - 1].text) or end + 1 >= len(doc) \
+            or doc[end].text != ",":
+        return False
+    k = end + 1
+    if doc[k].lower_ in _DATE_WORDS and doc[k].lower_ not in ("new", "last", "next", "this", "early", "late"):
+        return True
+    linked = next((e for e in doc.ents if e.start == k and e.kb_id_), None)
+    if linked is not None:
+        k = linked.end
+    elif (m := _region_named(doc, k)) is not None:
+        k = m
+    else:  # "X, West Bank -": a place name, then the dash or the agency
+        m = k
+        while m < len(doc) and m < k + 4 and _capitalised(doc[m]):
+            m += 1
+        if m == k or m >= len(doc) or doc[m].text not in _DASHES | {"("}:
+            return False
+        k = m
+    return k < len(doc) and (doc[k].text in _DASHES or doc[k].text in ("(", ",", ":"))
+
+
+def _region_named(doc: Doc, k: int) -> int | None:
+    """The end of "Chernihiv Oblast", "Tillaberi region" (capitalised words and an administrative
+    word) starting at token ``k``, or None."""
+    m = k
+    while m < len(doc) and m < k + 4 and _capitalised(doc[m]) and doc[m].lower_ not in _REGION_WORDS:
+        m += 1
+    if m > k and m < len(doc) and doc[m].lower_ in _REGION_WORDS | _NAME_REGION_WORDS:
+        return m + 1
+    return None
+
+
 def _capitalised(token: Token) -> bool:
     """A capitalised word, apostrophes inside allowed ("Mek'ele", "Shuja'iyya", which ``str.istitle``
     refuses); not a word in capitals."""
@@ -695,6 +919,18 @@ def _close_spelling(text: str, name: str) -> bool:
 
     a, b = core(text), core(name)
     return bool(a and b) and a[0] == b[0] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.6
+
+
+@functools.cache
+def _spellings() -> dict[str, tuple[str, ...]]:
+    """Word -> its other spellings in place names (kg/nlp/lexicon/name_spellings.tsv)."""
+    from kg.nlp.tables import word_sets
+
+    out: dict[str, tuple[str, ...]] = {}
+    for words in word_sets("name_spellings.tsv", "group").values():
+        for w in words:
+            out[w] = tuple(sorted(words - {w}))
+    return out
 
 
 def _neighbours() -> dict[str, set[str]]:
