@@ -88,13 +88,22 @@ def _subject_actor(ctx: Context, sent: SpacySpan) -> str | None:
 
 
 def _in_speaker_phrase(ctx: Context, verb: Token, begin: int, end: int) -> bool:
-    """Whether a quotation (absolute offsets) lies inside the phrase naming the speaker of ``verb``."""
+    """Whether a quotation (absolute offsets) lies inside the phrase naming the speaker of ``verb``:
+    the subject's words, not a clause hung on it ("a military source saying …")."""
     subject = subject_of(ctx, verb)
     if subject is None:
         return False
-    left, right = subject.left_edge, subject.right_edge
-    return ctx.offset + left.idx < begin and end <= ctx.offset + right.idx + len(right.text) + 1
+    clausal = ("acl", "relcl", "advcl", "ccomp", "xcomp")
 
+    def in_phrase(token: Token) -> bool:
+        while token.i != subject.i:
+            if token.dep_ in clausal or token.i == verb.i:
+                return False
+            token = token.head
+        return True
+
+    inside = [t for t in ctx.doc if begin <= ctx.offset + t.idx < end and not t.is_punct]
+    return bool(inside) and all(subject.left_edge.i <= t.i <= subject.right_edge.i and in_phrase(t) for t in inside)
 
 def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> list[Statement]:
     """Direct quotes and reported speech of one chunk (``text`` is the whole document)."""
