@@ -54,3 +54,14 @@ def test_an_undated_event_of_another_kind_keeps_no_date(extractor: Extractor) ->
     ex = run(extractor, "A drone struck a bus near Barda on Saturday, the ministry said.\n\n"
                         "Officials said the rebels had shelled Ganja.")
     assert ("Shelling", "ganja", None) in events(ex)
+
+
+def test_a_name_ending_in_street_is_the_place_it_names(extractor: Extractor) -> None:
+    got = places(extractor, "Shells hit people queuing for bread on Abu Karim Street in Barda on Saturday.")
+    assert got == [("Shelling", "abu-karim-street")], got
+
+
+def test_the_town_of_the_hospital_that_tells_is_not_where_the_strike_was(extractor: Extractor) -> None:
+    got = places(extractor, "Doctors at the central hospital in Ganja said it received six bodies after a drone "
+                            "hit a crowd on Abu Karim Street on Saturday.")
+    assert got == [("DroneStrike", "abu-karim-street")], got

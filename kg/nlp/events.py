@@ -469,7 +469,8 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
             continue
         origin = False
         if token is not None and ((_acts(token.root) and not _between_places(ctx, token.root, m.entity))
-                                  or _sided(token.root) or _reference_point(token.root) or _destination(token.root)):
+                                  or _sided(token.root) or _reference_point(token.root) or _destination(token.root)
+                                  or _teller_place(token.root)):
             continue  # "Yerevan said", "Ankara denied": a capital standing for its state, not a place
         if token is not None:
             roots.setdefault(m.entity, []).append(token.root)
@@ -1011,6 +1012,25 @@ def _reference_point(token: Token) -> bool:
 
 _PLACE_SLOT_PREPS = frozenset({"around", "near", "outside"})
 _NAME_PLACE_HEADS = _PLACEISH | _W["site_noun"]
+_NAMED_PLACE_HEADS = _COMBAT.get("named_place_head", frozenset())
+
+
+def _teller_place(token: Token) -> bool:
+    """A place named only as where the teller is ("sources at the X hospital in Y reported",
+    "doctors at the clinic in Y said"): not where the event was. A body "in Y" ("the civil
+    defence in Y said") is not enough: its place is often where the event was."""
+    current, crossed = token, False
+    for _ in range(6):
+        head = current.head
+        if head is current:
+            return False
+        if current.dep_ == "nsubj" and crossed:
+            return _lemma(head) in _SPEECH
+        if current.dep_ not in ("pobj", "prep", "compound", "appos"):
+            return False
+        crossed = crossed or (current.dep_ == "prep" and current.lower_ == "at")  # "sources at the hospital"
+        current = head
+    return False
 
 
 def _untyped_place(ctx: Context, entity: str, root: Token) -> bool:
@@ -1026,6 +1046,8 @@ def _untyped_place(ctx: Context, entity: str, root: Token) -> bool:
         return True
     if root.dep_ == "compound" and _lemma(root.head) in _NAME_PLACE_HEADS:
         return True
+    if _lemma(root) in _NAMED_PLACE_HEADS and root.text[:1].isupper():
+        return True  # "on X Street"
     if head.dep_ != "pobj":
         return False
     prep = head.head
