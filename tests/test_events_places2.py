@@ -65,3 +65,10 @@ def test_the_town_of_the_hospital_that_tells_is_not_where_the_strike_was(extract
     got = places(extractor, "Doctors at the central hospital in Ganja said it received six bodies after a drone "
                             "hit a crowd on Abu Karim Street on Saturday.")
     assert got == [("DroneStrike", "abu-karim-street")], got
+
+
+def test_a_list_member_parsed_in_apposition_is_a_place_of_its_own(extractor: Extractor) -> None:
+    got = places(extractor, "\u201cWarplanes carried out ten air strikes targeting the outskirts of the towns of "
+                            "Deir Kifa, Marwa, Jabal Sira and Kfar Mansour,\u201d the agency said on Saturday.")
+    assert got == [("AirStrike", "deir-kifa"), ("AirStrike", "jabal-sira"), ("AirStrike", "kfar-mansour"),
+                   ("AirStrike", "marwa")], got

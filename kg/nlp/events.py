@@ -1081,6 +1081,8 @@ def _container(ctx: Context, root: Token, place: str, others: set[str]) -> bool:
     if root.dep_ == "pobj" and root.head.lower_ == "of" and _lemma(root.head.head) in _W["surround_noun"] \
             and others - {place}:
         return True  # "Sahl al-Rouj in the countryside of Idlib"
+    if root.dep_ == "appos" and any(c.dep_ == "conj" for c in root.children):
+        return False  # "the towns of X, Y, Z and W" parsed with Y in apposition: a list, not Y within X
     current = root
     for _ in range(8):
         if current.dep_ not in _CONTAINER_DEPS and not (current.dep_ == "relcl" and current.lemma_ == "be"):
