@@ -158,3 +158,18 @@ def resolve_date(phrase: str, anchor: dt.date | None, *, anchor_is_publication: 
             return anchor + dt.timedelta(days=forward) if forward < back else anchor - dt.timedelta(days=back)
         return anchor - dt.timedelta(days=back)
     return None
+
+
+_SAME_DAY = re.compile(r"\b(?:the\s+same|that\s+same)\s+(?:day|morning|afternoon|evening|night)\b", re.I)
+
+
+def same_day(text: str) -> bool:
+    """Whether a sentence dates what it tells by the event told before it ("the same morning",
+    "that same night"): the caller gives it that event's date.
+
+    >>> same_day("Drones hit two towns the same night.")
+    True
+    >>> same_day("Drones hit two towns on the night of the vote.")
+    False
+    """
+    return _SAME_DAY.search(text) is not None

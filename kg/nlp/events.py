@@ -25,7 +25,7 @@ from spacy.tokens import Token
 from kg.ids import Iris
 from kg.model import EntityMention, Event, Span
 from kg.nlp.attribution import attribute, deniers, resolve_np, subject_of
-from kg.nlp.dates import resolve_date
+from kg.nlp.dates import resolve_date, same_day
 from kg.nlp.discourse import Context
 from kg.nlp.event_classifier import Classifier
 from kg.nlp.tables import Trigger, rules, word_sets
@@ -462,12 +462,15 @@ def _places(ctx: Context, sent: SpacySpan, actors: set[str],
     places: list[tuple[str, bool, bool]] = []  # iri, is origin, is coarse (a state or country)
     roots: dict[str, list[Token]] = {}
     for m in mentions:
-        if not ctx.is_place(m.entity) or any(b <= m.span.begin < e for b, e in datelines):
+        if any(b <= m.span.begin < e for b, e in datelines):
             continue
         token = ctx.doc.char_span(m.span.begin - ctx.offset, m.span.end - ctx.offset, alignment_mode="expand")
+        if not ctx.is_place(m.entity) and not (token is not None and _untyped_place(ctx, m.entity, token.root)):
+            continue
         origin = False
         if token is not None and ((_acts(token.root) and not _between_places(ctx, token.root, m.entity))
-                                  or _sided(token.root) or _reference_point(token.root) or _destination(token.root)):
+                                  or _sided(token.root) or _reference_point(token.root) or _destination(token.root)
+                                  or _teller_place(token.root)):
             continue  # "Yerevan said", "Ankara denied": a capital standing for its state, not a place
         if token is not None:
             roots.setdefault(m.entity, []).append(token.root)
@@ -1007,6 +1010,52 @@ def _reference_point(token: Token) -> bool:
         c.like_num or any(g.like_num for g in c.children) for c in head.head.children)
 
 
+_PLACE_SLOT_PREPS = frozenset({"around", "near", "outside"})
+_NAME_PLACE_HEADS = _PLACEISH | _W["site_noun"]
+_NAMED_PLACE_HEADS = _COMBAT.get("named_place_head", frozenset())
+
+
+def _teller_place(token: Token) -> bool:
+    """A place named only as where the teller is ("sources at the X hospital in Y reported",
+    "doctors at the clinic in Y said"): not where the event was. A body "in Y" ("the civil
+    defence in Y said") is not enough: its place is often where the event was."""
+    current, crossed = token, False
+    for _ in range(6):
+        head = current.head
+        if head is current:
+            return False
+        if current.dep_ == "nsubj" and crossed:
+            return _lemma(head) in _SPEECH
+        if current.dep_ not in ("pobj", "prep", "compound", "appos"):
+            return False
+        crossed = crossed or (current.dep_ == "prep" and current.lower_ == "at")  # "sources at the hospital"
+        current = head
+    return False
+
+
+def _untyped_place(ctx: Context, entity: str, root: Token) -> bool:
+    """A name the linker took for a person or a body (no curated entity) standing where only a place
+    stands: before a place noun ("the X area", "the X and Y camps"), after "the towns of" ("the
+    villages of X, Y and Z"), or after "around"/"near"/"outside" a strike's targets."""
+    if entity in ctx.curated or entity not in ctx.new or ctx.types(entity) & {"Person"} and root.dep_ == "poss":
+        return False
+    head = root
+    while head.dep_ in ("conj", "appos") and head.head is not head:
+        head = head.head  # "the towns of X, Y and Z": the first conjunct carries the slot
+    if head.dep_ == "compound" and _lemma(head.head) in _NAME_PLACE_HEADS:
+        return True
+    if root.dep_ == "compound" and _lemma(root.head) in _NAME_PLACE_HEADS:
+        return True
+    if _lemma(root) in _NAMED_PLACE_HEADS and root.text[:1].isupper():
+        return True  # "on X Street"
+    if head.dep_ != "pobj":
+        return False
+    prep = head.head
+    if prep.lower_ == "of" and _lemma(prep.head) in _CITY_NOUNS | _W["site_noun"] and prep.head.tag_ == "NNS":
+        return True
+    return prep.lower_ in _PLACE_SLOT_PREPS
+
+
 def _bearing(token: Token) -> bool:
     """A place named after a bearing ("north of X", "just west of X"): where something else lies."""
     while token.dep_ == "conj" and token.head is not token:
@@ -1032,6 +1081,8 @@ def _container(ctx: Context, root: Token, place: str, others: set[str]) -> bool:
     if root.dep_ == "pobj" and root.head.lower_ == "of" and _lemma(root.head.head) in _W["surround_noun"] \
             and others - {place}:
         return True  # "Sahl al-Rouj in the countryside of Idlib"
+    if root.dep_ == "appos" and any(c.dep_ == "conj" for c in root.children):
+        return False  # "the towns of X, Y, Z and W" parsed with Y in apposition: a list, not Y within X
     current = root
     for _ in range(8):
         if current.dep_ not in _CONTAINER_DEPS and not (current.dep_ == "relcl" and current.lemma_ == "be"):
@@ -1236,8 +1287,11 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
     story = _story_weapon(ctx)
     sole = _sole_kind(ctx)
     datelines = _datelines(ctx)
+    told_before: dt.date | None = None  # the date of the last event told, of any kind
     for number, sent in enumerate(ctx.sents):
         date, said_date = _event_date(ctx, sent)
+        if date is None and told_before is not None and same_day(sent.text):
+            date = told_before  # "the same morning": the day of the event told before
         current = date is not None and (year is None or date.year >= year)
         if is_background(sent.text, year) and not current:
             continue
@@ -1333,6 +1387,7 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
                 event_date = last_dated[event_type][1]  # the story goes on
             if event_date is not None:
                 last_dated[event_type] = (number, event_date)
+                told_before = event_date
             if not places and event_type in _SELF_PLACED:
                 places = [a for a in agents if ctx.is_place(a)][:1]
             if not places:
