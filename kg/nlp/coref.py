@@ -679,6 +679,19 @@ _GENERIC_FORCE_WORDS = frozenset({"defense", "defence", "security", "and", "arme
                                   "military", "the"})
 
 
+def _national_force(country: str, label: str, bodies: Mapping[str, list[str]],
+                    curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris) -> str:
+    """The armed forces of a state: its one curated force, else one new node per state, labelled as
+    the text first names it."""
+    forces = sorted(iri for iri in bodies.get(country, []) if _types(iri, curated, new) & _ARMED
+                    and iri in curated and _state_of(iri, curated) == country)
+    if len(forces) == 1:
+        return forces[0]
+    target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
+    new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+    return target
+
+
 def _generic_forces(mentions: list[EntityMention], everything: Sequence[EntityMention],
                     curated: Mapping[str, CuratedEntity], new: dict[str, NewEntity], iris: Iris,
                     bodies: Mapping[str, list[str]]) -> list[EntityMention]:
@@ -693,15 +706,7 @@ def _generic_forces(mentions: list[EntityMention], everything: Sequence[EntityMe
     country = _main_country([*everything, *mentions], curated, new, by_places=True)
     if country is None:
         return mentions
-    forces = sorted(iri for iri in bodies.get(country, []) if _types(iri, curated, new) & _ARMED
-                    and iri in curated and _state_of(iri, curated) == country)
-    if len(forces) == 1:
-        target = forces[0]
-    else:
-        target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
-        first = mentions[generic[0]]
-        new.setdefault(target, NewEntity(iri=target, label=_label(first.entity, curated, new), type="ArmedForce",
-                                         confidence=0.5))
+    target = _national_force(country, _label(mentions[generic[0]].entity, curated, new), bodies, curated, new, iris)
     return [replace(m, entity=target, curated=target in curated) if k in generic else m
             for k, m in enumerate(mentions)]
 
@@ -1260,14 +1265,8 @@ def _described_bodies(doc: Doc, offset: int, mentions: list[EntityMention], ever
                 continue
             target = earlier[-1]
         if target is None and kind in ("force", "governing") and country is not None:
-            forces = sorted(iri for iri in bodies.get(country, []) if _types(iri, curated, new) & _ARMED
-                            and iri in curated and _state_of(iri, curated) == country)
-            if len(forces) == 1:
-                target = forces[0]
-            else:
-                target = iris.entity(slugify(f"{_label(country, curated, new)} armed forces"))
-                label = text_of(doc)[phrase_tokens[0].idx:token.idx + len(token.text)]
-                new.setdefault(target, NewEntity(iri=target, label=label, type="ArmedForce", confidence=0.5))
+            target = _national_force(country, text_of(doc)[phrase_tokens[0].idx:token.idx + len(token.text)],
+                                     bodies, curated, new, iris)
         if kind == "coalition":
             led = re.search(r"(\S+)[-–]led\s+$", text_of(doc)[max(0, token.idx - 40):token.idx])
             if led is not None:
