@@ -446,17 +446,32 @@ def _breakdown(number: Token, head: Token, depth: int) -> tuple[str, Token] | No
                         return kind, number
     people = head is number or _lemma(head) in _PEOPLE or head.ent_type_ == "NORP"
     if depth < 2 and people and head.dep_ == "pobj" and head.head.lower_ in ("including", "among"):
-        parent, prep = head.head.head, head.head
-        whole = parent if parent.like_num else next((c for c in parent.children if c.like_num and
-                                                      c.dep_ in _NUMBER_DEPS), None)
-        if whole is None and parent.pos_ in ("VERB", "AUX"):  # "stands at 230, including 75 …"
-            whole = next((t for t in reversed(number.doc[max(parent.left_edge.i, prep.i - 6):prep.i])
-                          if t.like_num), None)
-        if whole is not None and whole is not number:
-            found = _kind_for(whole, depth + 1)
-            if found is not None:
-                return found[0], head
+        found = _kind_of_whole(head.head, number, depth)
+        if found is not None:
+            return found, head
+    if depth < 2 and head is number and _partitive_people(number):
+        # "eight people died, two of them children": the kind of the count before
+        whole = next((t for t in reversed(number.doc[number.sent.start:number.i]) if t.like_num
+                      and (parse_number(t) or 0) >= (parse_number(number) or 0)), None)
+        judged = _kind_for(whole, depth + 1) if whole is not None else None
+        if judged is not None:
+            return judged[0], number
     return None
+
+
+def _kind_of_whole(prep: Token, part: Token, depth: int = 0) -> str | None:
+    """The kind of the count a breakdown "including …" / "among them …" belongs to ("killed 23 people,
+    including 5 children"; "stands at 230, including 75 …"; "seven were killed, including a child")."""
+    parent = prep.head
+    whole = parent if parent.like_num else next((c for c in parent.children if c.like_num and
+                                                  c.dep_ in _NUMBER_DEPS), None)
+    if whole is None and parent.pos_ in ("VERB", "AUX", "NOUN"):  # "stands at 230, including 75 …"
+        whole = next((t for t in reversed(part.doc[max(parent.left_edge.i, prep.i - 6):prep.i])
+                      if t.like_num), None)
+    if whole is None or whole is part:
+        return None
+    found = _kind_for(whole, depth + 1)
+    return found[0] if found is not None else None
 
 
 def _among_of(obj: Token) -> str | None:
@@ -520,10 +535,18 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
         any(c.dep_ == "poss" and c.lower_ in ("his", "her", "their") for c in noun.children)
     if not relative and (_lemma(noun) not in _PEOPLE or noun.tag_ not in ("NN", "NNP")):
         return None
-    if not relative and not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+    if not relative and not any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in noun.children):
         return None  # "his mother was wounded" is one person; "his men were killed" no count
     if any(c.like_num and not _age(c) for c in noun.children):
         return None
+    if noun.dep_ == "pobj" and noun.head.lower_ in ("including", "among") and noun.head.head.lemma_ != "be":
+        kind = _kind_of_whole(noun.head, noun)  # "seven were killed, including a child": one of them
+        return (kind, noun) if kind is not None else None
+    participle = next((c for n in (noun, *_one_more(noun)) for c in n.children
+                       if c.dep_ == "acl" and c.tag_ == "VBN" and c.i > n.i and _verb_kind(c)
+                       and not _either_or(c) and _lemma(c) not in _PEOPLE_ONLY), None)
+    if participle is not None and noun.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        return _verb_kind(participle), noun  # type: ignore[return-value]  # "another man hurt in the blast was …"
     verb = noun.head
     among = _among_casualties(verb) if noun.dep_ == "nsubj" else None
     if among is not None:
@@ -602,10 +625,26 @@ def _already_counted(number: Token, counted: Token) -> bool:
     seriously": people counted before."""
     partitive = any(c.dep_ == "prep" and c.lower_ == "of" and any(o.lower_ in ("them", "whom", "those")
                                                                   for o in c.children) for c in number.children)
-    if partitive and not (number.dep_ in ("nsubj", "nsubjpass") and _verb_kind(number.head)):
+    if partitive and not (number.dep_ in ("nsubj", "nsubjpass") and _verb_kind(number.head)) \
+            and not _partitive_people(number):
         return True
     det = [c for c in counted.children if c.dep_ in ("det", "poss") and c.i < number.i]
     return bool(det) and det[0].lower_ in ("the", "these", "those") and counted is not number
+
+
+def _partitive_people(number: Token) -> bool:
+    """"Three were killed, one of them a child", "…, two of them soldiers": the part says who they
+    are, a claim of its own (not "four of them seriously", "4 of whom are in intensive care")."""
+    them = next((o for c in number.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children
+                 if o.lower_ in ("them", "whom")), None)
+    if them is None:
+        return False
+    for word in number.doc[them.i + 1:them.i + 5]:
+        if word.pos_ in ("PUNCT", "VERB", "AUX", "ADP", "CCONJ"):
+            return False
+        if word.pos_ == "NOUN" and _lemma(word) in _PEOPLE:
+            return True
+    return False
 
 
 def _population(counted: Token, sent: SpacySpan) -> str:
@@ -836,7 +875,11 @@ def _aside(verb: Token, numbers: Sequence[Token]) -> bool:
         if any(clause.left_edge.i <= n.i <= clause.right_edge.i for n in numbers):
             return False
         if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in clause.children):
-            return True
+            # not "As X reported, a man was killed": an "as" clause with no object of its own before
+            # the numbers gives their source
+            return not (clause is verb and verb.i < min(n.i for n in numbers) and any(
+                c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) and not any(
+                c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in verb.children))
         if clause.dep_ in ("relcl", "acl"):
             # "the attack, claimed by X, killed 10": X claims the attack; not "…, injuring 12 people,
             # regional governor X said." (the parser made the source a clause on "people")

@@ -1,0 +1,45 @@
+"""Casualty claims, second pass: one person counted inside a count ("…, including a child"; "…, one
+of them a child"), "another" person, a participle after the person ("another man hurt in the blast"),
+and an outlet's "As X reported, …". Hand-written sentences, one per class of wording."""
+
+from __future__ import annotations
+
+from kg.nlp.extract import Extractor
+from tests.test_casualties import claimants, counts, extractor, run
+
+__all__ = ["extractor"]
+
+
+def test_including_one_person_is_a_claim_of_its_own(extractor: Extractor) -> None:
+    ex = run(extractor, "The rocket hit a bus and killed five passengers, including a teenage girl.")
+    assert counts(ex) == [(1, "Killed"), (5, "Killed")]
+
+
+def test_an_appositive_part_naming_who_they_are(extractor: Extractor) -> None:
+    assert counts(run(extractor, "Eight people died in the fire, two of them children.")) == \
+        [(2, "Killed"), (8, "Killed")]
+    assert counts(run(extractor, "Four people were killed, one of them an infant.")) == \
+        [(1, "Killed"), (4, "Killed")]
+
+
+def test_a_part_without_people_stays_uncounted(extractor: Extractor) -> None:
+    assert counts(run(extractor, "The strike wounded twelve, three of them badly.")) == [(12, "Wounded")]
+
+
+def test_another_person_is_one(extractor: Extractor) -> None:
+    assert counts(run(extractor, "Another farmer was badly hurt near the bridge.")) == [(1, "Wounded")]
+
+
+def test_a_participle_after_the_people(extractor: Extractor) -> None:
+    ex = run(extractor, "Another boy and girl wounded by the shell were taken to a clinic.")
+    assert counts(ex) == [(2, "Wounded")]
+
+
+def test_as_an_outlet_reported_gives_the_source(extractor: Extractor) -> None:
+    ex = run(extractor, "As Reuters reported on Monday, a driver was killed and four people were injured.")
+    assert claimants(ex) == [(1, "Killed", "reuters"), (4, "Wounded", "reuters")]
+
+
+def test_as_clause_with_an_object_stays_an_aside(extractor: Extractor) -> None:
+    ex = run(extractor, "Six civilians were killed, as Reuters reported heavy fighting in the hills.")
+    assert claimants(ex) == [(6, "Killed", None)]
