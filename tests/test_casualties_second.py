@@ -43,3 +43,24 @@ def test_as_an_outlet_reported_gives_the_source(extractor: Extractor) -> None:
 def test_as_clause_with_an_object_stays_an_aside(extractor: Extractor) -> None:
     ex = run(extractor, "Six civilians were killed, as Reuters reported heavy fighting in the hills.")
     assert claimants(ex) == [(6, "Killed", None)]
+
+
+def test_people_given_care_are_wounded(extractor: Extractor) -> None:
+    assert counts(run(extractor, "Rescuers were giving first aid to seven people near the station.")) == \
+        [(7, "Wounded")]
+    assert counts(run(extractor, "Volunteer medics treated eleven people at the scene.")) == [(11, "Wounded")]
+
+
+def test_care_for_something_other_than_injury_is_no_count(extractor: Extractor) -> None:
+    assert counts(run(extractor, "Volunteer medics treated eleven people for panic attacks.")) == []
+
+
+def test_a_count_in_a_condition_is_wounded(extractor: Extractor) -> None:
+    ex = run(extractor, "Medics gave medical aid to five people, two in critical condition and three in fair "
+                        "condition.")
+    assert counts(ex) == [(2, "Wounded"), (3, "Wounded"), (5, "Wounded")]
+
+
+def test_the_body_that_treats_claims_the_count(extractor: Extractor) -> None:
+    ex = run(extractor, "The Red Cross treated four people after the blast.")
+    assert claimants(ex) == [(4, "Wounded", "international-committee-of-the-red-cross")]

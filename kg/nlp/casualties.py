@@ -87,6 +87,9 @@ _GROUP_NOUNS = _OWN["group_noun"]
 _SENTENCE_VERBS = _OWN["sentence_verb"]
 _AID_VERBS = _OWN["aid_verb"]
 _AID_NOUNS = _OWN["aid_noun"]
+_CARE_VERBS = _OWN["care_verb"]
+_GIVE_AID = _OWN["give_aid_verb"]
+_CONDITION = _OWN["condition_word"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -196,6 +199,11 @@ def _verb_kind(verb: Token) -> str | None:
         return "Killed"
     if _aided(verb):
         return "Wounded"
+    if lemma in _CARE_VERBS and verb.pos_ == "VERB" and any(
+            c.dep_ == "dobj" and (c.like_num or _lemma(c) in _PEOPLE) for c in verb.children) and not any(
+            c.dep_ == "prep" and c.lower_ == "for" and not any(o.dep_ == "pobj" and _injury(o) for o in c.children)
+            for c in verb.children):
+        return "Wounded"  # "medics treated six people" (not "… for shock")
     if lemma == "treat" and any(c.dep_ == "prep" and c.lower_ == "for" and any(
             o.dep_ == "pobj" and _injury(o) for o in c.children) for c in verb.children):
         return "Wounded"
@@ -234,6 +242,22 @@ def _sought_help(number: Token) -> Token | None:
             and _lemma(doc[j + 2]) in _AID_NOUNS:
         return counted
     return None
+
+
+def _in_condition(number: Token) -> bool:
+    """"three in moderate condition", "two people in critical condition": a count of the wounded by
+    the words right after the number (an optional people noun, "in", adjectives, the condition word)."""
+    doc, j = number.doc, number.i + 1
+    if j < len(doc) and _lemma(doc[j]) in _PEOPLE:
+        j += 1
+    if j >= len(doc) or doc[j].lower_ != "in":
+        return False
+    for word in doc[j + 1:j + 5]:
+        if _lemma(word) in _CONDITION or word.lower_ in _CONDITION:
+            return True
+        if word.pos_ not in ("ADJ", "ADV", "CCONJ", "PUNCT") or word.text in (",", ".", ";"):
+            return False
+    return False
 
 
 def _either_or(verb: Token) -> bool:
@@ -343,6 +367,12 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
     aided = _sought_help(number)
     if aided is not None:
         return "Wounded", aided
+    if _in_condition(number):
+        return "Wounded", head  # "three in moderate condition"
+    if head.dep_ == "pobj" and head.head.lower_ == "to" and _lemma(head.head.head) in _GIVE_AID and (
+            _lemma(head) in _PEOPLE or head is number) and any(
+            c.dep_ == "dobj" and _lemma(c) in _AID_NOUNS for c in head.head.head.children):
+        return "Wounded", head  # "were providing medical aid to six people"
     # "158 military deaths", "30,000 lives", "100 people dead"
     following = []
     for word in head.doc[head.i + 1:head.i + 3]:
@@ -998,8 +1028,8 @@ def _toll_giver(ctx: Context, number: Token) -> str | None:
         if _lemma(subject) in _TOLL_NOUNS or _casualty_word(subject):
             # "the ministry's toll rose to 27", "a Reuters tally shows …", "figures from X show": whose toll
             return _whose_toll(ctx, subject)
-        if _lemma(anc) not in _TOLL_VERBS:
-            return None
+        if _lemma(anc) not in _TOLL_VERBS | _CARE_VERBS:
+            return None  # "X treated six people": the body that cared for them tells
         return resolve_np(ctx, subject)[0]
     return None
 
