@@ -64,3 +64,8 @@ def test_a_count_in_a_condition_is_wounded(extractor: Extractor) -> None:
 def test_the_body_that_treats_claims_the_count(extractor: Extractor) -> None:
     ex = run(extractor, "The Red Cross treated four people after the blast.")
     assert claimants(ex) == [(4, "Wounded", "international-committee-of-the-red-cross")]
+
+
+def test_a_name_after_according_to_a_role(extractor: Extractor) -> None:
+    ex = run(extractor, "According to the acting ‘governor’ of the district, Ivan Petrov, a shell killed four people.")
+    assert claimants(ex) == [(4, "Killed", "ivan-petrov")]

@@ -1266,6 +1266,27 @@ def _agent_source(ctx: Context, sent: SpacySpan) -> str | None:
     return None
 
 
+def _according_name(ctx: Context, sent: SpacySpan) -> str | None:
+    """The person named between commas right after "according to" a role ("According to the
+    region's governor, A B, a shell killed four"): the parser may take the name for a subject."""
+    pobj = according_to(ctx, list(sent))
+    if pobj is None:
+        return None
+    doc, j = sent.doc, pobj.right_edge.i + 1
+    while j < sent.end and doc[j].is_punct and doc[j].text != ",":
+        j += 1  # a closing quotation mark
+    if j + 2 >= sent.end or doc[j].text != ",":
+        return None
+    k = j + 1
+    while k < sent.end and doc[k].pos_ == "PROPN" and k - j <= 4:
+        k += 1
+    if k == j + 1 or k >= sent.end or doc[k].text != ",":
+        return None
+    mention = ctx.mention_at(doc[j + 1])
+    actor = ctx.as_actor(mention.entity) if mention is not None else None
+    return actor if actor and ctx.is_person(actor) else None
+
+
 def _quote_speaker(ctx: Context, char: int, statements: Sequence[Statement]) -> str | None:
     """The speaker of the quotation around ``char`` (absolute offset), as the statements layer found it."""
     quote = next((q for q in ctx.quotes if q.begin <= char < q.end), None)
@@ -1349,7 +1370,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         if claimant is None and _definite_source(subject):
             claimant = _source_relayer(ctx, index)  # "… a source told the agency. The source added …"
         if claimant is None:
-            claimant = _toll_giver(ctx, found[0][0]) or _agent_source(ctx, sent)
+            claimant = _toll_giver(ctx, found[0][0]) or _agent_source(ctx, sent) or _according_name(ctx, sent)
         if claimant is None and headline:
             claimant = _headline_credit(ctx, sent)
         inherited = False
