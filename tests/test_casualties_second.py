@@ -69,3 +69,9 @@ def test_the_body_that_treats_claims_the_count(extractor: Extractor) -> None:
 def test_a_name_after_according_to_a_role(extractor: Extractor) -> None:
     ex = run(extractor, "According to the acting ‘governor’ of the district, Ivan Petrov, a shell killed four people.")
     assert claimants(ex) == [(4, "Killed", "ivan-petrov")]
+
+
+def test_a_breakdown_after_the_place_counts_its_part(extractor: Extractor) -> None:
+    ex = run(extractor, "Since May, at least 90 people have died in Tamara, mostly soldiers but also 12 civilians, "
+                        "according to a Reuters count.")
+    assert counts(ex) == [(12, "Killed"), (90, "Killed")]

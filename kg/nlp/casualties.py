@@ -436,6 +436,10 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
             return (kind, head) if people else None
         if verb.dep_ == "conj" and verb.pos_ in ("VERB", "AUX"):
             break  # "… were killed and 100,000 residents have fled", "… and two are missing": another predicate
+        if verb.dep_ == "appos" and _lemma(verb) in _PEOPLE and verb.head.dep_ == "pobj" and \
+                verb.head.ent_type_ in ("GPE", "LOC") and verb.head.head.head.pos_ == "VERB":
+            verb = verb.head.head.head  # "N were killed in X, mostly fighters but also 72 civilians": the
+            continue  # parser hung the breakdown on the place
         if _lemma(verb) in ("include", "among", "between") or verb.dep_ in ("appos", "conj") \
                 or verb.pos_ == "NOUN":
             verb = verb.head
