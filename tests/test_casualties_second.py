@@ -75,3 +75,14 @@ def test_a_breakdown_after_the_place_counts_its_part(extractor: Extractor) -> No
     ex = run(extractor, "Since May, at least 90 people have died in Tamara, mostly soldiers but also 12 civilians, "
                         "according to a Reuters count.")
     assert counts(ex) == [(12, "Killed"), (90, "Killed")]
+
+
+def test_a_part_in_a_condition_is_a_claim(extractor: Extractor) -> None:
+    ex = run(extractor, "Nine were hospitalised, four of them in serious condition.")
+    assert counts(ex) == [(4, "Wounded"), (9, "Wounded")]
+
+
+def test_one_person_in_a_condition_in_a_list(extractor: Extractor) -> None:
+    ex = run(extractor, "Medics took three people to the clinic - a teenage boy in moderate condition and two women "
+                        "in light condition.")
+    assert (1, "Wounded") in counts(ex) and (2, "Wounded") in counts(ex)

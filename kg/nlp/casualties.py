@@ -576,6 +576,10 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
     if noun.dep_ == "pobj" and noun.head.lower_ in ("including", "among") and noun.head.head.lemma_ != "be":
         kind = _kind_of_whole(noun.head, noun)  # "seven were killed, including a child": one of them
         return (kind, noun) if kind is not None else None
+    if noun.dep_ not in ("nsubj", "nsubjpass", "attr") and any(
+            c.dep_ == "prep" and c.lower_ == "in" and any(o.dep_ == "pobj" and _lemma(o) in _CONDITION
+                                                          for o in c.children) for c in noun.children):
+        return "Wounded", noun  # "… taken to hospital: a boy in moderate condition and …"
     participle = next((c for n in (noun, *_one_more(noun)) for c in n.children
                        if c.dep_ == "acl" and c.tag_ == "VBN" and c.i > n.i and _verb_kind(c)
                        and not _either_or(c) and _lemma(c) not in _PEOPLE_ONLY), None)
@@ -673,6 +677,8 @@ def _partitive_people(number: Token) -> bool:
                  if o.lower_ in ("them", "whom")), None)
     if them is None:
         return False
+    if _in_condition(them):
+        return True  # "five were hospitalised, four of them in serious condition"
     for word in number.doc[them.i + 1:them.i + 5]:
         if word.pos_ in ("PUNCT", "VERB", "AUX", "ADP", "CCONJ"):
             return False
