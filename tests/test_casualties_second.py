@@ -86,3 +86,9 @@ def test_one_person_in_a_condition_in_a_list(extractor: Extractor) -> None:
     ex = run(extractor, "Medics took three people to the clinic - a teenage boy in moderate condition and two women "
                         "in light condition.")
     assert (1, "Wounded") in counts(ex) and (2, "Wounded") in counts(ex)
+
+
+def test_the_sources_are_those_of_the_hospital_named_before(extractor: Extractor) -> None:
+    ex = run(extractor, "Medical sources at Al-Noor Hospital reported that the hospital received 12 dead.\n"
+                        "The sources added that 5 of the injured were in critical condition.")
+    assert claimants(ex) == [(5, "Wounded", "al-noor-hospital"), (12, "Killed", "al-noor-hospital")]

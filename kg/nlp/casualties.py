@@ -1239,6 +1239,12 @@ def _source_relayer(ctx: Context, index: int) -> str | None:
                 told = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
                 if told is not None:
                     return _named_or_resolved(ctx, told)
+            if t.dep_ == "nsubj" and _lemma(verb) in _SPEECH:  # "sources at X hospital reported …"
+                where = next((o for c in t.children if c.dep_ == "prep" and c.lower_ in ("at", "from")
+                              for o in c.children if o.dep_ == "pobj"), None)
+                actor = _named_or_resolved(ctx, where) if where is not None else None
+                if actor and not ctx.types(actor) & _STATES:
+                    return actor
             if t.dep_ == "dobj" and _lemma(verb) in ("quote", "cite"):
                 quoter = next((c for c in verb.children if c.dep_ == "nsubj"), None)
                 if quoter is not None:
