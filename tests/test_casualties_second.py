@@ -92,3 +92,9 @@ def test_the_sources_are_those_of_the_hospital_named_before(extractor: Extractor
     ex = run(extractor, "Medical sources at Al-Noor Hospital reported that the hospital received 12 dead.\n"
                         "The sources added that 5 of the injured were in critical condition.")
     assert claimants(ex) == [(5, "Wounded", "al-noor-hospital"), (12, "Killed", "al-noor-hospital")]
+
+
+def test_a_breakdown_among_them(extractor: Extractor) -> None:
+    ex = run(extractor, "The death toll from the shelling has risen to 14, among them three children, "
+                        "the ministry said.")
+    assert counts(ex) == [(3, "Killed"), (14, "Killed")]

@@ -483,6 +483,15 @@ def _breakdown(number: Token, head: Token, depth: int) -> tuple[str, Token] | No
         found = _kind_of_whole(head.head, number, depth)
         if found is not None:
             return found, head
+    doc = number.doc
+    if depth < 2 and people and number.i >= 2 and doc[number.i - 2].lower_ == "among" and \
+            doc[number.i - 1].lower_ in ("them", "whom"):
+        # "has risen to 10, among them two children": the kind of the count before
+        whole = next((t for t in reversed(doc[number.sent.start:number.i - 2]) if t.like_num
+                      and (parse_number(t) or 0) >= (parse_number(number) or 0)), None)
+        judged = _kind_for(whole, depth + 1) if whole is not None else None
+        if judged is not None:
+            return judged[0], head
     if depth < 2 and head is number and _partitive_people(number):
         # "eight people died, two of them children": the kind of the count before
         whole = next((t for t in reversed(number.doc[number.sent.start:number.i]) if t.like_num
