@@ -87,6 +87,9 @@ _GROUP_NOUNS = _OWN["group_noun"]
 _SENTENCE_VERBS = _OWN["sentence_verb"]
 _AID_VERBS = _OWN["aid_verb"]
 _AID_NOUNS = _OWN["aid_noun"]
+_CARE_VERBS = _OWN["care_verb"]
+_GIVE_AID = _OWN["give_aid_verb"]
+_CONDITION = _OWN["condition_word"]
 _NUMBER_DEPS = ("nummod", "quantmod", "compound", "amod")
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the",
                 "to", "with", "after", "amid", "near", "vs"}
@@ -196,6 +199,11 @@ def _verb_kind(verb: Token) -> str | None:
         return "Killed"
     if _aided(verb):
         return "Wounded"
+    if lemma in _CARE_VERBS and verb.pos_ == "VERB" and any(
+            c.dep_ == "dobj" and (c.like_num or _lemma(c) in _PEOPLE) for c in verb.children) and not any(
+            c.dep_ == "prep" and c.lower_ == "for" and not any(o.dep_ == "pobj" and _injury(o) for o in c.children)
+            for c in verb.children):
+        return "Wounded"  # "medics treated six people" (not "… for shock")
     if lemma == "treat" and any(c.dep_ == "prep" and c.lower_ == "for" and any(
             o.dep_ == "pobj" and _injury(o) for o in c.children) for c in verb.children):
         return "Wounded"
@@ -234,6 +242,22 @@ def _sought_help(number: Token) -> Token | None:
             and _lemma(doc[j + 2]) in _AID_NOUNS:
         return counted
     return None
+
+
+def _in_condition(number: Token) -> bool:
+    """"three in moderate condition", "two people in critical condition": a count of the wounded by
+    the words right after the number (an optional people noun, "in", adjectives, the condition word)."""
+    doc, j = number.doc, number.i + 1
+    if j < len(doc) and _lemma(doc[j]) in _PEOPLE:
+        j += 1
+    if j >= len(doc) or doc[j].lower_ != "in":
+        return False
+    for word in doc[j + 1:j + 5]:
+        if _lemma(word) in _CONDITION or word.lower_ in _CONDITION:
+            return True
+        if word.pos_ not in ("ADJ", "ADV", "CCONJ", "PUNCT") or word.text in (",", ".", ";"):
+            return False
+    return False
 
 
 def _either_or(verb: Token) -> bool:
@@ -343,6 +367,12 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
     aided = _sought_help(number)
     if aided is not None:
         return "Wounded", aided
+    if _in_condition(number):
+        return "Wounded", head  # "three in moderate condition"
+    if head.dep_ == "pobj" and head.head.lower_ == "to" and _lemma(head.head.head) in _GIVE_AID and (
+            _lemma(head) in _PEOPLE or head is number) and any(
+            c.dep_ == "dobj" and _lemma(c) in _AID_NOUNS for c in head.head.head.children):
+        return "Wounded", head  # "were providing medical aid to six people"
     # "158 military deaths", "30,000 lives", "100 people dead"
     following = []
     for word in head.doc[head.i + 1:head.i + 3]:
@@ -406,6 +436,10 @@ def _kind_for(number: Token, depth: int = 0) -> tuple[str, Token] | None:
             return (kind, head) if people else None
         if verb.dep_ == "conj" and verb.pos_ in ("VERB", "AUX"):
             break  # "… were killed and 100,000 residents have fled", "… and two are missing": another predicate
+        if verb.dep_ == "appos" and _lemma(verb) in _PEOPLE and verb.head.dep_ == "pobj" and \
+                verb.head.ent_type_ in ("GPE", "LOC") and verb.head.head.head.pos_ == "VERB":
+            verb = verb.head.head.head  # "N were killed in X, mostly fighters but also 72 civilians": the
+            continue  # parser hung the breakdown on the place
         if _lemma(verb) in ("include", "among", "between") or verb.dep_ in ("appos", "conj") \
                 or verb.pos_ == "NOUN":
             verb = verb.head
@@ -446,17 +480,41 @@ def _breakdown(number: Token, head: Token, depth: int) -> tuple[str, Token] | No
                         return kind, number
     people = head is number or _lemma(head) in _PEOPLE or head.ent_type_ == "NORP"
     if depth < 2 and people and head.dep_ == "pobj" and head.head.lower_ in ("including", "among"):
-        parent, prep = head.head.head, head.head
-        whole = parent if parent.like_num else next((c for c in parent.children if c.like_num and
-                                                      c.dep_ in _NUMBER_DEPS), None)
-        if whole is None and parent.pos_ in ("VERB", "AUX"):  # "stands at 230, including 75 …"
-            whole = next((t for t in reversed(number.doc[max(parent.left_edge.i, prep.i - 6):prep.i])
-                          if t.like_num), None)
-        if whole is not None and whole is not number:
-            found = _kind_for(whole, depth + 1)
-            if found is not None:
-                return found[0], head
+        found = _kind_of_whole(head.head, number, depth)
+        if found is not None:
+            return found, head
+    doc = number.doc
+    if depth < 2 and people and number.i >= 2 and doc[number.i - 2].lower_ == "among" and \
+            doc[number.i - 1].lower_ in ("them", "whom"):
+        # "has risen to 10, among them two children": the kind of the count before
+        whole = next((t for t in reversed(doc[number.sent.start:number.i - 2]) if t.like_num
+                      and (parse_number(t) or 0) >= (parse_number(number) or 0)), None)
+        judged = _kind_for(whole, depth + 1) if whole is not None else None
+        if judged is not None:
+            return judged[0], head
+    if depth < 2 and head is number and _partitive_people(number):
+        # "eight people died, two of them children": the kind of the count before
+        whole = next((t for t in reversed(number.doc[number.sent.start:number.i]) if t.like_num
+                      and (parse_number(t) or 0) >= (parse_number(number) or 0)), None)
+        judged = _kind_for(whole, depth + 1) if whole is not None else None
+        if judged is not None:
+            return judged[0], number
     return None
+
+
+def _kind_of_whole(prep: Token, part: Token, depth: int = 0) -> str | None:
+    """The kind of the count a breakdown "including …" / "among them …" belongs to ("killed 23 people,
+    including 5 children"; "stands at 230, including 75 …"; "seven were killed, including a child")."""
+    parent = prep.head
+    whole = parent if parent.like_num else next((c for c in parent.children if c.like_num and
+                                                  c.dep_ in _NUMBER_DEPS), None)
+    if whole is None and parent.pos_ in ("VERB", "AUX", "NOUN"):  # "stands at 230, including 75 …"
+        whole = next((t for t in reversed(part.doc[max(parent.left_edge.i, prep.i - 6):prep.i])
+                      if t.like_num), None)
+    if whole is None or whole is part:
+        return None
+    found = _kind_for(whole, depth + 1)
+    return found[0] if found is not None else None
 
 
 def _among_of(obj: Token) -> str | None:
@@ -520,10 +578,22 @@ def _singular(noun: Token) -> tuple[str, Token] | None:
         any(c.dep_ == "poss" and c.lower_ in ("his", "her", "their") for c in noun.children)
     if not relative and (_lemma(noun) not in _PEOPLE or noun.tag_ not in ("NN", "NNP")):
         return None
-    if not relative and not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+    if not relative and not any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in noun.children):
         return None  # "his mother was wounded" is one person; "his men were killed" no count
     if any(c.like_num and not _age(c) for c in noun.children):
         return None
+    if noun.dep_ == "pobj" and noun.head.lower_ in ("including", "among") and noun.head.head.lemma_ != "be":
+        kind = _kind_of_whole(noun.head, noun)  # "seven were killed, including a child": one of them
+        return (kind, noun) if kind is not None else None
+    if noun.dep_ not in ("nsubj", "nsubjpass", "attr") and any(
+            c.dep_ == "prep" and c.lower_ == "in" and any(o.dep_ == "pobj" and _lemma(o) in _CONDITION
+                                                          for o in c.children) for c in noun.children):
+        return "Wounded", noun  # "… taken to hospital: a boy in moderate condition and …"
+    participle = next((c for n in (noun, *_one_more(noun)) for c in n.children
+                       if c.dep_ == "acl" and c.tag_ == "VBN" and c.i > n.i and _verb_kind(c)
+                       and not _either_or(c) and _lemma(c) not in _PEOPLE_ONLY), None)
+    if participle is not None and noun.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        return _verb_kind(participle), noun  # type: ignore[return-value]  # "another man hurt in the blast was …"
     verb = noun.head
     among = _among_casualties(verb) if noun.dep_ == "nsubj" else None
     if among is not None:
@@ -602,10 +672,28 @@ def _already_counted(number: Token, counted: Token) -> bool:
     seriously": people counted before."""
     partitive = any(c.dep_ == "prep" and c.lower_ == "of" and any(o.lower_ in ("them", "whom", "those")
                                                                   for o in c.children) for c in number.children)
-    if partitive and not (number.dep_ in ("nsubj", "nsubjpass") and _verb_kind(number.head)):
+    if partitive and not (number.dep_ in ("nsubj", "nsubjpass") and _verb_kind(number.head)) \
+            and not _partitive_people(number):
         return True
     det = [c for c in counted.children if c.dep_ in ("det", "poss") and c.i < number.i]
     return bool(det) and det[0].lower_ in ("the", "these", "those") and counted is not number
+
+
+def _partitive_people(number: Token) -> bool:
+    """"Three were killed, one of them a child", "…, two of them soldiers": the part says who they
+    are, a claim of its own (not "four of them seriously", "4 of whom are in intensive care")."""
+    them = next((o for c in number.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children
+                 if o.lower_ in ("them", "whom")), None)
+    if them is None:
+        return False
+    if _in_condition(them):
+        return True  # "five were hospitalised, four of them in serious condition"
+    for word in number.doc[them.i + 1:them.i + 5]:
+        if word.pos_ in ("PUNCT", "VERB", "AUX", "ADP", "CCONJ"):
+            return False
+        if word.pos_ == "NOUN" and _lemma(word) in _PEOPLE:
+            return True
+    return False
 
 
 def _population(counted: Token, sent: SpacySpan) -> str:
@@ -836,7 +924,11 @@ def _aside(verb: Token, numbers: Sequence[Token]) -> bool:
         if any(clause.left_edge.i <= n.i <= clause.right_edge.i for n in numbers):
             return False
         if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in clause.children):
-            return True
+            # not "As X reported, a man was killed": an "as" clause with no object of its own before
+            # the numbers gives their source
+            return not (clause is verb and verb.i < min(n.i for n in numbers) and any(
+                c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) and not any(
+                c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in verb.children))
         if clause.dep_ in ("relcl", "acl"):
             # "the attack, claimed by X, killed 10": X claims the attack; not "…, injuring 12 people,
             # regional governor X said." (the parser made the source a clause on "people")
@@ -955,8 +1047,8 @@ def _toll_giver(ctx: Context, number: Token) -> str | None:
         if _lemma(subject) in _TOLL_NOUNS or _casualty_word(subject):
             # "the ministry's toll rose to 27", "a Reuters tally shows …", "figures from X show": whose toll
             return _whose_toll(ctx, subject)
-        if _lemma(anc) not in _TOLL_VERBS:
-            return None
+        if _lemma(anc) not in _TOLL_VERBS | _CARE_VERBS:
+            return None  # "X treated six people": the body that cared for them tells
         return resolve_np(ctx, subject)[0]
     return None
 
@@ -1156,6 +1248,12 @@ def _source_relayer(ctx: Context, index: int) -> str | None:
                 told = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
                 if told is not None:
                     return _named_or_resolved(ctx, told)
+            if t.dep_ == "nsubj" and _lemma(verb) in _SPEECH:  # "sources at X hospital reported …"
+                where = next((o for c in t.children if c.dep_ == "prep" and c.lower_ in ("at", "from")
+                              for o in c.children if o.dep_ == "pobj"), None)
+                actor = _named_or_resolved(ctx, where) if where is not None else None
+                if actor and not ctx.types(actor) & _STATES:
+                    return actor
             if t.dep_ == "dobj" and _lemma(verb) in ("quote", "cite"):
                 quoter = next((c for c in verb.children if c.dep_ == "nsubj"), None)
                 if quoter is not None:
@@ -1191,6 +1289,27 @@ def _agent_source(ctx: Context, sent: SpacySpan) -> str | None:
             if actor:
                 return actor
     return None
+
+
+def _according_name(ctx: Context, sent: SpacySpan) -> str | None:
+    """The person named between commas right after "according to" a role ("According to the
+    region's governor, A B, a shell killed four"): the parser may take the name for a subject."""
+    pobj = according_to(ctx, list(sent))
+    if pobj is None:
+        return None
+    doc, j = sent.doc, pobj.right_edge.i + 1
+    while j < sent.end and doc[j].is_punct and doc[j].text != ",":
+        j += 1  # a closing quotation mark
+    if j + 2 >= sent.end or doc[j].text != ",":
+        return None
+    k = j + 1
+    while k < sent.end and doc[k].pos_ == "PROPN" and k - j <= 4:
+        k += 1
+    if k == j + 1 or k >= sent.end or doc[k].text != ",":
+        return None
+    mention = ctx.mention_at(doc[j + 1])
+    actor = ctx.as_actor(mention.entity) if mention is not None else None
+    return actor if actor and ctx.is_person(actor) else None
 
 
 def _quote_speaker(ctx: Context, char: int, statements: Sequence[Statement]) -> str | None:
@@ -1276,7 +1395,7 @@ def extract_casualties(ctx: Context, *, doc_id: str, text: str, iris: Iris, year
         if claimant is None and _definite_source(subject):
             claimant = _source_relayer(ctx, index)  # "… a source told the agency. The source added …"
         if claimant is None:
-            claimant = _toll_giver(ctx, found[0][0]) or _agent_source(ctx, sent)
+            claimant = _toll_giver(ctx, found[0][0]) or _agent_source(ctx, sent) or _according_name(ctx, sent)
         if claimant is None and headline:
             claimant = _headline_credit(ctx, sent)
         inherited = False
