@@ -51,7 +51,9 @@ def group_writes(quads: list[ox.Quad], iris: Iris) -> tuple[list[GraphWrite], in
             by_graph.setdefault(g, []).append(q)
     writes: list[GraphWrite] = []
     used_subjects: set[str] = set()
+    # the ontology, the entities and the conflict packs kept in the store (kg.packs.pack_graph)
     statics = [g for g in (iris.ontology_graph, iris.entities_graph) if g in by_graph]
+    statics += sorted(g for g in by_graph if g.startswith(f"{iris.base}graph/pack/"))
     for g in statics:
         writes.append(GraphWrite(graph=g, quads=by_graph[g], provenance=prov_by_subject.get(g, []),
                                  provenance_subjects=(g,)))
@@ -60,7 +62,7 @@ def group_writes(quads: list[ox.Quad], iris: Iris) -> tuple[list[GraphWrite], in
         doc_id = iris.doc_id_of_graph(g)
         if doc_id is None:
             if g not in statics:
-                raise SystemExit(f"unexpected graph {g}: not a document, ontology or entities graph")
+                raise SystemExit(f"unexpected graph {g}: not a document, ontology, entities or pack graph")
             continue
         activity = iris.activity(doc_id)
         provenance = [*prov_by_subject.get(g, []), *prov_by_subject.get(activity, [])]
