@@ -812,17 +812,17 @@ def _story_named(ctx: Context) -> list[tuple[Token, str]]:
     return named + [(t, cls) for t in ctx.doc if _lemma(t) in _NOT_WEAPONS and (cls := _weapon_word(t)) is not None]
 
 
-def _sole_kind(ctx: Context) -> str | None:
-    """The one kind of strike a story tells by its weapons ("airstrikes" and nothing else), or None."""
-    kinds = {cls for _, cls in _story_named(ctx)}
+def _sole_kind(named: Sequence[tuple[Token, str]]) -> str | None:
+    """The one kind of strike a story tells by its weapons (:func:`_story_named`: "airstrikes" and
+    nothing else), or None."""
+    kinds = {cls for _, cls in named}
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def _story_weapon(ctx: Context) -> str | None:
-    """What a bare strike is in a story whose weapons are only drones or missiles (no aircraft, no
-    guns): a drone strike in a story of drones, and, where both are named, the kind named first
-    (as in "drones and missiles": one combined attack). None in any other story."""
-    named = _story_named(ctx)
+def _story_weapon(named: Sequence[tuple[Token, str]]) -> str | None:
+    """What a bare strike is in a story whose weapons (:func:`_story_named`) are only drones or
+    missiles (no aircraft, no guns): a drone strike in a story of drones, and, where both are named,
+    the kind named first (as in "drones and missiles": one combined attack). None in any other story."""
     kinds = {cls for _, cls in named}
     if not kinds or not kinds <= _STORY_KINDS:
         return None
@@ -1284,8 +1284,8 @@ def extract_events(ctx: Context, *, doc_id: str, text: str, iris: Iris, year: in
     mentions: list[_Mention] = []
     last_dated: dict[str, tuple[int, dt.date]] = {}  # event type -> (sentence number, date)
     region = _main_region(ctx)
-    story = _story_weapon(ctx)
-    sole = _sole_kind(ctx)
+    named = _story_named(ctx)  # one scan of the story's weapons for both
+    story, sole = _story_weapon(named), _sole_kind(named)
     datelines = _datelines(ctx)
     told_before: dt.date | None = None  # the date of the last event told, of any kind
     for number, sent in enumerate(ctx.sents):

@@ -102,7 +102,8 @@ def _in_speaker_phrase(ctx: Context, verb: Token, begin: int, end: int) -> bool:
             token = token.head
         return True
 
-    inside = [t for t in ctx.doc if begin <= ctx.offset + t.idx < end and not t.is_punct]
+    span = ctx.doc.char_span(begin - ctx.offset, end - ctx.offset, alignment_mode="contract")
+    inside = [t for t in span if not t.is_punct] if span is not None else []
     return bool(inside) and all(subject.left_edge.i <= t.i <= subject.right_edge.i and in_phrase(t) for t in inside)
 
 def extract_statements(ctx: Context, *, doc_id: str, text: str, iris: Iris) -> list[Statement]:
