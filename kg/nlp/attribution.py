@@ -89,11 +89,9 @@ def subject_of(ctx: Context, verb: Token) -> Token | None:
                           and (c.pos_ in ("PROPN", "NOUN"))), None)
             if after is not None and _follows_quote(ctx, current):
                 return after
-        for child in current.children:
-            if child.dep_ == "agent":
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        return grandchild
+        by = _agent_of(current)
+        if by is not None:
+            return by
         through_as = current.dep_ == "prep" and current.lower_ == "as"  # "cited X as saying"
         if (current.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp") or through_as) and current.head is not current:
             passive_ok = current.dep_ != "conj" or any(c.dep_ == "auxpass" for c in current.children)
@@ -711,9 +709,8 @@ def deniers(ctx: Context, tokens: Sequence[Token]) -> list[str]:
         if verb.pos_ not in ("VERB", "AUX") or not is_denial(verb) or ctx.token_in_quote(verb):
             continue
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-        if subject is None and agent is not None:
-            subject = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if subject is None:
+            subject = _agent_of(verb)  # "disputed by X"
         if subject is None:
             subject = subject_of(ctx, verb)
         if subject is None:
